@@ -1,0 +1,75 @@
+"""The ``ontokit`` command line: a thin layer that parses options, calls the library, renders.
+
+``main()`` is the one place that maps outcomes to exit codes (see ``ontology_kit.errors``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+import click
+
+from .._version import __version__
+from ..errors import ExitCode, OntokitError
+from .commands.compile import compile_command
+from .commands.schema import schema_command
+from .commands.validate import validate_command
+
+__all__ = ["cli", "main"]
+
+_EPILOG = """\b
+Exit codes: 0 ok, 1 error, 2 changes present (--detailed-exitcode),
+3 refused by policy, 4 internal error.
+Docs: docs/format.md (file format and rule codes)."""
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=_EPILOG,
+)
+@click.version_option(__version__, "--version", prog_name="ontokit", message="%(prog)s %(version)s")
+def cli() -> None:
+    """ontokit: Ango Hub ontologies as code.
+
+    \b
+    Write an ontology as YAML, validate it, and compile it into the exact
+    label-set payload the official Ango SDK sends:
+      ontokit validate examples/ontologies
+      ontokit compile examples/ontologies/driving-scenes.yaml -o payload.json
+    """
+
+
+cli.add_command(validate_command)
+cli.add_command(compile_command)
+cli.add_command(schema_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; never lets a traceback reach the user."""
+    try:
+        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="ontokit", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:  # usage errors: exit 1, not click's 2 (2 means "changes present")
+        exc.show()
+        return int(ExitCode.ERROR)
+    except OntokitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (| head); nothing more to say.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return int(ExitCode.ERROR)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, reported without a traceback
+        if os.environ.get("ONTOKIT_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in ontokit; run with "
+                   "ONTOKIT_DEBUG=1 for a traceback and report it)", err=True)
+        return int(ExitCode.INTERNAL)
+    return int(rv) if isinstance(rv, int) else 0

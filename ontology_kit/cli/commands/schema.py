@@ -1,0 +1,30 @@
+"""``ontokit schema [-o OUT]``"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("schema")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the schema here.")
+def schema_command(out: str | None) -> int:
+    """Print the JSON Schema (2020-12) of the ontology file format.
+
+    It is generated from ontokit's models; schemas/ontology.schema.json is a
+    copy, and editors use it through the first line of each ontology file:
+    # yaml-language-server: $schema=../../schemas/ontology.schema.json
+
+    \b
+    Examples:
+      ontokit schema > schemas/ontology.schema.json
+      ontokit schema -o my-schema.json
+    """
+    from ..._io import write_atomic
+    from ...schema import schema_text
+
+    text = schema_text()
+    if out:
+        write_atomic(out, text)
+    else:
+        click.echo(text, nl=False)
+    return 0

@@ -1,0 +1,79 @@
+"""Diagnostics are data: a stable code, a message, an optional hint, and where (file:line:col).
+
+Rules and loaders produce diagnostics that know only the *data path* of the offending node
+(``("tools", 3, "title")``); :func:`ontology_kit.loader.positions.locate` turns that into a line and
+column later, and only when there is something to report (finding positions costs a second parse).
+Renderers (``cli/views``) turn a list of diagnostics into text or JSON; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal, Union
+
+__all__ = ["DataPath", "Diagnostic", "Severity", "has_errors", "json_path"]
+
+DataPath = tuple[Union[str, int], ...]
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is: errors fail validation (exit 1); warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in one file.
+
+    ``line`` and ``column`` are 1-based; both are 0 when the position is unknown (for example a
+    file that could not be read at all). ``target`` tells the locator whether to point at the
+    mapping *key* of ``path`` (an unknown field) or at its *value* (a bad value).
+    """
+
+    code: str  # stable kebab-case code, documented in docs/format.md ("unknown-field")
+    message: str  # one line, no trailing period
+    file: str = ""  # the path as the user gave it
+    path: DataPath = ()  # where in the document: ("tools", 0, "classifications", 1, "title")
+    hint: str | None = None  # how to fix it, when we know
+    severity: Severity = Severity.ERROR
+    line: int = 0
+    column: int = 0
+    target: Literal["key", "value"] = field(default="value", compare=False)
+    # Another node the hint refers to; the locator replaces "{related}" in the hint by its line.
+    related: DataPath | None = field(default=None, compare=False)
+
+    @property
+    def location(self) -> str:
+        """``file:line:col`` (or just ``file`` when the position is unknown)."""
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping (the ``--format json`` shape, documented in docs/format.md)."""
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "file": self.file,
+            "line": self.line or None,
+            "column": self.column or None,
+            "path": json_path(self.path),
+        }
+
+
+def json_path(path: DataPath) -> str:
+    """Render a data path as a JSONPath-like string: ``$.tools[0].title``."""
+    out = ["$"]
+    for part in path:
+        out.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(out)
+
+
+def has_errors(diagnostics: "list[Diagnostic] | tuple[Diagnostic, ...]") -> bool:
+    """True when any diagnostic is an error."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)

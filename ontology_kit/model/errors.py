@@ -1,0 +1,152 @@
+"""Turn pydantic validation errors into ontokit diagnostics with stable codes and helpful hints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .._text import did_you_mean
+from ..diagnostics import DataPath, Diagnostic
+from .ontology import Classification, Ontology, Option, Relation, Tool, TreeNode
+from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
+
+__all__ = ["structural_diagnostics"]
+
+_ITEM_MODEL: dict[str, type[BaseModel]] = {
+    "tools": Tool,
+    "classifications": Classification,
+    "relations": Relation,
+    "options": Option,
+    "treeOptions": TreeNode,
+    "children": TreeNode,
+}
+_KIND_OF_TYPE = {
+    **{t: "tools" for t in TOOL_TYPES},
+    **{t: "classifications" for t in CLASSIFICATION_TYPES},
+    **{t: "relations" for t in RELATION_TYPES},
+}
+_KIND_LABEL: dict[type[BaseModel], str] = {Tool: "tools", Classification: "classifications", Relation: "relations"}
+_EXPECTED = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def structural_diagnostics(exc: ValidationError, file: str) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, in document order."""
+    out = []
+    for err in exc.errors(include_url=False):
+        out.append(_convert(err, tuple(err["loc"]), file))
+    return out
+
+
+def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
+    kind = err["type"]
+    field = _field_name(loc)
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        name = str(loc[-1])
+        hint = did_you_mean(name, model.model_fields)
+        if hint is None:
+            hint = _other_kind_hint(name, model)
+        what = _model_label(model)
+        return Diagnostic("unknown-field", f"unknown field {name!r} in {what}", file, path=loc, hint=hint,
+                          target="key")
+    if kind == "missing":
+        model = _model_at(loc[:-1])
+        return Diagnostic("missing-field", f"{_model_label(model)} needs `{field}`", file, path=loc[:-1],
+                          hint=_missing_hint(field, model))
+    if kind == "literal_error" and field == "type":
+        model = _model_at(loc[:-1])
+        allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(model, ())
+        text = str(value)
+        other = _KIND_OF_TYPE.get(text)
+        if other is not None:
+            hint = f"{text!r} is a type of {other}; move this item under `{other}:`"
+        else:
+            hint = did_you_mean(text, allowed) or "one of: " + ", ".join(allowed)
+        return Diagnostic("unknown-type", f"{text!r} is not a type of {_KIND_LABEL.get(model, 'item')}", file, path=loc,
+                          hint=hint)
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+        if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (Option, TreeNode):
+            expected = "a string or a mapping"
+        hint = None
+        if kind in ("string_type", "model_type") and (isinstance(value, (bool, int, float)) or value is None):
+            hint = f"YAML read this as {_describe(value)}; write it in quotes to keep it text: {{token}}"
+        return Diagnostic("wrong-type", f"`{field}` must be {expected}, not {_describe(value)}", file, path=loc,
+                          hint=hint)
+    return Diagnostic("invalid-value", f"`{field}`: {err['msg']}", file, path=loc)
+
+
+def _field_name(loc: DataPath) -> str:
+    if not loc:
+        return "(document)"
+    last = loc[-1]
+    if isinstance(last, int):
+        parent = str(loc[-2]) if len(loc) > 1 else "item"
+        return f"{parent}[{last}]"
+    return last
+
+
+def _model_at(loc: DataPath) -> type[BaseModel]:
+    """The model class that validates the mapping at ``loc``."""
+    model: type[BaseModel] = Ontology
+    pending: type[BaseModel] | None = None
+    in_option_sets = False
+    for part in loc:
+        if isinstance(part, int):
+            if pending is not None:
+                model, pending = pending, None
+            continue
+        if in_option_sets:  # the set's name; its items are options
+            pending, in_option_sets = Option, False
+            continue
+        if part == "optionSets" and model is Ontology:
+            in_option_sets = True
+            continue
+        pending = _ITEM_MODEL.get(part)
+    return model
+
+
+def _model_label(model: type[BaseModel]) -> str:
+    return {Ontology: "the ontology", Tool: "a tool", Classification: "a classification", Relation: "a relation",
+            Option: "an option", TreeNode: "a tree option"}.get(model, model.__name__)
+
+
+def _other_kind_hint(name: str, model: type[BaseModel]) -> str | None:
+    if name in Classification.model_fields and model is not Classification:
+        return f"`{name}` is a classification field; {_model_label(model)} does not take it"
+    if model is Ontology:
+        return "top-level fields are: " + ", ".join(Ontology.model_fields)
+    return "fields here are: " + ", ".join(model.model_fields)
+
+
+def _missing_hint(field: str, model: type[BaseModel]) -> str | None:
+    if field == "type":
+        allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(model, ())
+        return "one of: " + ", ".join(allowed)
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}" if len(value) < 40 else "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,137 @@
+"""The ontology file format as pydantic models: the source of ``schemas/ontology.schema.json``.
+
+Field names are the Ango payload's own (camelCase), so what a user reads in the Ango docs is what
+they write. ``type`` is the one rename: the payload calls it ``tool`` for every kind of category.
+Structural rules live here (types, required fields, no unknown fields); rules that need the whole
+document (references, uniqueness) live in :mod:`ontology_kit.rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from .types import ClassificationType, RelationType, ToolType
+
+__all__ = ["Category", "Classification", "Ontology", "Option", "Relation", "Tool", "TreeNode"]
+
+
+class _Model(BaseModel):
+    # strict: a YAML `true` or `1.10` never turns into the string "True" or "1.1" behind the user's back;
+    # extra="forbid": a typo is an error, never silently dropped.
+    model_config = ConfigDict(extra="forbid", strict=True, regex_engine="python-re")
+
+
+def _option_shorthand(value: Any) -> Any:
+    return {"value": value} if isinstance(value, str) else value
+
+
+def _tree_shorthand(value: Any) -> Any:
+    return {"title": value} if isinstance(value, str) else value
+
+
+_Key = Annotated[
+    Optional[str],
+    Field(description="A stable name for this item. Its schemaId is derived from the keys (or titles) of "
+          "the item and its ancestors; set `key` to the old title to keep the id across a rename."),
+]
+_SchemaId = Annotated[
+    Optional[str],
+    Field(description="The literal schemaId. Pin it to keep an id that existing annotations use "
+          "(for example after an import). Without it, ontokit derives a stable one."),
+]
+
+
+class Option(_Model):
+    """One answer of a radio, checkbox or dropdown. A plain string is short for ``{value: ...}``."""
+
+    value: str = Field(description="The answer's text, exactly as written (quote values like 'No' "
+                       "only if your editor insists; ontokit reads YAML 1.2, so No stays the string No).")
+    key: _Key = None
+    schemaId: _SchemaId = None
+
+
+OptionItem = Annotated[Option, BeforeValidator(_option_shorthand, json_schema_input_type=str | Option)]
+
+
+class TreeNode(_Model):
+    """One node of a tree-dropdown. A plain string is short for a leaf ``{title: ...}``."""
+
+    title: str
+    key: _Key = None
+    schemaId: Annotated[Optional[str], Field(description="The literal tree-option key in the payload.")] = None
+    value: Annotated[Optional[str], Field(description="The payload `value`; defaults to the node's key, "
+                                          "as the SDK does.")] = None
+    children: list["TreeNodeItem"] = Field(default_factory=list)
+
+
+TreeNodeItem = Annotated[TreeNode, BeforeValidator(_tree_shorthand, json_schema_input_type=str | TreeNode)]
+
+
+class Category(_Model):
+    """Fields every category (tool, classification, relation) has."""
+
+    title: str
+    key: _Key = None
+    schemaId: _SchemaId = None
+    required: bool = Field(False, description="Annotators must answer or draw at least one of it.")
+    columnField: bool = Field(False, description="Show it as a table column.")
+    color: Optional[str] = Field(None, description="#RRGGBB; derived from the item's identity when omitted.")
+    shortcutKey: str = Field("", description='"0"-"9", "ctrl+0"-"ctrl+9" or "a"-"k"; "" for none.')
+    options: list[OptionItem] = Field(default_factory=list)
+    optionSet: Optional[str] = Field(None, description="Use the options of this entry of `optionSets`.")
+    classifications: list["Classification"] = Field(
+        default_factory=list, description="Nested classifications, to any depth."
+    )
+
+
+class Tool(Category):
+    """A drawing tool (bounding box, polygon, ...)."""
+
+    type: ToolType
+
+
+class Relation(Category):
+    """A relation between annotations."""
+
+    type: RelationType
+
+
+class Classification(Category):
+    """A question: dropdown, radio, checkbox, text, tree, ... Nested ones may be conditional."""
+
+    type: ClassificationType
+    treeOptions: list[TreeNodeItem] = Field(default_factory=list, description="tree-dropdown only.")
+    parentOptionId: Optional[str] = Field(
+        None,
+        description="Show this nested classification only when this option of the enclosing category is "
+        "chosen: the option's value, its key, or its raw schemaId.",
+    )
+    richText: bool = Field(False, description="text only: use the rich text editor.")
+    regex: Optional[str] = Field(None, description="text only: answers must match this regular expression.")
+    frameSpecific: bool = False
+    showDropdown: bool = False
+    exportName: Optional[str] = None
+    displayName: Optional[str] = None
+    abbreviatedName: Optional[str] = None
+    attributeType: Optional[str] = None
+    defaultValue: Optional[bool] = None
+
+
+class Ontology(_Model):
+    """One ontology file. It describes a label set only, so one file can serve several projects."""
+
+    model_config = ConfigDict(
+        title="ontokit ontology",
+        json_schema_extra={"$comment": "Generated by `ontokit schema`; do not edit by hand."},
+    )
+
+    version: Annotated[int, Field(ge=1, le=1, description="Format version of this file.")] = 1
+    description: Optional[str] = None
+    optionSets: dict[str, list[OptionItem]] = Field(
+        default_factory=dict, description="Named option lists that categories reuse with `optionSet: NAME`."
+    )
+    tools: list[Tool] = Field(default_factory=list)
+    classifications: list[Classification] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)

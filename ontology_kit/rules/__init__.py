@@ -1,0 +1,7 @@
+"""Semantic validation rules."""
+
+from __future__ import annotations
+
+from .checks import check
+
+__all__ = ["check"]

@@ -1,0 +1,215 @@
+"""Semantic rules: what a JSON Schema cannot say. Each rule has a stable code (docs/format.md).
+
+Pure: a :class:`ResolvedOntology` in, diagnostics (with data paths) out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .._text import normalize_title
+from ..diagnostics import DataPath, Diagnostic, Severity
+from ..model import Classification, Ontology
+from ..model.types import OPTION_TYPES, SHORTCUT_KEYS
+from ..resolve import ResolvedCategory, ResolvedOntology, ResolvedTreeNode
+
+__all__ = ["check"]
+
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+_TEXT_ONLY = ("richText", "regex")
+
+
+def check(ontology: Ontology, resolved: ResolvedOntology, file: str = "") -> list[Diagnostic]:
+    """Run every semantic rule; returns diagnostics in document order."""
+    c = _Checker(file)
+    top = resolved.tools + resolved.classifications + resolved.relations
+    for group in (resolved.tools, resolved.classifications, resolved.relations):
+        c.unique_titles(group)
+        c.unique_keys((n.model.key, n.path) for n in group)
+    c.shortcuts(top, "the top level")
+    for node in resolved.walk():
+        c.category(node)
+    c.schema_ids(resolved)
+    used = {n.model.optionSet for n in resolved.walk()}
+    for name in ontology.optionSets:
+        if name not in used:
+            c.issue("unused-option-set", f"option set {name!r} is not used by any category", ("optionSets", name),
+                    severity=Severity.WARNING, target="key")
+    c.diagnostics.sort(key=lambda d: _order(d.path))
+    return c.diagnostics
+
+
+class _Checker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def issue(self, code: str, message: str, path: DataPath, hint: str | None = None,
+              severity: Severity = Severity.ERROR, target: str = "value", related: DataPath | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.file, path=path, hint=hint, severity=severity,
+                                           target=target, related=related))  # type: ignore[arg-type]
+
+    # -- one category ---------------------------------------------------------------------------
+    def category(self, node: ResolvedCategory) -> None:
+        m = node.model
+        p = node.path
+        if not m.title.strip():
+            self.issue("empty-title", f"{node.kind} has an empty title", (*p, "title"))
+        if m.key is not None and not m.key.strip():
+            self.issue("invalid-key", "key is empty", (*p, "key"), hint="remove `key`, or give a stable name")
+        if m.schemaId is not None and (not m.schemaId or m.schemaId != m.schemaId.strip() or " " in m.schemaId):
+            self.issue("invalid-schema-id", f"schemaId {m.schemaId!r} is empty or contains spaces",
+                       (*p, "schemaId"))
+        if m.color is not None and not _COLOR.fullmatch(m.color):
+            self.issue("invalid-color", f"color {m.color!r} is not of the form #RRGGBB", (*p, "color"),
+                       hint='write six hex digits after "#", e.g. "#1E88E5" (quote it: # starts a YAML comment)')
+        if m.shortcutKey and m.shortcutKey not in SHORTCUT_KEYS:
+            lower = m.shortcutKey.lower().replace(" ", "")
+            hint = (f"did you mean {lower!r}?" if lower in SHORTCUT_KEYS
+                    else 'use "0"-"9", "ctrl+0"-"ctrl+9" or "a"-"k"')
+            self.issue("invalid-shortcut", f"shortcut key {m.shortcutKey!r} is not one Ango supports",
+                       (*p, "shortcutKey"), hint=hint)
+        self.options_allowed(node)
+        if isinstance(m, Classification):
+            self.classification_fields(node, m)
+        self.unique_titles(node.children)
+        self.unique_keys((n.model.key, n.path) for n in node.children)
+        self.shortcuts(node.children, f"the nested classifications of {node.display!r}")
+        self.option_values(node)
+
+    def options_allowed(self, node: ResolvedCategory) -> None:
+        m = node.model
+        has_options = bool(m.options) or m.optionSet is not None
+        where = (*node.path, "options" if m.options else "optionSet")
+        if node.kind != "classification":
+            if has_options:
+                self.issue("options-not-allowed", f"a {node.kind} takes no options of its own", where,
+                           hint="nest a radio, checkbox or dropdown classification under `classifications`")
+            return
+        t = node.type
+        if t in OPTION_TYPES:
+            if not has_options:
+                self.issue("missing-options", f"a {t} classification needs at least one option", (*node.path, "type"),
+                           hint="add `options:` (or `optionSet:`)")
+        elif has_options:
+            hint = ("a tree-dropdown takes `treeOptions`" if t == "tree-dropdown"
+                    else "only radio, checkbox, single-dropdown and multi-dropdown take options")
+            self.issue("options-not-allowed", f"a {t} classification takes no options", where, hint=hint)
+
+    def classification_fields(self, node: ResolvedCategory, m: Classification) -> None:
+        p = node.path
+        if m.type == "tree-dropdown":
+            if not m.treeOptions:
+                self.issue("empty-tree", "a tree-dropdown needs at least one tree option", (*p, "type"),
+                           hint="add `treeOptions:`")
+        elif m.treeOptions:
+            self.issue("tree-options-not-allowed", f"a {m.type} classification takes no treeOptions",
+                       (*p, "treeOptions"), hint="treeOptions belong to type: tree-dropdown")
+        if m.type != "text":
+            for name in _TEXT_ONLY:
+                value = getattr(m, name)
+                if value not in (None, False):
+                    self.issue("text-only-field", f"`{name}` applies to text classifications only, not {m.type}",
+                               (*p, name), target="key")
+        if m.regex is not None:
+            try:
+                re.compile(m.regex)
+            except (re.error, OverflowError, RecursionError) as exc:
+                self.issue("invalid-regex", f"regex does not compile: {exc}", (*p, "regex"))
+        if node.tree:
+            self.tree(node.tree)
+
+    def tree(self, nodes: list[ResolvedTreeNode]) -> None:
+        keys: list[tuple[str | None, DataPath]] = []
+        stack = [nodes]
+        while stack:
+            siblings = stack.pop()
+            for n in siblings:
+                if not n.title.strip():
+                    self.issue("empty-title", "tree option has an empty title", (*n.path, "title"))
+                if n.user_key is not None and not n.user_key.strip():
+                    self.issue("invalid-key", "key is empty", (*n.path, "key"))
+                keys.append((n.user_key, n.path))
+                if n.children:
+                    stack.append(n.children)
+            self._unique(((n.title, n.path) for n in siblings), "duplicate-title", "tree option title")
+        self.unique_keys(keys, what="tree option key")
+
+    def option_values(self, node: ResolvedCategory) -> None:
+        if node.tree:
+            return  # tree nodes are checked by tree(); their flattened values follow from unique titles
+        for o in node.options:
+            if not o.value.strip():
+                self.issue("empty-title", "option has an empty value", (*o.path, "value"))
+        self._unique(((o.value, o.path) for o in node.options), "duplicate-option", "option value",
+                     scope=f" of {node.display!r}")
+        self.unique_keys(((o.key, o.path) for o in node.options), what="option key")
+
+    # -- uniqueness -----------------------------------------------------------------------------
+    def unique_titles(self, group: list[ResolvedCategory]) -> None:
+        self._unique(((n.model.title, n.path) for n in group), "duplicate-title", "title")
+
+    def unique_keys(self, items: Iterable[tuple[str | None, DataPath]], what: str = "key") -> None:
+        seen: dict[str, DataPath] = {}
+        for key, path in items:
+            if key is None:
+                continue
+            if key in seen:
+                self.issue("duplicate-item-key", f"{what} {key!r} is used twice", (*path, "key"),
+                           hint="the first is at {related}; keys name one item each", related=seen[key])
+            else:
+                seen[key] = path
+
+    def _unique(self, items: Iterable[tuple[str, DataPath]], code: str, what: str, scope: str = "") -> None:
+        seen: dict[str, tuple[str, DataPath]] = {}
+        for text, path in items:
+            norm = normalize_title(text)
+            if not norm:
+                continue
+            if norm in seen:
+                first, first_path = seen[norm]
+                field = "value" if code == "duplicate-option" else "title"
+                if first == text:
+                    msg = f"{what} {text!r} is used twice{scope}"
+                else:
+                    msg = f"{what} {text!r} looks the same as {first!r}{scope} (case, spacing or Unicode form)"
+                self.issue(code, msg, (*path, field), hint="the first is at {related}", related=first_path)
+            else:
+                seen[norm] = (text, path)
+
+    def shortcuts(self, group: list[ResolvedCategory], scope: str) -> None:
+        seen: dict[str, ResolvedCategory] = {}
+        for n in group:
+            key = n.model.shortcutKey
+            if not key:
+                continue
+            if key in seen:
+                self.issue("duplicate-shortcut", f"shortcut key {key!r} is already used by "
+                           f"{seen[key].display!r} in {scope}", (*n.path, "shortcutKey"),
+                           hint="every category in one keyboard scope needs its own key")
+            else:
+                seen[key] = n
+
+    def schema_ids(self, resolved: ResolvedOntology) -> None:
+        seen: dict[str, tuple[DataPath, bool]] = {}
+        for node in resolved.walk():
+            entries = [(node.schema_id, (*node.path, "schemaId"), node.explicit_id)]
+            # tree nodes are in node.options too (flattened), so this covers them
+            entries += [(o.schema_id, (*o.path, "schemaId"), o.explicit_id) for o in node.options]
+            for sid, path, explicit in entries:
+                if sid in seen:
+                    first_path, first_explicit = seen[sid]
+                    # Two derived ids collide only when two items share an identity, which the
+                    # duplicate-title/-option/-key rules already report in better words.
+                    if (explicit or first_explicit) and first_path != path:
+                        self.issue("duplicate-schema-id", f"schemaId {sid!r} is used twice",
+                                   path if explicit else first_path,
+                                   hint="the other use is at {related}; schemaIds must be unique across "
+                                   "the whole ontology", related=first_path if explicit else path)
+                else:
+                    seen[sid] = (path, explicit)
+
+
+def _order(path: DataPath) -> tuple[tuple[int, object], ...]:
+    return tuple((0, p) if isinstance(p, int) else (1, p) for p in path)

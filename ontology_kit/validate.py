@@ -1,0 +1,164 @@
+"""The validation pipeline: file → YAML → model → resolved tree → rules → payload.
+
+Each stage reports diagnostics as data; positions are found once, at the end, and only when there is
+something to report (the fast path never composes a second, position-keeping parse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .diagnostics import Diagnostic, has_errors
+from .errors import InputError
+from .loader import LoadResult, load_text, read_file
+from .loader.positions import locate
+
+__all__ = ["FileResult", "InvalidOntologyError", "check_file", "check_text", "find_ontology_files"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What validating one file found: its diagnostics and, when it has no errors, its payload."""
+
+    file: str
+    diagnostics: tuple[Diagnostic, ...]
+    payload: dict[str, Any] | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no errors (warnings allowed)."""
+        return not has_errors(self.diagnostics)
+
+
+class InvalidOntologyError(InputError):
+    """An ontology file has errors; ``diagnostics`` lists them all."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        first = self.diagnostics[0] if self.diagnostics else None
+        summary = f"{first.location}: {first.message}" if first else "invalid ontology"
+        super().__init__(f"{len(self.diagnostics)} problem(s); first: {summary}")
+
+
+def check_file(path: str | Path, display: str | None = None) -> FileResult:
+    """Validate and compile one ontology file."""
+    return _check(read_file(path, display))
+
+
+def check_text(text: str, name: str = "<string>") -> FileResult:
+    """Validate and compile ontology YAML given as text."""
+    return _check(load_text(text, name))
+
+
+def _check(loaded: LoadResult) -> FileResult:
+    if loaded.data is None:
+        return FileResult(loaded.file, tuple(locate(loaded.diagnostics, loaded.index)), None)
+    from pydantic import ValidationError
+
+    from .compiler import compile_resolved
+    from .model import Ontology
+    from .model.errors import structural_diagnostics
+    from .resolve import resolve
+    from .rules import check
+
+    structural: list[Diagnostic] = []
+    indices = None
+    try:
+        ontology = Ontology.model_validate(loaded.data)
+    except ValidationError as exc:
+        # Report the structural errors, and still run the semantic rules on every category that
+        # is well-formed, so that one run shows (nearly) all problems.
+        structural = structural_diagnostics(exc, loaded.file)
+        ontology, indices = _partial(loaded.data, structural)
+    resolved = resolve(ontology, loaded.file, indices)
+    diags = structural + resolved.diagnostics + check(ontology, resolved, loaded.file)
+    if diags:
+        diags = sorted(locate(diags, loaded.index), key=lambda d: (d.line, d.column))
+    payload = None if has_errors(diags) else compile_resolved(resolved)
+    return FileResult(loaded.file, tuple(diags), payload)
+
+
+_LISTS = ("tools", "classifications", "relations")
+
+
+def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, dict[str, list[int]]]:
+    """The well-formed part of a document, for the semantic rules to check.
+
+    A top-level category with structural errors is repaired when the errors are in fields that can
+    simply be left out (an unknown field, a wrong type in an optional field); otherwise it is skipped.
+    """
+    import copy
+
+    from pydantic import ValidationError
+
+    from .model import Classification, Ontology, Relation, Tool
+
+    by_item: dict[tuple[str, int], list[Diagnostic]] = {}
+    for d in structural:
+        if len(d.path) >= 2 and isinstance(d.path[1], int):
+            by_item.setdefault((str(d.path[0]), d.path[1]), []).append(d)
+    try:
+        base = Ontology.model_validate({k: v for k, v in data.items() if k not in _LISTS and k in Ontology.model_fields})
+        option_sets = base.optionSets
+    except ValidationError:
+        option_sets = {}
+    lists: dict[str, list[Any]] = {}
+    indices: dict[str, list[int]] = {}
+    for name, model in zip(_LISTS, (Tool, Classification, Relation)):
+        items = data.get(name)
+        lists[name], indices[name] = [], []
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            problems = by_item.get((name, i))
+            if problems:
+                item = _repair(copy.deepcopy(item), [d.path[2:] for d in problems])
+                if item is None:
+                    continue
+            try:
+                lists[name].append(model.model_validate(item))
+            except ValidationError:
+                continue
+            indices[name].append(i)
+    return Ontology.model_construct(optionSets=option_sets, **lists), indices
+
+
+_REQUIRED = {"title", "type", "value"}
+
+
+def _repair(item: Any, paths: list[tuple[Any, ...]]) -> Any:
+    """Drop the fields named by ``paths`` from ``item``; None when a required field is at fault."""
+    for path in paths:
+        if not path or not isinstance(path[-1], str) or path[-1] in _REQUIRED:
+            return None
+        parent = item
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(parent, dict):
+            return None
+        parent.pop(path[-1], None)
+    return item
+
+
+def find_ontology_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted) into (path, display name)."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file()
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not files:
+                problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
+            found.extend((f, str(f)) for f in files)
+        else:
+            found.append((p, str(raw)))
+    return found, problems

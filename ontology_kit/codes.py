@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "invalid-regex": "a regex that does not compile",
     "duplicate-title": "two siblings with the same (or a look-alike) title",
     "duplicate-option": "two options of one category with the same (or a look-alike) value",
+    "similar-option": "two options of one category whose values differ only in case or spacing (warning)",
     "duplicate-item-key": "two siblings (or two nodes of one tree) with the same key",
     "duplicate-schema-id": "a schemaId used twice in the ontology",
     "unused-option-set": "an option set no category uses (warning)",

@@ -161,20 +161,26 @@ class _Checker:
             else:
                 seen[key] = path
 
-    def _unique(self, items: Iterable[tuple[str, DataPath]], code: str, what: str, scope: str = "") -> None:
+    def _unique(self, items: Iterable[tuple[str, DataPath]], base_code: str, what: str, scope: str = "") -> None:
         seen: dict[str, tuple[str, DataPath]] = {}
         for text, path in items:
+            code = base_code
             norm = normalize_title(text)
             if not norm:
                 continue
             if norm in seen:
                 first, first_path = seen[norm]
                 field = "value" if code == "duplicate-option" else "title"
+                severity = Severity.ERROR
                 if first == text:
                     msg = f"{what} {text!r} is used twice{scope}"
                 else:
                     msg = f"{what} {text!r} looks the same as {first!r}{scope} (case, spacing or Unicode form)"
-                self.issue(code, msg, (*path, field), hint="the first is at {related}", related=first_path)
+                    if code == "duplicate-option":
+                        # Distinct option values that differ only in case are legal, if unusual ("US"/"us").
+                        code, severity = "similar-option", Severity.WARNING
+                self.issue(code, msg, (*path, field), hint="the first is at {related}", related=first_path,
+                           severity=severity)
             else:
                 seen[norm] = (text, path)
 

@@ -1,0 +1,150 @@
+"""The command line: exit codes, output shapes, help with examples, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ontology_kit import __version__
+from ontology_kit.cli import main
+
+GOOD = "tools:\n  - title: Car\n    type: bounding-box\n"
+BAD = "tools:\n  - title: Car\n    type: bounding-box\n    colr: '#FFFFFF'\n"
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ontology_kit", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    p = tmp_path / "good.yaml"
+    p.write_text(GOOD)
+    return p
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    p = tmp_path / "bad.yaml"
+    p.write_text(BAD)
+    return p
+
+
+def test_version() -> None:
+    out = run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"ontokit {__version__}"
+
+
+@pytest.mark.parametrize("command", ["validate", "compile", "schema"])
+def test_help_has_an_example(command: str) -> None:
+    out = run(command, "--help")
+    assert out.returncode == 0
+    assert "Examples:" in out.stdout and f"ontokit {command}" in out.stdout
+
+
+def test_validate_ok(good: Path) -> None:
+    out = run("validate", str(good))
+    assert (out.returncode, out.stdout, out.stderr) == (0, "ok: 1 file valid\n", "")
+
+
+def test_validate_error_line(bad: Path) -> None:
+    out = run("validate", str(bad), env={"NO_COLOR": "1"})
+    assert out.returncode == 1
+    assert out.stdout.splitlines() == [
+        f"{bad}:4:5: error[unknown-field]: unknown field 'colr' in a tool; hint: did you mean 'color'?",
+        "1 error in 1 of 1 file",
+    ]
+
+
+def test_validate_json(bad: Path, good: Path) -> None:
+    out = run("validate", str(good), str(bad), "--format", "json")
+    assert out.returncode == 1
+    doc = json.loads(out.stdout)
+    assert doc == {
+        "format_version": "1.0",
+        "valid": False,
+        "error_count": 1,
+        "warning_count": 0,
+        "files": [{"file": str(good), "valid": True}, {"file": str(bad), "valid": False}],
+        "diagnostics": [{
+            "severity": "error", "code": "unknown-field", "message": "unknown field 'colr' in a tool",
+            "hint": "did you mean 'color'?", "file": str(bad), "line": 4, "column": 5, "path": "$.tools[0].colr",
+        }],
+    }
+
+
+def test_validate_folder(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.yml").write_text(GOOD)
+    (tmp_path / "b.yaml").write_text(GOOD)
+    (tmp_path / "notes.txt").write_text("not yaml")
+    out = run("validate", str(tmp_path))
+    assert out.returncode == 0 and out.stdout == "ok: 2 files valid\n"
+
+
+def test_validate_empty_folder(tmp_path: Path) -> None:
+    out = run("validate", str(tmp_path))
+    assert out.returncode == 1 and "error[no-files]" in out.stdout
+
+
+def test_compile_stdout_and_file(good: Path, tmp_path: Path) -> None:
+    out = run("compile", str(good))
+    assert out.returncode == 0
+    payload = json.loads(out.stdout)
+    assert payload["categorySchema"]["tools"][0]["title"] == "Car"
+    target = tmp_path / "out.json"
+    out2 = run("compile", str(good), "-o", str(target))
+    assert out2.returncode == 0 and target.read_text() == out.stdout
+
+
+def test_compile_compact_is_one_line(good: Path) -> None:
+    out = run("compile", str(good), "--compact")
+    assert out.returncode == 0 and out.stdout.count("\n") == 1
+    assert json.loads(out.stdout) == json.loads(run("compile", str(good)).stdout)
+
+
+def test_compile_error_writes_nothing(bad: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous")
+    out = run("compile", str(bad), "-o", str(target))
+    assert out.returncode == 1
+    assert "error[unknown-field]" in out.stderr and out.stdout == ""
+    assert target.read_text() == "previous"  # an invalid file never clobbers a previous payload
+
+
+def test_usage_error_is_exit_1_not_2() -> None:
+    out = run("validate")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    out = run("no-such-command")
+    assert out.returncode == 1
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    out = run("compile", str(tmp_path / "nope.yaml"))
+    assert out.returncode == 1 and "error[file-not-found]" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                         good: Path) -> None:
+    import ontology_kit.validate as v
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(v, "check_file", boom)
+    monkeypatch.delenv("ONTOKIT_DEBUG", raising=False)
+    assert main(["validate", str(good)]) == 4
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: simulated bug" in err and "Traceback" not in err
+
+
+def test_output_to_unwritable_place(good: Path, tmp_path: Path) -> None:
+    out = run("compile", str(good), "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"))
+    assert out.returncode == 1 and out.stderr.startswith("error: cannot write") and "Traceback" not in out.stderr

@@ -1,0 +1,35 @@
+"""The public API is narrow and stays that way."""
+
+from __future__ import annotations
+
+import ontology_kit
+
+
+def test_all_is_sorted_and_complete() -> None:
+    names = ontology_kit.__all__
+    assert names == sorted(names)
+    for name in names:
+        assert getattr(ontology_kit, name) is not None
+
+
+def test_no_private_names_exported() -> None:
+    assert not [n for n in ontology_kit.__all__ if n.startswith("_") and n != "__version__"]
+
+
+def test_unknown_attribute_raises() -> None:
+    try:
+        ontology_kit.does_not_exist  # noqa: B018
+    except AttributeError as exc:
+        assert "does_not_exist" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected AttributeError")
+
+
+def test_import_is_light() -> None:
+    """`import ontology_kit` must not import pydantic: `ontokit --version` and friends stay fast."""
+    import subprocess
+    import sys
+
+    code = "import sys, ontology_kit.cli; print('pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -33,7 +33,9 @@ def dumps_payload(payload: dict[str, Any], *, compact: bool = False) -> str:
     """Serialize a payload: indented and readable, or ``compact`` (the exact bytes the SDK sends)."""
     if compact:
         return json.dumps(payload)  # requests' json= uses json.dumps with default separators
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    import orjson  # the stdlib's indenting encoder is pure Python: 10x slower on large ontologies
+
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
 def _category(node: ResolvedCategory) -> dict[str, Any]:

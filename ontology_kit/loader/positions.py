@@ -141,10 +141,11 @@ def _compose(text: str) -> Any:
 
 
 def _child(node: Any, part: str | int) -> tuple[Any, Any]:
-    if node.id == "mapping" and isinstance(part, str):
+    if node.id == "mapping":
         found = (None, None)
+        want = part if isinstance(part, str) else str(part).lower() if isinstance(part, bool) else str(part)
         for key_node, value_node in node.value:
-            if key_node.id == "scalar" and key_node.value == part:
+            if key_node.id == "scalar" and key_node.value == want:
                 found = (value_node, key_node)
         return found
     if node.id == "sequence" and isinstance(part, int) and 0 <= part < len(node.value):

@@ -145,14 +145,6 @@ def load_text(text: str, name: str) -> LoadResult:
                        hint="start with keys such as `tools:` or `classifications:`", line=1, column=1)
         )
         return result
-    bad_key = _first_non_string_key(data)
-    if bad_key is not None:
-        path, key = bad_key
-        result.diagnostics.append(
-            Diagnostic("non-string-key", f"mapping key {key!r} is not a string", name, path=path,
-                       hint="field names are plain words; quote the key if it must look like a number")
-        )
-        return result
     result.data = data
     return result
 
@@ -207,23 +199,6 @@ def _document_count(result: LoadResult) -> int:
         return sum(1 for _ in yaml.compose_all(result.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except Exception:  # noqa: BLE001
         return 1
-
-
-def _first_non_string_key(data: Any) -> tuple[tuple[str | int, ...], object] | None:
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if not isinstance(key, str):
-                    return path, key
-                if isinstance(value, (dict, list)):
-                    stack.append((value, (*path, key)))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    stack.append((value, (*path, i)))
-    return None
 
 
 def _fail(name: str, code: str, message: str, hint: str | None = None, line: int = 0, column: int = 0) -> LoadResult:

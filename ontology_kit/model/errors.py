@@ -50,6 +50,12 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
     kind = err["type"]
     field = _field_name(loc)
     value = err.get("input")
+    if kind == "invalid_key" or (loc and loc[-1] == "[key]"):
+        key = value
+        where = loc if kind == "invalid_key" else loc[:-1]
+        return Diagnostic("non-string-key", f"mapping key {key!r} is not a string", file, path=where,
+                          hint="field names are words; quote a key that must look like a number or boolean",
+                          target="key")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         name = str(loc[-1])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+import json
 
 __all__ = ["derive_color", "derive_id"]
 
@@ -21,8 +22,9 @@ _COLOR_SALT = b"ontokit/color/v1\x00"
 
 
 def _digest(salt: bytes, identity: tuple[str, ...]) -> bytes:
-    # \x1f (unit separator) cannot occur in a YAML-sourced name we accept, so the join is unambiguous.
-    return hashlib.sha256(salt + "\x1f".join(identity).encode("utf-8")).digest()
+    # JSON encoding of the list is unambiguous whatever characters the names hold.
+    encoded = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(salt + encoded.encode("utf-8")).digest()
 
 
 def derive_id(identity: tuple[str, ...]) -> str:

@@ -14,6 +14,7 @@ import click
 from .._version import __version__
 from ..errors import ExitCode, OntokitError
 from .commands.compile import compile_command
+from .commands.hub import hub_group
 from .commands.schema import schema_command
 from .commands.validate import validate_command
 
@@ -44,6 +45,7 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(compile_command)
 cli.add_command(schema_command)
+cli.add_command(hub_group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ def check(ontology: Ontology, resolved: ResolvedOntology, file: str = "") -> lis
     top = resolved.tools + resolved.classifications + resolved.relations
     for group in (resolved.tools, resolved.classifications, resolved.relations):
         c.unique_titles(group)
-        c.unique_keys((n.model.key, n.path) for n in group)
+        c.unique_names((n.model.key, n.model.title, n.path) for n in group)
     c.shortcuts(top, "the top level")
     for node in resolved.walk():
         c.category(node)
@@ -74,7 +74,7 @@ class _Checker:
         if isinstance(m, Classification):
             self.classification_fields(node, m)
         self.unique_titles(node.children)
-        self.unique_keys((n.model.key, n.path) for n in node.children)
+        self.unique_names((n.model.key, n.model.title, n.path) for n in node.children)
         self.shortcuts(node.children, f"the nested classifications of {node.display!r}")
         self.option_values(node)
 
@@ -134,21 +134,59 @@ class _Checker:
                 if n.children:
                     stack.append(n.children)
             self._unique(((n.title, n.path) for n in siblings), "duplicate-title", "tree option title")
+            self.unique_names(((n.user_key, n.title, n.path) for n in siblings), what="tree option key",
+                              report_keys=False)
         self.unique_keys(keys, what="tree option key")
 
     def option_values(self, node: ResolvedCategory) -> None:
         if node.tree:
-            return  # tree nodes are checked by tree(); their flattened values follow from unique titles
+            # Titles are unique among siblings, but a title containing " / " can still spell another
+            # node's path ("A / B" beside A › B): the flattened values must differ too.
+            seen: dict[str, DataPath] = {}
+            for o in node.options:
+                if o.value in seen:
+                    self.issue("duplicate-option", f"tree path {o.value!r} is also the path of another node of "
+                               f"{node.display!r}", (*o.path, "title"),
+                               hint="the other is at {related}; avoid ' / ' in tree titles", related=seen[o.value])
+                else:
+                    seen[o.value] = o.path
+            return
         for o in node.options:
             if not o.value.strip():
                 self.issue("empty-title", "option has an empty value", (*o.path, "value"))
         self._unique(((o.value, o.path) for o in node.options), "duplicate-option", "option value",
                      scope=f" of {node.display!r}")
-        self.unique_keys(((o.key, o.path) for o in node.options), what="option key")
+        self.unique_names(((o.key, o.value, o.path) for o in node.options), what="option key", field="value")
 
     # -- uniqueness -----------------------------------------------------------------------------
     def unique_titles(self, group: list[ResolvedCategory]) -> None:
         self._unique(((n.model.title, n.path) for n in group), "duplicate-title", "title")
+
+    def unique_names(self, items: Iterable[tuple[str | None, str, DataPath]], what: str = "key",
+                     field: str = "title", report_keys: bool = True) -> None:
+        """Siblings' identity names (key, else title) must differ, or their derived ids collide.
+
+        Two equal titles are duplicate-title's business; here: a key equal to another key, or to a
+        sibling's title (``{title: Auto, key: Car}`` beside ``{title: Car}``).
+        """
+        seen: dict[str, tuple[bool, DataPath]] = {}
+        for key, name, path in items:
+            effective = key if key is not None else name
+            if effective in seen:
+                first_keyed, first_path = seen[effective]
+                if key is not None and first_keyed:
+                    if report_keys:
+                        self.issue("duplicate-item-key", f"{what} {key!r} is used twice", (*path, "key"),
+                                   hint="the first is at {related}; keys name one item each", related=first_path)
+                elif key is not None or first_keyed:
+                    at = (*path, "key") if key is not None else (*path, field)
+                    self.issue("duplicate-item-key",
+                               f"{what} {effective!r} is also the {field} of a sibling without a key; both would "
+                               "get the same schemaId", at,
+                               hint="the other is at {related}; give one of them a different key",
+                               related=first_path)
+            else:
+                seen[effective] = (key is not None, path)
 
     def unique_keys(self, items: Iterable[tuple[str | None, DataPath]], what: str = "key") -> None:
         seen: dict[str, DataPath] = {}

@@ -1,0 +1,70 @@
+"""``ontokit hub serve``: run the local Hub as a real HTTP server."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group("hub")
+def hub_group() -> None:
+    """The local Hub: an emulator of Ango Hub's REST API on SQLite.
+
+    Without --hub, ontokit's commands use it in-process from .ontokit/ at the
+    repo root. `ontokit hub serve` exposes the same hub over HTTP, for the
+    official SDK or another machine's tools.
+    """
+
+
+@hub_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="SQLite database file [default: .ontokit/hub.sqlite3 at the repo root, shared with the "
+              "embedded hub].")
+@click.option("--api-key", envvar="ONTOKIT_HUB_API_KEY", default=None,
+              help="Accept this API key (for the default organization). Default: the embedded hub's key.")
+@click.option("--faults", default=None, metavar="SPEC",
+              help="Inject faults, for tests: '429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,seed=7'.")
+def serve_command(host: str, port: int, db: str | None, api_key: str | None, faults: str | None) -> int:
+    """Serve the local Hub over HTTP until interrupted.
+
+    \b
+    Examples:
+      ontokit hub serve
+      ontokit hub serve --port 9000 --db /tmp/hub.sqlite3 --api-key dev-key
+      ONTOKIT_HUB=http://127.0.0.1:8080 ANGO_API_KEY=<key> ontokit ...
+    """
+    from pathlib import Path
+
+    from ...client.target import DB_NAME, _embedded_key, state_dir
+    from ...errors import OntokitError
+    from ...hub import FaultConfig, build_app, start_server
+
+    try:
+        fault_config = FaultConfig.parse(faults) if faults else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults") from None
+    db_path = Path(db) if db else state_dir() / DB_NAME
+    app, store = build_app(db_path, fault_config)
+    if api_key:
+        store.ensure_key(api_key)
+        shown = "(the key given with --api-key)"
+    else:
+        api_key = _embedded_key(db_path, store)
+        shown = api_key  # the hub's own local key: the user needs it to connect
+    try:
+        server = start_server(app, host, port, background=False)
+    except OSError as exc:
+        raise OntokitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    click.echo(f"ontokit local hub listening on {server.url} (database: {db_path})")
+    click.echo(f"API key: {shown}")
+    click.echo(f"Use it with: ONTOKIT_HUB={server.url} ANGO_API_KEY=<key> ontokit ...  (Ctrl-C stops it)")
+    if fault_config and fault_config.active:
+        click.echo(f"fault injection: {faults}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,289 @@
+"""The one typed interface to a hub (the real Ango Hub or ontokit's local Hub), over httpx.
+
+Retries with backoff (tenacity) on 429 (honoring ``Retry-After``), 5xx and network errors, but only
+where repeating is safe: reads and whole-value replacements always; creating requests (new project,
+new webhook, one more batch) only when they carry an ``Idempotency-Key`` that the hub honors (the
+local Hub does), or when the failure proves the hub never processed them (429, connect errors).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable, Iterator
+
+import httpx
+import tenacity
+
+from .errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
+
+__all__ = ["HubClient", "ProjectPage"]
+
+log = logging.getLogger("ontokit.client")
+
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """One page of ``listProjects``."""
+
+    projects: list[dict[str, Any]]
+    total: int
+
+
+class _Retryable(Exception):
+    """A failed attempt that may be repeated. ``unsent``: the hub certainly did not process it."""
+
+    def __init__(self, reason: str, *, unsent: bool, retry_after: float | None = None,
+                 status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unsent = unsent
+        self.retry_after = retry_after
+        self.status = status
+
+
+class _ApiKey:
+    """Holds the key so that no repr, log line or traceback local shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "ApiKey(****)"
+
+    __str__ = __repr__
+
+
+class HubClient:
+    """A client for one hub and one API key.
+
+    Args:
+        base_url: the hub's root, e.g. ``https://imeritapi.ango.ai`` (a trailing ``/v2`` is fine).
+        api_key: sent in the ``apikey`` header; never logged or shown.
+        transport: an httpx transport (in-process local Hub, or a mock in tests).
+        label: how messages name the hub (default: the URL).
+        max_attempts: attempts per request, the first included.
+        max_wait: the longest single wait between attempts (also caps ``Retry-After``), seconds.
+        timeout: per-request timeout, seconds.
+        sleep: how to wait (tests pass a fake).
+    """
+
+    def __init__(self, base_url: str, api_key: str, *, transport: httpx.BaseTransport | None = None,
+                 label: str | None = None, max_attempts: int = 8, max_wait: float = 30.0,
+                 timeout: float = 30.0, backoff: float = 0.25, sleep: Callable[[float], None] = time.sleep) -> None:
+        root = base_url.rstrip("/")
+        if root.endswith("/v2"):
+            root = root[:-3]
+        self.base_url = root
+        self.label = label or root
+        self._key = _ApiKey(api_key)
+        self._http = httpx.Client(base_url=root, transport=transport, timeout=timeout,
+                                  headers={"Content-Type": "application/json"})
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.backoff = backoff
+        self._sleep = sleep
+        self._honors_idempotency: bool | None = None
+
+    def __repr__(self) -> str:
+        return f"HubClient({self.label!r})"
+
+    def __enter__(self) -> "HubClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    # -- endpoints --------------------------------------------------------------------------------
+    def hub_info(self) -> dict[str, Any] | None:
+        """The local Hub's self-description, or None for a hub without it (the real Ango Hub)."""
+        try:
+            return self._call("GET", "/v2/ontokit/hub", safe=True, what="hub info")
+        except (NotFoundError, BadRequestError, AuthError):
+            return None
+
+    def list_projects(self, page: int = 1, limit: int = 100) -> ProjectPage:
+        """One page of the organization's projects (newest first)."""
+        data = self._call("GET", "/v2/listProjects", params={"page": page, "limit": limit}, safe=True,
+                          what="list projects")
+        return ProjectPage(list(data.get("projects", [])), int(data.get("total", 0)))
+
+    def iter_projects(self, limit: int = 100) -> Iterator[dict[str, Any]]:
+        """Every project of the organization, page by page."""
+        page = 1
+        seen = 0
+        while True:
+            result = self.list_projects(page, limit)
+            yield from result.projects
+            seen += len(result.projects)
+            if not result.projects or seen >= result.total:
+                return
+            page += 1
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        """The whole project document."""
+        return self._project(self._call("GET", f"/v2/project/{project_id}", safe=True,
+                                        what=f"project {project_id}"))
+
+    def create_project(self, name: str, description: str = "", project_type: str | None = None) -> dict[str, Any]:
+        """Create a project; returns the new project document."""
+        body: dict[str, Any] = {"name": name, "description": description}
+        if project_type:
+            body["type"] = project_type
+        return self._project(self._call("POST", "/v2/project", json=body, safe=False,
+                                        what=f"create project {name!r}"))
+
+    def update_project(self, project_id: str, **fields: Any) -> dict[str, Any]:
+        """Set project fields (``name``, ``description``, ...); returns the project."""
+        return self._project(self._call("POST", f"/v2/project/{project_id}", json=fields, safe=True,
+                                        what=f"project {project_id}"))
+
+    def set_category_schema(self, project_id: str, category_schema: dict[str, Any]) -> dict[str, Any]:
+        """Replace the project's whole category schema (what ``create_label_set`` does)."""
+        return self.update_project(project_id, categorySchema=category_schema)
+
+    def set_batches(self, project_id: str, batches: list[dict[str, Any]]) -> dict[str, Any]:
+        """Replace the project's batch list (entries without ``_id`` are created)."""
+        return self._project(self._call("POST", f"/v2/batches/{project_id}", json={"batches": batches},
+                                        safe=True, what=f"batches of project {project_id}"))
+
+    def create_batch(self, project_id: str, name: str) -> dict[str, Any]:
+        """Add one batch (the SDK's ``create_batch``); returns the project."""
+        return self._project(self._call("POST", f"/v2/batches/{project_id}", json={"name": name}, safe=False,
+                                        what=f"create batch {name!r}"))
+
+    def create_webhook(self, project_id: str, url: str, types: list[str], secret: str | None) -> dict[str, Any]:
+        """Create a webhook; returns it (the secret comes back only as a salted digest)."""
+        body: dict[str, Any] = {"url": url, "types": types, "project": project_id}
+        if secret:
+            body["secret"] = secret
+        data = self._call("POST", "/v2/webhook", json=body, safe=False, what=f"create webhook for {project_id}")
+        return dict(data.get("webhook") or {})
+
+    def update_webhook(self, webhook_id: str, **fields: Any) -> dict[str, Any]:
+        """Change a webhook's ``url``, ``types`` or ``secret`` (a local Hub extension)."""
+        data = self._call("POST", f"/v2/webhook/{webhook_id}", json=fields, safe=True,
+                          what=f"webhook {webhook_id}")
+        return dict(data.get("webhook") or {})
+
+    def list_webhooks(self, project_id: str) -> list[dict[str, Any]]:
+        """A project's webhooks, secrets as digests only (a local Hub extension)."""
+        data = self._call("GET", f"/v2/project/{project_id}/webhooks", safe=True,
+                          what=f"webhooks of project {project_id}")
+        return list(data.get("webhooks", []))
+
+    # -- machinery --------------------------------------------------------------------------------
+    @staticmethod
+    def _project(data: dict[str, Any]) -> dict[str, Any]:
+        project = data.get("project")
+        if not isinstance(project, dict):
+            raise HubError("the hub's answer holds no project")
+        return project
+
+    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+              safe: bool, what: str) -> dict[str, Any]:
+        headers = {"apikey": self._key.reveal()}
+        if not safe and self._idempotency_supported(path):
+            headers["Idempotency-Key"] = uuid.uuid4().hex  # one key for every attempt of this call
+            safe = True
+        attempts = 0
+
+        def attempt() -> httpx.Response:
+            nonlocal attempts
+            attempts += 1
+            try:
+                response = self._http.request(method, path, json=json, params=params, headers=headers)
+            except _UNSENT as exc:
+                raise _Retryable(f"cannot connect ({type(exc).__name__})", unsent=True) from None
+            except httpx.TimeoutException as exc:
+                raise _Retryable(f"timed out ({type(exc).__name__})", unsent=False) from None
+            except httpx.TransportError as exc:
+                raise _Retryable(f"connection failed ({type(exc).__name__})", unsent=False) from None
+            self._note_hub(response)
+            if response.status_code == 429:
+                raise _Retryable("rate limited (429)", unsent=True, retry_after=_retry_after(response), status=429)
+            if response.status_code >= 500:
+                raise _Retryable(f"server error ({response.status_code})", unsent=False,
+                                 retry_after=_retry_after(response), status=response.status_code)
+            log.debug("%s %s -> %s (attempt %d)", method, path, response.status_code, attempts)
+            return response
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(lambda e: isinstance(e, _Retryable) and (safe or e.unsent)),
+            sleep=self._sleep,
+            reraise=True,
+            before_sleep=lambda rs: log.debug("%s %s: %s; retrying", method, path, rs.outcome.exception()),
+        )
+        try:
+            response = retrying(attempt)
+        except _Retryable as exc:
+            tried = f"after {attempts} attempt{'s' if attempts != 1 else ''}" if attempts > 1 else \
+                "(not retried: repeating it could apply it twice)"
+            raise HubUnavailableError(f"{self.label}: {what} failed {tried}: {exc.reason}", exc.status) from None
+        return self._data(response, what)
+
+    def _data(self, response: httpx.Response, what: str) -> dict[str, Any]:
+        try:
+            doc = response.json()
+        except ValueError:
+            doc = None
+        message = doc.get("message") if isinstance(doc, dict) else None
+        status = response.status_code
+        if status in (401, 403):
+            raise AuthError(f"API key rejected by {self.label} ({status}{': ' + message if message else ''})", status)
+        if status == 404:
+            raise NotFoundError(f"{what} not found on {self.label}", status)
+        if status >= 400:
+            raise BadRequestError(f"{self.label} refused {what} ({status}): {message or response.reason_phrase}",
+                                  status)
+        if not isinstance(doc, dict) or doc.get("status") != "success" or not isinstance(doc.get("data"), dict):
+            raise HubError(f"{self.label} gave an unexpected answer for {what} ({status})", status)
+        return doc["data"]  # type: ignore[no-any-return]
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+            return min(max(exc.retry_after, 0.0), self.max_wait)
+        # Exponential backoff with full jitter (tenacity), capped.
+        return float(tenacity.wait_random_exponential(multiplier=self.backoff, max=self.max_wait)(state))
+
+    def _note_hub(self, response: httpx.Response) -> None:
+        if self._honors_idempotency is None and "X-Ontokit-Hub" in response.headers:
+            self._honors_idempotency = True
+
+    def _idempotency_supported(self, path: str) -> bool:
+        if self._honors_idempotency is None:
+            info = self.hub_info()
+            self._honors_idempotency = bool(info and "idempotency-key" in info.get("extensions", []))
+        return self._honors_idempotency
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    raw = response.headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,141 @@
+"""Which hub a command talks to, and a client for it.
+
+Order: ``--hub`` > ``ONTOKIT_HUB`` > the embedded local Hub stored under ``.ontokit/`` at the repo
+root (in-process, no port). A URL target takes its key from ``ANGO_API_KEY``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..errors import OntokitError
+from .client import HubClient
+
+__all__ = ["ANGO_HOSTS", "HubTarget", "InProcessTransport", "open_client", "resolve_target", "state_dir"]
+
+#: Short names for the real Ango Hub's documented API hosts.
+ANGO_HOSTS = {
+    "ango": "https://imeritapi.ango.ai",
+    "ango-eu": "https://imeritapi.ango.ai",
+    "ango-us": "https://us-api.ango.ai",
+    "ango-in": "https://in-api.ango.ai",
+}
+_EMBEDDED = ("", "embedded", "local")
+STATE_DIR = ".ontokit"
+DB_NAME = "hub.sqlite3"
+KEY_NAME = "local-api-key"
+
+
+@dataclass(frozen=True)
+class HubTarget:
+    """A resolved hub: ``embedded`` (``db`` set) or a ``url``."""
+
+    kind: str  # "embedded" | "url"
+    url: str
+    db: Path | None = None
+
+    @property
+    def description(self) -> str:
+        """How commands name it: ``embedded local hub (.ontokit/hub.sqlite3)`` or the URL."""
+        if self.kind == "embedded":
+            return f"embedded local hub ({_relative(self.db)})"
+        return self.url
+
+
+def state_dir(start: Path | None = None) -> Path:
+    """``.ontokit/`` at the repository root (nearest ancestor with ``.git`` or ``ontokit.yaml``)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists() or (folder / "ontokit.yaml").exists():
+            return folder / STATE_DIR
+    return here / STATE_DIR
+
+
+def resolve_target(hub: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> HubTarget:
+    """Resolve ``--hub``/``ONTOKIT_HUB`` into a target."""
+    env = os.environ if env is None else env
+    raw = (hub if hub is not None else env.get("ONTOKIT_HUB", "")).strip()
+    if raw.lower() in _EMBEDDED:
+        return HubTarget("embedded", "embedded", state_dir(cwd) / DB_NAME)
+    url = ANGO_HOSTS.get(raw.lower(), raw).rstrip("/")
+    if url.endswith("/v2"):
+        url = url[:-3]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OntokitError(f"--hub/ONTOKIT_HUB {raw!r} is not a URL; give https://HOST, a short name "
+                           f"({', '.join(ANGO_HOSTS)}), or 'embedded'")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise OntokitError(f"refusing to send an API key over plain http to {parts.hostname}; use https")
+    return HubTarget("url", url)
+
+
+def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **options: Any) -> HubClient:
+    """A client for ``target``: in-process for the embedded hub, HTTP otherwise."""
+    env = os.environ if env is None else env
+    if target.kind == "embedded":
+        from ..hub import build_app
+
+        assert target.db is not None
+        app, store = build_app(target.db)
+        key = _embedded_key(target.db, store)
+        return HubClient("http://embedded.local", key, transport=InProcessTransport(app),
+                         label=target.description, **options)
+    key = env.get("ANGO_API_KEY", "").strip()
+    if not key:
+        raise OntokitError(f"no API key for {target.url}: set ANGO_API_KEY")
+    return HubClient(target.url, key, label=target.url, **options)
+
+
+class InProcessTransport(httpx.WSGITransport):
+    """httpx over a WSGI app in this process; an injected dropped connection looks like a real one."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        from ..hub import DropConnection
+
+        try:
+            return super().handle_request(request)
+        except DropConnection:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                            request=request) from None
+
+
+def _embedded_key(db: Path, store: Any) -> str:
+    """The embedded hub's own key, kept beside its database (mode 600), created on first use."""
+    path = db.parent / KEY_NAME
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        key = secrets.token_hex(20)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
+    store.ensure_key(key, "local")
+    return key
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _relative(path: Path | None) -> str:
+    if path is None:
+        return "?"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

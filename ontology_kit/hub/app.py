@@ -1,0 +1,354 @@
+"""The local Hub: a WSGI application speaking Ango Hub's REST API (docs/hub.md lists every endpoint).
+
+Envelope ``{"status": "success", "data": {...}}``; errors ``{"status": "fail"|"error", "message": ...}``.
+Auth by the ``apikey`` header; each key belongs to one organization and sees only its projects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .._version import __version__
+from .store import HubStore, new_object_id, utc_now
+
+__all__ = ["HubApp", "MAX_BODY_BYTES"]
+
+log = logging.getLogger("ontokit.hub")
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+PROJECT_TYPES = ("ango", "pct", "iframe")
+WEBHOOK_TYPES = ("ACCEPTED", "COMPLETED", "UPDATED")
+# Documented optional project settings (docs.imerit.net api/docs/projects); stored as given.
+_SETTINGS = {
+    "benchmarkEnabled": bool, "benchmarkRatio": (int, float), "benchmarkCutoff": (int, float),
+    "instructions": str, "ocrLanguage": str, "idleTimeout": (int, float), "projectPlugins": dict,
+    "pluginPresets": list, "errorCodesEnabled": bool, "errorSchema": dict, "exportStorageId": str,
+    "exportStorageBucket": str, "exportStoragePath": str, "exportStorageEnabled": bool,
+    "taskSkipEnabled": bool, "unassignSkippedTask": bool, "gcSyncEnabled": bool, "stages": list,
+}
+_LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
+
+
+class ApiError(Exception):
+    """An error response: HTTP status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _ok(data: dict[str, Any], status: int = 200) -> Response:
+    return _json({"status": "success", "data": data}, status)
+
+
+def _json(doc: Any, status: int) -> Response:
+    return Response(json.dumps(doc), status=status, mimetype="application/json")
+
+
+def _error(status: int, message: str) -> Response:
+    return _json({"status": "error" if status >= 500 else "fail", "message": message}, status)
+
+
+class HubApp:
+    """The WSGI application. ``store`` holds all state."""
+
+    def __init__(self, store: HubStore) -> None:
+        self.store = store
+        self.url_map = Map([
+            Rule("/v2/listProjects", methods=["GET"], endpoint="list_projects"),
+            Rule("/v2/project", methods=["POST"], endpoint="create_project"),
+            Rule("/v2/project/<project_id>", methods=["GET"], endpoint="get_project"),
+            Rule("/v2/project/<project_id>", methods=["POST"], endpoint="update_project"),
+            Rule("/v2/batches/<project_id>", methods=["POST"], endpoint="update_batches"),
+            Rule("/v2/webhook", methods=["POST"], endpoint="create_webhook"),
+            Rule("/v2/webhook/<webhook_id>", methods=["POST"], endpoint="update_webhook"),
+            Rule("/v2/project/<project_id>/webhooks", methods=["GET"], endpoint="list_webhooks"),
+            Rule("/v2/ontokit/hub", methods=["GET"], endpoint="hub_info"),
+        ], strict_slashes=False)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        request.max_content_length = MAX_BODY_BYTES
+        response = self.handle(request)
+        response.headers["X-Ontokit-Hub"] = __version__
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        """Route, authenticate, run the handler, and turn every failure into an error response."""
+        try:
+            adapter = self.url_map.bind_to_environ(request.environ)
+            endpoint, args = adapter.match()
+            if endpoint == "hub_info":
+                return self.hub_info()
+            org = self.authenticate(request)
+            handler = getattr(self, endpoint)
+            if endpoint in ("create_project", "create_webhook", "update_batches"):
+                return self.idempotent(request, org, lambda db: handler(request, org, db, **args))
+            return handler(request, org, **args)  # type: ignore[no-any-return]
+        except ApiError as exc:
+            return _error(exc.status, exc.message)
+        except NotFound:
+            return _error(404, f"Resource not found: {request.path}")
+        except MethodNotAllowed:
+            return _error(405, f"Method {request.method} not allowed on {request.path}")
+        except HTTPException as exc:  # 413 and friends
+            return _error(exc.code or 400, exc.description or exc.name)
+        except Exception:  # noqa: BLE001 - a bug in the local Hub must not kill the server
+            log.exception("internal error on %s %s", request.method, request.path)
+            return _error(500, "Internal server error")
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def authenticate(self, request: Request) -> str:
+        key = request.headers.get("apikey")
+        if not key:
+            raise ApiError(401, "Missing API key: send it in the 'apikey' header")
+        org = self.store.organization_for_key(key)
+        if org is None:
+            raise ApiError(401, "Invalid API key")
+        return org
+
+    def body(self, request: Request) -> dict[str, Any]:
+        raw = request.get_data(cache=True)
+        if not raw:
+            raise ApiError(400, "Request body is empty; expected a JSON object")
+        try:
+            doc = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"Malformed JSON body: {exc}") from None
+        if not isinstance(doc, dict):
+            raise ApiError(400, "Request body must be a JSON object")
+        return doc
+
+    def idempotent(self, request: Request, org: str, run: Callable[[Any], Response]) -> Response:
+        """Run a creating request once per ``Idempotency-Key`` (an extension; docs/hub.md)."""
+        key = request.headers.get("Idempotency-Key")
+        with self.store.write() as db:
+            if key:
+                seen = self.store.replay(db, org, key)
+                if seen is not None:
+                    status, body, method, path = seen
+                    if (method, path) != (request.method, request.path):
+                        raise ApiError(422, "Idempotency-Key was already used for a different request")
+                    response = Response(body, status=status, mimetype="application/json")
+                    response.headers["Idempotent-Replayed"] = "true"
+                    return response
+            response = run(db)
+            if key and response.status_code < 400:
+                self.store.remember(db, org, key, request.method, request.path, response.status_code,
+                                    response.get_data(as_text=True))
+            return response
+
+    def project_or_404(self, db: Any, org: str, project_id: str) -> dict[str, Any]:
+        doc = self.store.get_project(db, org, project_id)
+        if doc is None:  # another organization's project is indistinguishable from a missing one
+            raise ApiError(404, f"Project {project_id} not found")
+        return doc
+
+    # -- endpoints --------------------------------------------------------------------------------
+    def hub_info(self) -> Response:
+        return _ok({"hub": "ontokit-local", "version": __version__,
+                    "extensions": ["idempotency-key", "webhooks-read", "webhook-update"]})
+
+    def list_projects(self, request: Request, org: str) -> Response:
+        page = _int_param(request, "page", 1, 1, None)
+        limit = _int_param(request, "limit", 10, 1, 100)
+        sort = request.args.get("sort", "-createdAt")
+        if sort not in ("createdAt", "-createdAt"):
+            raise ApiError(400, "sort must be createdAt or -createdAt")
+        docs, total = self.store.list_projects(org, (page - 1) * limit, limit, descending=sort.startswith("-"))
+        return _ok({"projects": [{k: d.get(k) for k in _LIST_FIELDS} for d in docs], "total": total})
+
+    def create_project(self, request: Request, org: str, db: Any) -> Response:
+        body = self.body(request)
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ApiError(400, "name is required and must be a non-empty string")
+        description = body.get("description", "")
+        if description is None:
+            description = ""
+        if not isinstance(description, str):
+            raise ApiError(400, "description must be a string")
+        ptype = body.get("type", "ango")
+        if ptype not in PROJECT_TYPES:
+            raise ApiError(400, f"type must be one of {', '.join(PROJECT_TYPES)}")
+        now = utc_now()
+        doc: dict[str, Any] = {
+            "_id": new_object_id(), "name": name, "description": description, "type": ptype,
+            "owner": "local-hub-user", "organization": org,
+            "categorySchema": {"tools": [], "classifications": [], "relations": []},
+            "stages": [
+                {"id": "Start", "name": "Start", "type": "Start", "next": ["Label"]},
+                {"id": "Label", "name": "Labeling", "type": "Label", "next": ["Complete"]},
+                {"id": "Complete", "name": "Complete", "type": "Complete", "next": []},
+            ],
+            "batches": [], "assignedTo": [], "queueVersion": 2, "assetCount": 0,
+            "benchmarkEnabled": False, "benchmarkRatio": 10, "ocrLanguage": "eng", "idleTimeout": 0,
+            "deleted": False, "createdAt": now, "updatedAt": now,
+        }
+        if "categorySchema" in body:
+            doc["categorySchema"] = _category_schema(body["categorySchema"])
+        doc.update(_settings(body, ignore=("name", "description", "type", "categorySchema", "pctConfig")))
+        self.store.insert_project(db, org, doc)
+        return _ok({"project": doc}, status=201)
+
+    def get_project(self, request: Request, org: str, project_id: str) -> Response:
+        with self.store.read() as db:
+            return _ok({"project": self.project_or_404(db, org, project_id)})
+
+    def update_project(self, request: Request, org: str, project_id: str) -> Response:
+        body = self.body(request)
+        changes: dict[str, Any] = {}
+        if "categorySchema" in body:
+            changes["categorySchema"] = _category_schema(body["categorySchema"])
+        if "name" in body:
+            if not isinstance(body["name"], str) or not body["name"].strip():
+                raise ApiError(400, "name must be a non-empty string")
+            changes["name"] = body["name"]
+        if "description" in body:
+            if not isinstance(body["description"], str):
+                raise ApiError(400, "description must be a string")
+            changes["description"] = body["description"]
+        changes.update(_settings(body, ignore=("categorySchema", "name", "description")))
+        with self.store.write() as db:
+            doc = self.project_or_404(db, org, project_id)
+            doc.update(changes)  # categorySchema is replaced whole, as the SDK's create_label_set expects
+            doc["updatedAt"] = utc_now()
+            self.store.save_project(db, doc)
+        return _ok({"project": doc})
+
+    def update_batches(self, request: Request, org: str, db: Any, project_id: str) -> Response:
+        body = self.body(request)
+        doc = self.project_or_404(db, org, project_id)
+        if "batches" in body:  # documented: the whole list, replaced
+            batches = body["batches"]
+            if not isinstance(batches, list):
+                raise ApiError(400, "batches must be a list")
+            new = [_batch(b, i) for i, b in enumerate(batches)]
+        elif "name" in body:  # SDK 1.4.10 create_batch: one more batch
+            new = [*doc["batches"], _batch({"name": body["name"]}, 0)]
+        else:
+            raise ApiError(400, "body needs `batches` (a list) or `name`")
+        names = [b["name"] for b in new]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ApiError(400, f"batch names must be unique; repeated: {', '.join(dupes)}")
+        doc["batches"] = new
+        doc["updatedAt"] = utc_now()
+        self.store.save_project(db, doc)
+        return _ok({"project": doc})
+
+    def create_webhook(self, request: Request, org: str, db: Any) -> Response:
+        body = self.body(request)
+        project_id = body.get("project")
+        if not isinstance(project_id, str):
+            raise ApiError(400, "project (a project id) is required")
+        self.project_or_404(db, org, project_id)
+        url, types, secret = _webhook_fields(body, partial=False)
+        hook = self.store.insert_webhook(db, org, project_id, url, types, secret)
+        return _ok({"webhook": hook, "webhooks": self.store.list_webhooks(db, project_id)}, status=201)
+
+    def update_webhook(self, request: Request, org: str, webhook_id: str) -> Response:
+        body = self.body(request)
+        url, types, secret = _webhook_fields(body, partial=True)
+        fields: dict[str, Any] = {}
+        if url is not None:
+            fields["url"] = url
+        if types is not None:
+            fields["types"] = types
+        if "secret" in body:
+            fields["secret"] = secret
+        with self.store.write() as db:
+            hook = self.store.update_webhook(db, org, webhook_id, fields)
+        if hook is None:
+            raise ApiError(404, f"Webhook {webhook_id} not found")
+        return _ok({"webhook": hook})
+
+    def list_webhooks(self, request: Request, org: str, project_id: str) -> Response:
+        with self.store.read() as db:
+            self.project_or_404(db, org, project_id)
+            return _ok({"webhooks": self.store.list_webhooks(db, project_id)})
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        raise ApiError(400, f"{name} must be between {low} and {high}" if high else f"{name} must be >= {low}")
+    return value
+
+
+def _category_schema(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ApiError(400, "categorySchema must be an object")
+    unknown = set(value) - {"tools", "classifications", "relations"}
+    if unknown:
+        raise ApiError(400, f"categorySchema has unknown keys: {', '.join(sorted(unknown))}")
+    out = {}
+    for key in ("tools", "classifications", "relations"):
+        items = value.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ApiError(400, f"categorySchema.{key} must be a list of objects")
+        for i, item in enumerate(items):
+            if not isinstance(item.get("tool"), str) or not isinstance(item.get("schemaId"), str):
+                raise ApiError(400, f"categorySchema.{key}[{i}] needs string `tool` and `schemaId`")
+        out[key] = items
+    return out
+
+
+def _settings(body: dict[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
+    out = {}
+    for key, value in body.items():
+        if key in ignore:
+            continue
+        expected = _SETTINGS.get(key)
+        if expected is None:
+            raise ApiError(400, f"unknown project field: {key}")
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise ApiError(400, f"{key} has the wrong type")
+        out[key] = value
+    return out
+
+
+def _batch(value: Any, index: int) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ApiError(400, f"batches[{index}] must be an object")
+    name = value.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ApiError(400, f"batches[{index}].name must be a non-empty string")
+    bid = value.get("_id") or new_object_id()
+    if not isinstance(bid, str):
+        raise ApiError(400, f"batches[{index}]._id must be a string")
+    return {"_id": bid, **value, "name": name}
+
+
+def _webhook_fields(body: dict[str, Any], partial: bool) -> tuple[str | None, list[str] | None, str | None]:
+    url = body.get("url")
+    if url is not None or not partial:
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ApiError(400, "url must be an http(s) URL")
+    types = body.get("types")
+    if types is not None or not partial:
+        if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
+            raise ApiError(400, "types must be a non-empty list of strings")
+        bad = [t for t in types if t not in WEBHOOK_TYPES]
+        if bad:
+            raise ApiError(400, f"unknown webhook types: {', '.join(bad)} (known: {', '.join(WEBHOOK_TYPES)})")
+    secret = body.get("secret")
+    if secret is not None and not isinstance(secret, str):
+        raise ApiError(400, "secret must be a string")
+    unknown = set(body) - {"url", "types", "secret", "project"}
+    if unknown:
+        raise ApiError(400, f"unknown webhook fields: {', '.join(sorted(unknown))}")
+    return url, types, secret or None

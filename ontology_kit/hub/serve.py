@@ -1,0 +1,68 @@
+"""Serve a local Hub over real HTTP (werkzeug's threaded WSGI server), loopback by default."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .faults import DropConnection
+
+__all__ = ["HubServer", "start_server"]
+
+
+class _Handler(WSGIRequestHandler):
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        except DropConnection:
+            # Close without a byte of response: the client sees a dropped connection.
+            self.close_connection = True
+            try:
+                import socket
+
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        logging.getLogger("ontokit.hub.access").debug('"%s" %s %s', self.requestline, code, size)
+
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        logging.getLogger("ontokit.hub.access").debug(format, *args)
+
+
+class HubServer:
+    """A running server: ``url``, and ``stop()``."""
+
+    def __init__(self, server: BaseWSGIServer, thread: threading.Thread | None) -> None:
+        self._server = server
+        self._thread = thread
+        self.host, self.port = server.server_address[:2]
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in str(self.host) else self.host
+        return f"http://{host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def start_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, background: bool = True) -> HubServer:
+    """Bind ``app`` on ``host:port`` (0: any free port); in a daemon thread when ``background``."""
+    server = make_server(host, port, app, threaded=True, request_handler=_Handler)
+    server.daemon_threads = True
+    thread = None
+    if background:
+        thread = threading.Thread(target=server.serve_forever, name="ontokit-hub", daemon=True)
+        thread.start()
+    return HubServer(server, thread)

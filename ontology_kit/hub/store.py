@@ -1,0 +1,217 @@
+"""The local Hub's persistence: SQLite, one file, safe under concurrent requests.
+
+Projects are stored as one JSON document each (the shape ``GET /v2/project/{id}`` returns), so a
+read is one row and an update is a read-modify-write inside ``BEGIN IMMEDIATE``, which serializes
+writers across threads and processes. WAL mode lets readers proceed while a writer works.
+API keys and webhook secrets are stored only as hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+__all__ = ["HubStore", "new_object_id", "secret_digest", "utc_now"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS organizations (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_sha256 TEXT PRIMARY KEY, organization TEXT NOT NULL REFERENCES organizations(id),
+    created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY, organization TEXT NOT NULL REFERENCES organizations(id),
+    name TEXT NOT NULL, created_at TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS projects_by_org ON projects(organization, seq);
+CREATE TABLE IF NOT EXISTS webhooks (
+    id TEXT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(id),
+    organization TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL,
+    secret_salt TEXT, secret_sha256 TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS webhooks_by_project ON webhooks(project);
+CREATE TABLE IF NOT EXISTS idempotency (
+    organization TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
+    status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (organization, key));
+"""
+
+
+def utc_now() -> str:
+    """A timestamp as the Hub writes them: ``2025-01-15T10:30:00.000Z``."""
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+_oid_lock = threading.Lock()
+_oid_counter = int.from_bytes(os.urandom(3), "big")
+
+
+def new_object_id() -> str:
+    """A 24-hex id shaped like the Hub's (MongoDB ObjectId: time, random, counter)."""
+    global _oid_counter
+    with _oid_lock:
+        _oid_counter = (_oid_counter + 1) % 0xFFFFFF
+        counter = _oid_counter
+    return (int(time.time()).to_bytes(4, "big") + os.urandom(5) + counter.to_bytes(3, "big")).hex()
+
+
+def secret_digest(salt: str, secret: str) -> str:
+    """The salted SHA-256 the Hub exposes for a webhook secret (``sha256:SALT:HEX``)."""
+    mac = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
+    return f"sha256:{salt}:{mac}"
+
+
+def _key_hash(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+class HubStore:
+    """All state of one local Hub, in one SQLite file (or ``:memory:``-like temp file)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    # -- connections ------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads."""
+        db = self._connect()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside ``BEGIN IMMEDIATE``: committed on success, rolled back on error."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    # -- organizations and keys -------------------------------------------------------------------
+    def create_organization(self, name: str, api_key: str | None = None) -> tuple[str, str]:
+        """Create an organization with an API key (generated when not given): (org id, key)."""
+        key = api_key or secrets.token_hex(20)
+        org = new_object_id()
+        with self.write() as db:
+            db.execute("INSERT INTO organizations VALUES (?, ?, ?)", (org, name, utc_now()))
+            db.execute("INSERT INTO api_keys VALUES (?, ?, ?)", (_key_hash(key), org, utc_now()))
+        return org, key
+
+    def ensure_key(self, api_key: str, org_name: str = "default") -> str:
+        """Make ``api_key`` valid (for a new organization if it is unknown); returns its organization."""
+        found = self.organization_for_key(api_key)
+        if found:
+            return found
+        return self.create_organization(org_name, api_key)[0]
+
+    def organization_for_key(self, api_key: str) -> str | None:
+        """The organization an API key belongs to, or None."""
+        with self.read() as db:
+            row = db.execute("SELECT organization FROM api_keys WHERE key_sha256 = ?", (_key_hash(api_key),)).fetchone()
+        return row["organization"] if row else None
+
+    # -- projects ---------------------------------------------------------------------------------
+    def insert_project(self, db: sqlite3.Connection, org: str, doc: dict[str, Any]) -> None:
+        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM projects").fetchone()[0]
+        db.execute("INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?)",
+                   (doc["_id"], org, doc["name"], doc["createdAt"], seq, json.dumps(doc)))
+
+    def get_project(self, db: sqlite3.Connection, org: str, project_id: str) -> dict[str, Any] | None:
+        row = db.execute("SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)).fetchone()
+        return json.loads(row["doc"]) if row else None
+
+    def save_project(self, db: sqlite3.Connection, doc: dict[str, Any]) -> None:
+        db.execute("UPDATE projects SET doc = ?, name = ? WHERE id = ?", (json.dumps(doc), doc["name"], doc["_id"]))
+
+    def list_projects(self, org: str, offset: int, limit: int, descending: bool = True) -> tuple[list[dict[str, Any]], int]:
+        order = "DESC" if descending else "ASC"
+        with self.read() as db:
+            total = db.execute("SELECT COUNT(*) FROM projects WHERE organization = ?", (org,)).fetchone()[0]
+            rows = db.execute(
+                f"SELECT doc FROM projects WHERE organization = ? ORDER BY seq {order} LIMIT ? OFFSET ?",
+                (org, limit, offset),
+            ).fetchall()
+        return [json.loads(r["doc"]) for r in rows], total
+
+    # -- webhooks ---------------------------------------------------------------------------------
+    def insert_webhook(self, db: sqlite3.Connection, org: str, project: str, url: str, types: list[str],
+                       secret: str | None) -> dict[str, Any]:
+        wid, now = new_object_id(), utc_now()
+        salt = secrets.token_hex(8) if secret else None
+        digest = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest() if salt and secret else None
+        db.execute("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (wid, project, org, url, json.dumps(types), salt, digest, now, now))
+        return self._webhook_row(db.execute("SELECT * FROM webhooks WHERE id = ?", (wid,)).fetchone())
+
+    def update_webhook(self, db: sqlite3.Connection, org: str, webhook_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+        row = db.execute("SELECT * FROM webhooks WHERE id = ? AND organization = ?", (webhook_id, org)).fetchone()
+        if row is None:
+            return None
+        url = fields.get("url", row["url"])
+        types = json.dumps(fields["types"]) if "types" in fields else row["types"]
+        salt, digest = row["secret_salt"], row["secret_sha256"]
+        if "secret" in fields:
+            secret = fields["secret"]
+            salt = secrets.token_hex(8) if secret else None
+            digest = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest() if salt else None
+        db.execute("UPDATE webhooks SET url = ?, types = ?, secret_salt = ?, secret_sha256 = ?, updated_at = ? "
+                   "WHERE id = ?", (url, types, salt, digest, utc_now(), webhook_id))
+        return self._webhook_row(db.execute("SELECT * FROM webhooks WHERE id = ?", (webhook_id,)).fetchone())
+
+    def list_webhooks(self, db: sqlite3.Connection, project: str) -> list[dict[str, Any]]:
+        rows = db.execute("SELECT * FROM webhooks WHERE project = ? ORDER BY created_at, id", (project,)).fetchall()
+        return [self._webhook_row(r) for r in rows]
+
+    @staticmethod
+    def _webhook_row(row: sqlite3.Row) -> dict[str, Any]:
+        # The secret itself is never stored, so it can never be returned: only whether one is set
+        # and a salted digest that a client holding the secret can compare with.
+        secret = None
+        if row["secret_sha256"]:
+            secret = {"set": True, "digest": f"sha256:{row['secret_salt']}:{row['secret_sha256']}"}
+        return {
+            "_id": row["id"], "project": row["project"], "url": row["url"], "types": json.loads(row["types"]),
+            "secret": secret or {"set": False, "digest": None},
+            "createdAt": row["created_at"], "updatedAt": row["updated_at"],
+        }
+
+    # -- idempotency ------------------------------------------------------------------------------
+    def replay(self, db: sqlite3.Connection, org: str, key: str) -> tuple[int, str, str, str] | None:
+        row = db.execute("SELECT status, body, method, path FROM idempotency WHERE organization = ? AND key = ?",
+                         (org, key)).fetchone()
+        return (row["status"], row["body"], row["method"], row["path"]) if row else None
+
+    def remember(self, db: sqlite3.Connection, org: str, key: str, method: str, path: str, status: int,
+                 body: str) -> None:
+        db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (org, key, method, path, status, body, utc_now()))

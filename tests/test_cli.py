@@ -148,3 +148,46 @@ def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys
 def test_output_to_unwritable_place(good: Path, tmp_path: Path) -> None:
     out = run("compile", str(good), "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"))
     assert out.returncode == 1 and out.stderr.startswith("error: cannot write") and "Traceback" not in out.stderr
+
+
+def test_hub_serve(tmp_path: Path) -> None:
+    import re
+    import signal
+
+    import httpx
+
+    db = tmp_path / "served.sqlite3"
+    proc = subprocess.Popen([sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", first)
+        assert url, first
+        key = proc.stdout.readline().split("API key: ")[1].strip()
+        r = httpx.post(url.group(1) + "/v2/project", json={"name": "served"}, headers={"apikey": key})
+        assert r.status_code == 201
+        assert httpx.get(url.group(1) + "/v2/listProjects", headers={"apikey": "wrong"}).status_code == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err
+    assert db.exists()
+
+
+def test_hub_serve_with_given_key_does_not_print_it(tmp_path: Path) -> None:
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db",
+                             str(tmp_path / "h.sqlite3"), "--api-key", "my-private-key"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline() for _ in range(3)]
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert "my-private-key" not in "".join(lines) + out + err
+
+
+def test_hub_serve_bad_faults_spec(tmp_path: Path) -> None:
+    out = run("hub", "serve", "--faults", "boom=1", "--db", str(tmp_path / "h.sqlite3"))
+    assert out.returncode == 1 and "bad fault spec" in out.stderr

@@ -63,6 +63,8 @@ def start_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, background
     server.daemon_threads = True
     thread = None
     if background:
-        thread = threading.Thread(target=server.serve_forever, name="ontokit-hub", daemon=True)
+        # A short poll interval makes stop() quick (shutdown waits for the next poll).
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name="ontokit-hub", daemon=True)
         thread.start()
     return HubServer(server, thread)

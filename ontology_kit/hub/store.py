@@ -91,6 +91,7 @@ class HubStore:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt; may lose the last commit on power loss
         return db
 
     @contextmanager

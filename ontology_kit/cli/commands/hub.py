@@ -62,9 +62,10 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
     if fault_config and fault_config.active:
         click.echo(f"fault injection: {faults}")
     try:
-        server.serve_forever()
+        server.serve_forever()  # returns on Ctrl-C (werkzeug handles the KeyboardInterrupt)
     except KeyboardInterrupt:
-        click.echo("stopped")
+        pass
     finally:
         server.stop()
+    click.echo("stopped")
     return 0

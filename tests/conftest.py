@@ -1,0 +1,75 @@
+"""Shared fixtures: a local Hub served over HTTP, and clients for it (HTTP and in-process)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from ontology_kit.client import HubClient, InProcessTransport
+from ontology_kit.hub import FaultConfig, HubStore, build_app, start_server
+
+
+@dataclass
+class LocalHub:
+    """A local Hub under test: its store, app, URL (when served) and two organizations' keys."""
+
+    store: HubStore
+    app: Any
+    url: str | None
+    key: str
+    other_key: str
+    org: str
+
+    def client(self, mode: str = "http", key: str | None = None, **options: Any) -> HubClient:
+        options.setdefault("sleep", lambda seconds: None)
+        if mode == "http":
+            assert self.url is not None
+            return HubClient(self.url, key or self.key, **options)
+        return HubClient("http://inprocess.test", key or self.key, transport=InProcessTransport(self.app),
+                         label="in-process hub", **options)
+
+
+def _make_hub(tmp_path: Path, faults: FaultConfig | None = None, serve: bool = True) -> Iterator[LocalHub]:
+    app, store = build_app(tmp_path / "hub.sqlite3", faults)
+    org, key = store.create_organization("acme")
+    _, other = store.create_organization("globex")
+    server = start_server(app) if serve else None
+    try:
+        yield LocalHub(store, app, server.url if server else None, key, other, org)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+@pytest.fixture
+def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
+    """A fresh local Hub served on a free loopback port."""
+    yield from _make_hub(tmp_path)
+
+
+@pytest.fixture(params=["http", "inprocess"])
+def client(request: pytest.FixtureRequest, local_hub: LocalHub) -> Iterator[HubClient]:
+    """ontokit's client against the local Hub, over HTTP and in-process."""
+    with local_hub.client(request.param) as c:
+        yield c
+
+
+@pytest.fixture
+def make_hub(tmp_path: Path) -> Iterator[Any]:
+    """A factory for hubs with fault injection: ``make_hub(FaultConfig(...), serve=True)``."""
+    hubs: list[Iterator[LocalHub]] = []
+
+    def factory(faults: FaultConfig | None = None, serve: bool = True) -> LocalHub:
+        folder = tmp_path / f"hub{len(hubs)}"
+        folder.mkdir()
+        gen = _make_hub(folder, faults, serve)
+        hubs.append(gen)
+        return next(gen)
+
+    yield factory
+    for gen in hubs:
+        for _ in gen:  # runs the cleanup
+            pass

@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -98,10 +99,24 @@ class Shape:
     options_per_classification: int = 5
     tree: tuple[int, ...] = (20, 10, 10)
     relations: int = 3
+    #: Pin a schemaId on every item and a color on every category, as `ontokit import` writes an
+    #: ontology adopted from an existing project (random SDK ids that annotations depend on).
+    pinned: bool = True
 
 
 BIG = Shape()
-SMALL = Shape(tools=10, classifications_per_tool=3, options_per_classification=4, tree=(4, 3, 3), relations=2)
+SMALL = Shape(tools=10, classifications_per_tool=3, options_per_classification=4, tree=(4, 3, 3), relations=2,
+              pinned=False)
+
+
+def fake_id(*path: str) -> str:
+    """A 32-hex id shaped like the SDK's uuid4().hex, but deterministic."""
+    return hashlib.sha1("/".join(path).encode()).hexdigest()[:32]
+
+
+def fake_color(*path: str) -> str:
+    """A #RRGGBB color, deterministic."""
+    return "#" + hashlib.sha1(("color/" + "/".join(path)).encode()).hexdigest()[:6].upper()
 
 
 # -- YAML writing ---------------------------------------------------------------------------------
@@ -156,18 +171,28 @@ def tree_titles(level: int, count: int) -> list[str]:
     return [pool[k] if k < len(pool) else f"{pool[k % len(pool)]} {k // len(pool) + 1}" for k in range(count)]
 
 
-def write_options(w: _Writer, indent: int, values: tuple[str, ...]) -> None:
-    """An ``options:`` list of ``{value, key}`` mappings."""
+def write_options(w: _Writer, indent: int, values: tuple[str, ...], pinned: tuple[str, ...] = ()) -> None:
+    """An ``options:`` list of ``{value, key}`` mappings (with a ``schemaId`` when ``pinned``)."""
     w.line(indent, "options:")
     for value in values:
         w.line(indent + 2, f"- value: {scalar(value)}")
         w.line(indent + 4, f"key: {slug(value)}")
+        if pinned:
+            w.line(indent + 4, f"schemaId: {fake_id(*pinned, value)}")
+
+
+def write_pins(w: _Writer, indent: int, shape: Shape, *path: str) -> None:
+    """``schemaId`` and ``color`` of a category, when the shape pins them."""
+    if shape.pinned:
+        w.line(indent, f"schemaId: {fake_id(*path)}")
+        w.line(indent, f'color: "{fake_color(*path)}"')
 
 
 def write_tool(w: _Writer, i: int, shape: Shape) -> None:
     """One tool with its nested radio classifications."""
     w.line(2, f"- title: {scalar(tool_title(i))}")
     w.line(4, f"type: {TOOL_TYPES[i % len(TOOL_TYPES)]}")
+    write_pins(w, 4, shape, tool_title(i))
     if i < len(_TOP_SHORTCUTS):
         w.line(4, f"shortcutKey: {scalar(_TOP_SHORTCUTS[i])}")
     if i % 4 == 0:
@@ -182,20 +207,26 @@ def write_tool(w: _Writer, i: int, shape: Shape) -> None:
         w.line(8, "required: true")
         if j < 9:
             w.line(8, f'shortcutKey: "{j + 1}"')
-        write_options(w, 8, values)
+        write_pins(w, 8, shape, tool_title(i), title)
+        write_options(w, 8, values, (tool_title(i), title) if shape.pinned else ())
 
 
-def write_tree(w: _Writer, indent: int, widths: tuple[int, ...], level: int = 0) -> None:
-    """Tree nodes: ``title`` + ``children`` for inner nodes, plain strings for leaves."""
+def write_tree(w: _Writer, indent: int, widths: tuple[int, ...], level: int = 0, pinned: bool = False,
+               path: tuple[str, ...] = ()) -> None:
+    """Tree nodes: ``title`` + ``children`` for inner nodes, plain strings for leaves (mappings with a
+    ``schemaId`` when ``pinned``)."""
     if not widths:
         return
     for title in tree_titles(level, widths[0]):
-        if len(widths) == 1:
+        if len(widths) == 1 and not pinned:
             w.line(indent, f"- {scalar(title)}")
             continue
         w.line(indent, f"- title: {scalar(title)}")
-        w.line(indent + 2, "children:")
-        write_tree(w, indent + 4, widths[1:], level + 1)
+        if pinned:
+            w.line(indent + 2, f"schemaId: {fake_id('tree', *path, title)}")
+        if len(widths) > 1:
+            w.line(indent + 2, "children:")
+            write_tree(w, indent + 4, widths[1:], level + 1, pinned, (*path, title))
 
 
 def write_classifications(w: _Writer, shape: Shape) -> None:
@@ -207,8 +238,9 @@ def write_classifications(w: _Writer, shape: Shape) -> None:
     w.line(4, "key: scene-context")
     w.line(4, "type: tree-dropdown")
     w.line(4, "required: true")
+    write_pins(w, 4, shape, "Scene context")
     w.line(4, "treeOptions:")
-    write_tree(w, 6, shape.tree)
+    write_tree(w, 6, shape.tree, pinned=shape.pinned)
 
 
 def write_relations(w: _Writer, shape: Shape) -> None:
@@ -221,6 +253,7 @@ def write_relations(w: _Writer, shape: Shape) -> None:
         title = names[k] if k < len(names) else f"Relation {k + 1}"
         w.line(2, f"- title: {scalar(title)}")
         w.line(4, f"type: {RELATION_TYPES[k % len(RELATION_TYPES)]}")
+        write_pins(w, 4, shape, "relation", title)
 
 
 def generate(shape: Shape = BIG) -> str:

@@ -288,9 +288,7 @@ BYTE_CASES = [
     pytest.param("\ufefftools: []\n".encode("utf-16-le"), [("not-utf8", 1, 1)], id="utf-16-le-bom"),
     pytest.param("\ufefftools: []\n".encode("utf-16-be"), [("not-utf8", 1, 1)], id="utf-16-be-bom"),
     pytest.param("\ufefftools: []\n".encode("utf-32-le"), [("not-utf8", 1, 1)], id="utf-32-le-bom"),
-    pytest.param(_utf16_without_bom(), [("not-utf8", 1, 1)], id="utf-16-without-bom",
-                 marks=pytest.mark.xfail(strict=True, reason="bug: UTF-16 without a BOM is reported as "
-                                         "control-character U+0000 at 1:2, with a 'binary data' hint")),
+    pytest.param(_utf16_without_bom(), [("not-utf8", 1, 1)], id="utf-16-without-bom"),
     pytest.param(b"tools:\n  - title: A\x00\n", [("control-character", 2, 13)], id="nul"),
     pytest.param(b"tools:\n  - title: \x1b[31mA\n", [("control-character", 2, 12)], id="esc"),
     pytest.param(b"tools: []\n#\x7f\n", [("control-character", 2, 2)], id="del"),
@@ -300,13 +298,8 @@ BYTE_CASES = [
     pytest.param(b"\xef\xbb\xbftools: [\x00]\n", [("control-character", 1, 9)], id="bom-then-nul"),
     pytest.param(b"tools:\r  - title: A\r    type: point\r    colr: x\r", [("unknown-field", 4, 5)],
                  id="cr-only-line-endings"),
-    pytest.param(b"tools:\r  - title: A\x00\r", [("control-character", 2, 13)], id="nul-after-cr-only-lines",
-                 marks=pytest.mark.xfail(strict=True, reason="bug: control-character counts only \\n as a "
-                                         "line break; YAML (and the other diagnostics) also count a "
-                                         "lone \\r")),
-    pytest.param(b"tools:\r  - title: Caf\xe9\r", [("not-utf8", 2, 15)], id="latin-1-after-cr-only-lines",
-                 marks=pytest.mark.xfail(strict=True, reason="bug: not-utf8 counts only \\n as a line "
-                                         "break")),
+    pytest.param(b"tools:\r  - title: A\x00\r", [("control-character", 2, 13)], id="nul-after-cr-only-lines"),
+    pytest.param(b"tools:\r  - title: Caf\xe9\r", [("not-utf8", 2, 15)], id="latin-1-after-cr-only-lines"),
 ]
 
 
@@ -329,8 +322,6 @@ def test_byte_case(tmp_path: Path, raw: bytes, expected: list[Triple]) -> None:
         assert [(d.code, d.line, d.column) for d in loaded.diagnostics] == expected
 
 
-@pytest.mark.xfail(strict=True, reason="bug: check_text() keeps a leading BOM (U+FEFF) as part of the first "
-                   "key, while check_file() and load_bytes() drop it: \"unknown field '\\ufefftools'\"")
 def test_check_text_drops_a_bom_like_check_file() -> None:
     text = "\ufefftools:\n  - title: Car\n    type: point\n"
     loaded = load_bytes(text.encode("utf-8"), "bom.yaml")

@@ -72,15 +72,23 @@ def read_file(path: str | Path, display: str | None = None) -> LoadResult:
     return load_bytes(raw, name)
 
 
+_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+         (b"\xfe\xff", "UTF-16"))
+
+
 def load_bytes(raw: bytes, name: str) -> LoadResult:
     """Decode (strict UTF-8, optional BOM) and parse ``raw``."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _fail(name, "not-utf8", "file is UTF-16; ontokit reads UTF-8 only", "re-save the file as UTF-8", 1, 1)
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return _fail(name, "not-utf8", f"file is {encoding}; ontokit reads UTF-8 only",
+                         "re-save the file as UTF-8", 1, 1)
+    if _looks_like_utf16_or_32(raw[:4096]):
+        return _fail(name, "not-utf8", "file looks like UTF-16 or UTF-32 (many NUL bytes); ontokit reads UTF-8 only",
+                     "re-save the file as UTF-8", 1, 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = line_col(raw.decode("utf-8", errors="replace"), len(raw[: exc.start].decode("utf-8", "replace")))
         return _fail(
             name,
             "not-utf8",
@@ -89,20 +97,44 @@ def load_bytes(raw: bytes, name: str) -> LoadResult:
             line,
             column,
         )
-    if text.startswith("\ufeff"):
-        text = text[1:]
     return load_text(text, name)
+
+
+def _looks_like_utf16_or_32(head: bytes) -> bool:
+    """ASCII text in UTF-16/32 without a BOM: one byte of every 2 (or 4) set, the others zero."""
+    for stride in (2, 4):
+        usable = len(head) - len(head) % stride
+        if usable < 2 * stride:
+            continue
+        for offset in range(stride):
+            text = head[offset:usable:stride]
+            zeros = [head[k:usable:stride] for k in range(stride) if k != offset]
+            if all(z.count(0) == len(z) for z in zeros) and text.count(0) * 10 < len(text):
+                return True
+    return False
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``; CRLF, LF and lone CR all end a line (as in YAML)."""
+    before = text[:index]
+    breaks = [m.end() for m in _LINE_BREAK.finditer(before)]
+    start = breaks[-1] if breaks else 0
+    return len(breaks) + 1, index - start + 1
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def load_text(text: str, name: str) -> LoadResult:
     """Parse YAML ``text`` (already decoded) with YAML 1.2 core-schema rules."""
     import yaml_rs
 
+    if text.startswith("\ufeff"):
+        text = text[1:]
     result = LoadResult(file=name, text=text)
     bad = _CONTROL.search(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        line, column = line_col(text, bad.start())
         result.diagnostics.append(
             Diagnostic(
                 "control-character",
@@ -182,9 +214,13 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
     line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
     reason = message.strip().splitlines()[-1].strip() if message.strip() else "invalid YAML"
     if "tab" in reason.lower():
-        text_line = result.text.splitlines()[line - 1] if 0 < line <= len(result.text.splitlines()) else ""
-        if "\t" in text_line:
-            column = text_line.index("\t") + 1
+        lines = result.text.splitlines()
+        for number in range(max(line, 1), len(lines) + 1):  # the parser may stop a line early
+            indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip(" \t"))]
+            if "\t" in indent or (number == line and "\t" in lines[number - 1]):
+                text_line = lines[number - 1]
+                line, column = number, text_line.index("\t") + 1
+                break
         return [Diagnostic("yaml-tab", f"tab character used for indentation ({reason})", name,
                            hint="indent with spaces", line=line, column=column)]
     if "recursion" in message.lower() or "depth" in message.lower():

@@ -102,7 +102,7 @@ def resolve(ontology: Ontology, file: str = "", indices: dict[str, list[int]] | 
     ``indices`` maps each top-level list to the positions its items had in the file, for a partial
     ontology (the well-formed part of a file with structural errors); by default items are 0, 1, ...
     """
-    r = _Resolver(ontology, file)
+    r = _Resolver(ontology, file, indices or {})
 
     def group(kind: str, name: str, models: list[Any]) -> list[ResolvedCategory]:
         where = indices[name] if indices is not None else range(len(models))
@@ -117,9 +117,10 @@ def resolve(ontology: Ontology, file: str = "", indices: dict[str, list[int]] | 
 
 
 class _Resolver:
-    def __init__(self, ontology: Ontology, file: str) -> None:
+    def __init__(self, ontology: Ontology, file: str, indices: dict[str, list[int]]) -> None:
         self.ontology = ontology
         self.file = file
+        self.indices = indices
         self.diagnostics: list[Diagnostic] = []
 
     def issue(self, code: str, message: str, path: DataPath, hint: str | None = None) -> None:
@@ -163,7 +164,9 @@ class _Resolver:
                 self.issue("unknown-option-set", f"no option set named {name!r}", (*path, "optionSet"),
                            hint=did_you_mean(name, self.ontology.optionSets) or f"known option sets: {known}")
             else:
-                items = [(o, ("optionSets", name, i)) for i, o in enumerate(self.ontology.optionSets[name])]
+                options = self.ontology.optionSets[name]
+                where = self.indices.get(f"optionSets:{name}", range(len(options)))
+                items = [(o, ("optionSets", name, i)) for i, o in zip(where, options)]
         out = []
         for option, opath in items:
             name_ = option.key if option.key is not None else option.value

@@ -75,7 +75,11 @@ def _check(loaded: LoadResult) -> FileResult:
         structural = structural_diagnostics(exc, loaded.file)
         ontology, indices = _partial(loaded.data, structural)
     resolved = resolve(ontology, loaded.file, indices)
-    diags = structural + resolved.diagnostics + check(ontology, resolved, loaded.file)
+    users = _option_set_references(loaded.data) if structural else None
+    semantic = resolved.diagnostics + check(ontology, resolved, loaded.file, users)
+    if structural:
+        semantic = _without_consequences(semantic, structural)
+    diags = structural + semantic
     if diags:
         diags = sorted(locate(diags, loaded.index), key=lambda d: (d.line, d.column))
     payload = None if has_errors(diags) else compile_resolved(resolved)
@@ -101,13 +105,23 @@ def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, d
     for d in structural:
         if len(d.path) >= 2 and isinstance(d.path[1], int):
             by_item.setdefault((str(d.path[0]), d.path[1]), []).append(d)
-    try:
-        base = Ontology.model_validate({k: v for k, v in data.items() if k not in _LISTS and k in Ontology.model_fields})
-        option_sets = base.optionSets
-    except ValidationError:
-        option_sets = {}
-    lists: dict[str, list[Any]] = {}
+    option_sets: dict[str, Any] = {}
     indices: dict[str, list[int]] = {}
+    raw_sets = data.get("optionSets")
+    if isinstance(raw_sets, dict):
+        for name, options in raw_sets.items():  # keep every well-formed option of every set
+            if not isinstance(options, list):
+                continue
+            kept, where = [], []
+            for i, option in enumerate(options):
+                try:
+                    kept.extend(Ontology.model_validate({"optionSets": {name: [option]}}).optionSets[name])
+                except ValidationError:
+                    continue
+                where.append(i)
+            option_sets[name] = kept
+            indices[f"optionSets:{name}"] = where
+    lists: dict[str, list[Any]] = {}
     for name, model in zip(_LISTS, (Tool, Classification, Relation)):
         items = data.get(name)
         lists[name], indices[name] = [], []
@@ -128,6 +142,35 @@ def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, d
 
 
 _REQUIRED = {"title", "type", "value"}
+# Semantic findings that only restate a structural error: a mistyped `options` is also "missing".
+_CONSEQUENCES = {"missing-options": ("options", "optionSet"), "empty-tree": ("treeOptions",)}
+
+
+def _without_consequences(semantic: list[Diagnostic], structural: list[Diagnostic]) -> list[Diagnostic]:
+    broken = {d.path[: i + 1] for d in structural for i in range(len(d.path))}
+    out = []
+    for d in semantic:
+        fields = _CONSEQUENCES.get(d.code)
+        if fields and any((*d.path[:-1], f) in broken for f in fields):
+            continue
+        out.append(d)
+    return out
+
+
+def _option_set_references(data: Any) -> set[str]:
+    """Every `optionSet: NAME` in the raw document (for a partial ontology's unused-set check)."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("optionSet")
+            if isinstance(ref, str):
+                found.add(ref)
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return found
 
 
 def _repair(item: Any, paths: list[tuple[Any, ...]]) -> Any:

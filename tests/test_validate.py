@@ -504,21 +504,12 @@ HINTS = [
                  id="invalid-key-category"),
     pytest.param("classifications:\n"
                  "  - {title: Q, type: tree-dropdown, treeOptions: [{title: a, key: ''}]}\n", "invalid-key",
-                 "remove `key`", id="invalid-key-tree-node",
-                 marks=pytest.mark.xfail(strict=True, reason="missing hint: invalid-key on a tree node has "
-                                         "no hint, unlike the same problem on a category")),
+                 "remove `key`", id="invalid-key-tree-node"),
     pytest.param("classifications:\n  - {title: Q, type: text, required: yes}\n", "wrong-type", "true",
-                 id="required-yes",
-                 marks=pytest.mark.xfail(strict=True, reason="missing hint: `required: yes` (the docs' own "
-                                         "wrong-type example) gets no hint that YAML 1.2 wants true/false")),
+                 id="required-yes"),
     pytest.param("tools:\n  - {title: Car, type: point, treeOptions: [a]}\n", "unknown-field",
-                 "tree-dropdown", id="tree-options-on-tool",
-                 marks=pytest.mark.xfail(strict=True, reason="misleading hint: treeOptions on a tool "
-                                         "suggests \"did you mean 'options'?\", which a tool does not "
-                                         "take either")),
-    pytest.param("version: 2\n", "invalid-value", "1", id="version-2",
-                 marks=pytest.mark.xfail(strict=True, reason="missing hint: version: 2 says only pydantic's "
-                                         "'Input should be less than or equal to 1', no hint")),
+                 "tree-dropdown", id="tree-options-on-tool"),
+    pytest.param("version: 2\n", "invalid-value", "1", id="version-2"),
 ]
 
 
@@ -549,9 +540,6 @@ def _schema_ids(payload: dict[str, Any]) -> list[str]:
     return ids
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a schemaId pinned inside an option set is copied into every "
-                   "category that uses the set; the payload holds it twice and no duplicate-schema-id is "
-                   "reported")
 def test_pinned_schema_id_in_a_shared_option_set() -> None:
     result = check_text("optionSets:\n  colors: [{value: Red, schemaId: red-id}, Green]\nclassifications:\n"
                         "  - {title: A, type: radio, optionSet: colors}\n"

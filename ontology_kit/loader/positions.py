@@ -16,19 +16,32 @@ from ..diagnostics import DataPath, Diagnostic
 __all__ = ["PositionIndex", "locate"]
 
 
+class _Node:
+    """A composed node: kind ("scalar" | "mapping" | "sequence"), 1-based position, value."""
+
+    __slots__ = ("id", "line", "column", "value")
+
+    def __init__(self, kind: str, line: int, column: int, value: Any) -> None:
+        self.id = kind
+        self.line = line
+        self.column = column
+        self.value = value  # str; list of (key node, value node); list of nodes
+
+
 class PositionIndex:
     """Node positions of one YAML text, composed lazily on first use."""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._root: Any = None
+        self._root: _Node | None = None
+        self._aliases: list[tuple[int, int]] = []
         self._composed = False
 
     @property
-    def root(self) -> Any:
+    def root(self) -> _Node | None:
         if not self._composed:
             self._composed = True
-            self._root = _compose(self._text)
+            self._root = self._compose()
         return self._root
 
     def position(self, path: DataPath, target: str = "value") -> tuple[int, int]:
@@ -37,44 +50,49 @@ class PositionIndex:
         node = self.root
         if node is None:
             return (0, 0)
-        best = node.start_mark
-        key_mark = None
+        best = (node.line, node.column)
+        key_pos = None
         for part in path:
             nxt, key_node = _child(node, part)
             if nxt is None:
                 break
             node = nxt
-            best = node.start_mark
-            key_mark = key_node.start_mark if key_node is not None else None
+            best = (node.line, node.column)
+            key_pos = (key_node.line, key_node.column) if key_node is not None else None
         else:
-            if target == "key" and key_mark is not None:
-                best = key_mark
-        return (best.line + 1, best.column + 1)
+            if target == "key" and key_pos is not None:
+                best = key_pos
+        return best
 
     def duplicate_keys(self) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
         """Every repeated key in any mapping: (key, first position, repeat position)."""
         root = self.root
         out: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
-        seen_nodes: set[int] = set()
+        seen_values: set[int] = set()
         stack = [root] if root is not None else []
         while stack:
             node = stack.pop()
-            if id(node) in seen_nodes:  # an alias: the anchored node was (or will be) walked once
+            if id(node.value) in seen_values:  # an alias shares its anchor's value: walk it once
                 continue
-            seen_nodes.add(id(node))
+            seen_values.add(id(node.value))
             if node.id == "mapping":
-                first: dict[str, Any] = {}
+                first: dict[str, tuple[int, int]] = {}
                 for key_node, value_node in node.value:
-                    key = str(key_node.value) if key_node.id == "scalar" else repr(key_node.value)
+                    key = key_node.value if key_node.id == "scalar" else f"<{key_node.id}>"
                     if key in first:
-                        out.append((key, _mark(first[key]), _mark(key_node.start_mark)))
+                        out.append((key, first[key], (key_node.line, key_node.column)))
                     else:
-                        first[key] = key_node.start_mark
+                        first[key] = (key_node.line, key_node.column)
                     stack.append(value_node)
             elif node.id == "sequence":
                 stack.extend(node.value)
         out.sort(key=lambda item: item[2])
         return out
+
+    def first_alias(self) -> tuple[int, int]:
+        """Position of the first alias (``*name``) in the text, or (1, 1)."""
+        _ = self.root
+        return self._aliases[0] if self._aliases else (1, 1)
 
     def quoted_token(self, line: int, column: int) -> str:
         """The plain scalar that starts at (line, column), quoted as YAML would need it: ``"1.10"``."""
@@ -82,20 +100,64 @@ class PositionIndex:
         if not 0 < line <= len(lines):
             return '"..."'
         rest = lines[line - 1][column - 1:]
+        rest = re.sub(r"^&\S+\s+", "", rest)  # an anchor is not part of the value
         token = re.split(r"\s+#|[,\]}]", rest, maxsplit=1)[0].strip()
-        return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"' if token else '"..."'
+        return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"' if token else '""'
 
-    def first_alias(self) -> tuple[int, int]:
-        """Position of the first alias (``*name``) in the text, or (1, 1)."""
+    def _compose(self) -> _Node | None:
+        """Build position nodes from PyYAML's C event stream (fast; no value resolution).
+
+        Unlike PyYAML's own composer, an alias gets a node of its own at the alias's position
+        (sharing the anchored node's children), so diagnostics inside it point at ``*name``.
+        Only the first document is composed; on a parse error, what was built so far is kept.
+        """
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        anchors: dict[str, _Node] = {}
+        stack: list[tuple[_Node, list[Any]]] = []  # (container node, pending key for mappings)
+        root: _Node | None = None
+
+        def add(node: _Node) -> None:
+            nonlocal root
+            if not stack:
+                root = node
+                return
+            parent, pending = stack[-1]
+            if parent.id == "sequence":
+                parent.value.append(node)
+            elif pending:
+                parent.value.append((pending.pop(), node))
+            else:
+                pending.append(node)
+
         try:
-            import yaml
-
-            for event in yaml.parse(self._text, Loader=_loader()):
-                if isinstance(event, yaml.AliasEvent):
-                    return _mark(event.start_mark)
-        except Exception:  # noqa: BLE001 - a position is a nicety; never fail on it
+            for event in yaml.parse(self._text, Loader=loader):
+                kind = type(event).__name__
+                if kind == "DocumentEndEvent":
+                    break
+                mark = getattr(event, "start_mark", None)
+                line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                if kind == "ScalarEvent":
+                    node = _Node("scalar", line, column, event.value)
+                    if event.anchor:
+                        anchors[event.anchor] = node
+                    add(node)
+                elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                    node = _Node("mapping" if kind == "MappingStartEvent" else "sequence", line, column, [])
+                    if event.anchor:
+                        anchors[event.anchor] = node
+                    add(node)
+                    stack.append((node, []))
+                elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                    stack.pop()
+                elif kind == "AliasEvent":
+                    self._aliases.append((line, column))
+                    target = anchors.get(event.anchor)
+                    add(_Node(target.id, line, column, target.value) if target else _Node("scalar", line, column, ""))
+        except Exception:  # noqa: BLE001 - PyYAML may refuse YAML 1.2 that yaml-rs accepted
             pass
-        return (1, 1)
+        return root
 
 
 def locate(diagnostics: Iterable[Diagnostic], index: PositionIndex) -> list[Diagnostic]:
@@ -113,31 +175,6 @@ def locate(diagnostics: Iterable[Diagnostic], index: PositionIndex) -> list[Diag
             diag = dataclasses.replace(diag, hint=diag.hint.replace("{related}", where), related=None)
         out.append(diag)
     return out
-
-
-def _mark(mark: Any) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1)
-
-
-def _loader() -> Any:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _compose(text: str) -> Any:
-    import yaml
-
-    try:
-        return yaml.compose(text, Loader=_loader())
-    except yaml.composer.ComposerError:
-        # Several documents: positions of the first are still useful.
-        try:
-            return next(iter(yaml.compose_all(text, Loader=_loader())), None)
-        except Exception:  # noqa: BLE001
-            return None
-    except Exception:  # noqa: BLE001 - PyYAML may refuse YAML 1.2 that yaml-rs accepted
-        return None
 
 
 def _child(node: Any, part: str | int) -> tuple[Any, Any]:

@@ -165,9 +165,11 @@ def load_text(text: str, name: str) -> LoadResult:
         )
         return result
     if isinstance(data, list) and _document_count(result) > 1:
+        line = _second_document_line(text)
         result.diagnostics.append(
             Diagnostic("multiple-documents", "the file holds several YAML documents; put one ontology per file",
-                       name, line=1, column=1)
+                       name, hint="a line `---` starts a new document; remove it, or split the file",
+                       line=line, column=1)
         )
         return result
     if not isinstance(data, dict):
@@ -226,6 +228,19 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
     if "recursion" in message.lower() or "depth" in message.lower():
         reason = "the document is nested too deeply"
     return [Diagnostic("yaml-syntax", f"invalid YAML: {reason}", name, line=line, column=column)]
+
+
+def _second_document_line(text: str) -> int:
+    """The line of the `---` that starts the second document (1 if it cannot be told)."""
+    content = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(r"---(\s|$)", line):
+            if content:
+                return number
+            content = True  # an explicit start of the first document
+        elif line.strip() and not line.lstrip().startswith("#"):
+            content = True
+    return 1
 
 
 def _document_count(result: LoadResult) -> int:

@@ -51,17 +51,19 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
     field = _field_name(loc)
     value = err.get("input")
     if kind == "invalid_key" or (loc and loc[-1] == "[key]"):
-        key = value
+        key = _yaml_text(value)
         where = loc if kind == "invalid_key" else loc[:-1]
-        return Diagnostic("non-string-key", f"mapping key {key!r} is not a string", file, path=where,
+        return Diagnostic("non-string-key", f"mapping key {key} is not a string", file, path=where,
                           hint="field names are words; quote a key that must look like a number or boolean",
                           target="key")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         name = str(loc[-1])
-        hint = did_you_mean(name, model.model_fields)
-        if hint is None:
-            hint = _other_kind_hint(name, model)
+        hint = _other_kind_hint(name, model)
+        if name == "<<":
+            hint = "YAML merge keys (<<) are not supported (YAML 1.2 has none); use optionSets, or repeat the fields"
+        elif hint is None or name not in Classification.model_fields:
+            hint = did_you_mean(name, model.model_fields) or hint or _fields_hint(model)
         what = _model_label(model)
         return Diagnostic("unknown-field", f"unknown field {name!r} in {what}", file, path=loc, hint=hint,
                           target="key")
@@ -69,6 +71,9 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         model = _model_at(loc[:-1])
         return Diagnostic("missing-field", f"{_model_label(model)} needs `{field}`", file, path=loc[:-1],
                           hint=_missing_hint(field, model))
+    if kind == "literal_error" and field == "type" and not isinstance(value, str):
+        return Diagnostic("wrong-type", f"`type` must be a string, not {_describe(value)}", file, path=loc,
+                          hint=_missing_hint("type", _model_at(loc[:-1])))
     if kind == "literal_error" and field == "type":
         model = _model_at(loc[:-1])
         allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(model, ())
@@ -87,8 +92,15 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         hint = None
         if kind in ("string_type", "model_type") and (isinstance(value, (bool, int, float)) or value is None):
             hint = f"YAML read this as {_describe(value)}; write it in quotes to keep it text: {{token}}"
+        elif kind == "bool_type" and isinstance(value, str):
+            hint = f"write true or false (YAML 1.2 reads {value!r} as text, not as a boolean)"
+        elif kind == "list_type" and isinstance(value, str):
+            hint = f"write a list: [{value}]"
         return Diagnostic("wrong-type", f"`{field}` must be {expected}, not {_describe(value)}", file, path=loc,
                           hint=hint)
+    if field == "version":
+        return Diagnostic("invalid-value", f"format version {value!r} is not supported", file, path=loc,
+                          hint="this ontokit reads version: 1; upgrade ontokit for newer files")
     return Diagnostic("invalid-value", f"`{field}`: {err['msg']}", file, path=loc)
 
 
@@ -128,11 +140,28 @@ def _model_label(model: type[BaseModel]) -> str:
 
 
 def _other_kind_hint(name: str, model: type[BaseModel]) -> str | None:
-    if name in Classification.model_fields and model is not Classification:
-        return f"`{name}` is a classification field; {_model_label(model)} does not take it"
+    if name in Classification.model_fields and model in (Tool, Relation):
+        what = "a tree-dropdown classification" if name == "treeOptions" else "a classification"
+        return (f"`{name}` is a classification field, {_model_label(model)} does not take it; nest {what} "
+                "under `classifications`")
+    return None
+
+
+def _fields_hint(model: type[BaseModel]) -> str:
     if model is Ontology:
         return "top-level fields are: " + ", ".join(Ontology.model_fields)
     return "fields here are: " + ", ".join(model.model_fields)
+
+
+def _yaml_text(value: Any) -> str:
+    """How a YAML user would write a key: true, null, 1, [a, b]."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_yaml_text(v) for v in value) + "]"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _missing_hint(field: str, model: type[BaseModel]) -> str | None:

@@ -17,11 +17,19 @@ from ..resolve import ResolvedCategory, ResolvedOntology, ResolvedTreeNode
 __all__ = ["check"]
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEXT_ONLY = ("richText", "regex")
+_ID_HINT = "schemaIds are opaque strings without spaces; leave it out to get a derived one"
+_KEY_HINT = "remove `key`, or give a stable name"
 
 
-def check(ontology: Ontology, resolved: ResolvedOntology, file: str = "") -> list[Diagnostic]:
-    """Run every semantic rule; returns diagnostics in document order."""
+def check(ontology: Ontology, resolved: ResolvedOntology, file: str = "",
+          option_set_users: set[str] | None = None) -> list[Diagnostic]:
+    """Run every semantic rule; returns diagnostics in document order.
+
+    ``option_set_users`` names the option sets that are referenced in the file; by default the
+    ones ``resolved`` uses (a partial ontology passes the references of the whole file).
+    """
     c = _Checker(file)
     top = resolved.tools + resolved.classifications + resolved.relations
     for group in (resolved.tools, resolved.classifications, resolved.relations):
@@ -31,13 +39,24 @@ def check(ontology: Ontology, resolved: ResolvedOntology, file: str = "") -> lis
     for node in resolved.walk():
         c.category(node)
     c.schema_ids(resolved)
-    used = {n.model.optionSet for n in resolved.walk()}
-    for name in ontology.optionSets:
+    used = option_set_users if option_set_users is not None else {n.model.optionSet for n in resolved.walk()}
+    for name, options in ontology.optionSets.items():
         if name not in used:
             c.issue("unused-option-set", f"option set {name!r} is not used by any category", ("optionSets", name),
-                    severity=Severity.WARNING, target="key")
-    c.diagnostics.sort(key=lambda d: _order(d.path))
-    return c.diagnostics
+                    severity=Severity.WARNING, target="key", hint="remove it, or use it with `optionSet: NAME`")
+            # Still check what it holds, so that it is right when it is used.
+            c._unique(((o.value, ("optionSets", name, i)) for i, o in enumerate(options)), "duplicate-option",
+                      "option value", scope=f" in option set {name!r}")
+    # An option set used by several categories would repeat its problems once per use.
+    unique: dict[tuple[str, DataPath, str], Diagnostic] = {}
+    for d in c.diagnostics:
+        key = (d.code, d.path, d.message if not d.path or d.path[0] != "optionSets" else "")
+        unique.setdefault(key, d)
+    return sorted(unique.values(), key=lambda d: _order(d.path))
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 class _Checker:
@@ -54,14 +73,12 @@ class _Checker:
     def category(self, node: ResolvedCategory) -> None:
         m = node.model
         p = node.path
-        if not m.title.strip():
-            self.issue("empty-title", f"{node.kind} has an empty title", (*p, "title"))
-        if m.key is not None and not m.key.strip():
-            self.issue("invalid-key", "key is empty", (*p, "key"), hint="remove `key`, or give a stable name")
-        if m.schemaId is not None and (not m.schemaId or m.schemaId != m.schemaId.strip() or " " in m.schemaId):
-            self.issue("invalid-schema-id", f"schemaId {m.schemaId!r} is empty or contains spaces",
-                       (*p, "schemaId"))
-        if m.color is not None and not _COLOR.fullmatch(m.color):
+        self.text("title", m.title, (*p, "title"), f"{node.kind} has an empty title")
+        self.key_and_id(m.key, m.schemaId, p)
+        if m.color is None and "color" in m.model_fields_set:
+            self.issue("invalid-color", "color is empty", (*p, "color"),
+                       hint='an unquoted # starts a YAML comment: write color: "#1E88E5"')
+        elif m.color is not None and not _COLOR.fullmatch(m.color):
             self.issue("invalid-color", f"color {m.color!r} is not of the form #RRGGBB", (*p, "color"),
                        hint='write six hex digits after "#", e.g. "#1E88E5" (quote it: # starts a YAML comment)')
         if m.shortcutKey and m.shortcutKey not in SHORTCUT_KEYS:
@@ -78,24 +95,39 @@ class _Checker:
         self.shortcuts(node.children, f"the nested classifications of {node.display!r}")
         self.option_values(node)
 
+    def text(self, field: str, value: str, path: DataPath, empty: str) -> None:
+        if not value.strip():
+            self.issue("empty-title", empty, path, hint=f"give it a {field} annotators can read")
+        elif _CONTROL.search(value):
+            self.issue("control-character", f"{field} {value!r} contains a control character", path,
+                       hint="remove it (it came from an escape such as \\a or \\x00)")
+
+    def key_and_id(self, key: str | None, schema_id: str | None, path: DataPath) -> None:
+        if key is not None and not key.strip():
+            self.issue("invalid-key", "key is empty", (*path, "key"), hint=_KEY_HINT)
+        if schema_id is not None and (not schema_id.strip() or schema_id != schema_id.strip() or " " in schema_id
+                                      or _CONTROL.search(schema_id)):
+            self.issue("invalid-schema-id", f"schemaId {schema_id!r} is empty or contains spaces",
+                       (*path, "schemaId"), hint=_ID_HINT)
+
     def options_allowed(self, node: ResolvedCategory) -> None:
         m = node.model
         has_options = bool(m.options) or m.optionSet is not None
         where = (*node.path, "options" if m.options else "optionSet")
         if node.kind != "classification":
             if has_options:
-                self.issue("options-not-allowed", f"a {node.kind} takes no options of its own", where,
+                self.issue("options-not-allowed", f"{_article(node.kind)} takes no options of its own", where,
                            hint="nest a radio, checkbox or dropdown classification under `classifications`")
             return
         t = node.type
         if t in OPTION_TYPES:
             if not has_options:
-                self.issue("missing-options", f"a {t} classification needs at least one option", (*node.path, "type"),
-                           hint="add `options:` (or `optionSet:`)")
+                self.issue("missing-options", f"{_article(t)} classification needs at least one option",
+                           (*node.path, "type"), hint="add `options:` (or `optionSet:`)")
         elif has_options:
             hint = ("a tree-dropdown takes `treeOptions`" if t == "tree-dropdown"
                     else "only radio, checkbox, single-dropdown and multi-dropdown take options")
-            self.issue("options-not-allowed", f"a {t} classification takes no options", where, hint=hint)
+            self.issue("options-not-allowed", f"{_article(t)} classification takes no options", where, hint=hint)
 
     def classification_fields(self, node: ResolvedCategory, m: Classification) -> None:
         p = node.path
@@ -104,58 +136,57 @@ class _Checker:
                 self.issue("empty-tree", "a tree-dropdown needs at least one tree option", (*p, "type"),
                            hint="add `treeOptions:`")
         elif m.treeOptions:
-            self.issue("tree-options-not-allowed", f"a {m.type} classification takes no treeOptions",
+            self.issue("tree-options-not-allowed", f"{_article(m.type)} classification takes no treeOptions",
                        (*p, "treeOptions"), hint="treeOptions belong to type: tree-dropdown")
         if m.type != "text":
             for name in _TEXT_ONLY:
                 value = getattr(m, name)
                 if value not in (None, False):
                     self.issue("text-only-field", f"`{name}` applies to text classifications only, not {m.type}",
-                               (*p, name), target="key")
+                               (*p, name), target="key", hint=f"remove `{name}`, or make this a text classification")
         if m.regex is not None:
             try:
                 re.compile(m.regex)
             except (re.error, OverflowError, RecursionError) as exc:
-                self.issue("invalid-regex", f"regex does not compile: {exc}", (*p, "regex"))
+                self.issue("invalid-regex", f"regex does not compile: {exc}", (*p, "regex"),
+                           hint="check brackets and escapes; in YAML, single-quote a regex with backslashes")
         if node.tree:
             self.tree(node.tree)
 
-    def tree(self, nodes: list[ResolvedTreeNode]) -> None:
+    def tree(self, roots: list[ResolvedTreeNode]) -> None:
         keys: list[tuple[str | None, DataPath]] = []
-        stack = [nodes]
-        while stack:
-            siblings = stack.pop()
+
+        def visit(siblings: list[ResolvedTreeNode]) -> None:  # pre-order: document order
             for n in siblings:
-                if not n.title.strip():
-                    self.issue("empty-title", "tree option has an empty title", (*n.path, "title"))
-                if n.user_key is not None and not n.user_key.strip():
-                    self.issue("invalid-key", "key is empty", (*n.path, "key"))
+                self.text("title", n.title, (*n.path, "title"), "tree option has an empty title")
+                self.key_and_id(n.user_key, n.key if n.explicit_id else None, n.path)
                 keys.append((n.user_key, n.path))
-                if n.children:
-                    stack.append(n.children)
+                visit(n.children)
             self._unique(((n.title, n.path) for n in siblings), "duplicate-title", "tree option title")
             self.unique_names(((n.user_key, n.title, n.path) for n in siblings), what="tree option key",
                               report_keys=False)
+
+        visit(roots)
         self.unique_keys(keys, what="tree option key")
 
     def option_values(self, node: ResolvedCategory) -> None:
         if node.tree:
             # Titles are unique among siblings, but a title containing " / " can still spell another
             # node's path ("A / B" beside A › B): the flattened values must differ too.
-            seen: dict[str, DataPath] = {}
-            for o in node.options:
-                if o.value in seen:
+            seen: dict[str, tuple[str, DataPath]] = {}
+            for o, title in zip(node.options, _tree_titles(node.tree)):
+                if o.value in seen and (" / " in title or " / " in seen[o.value][0]):
                     self.issue("duplicate-option", f"tree path {o.value!r} is also the path of another node of "
                                f"{node.display!r}", (*o.path, "title"),
-                               hint="the other is at {related}; avoid ' / ' in tree titles", related=seen[o.value])
-                else:
-                    seen[o.value] = o.path
+                               hint="the other is at {related}; avoid ' / ' in tree titles",
+                               related=seen[o.value][1])
+                seen.setdefault(o.value, (title, o.path))
             return
         for o in node.options:
-            if not o.value.strip():
-                self.issue("empty-title", "option has an empty value", (*o.path, "value"))
+            self.text("value", o.value, (*o.path, "value"), "option has an empty value")
+            self.key_and_id(o.key, o.schema_id if o.explicit_id else None, o.path)
         self._unique(((o.value, o.path) for o in node.options), "duplicate-option", "option value",
-                     scope=f" of {node.display!r}")
+                     scope=f" in {node.display!r}")
         self.unique_names(((o.key, o.value, o.path) for o in node.options), what="option key", field="value")
 
     # -- uniqueness -----------------------------------------------------------------------------
@@ -242,17 +273,31 @@ class _Checker:
             # tree nodes are in node.options too (flattened), so this covers them
             entries += [(o.schema_id, (*o.path, "schemaId"), o.explicit_id) for o in node.options]
             for sid, path, explicit in entries:
-                if sid in seen:
-                    first_path, first_explicit = seen[sid]
+                if sid not in seen:
+                    seen[sid] = (path, explicit)
+                    continue
+                first_path, first_explicit = seen[sid]
+                if first_path == path:
+                    # The same written option, reached again: an option set used by several categories
+                    # that pins a schemaId gives every one of them that id.
+                    self.issue("duplicate-schema-id", f"schemaId {sid!r} is pinned in an option set that "
+                               "several categories use", path,
+                               hint="each use needs its own id: remove schemaId from the option set")
+                elif explicit or first_explicit:
                     # Two derived ids collide only when two items share an identity, which the
                     # duplicate-title/-option/-key rules already report in better words.
-                    if (explicit or first_explicit) and first_path != path:
-                        self.issue("duplicate-schema-id", f"schemaId {sid!r} is used twice",
-                                   path if explicit else first_path,
-                                   hint="the other use is at {related}; schemaIds must be unique across "
-                                   "the whole ontology", related=first_path if explicit else path)
-                else:
-                    seen[sid] = (path, explicit)
+                    self.issue("duplicate-schema-id", f"schemaId {sid!r} is used twice",
+                               path if explicit else first_path,
+                               hint="the other use is at {related}; schemaIds must be unique across "
+                               "the whole ontology", related=first_path if explicit else path)
+
+
+def _tree_titles(nodes: list[ResolvedTreeNode]) -> list[str]:
+    out: list[str] = []
+    for n in nodes:
+        out.append(n.title)
+        out.extend(_tree_titles(n.children))
+    return out
 
 
 def _order(path: DataPath) -> tuple[tuple[int, object], ...]:

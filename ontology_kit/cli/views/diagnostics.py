@@ -39,7 +39,9 @@ def render_summary(results: Sequence[FileResult], extra: Sequence[Diagnostic] = 
     parts = [f"{errors} error" + ("" if errors == 1 else "s")]
     if warnings:
         parts.append(f"{warnings} warning" + ("" if warnings == 1 else "s"))
-    return ", ".join(parts) + (f" in {bad} of {files}" if errors else f" in {files}")
+    if not results:
+        return ", ".join(parts)
+    return ", ".join(parts) + (f" in {bad} of {files}" if bad else f" in {files}")
 
 
 def render_json(results: Sequence[FileResult], extra: Sequence[Diagnostic] = ()) -> str:

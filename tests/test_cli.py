@@ -191,3 +191,26 @@ def test_hub_serve_with_given_key_does_not_print_it(tmp_path: Path) -> None:
 def test_hub_serve_bad_faults_spec(tmp_path: Path) -> None:
     out = run("hub", "serve", "--faults", "boom=1", "--db", str(tmp_path / "h.sqlite3"))
     assert out.returncode == 1 and "bad fault spec" in out.stderr
+
+
+def test_hub_projects_embedded_and_served(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    from ontology_kit.client import open_client, resolve_target
+
+    with open_client(resolve_target("embedded", env={}, cwd=tmp_path), env={}) as c:
+        pid = c.create_project("Road scenes")["_id"]
+    out = run("hub", "projects", cwd=tmp_path, env={"ONTOKIT_HUB": ""})
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.startswith("hub: embedded local hub (.ontokit/hub.sqlite3)")
+    assert pid in out.stdout and "Road scenes" in out.stdout
+    listed = json.loads(run("hub", "projects", "--format", "json", cwd=tmp_path, env={"ONTOKIT_HUB": ""}).stdout)
+    assert [p["_id"] for p in listed] == [pid]
+
+
+def test_hub_projects_errors_are_one_line(tmp_path: Path) -> None:
+    out = run("hub", "projects", "--hub", "ango", cwd=tmp_path, env={"ANGO_API_KEY": ""})
+    assert out.returncode == 1 and "set ANGO_API_KEY" in out.stderr and "Traceback" not in out.stderr
+    out = run("hub", "projects", "--hub", "http://127.0.0.1:9", cwd=tmp_path,
+              env={"ANGO_API_KEY": "k", "ONTOKIT_HTTP_ATTEMPTS": "2"})
+    assert out.returncode == 1 and "cannot connect" in out.stderr and "k\n" not in out.stderr
+    assert "Traceback" not in out.stderr

@@ -9,6 +9,7 @@ local Hub does), or when the failure proves the hub never processed them (429, c
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -72,14 +73,14 @@ class HubClient:
         api_key: sent in the ``apikey`` header; never logged or shown.
         transport: an httpx transport (in-process local Hub, or a mock in tests).
         label: how messages name the hub (default: the URL).
-        max_attempts: attempts per request, the first included.
+        max_attempts: attempts per request, the first included (default: ``ONTOKIT_HTTP_ATTEMPTS``, else 6).
         max_wait: the longest single wait between attempts (also caps ``Retry-After``), seconds.
         timeout: per-request timeout, seconds.
         sleep: how to wait (tests pass a fake).
     """
 
     def __init__(self, base_url: str, api_key: str, *, transport: httpx.BaseTransport | None = None,
-                 label: str | None = None, max_attempts: int = 8, max_wait: float = 30.0,
+                 label: str | None = None, max_attempts: int | None = None, max_wait: float = 30.0,
                  timeout: float = 30.0, backoff: float = 0.25, sleep: Callable[[float], None] = time.sleep) -> None:
         root = base_url.rstrip("/")
         if root.endswith("/v2"):
@@ -89,7 +90,7 @@ class HubClient:
         self._key = _ApiKey(api_key)
         self._http = httpx.Client(base_url=root, transport=transport, timeout=timeout,
                                   headers={"Content-Type": "application/json"})
-        self.max_attempts = max_attempts
+        self.max_attempts = max_attempts if max_attempts is not None else _attempts_from_env()
         self.max_wait = max_wait
         self.backoff = backoff
         self._sleep = sleep
@@ -272,6 +273,15 @@ class HubClient:
             info = self.hub_info()
             self._honors_idempotency = bool(info and "idempotency-key" in info.get("extensions", []))
         return self._honors_idempotency
+
+
+def _attempts_from_env() -> int:
+    """``ONTOKIT_HTTP_ATTEMPTS`` (default 6): attempts per request, the first included."""
+    raw = os.environ.get("ONTOKIT_HTTP_ATTEMPTS", "")
+    try:
+        return max(1, int(raw)) if raw else 6
+    except ValueError:
+        return 6
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -65,9 +65,20 @@ def new_object_id() -> str:
 
 
 def secret_digest(salt: str, secret: str) -> str:
-    """The salted SHA-256 the Hub exposes for a webhook secret (``sha256:SALT:HEX``)."""
-    mac = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
-    return f"sha256:{salt}:{mac}"
+    """The salted digest the Hub exposes for a webhook secret: ``sha256:SALT:HMAC-SHA256(SALT, SECRET)``."""
+    return f"sha256:{salt}:{_mac(salt, secret)}"
+
+
+def _mac(salt: str, secret: str) -> str:
+    return hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def _salted(secret: str | None) -> tuple[str | None, str | None]:
+    """(salt, mac) to store for a secret; (None, None) for no secret."""
+    if not secret:
+        return None, None
+    salt = secrets.token_hex(8)
+    return salt, _mac(salt, secret)
 
 
 def _key_hash(api_key: str) -> str:
@@ -168,8 +179,7 @@ class HubStore:
     def insert_webhook(self, db: sqlite3.Connection, org: str, project: str, url: str, types: list[str],
                        secret: str | None) -> dict[str, Any]:
         wid, now = new_object_id(), utc_now()
-        salt = secrets.token_hex(8) if secret else None
-        digest = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest() if salt and secret else None
+        salt, digest = _salted(secret)
         db.execute("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (wid, project, org, url, json.dumps(types), salt, digest, now, now))
         return self._webhook_row(db.execute("SELECT * FROM webhooks WHERE id = ?", (wid,)).fetchone())
@@ -182,9 +192,7 @@ class HubStore:
         types = json.dumps(fields["types"]) if "types" in fields else row["types"]
         salt, digest = row["secret_salt"], row["secret_sha256"]
         if "secret" in fields:
-            secret = fields["secret"]
-            salt = secrets.token_hex(8) if secret else None
-            digest = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest() if salt else None
+            salt, digest = _salted(fields["secret"])
         db.execute("UPDATE webhooks SET url = ?, types = ?, secret_salt = ?, secret_sha256 = ?, updated_at = ? "
                    "WHERE id = ?", (url, types, salt, digest, utc_now(), webhook_id))
         return self._webhook_row(db.execute("SELECT * FROM webhooks WHERE id = ?", (webhook_id,)).fetchone())

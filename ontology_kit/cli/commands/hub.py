@@ -69,3 +69,33 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
         server.stop()
     click.echo("stopped")
     return 0
+
+
+@hub_group.command("projects")
+@click.option("--hub", "hub", default=None, metavar="URL",
+              help="Hub to use: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else embedded].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def projects_command(hub: str | None, fmt: str) -> int:
+    """List the projects the API key can see on a hub.
+
+    \b
+    Examples:
+      ontokit hub projects
+      ANGO_API_KEY=... ontokit hub projects --hub ango --format json
+    """
+    import json
+
+    from ...client import open_client, resolve_target
+
+    target = resolve_target(hub)
+    click.echo(f"hub: {target.description}", err=True)
+    with open_client(target) as client:
+        projects = list(client.iter_projects())
+    if fmt == "json":
+        click.echo(json.dumps([{k: p.get(k) for k in ("_id", "name", "description", "createdAt")}
+                               for p in projects], indent=2, ensure_ascii=False))
+    else:
+        for p in projects:
+            click.echo(f"{p.get('_id')}  {p.get('createdAt', '')[:10]}  {p.get('name')}")
+        click.echo(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
+    return 0

@@ -1,23 +1,36 @@
-"""The JSON Schema of the ontology file format, generated from the pydantic models."""
+"""JSON Schemas of ontokit's file formats, generated from the pydantic models."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-__all__ = ["SCHEMA_ID", "ontology_json_schema", "schema_text"]
+__all__ = ["KINDS", "SCHEMA_BASE", "json_schema", "ontology_json_schema", "schema_text"]
 
-SCHEMA_ID = "https://ontokit.dev/schemas/ontology.schema.json"
+SCHEMA_BASE = "https://ontokit.dev/schemas/"
+#: kind -> committed file name under schemas/
+KINDS = {"ontology": "ontology.schema.json", "project": "project.schema.json", "workspace": "workspace.schema.json"}
+
+
+def json_schema(kind: str = "ontology") -> dict[str, Any]:
+    """The JSON Schema (2020-12) of an ontology, project or workspace file."""
+    if kind == "ontology":
+        from .model import Ontology as model
+    elif kind == "project":
+        from .project.model import ProjectFile as model  # type: ignore[assignment]
+    elif kind == "workspace":
+        from .project.model import WorkspaceFile as model  # type: ignore[assignment]
+    else:
+        raise ValueError(f"unknown schema kind {kind!r}")
+    schema = model.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_BASE + KINDS[kind], **schema}
 
 
 def ontology_json_schema() -> dict[str, Any]:
-    """The JSON Schema (2020-12) that ``schemas/ontology.schema.json`` holds."""
-    from .model import Ontology
-
-    schema = Ontology.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    """The JSON Schema that ``schemas/ontology.schema.json`` holds."""
+    return json_schema("ontology")
 
 
-def schema_text() -> str:
-    """The schema as committed: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(ontology_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def schema_text(kind: str = "ontology") -> str:
+    """A schema as committed: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(json_schema(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -15,7 +15,8 @@ from .errors import InputError
 from .loader import LoadResult, load_text, read_file
 from .loader.positions import locate
 
-__all__ = ["FileResult", "InvalidOntologyError", "check_file", "check_text", "find_ontology_files"]
+__all__ = ["FileResult", "InvalidOntologyError", "check_data", "check_file", "check_path", "check_text",
+           "find_ontology_files"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -54,9 +55,33 @@ def check_text(text: str, name: str = "<string>") -> FileResult:
     return _check(load_text(text, name))
 
 
+def check_path(path: str | Path, display: str | None = None) -> FileResult:
+    """Validate any ontokit file: an ontology, a project definition or a workspace (``ontokit.yaml``).
+
+    Project definitions are checked together with their ontology; a workspace with every project it
+    lists. The payload is set for ontology files only.
+    """
+    from .project.load import detect_kind, load_project, load_workspace
+
+    loaded = read_file(path, display)
+    kind = detect_kind(loaded.data)
+    if kind == "project":
+        _, diags = load_project(path, display, loaded)
+        return FileResult(loaded.file, tuple(diags), None)
+    if kind == "workspace":
+        _, diags, _ = load_workspace(path, display, loaded)
+        return FileResult(loaded.file, tuple(diags), None)
+    return _check(loaded)
+
+
 def _check(loaded: LoadResult) -> FileResult:
     if loaded.data is None:
         return FileResult(loaded.file, tuple(locate(loaded.diagnostics, loaded.index)), None)
+    return check_data(loaded.data, loaded)
+
+
+def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()) -> FileResult:
+    """Validate and compile ontology ``data`` that sits at ``prefix`` in the document of ``loaded``."""
     from pydantic import ValidationError
 
     from .compiler import compile_resolved
@@ -68,22 +93,31 @@ def _check(loaded: LoadResult) -> FileResult:
     structural: list[Diagnostic] = []
     indices = None
     try:
-        ontology = Ontology.model_validate(loaded.data)
+        ontology = Ontology.model_validate(data)
     except ValidationError as exc:
         # Report the structural errors, and still run the semantic rules on every category that
         # is well-formed, so that one run shows (nearly) all problems.
         structural = structural_diagnostics(exc, loaded.file)
-        ontology, indices = _partial(loaded.data, structural)
+        ontology, indices = _partial(data, structural)
     resolved = resolve(ontology, loaded.file, indices)
-    users = _option_set_references(loaded.data) if structural else None
+    users = _option_set_references(data) if structural else None
     semantic = resolved.diagnostics + check(ontology, resolved, loaded.file, users)
     if structural:
         semantic = _without_consequences(semantic, structural)
     diags = structural + semantic
     if diags:
+        if prefix:
+            diags = [_prefixed(d, prefix) for d in diags]
         diags = sorted(locate(diags, loaded.index), key=lambda d: (d.line, d.column))
     payload = None if has_errors(diags) else compile_resolved(resolved)
     return FileResult(loaded.file, tuple(diags), payload)
+
+
+def _prefixed(d: Diagnostic, prefix: tuple[str | int, ...]) -> Diagnostic:
+    import dataclasses
+
+    related = (*prefix, *d.related) if d.related is not None else None
+    return dataclasses.replace(d, path=(*prefix, *d.path), related=related)
 
 
 _LISTS = ("tools", "classifications", "relations")

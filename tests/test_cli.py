@@ -138,7 +138,7 @@ def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(v, "check_file", boom)
+    monkeypatch.setattr(v, "check_path", boom)
     monkeypatch.delenv("ONTOKIT_DEBUG", raising=False)
     assert main(["validate", str(good)]) == 4
     err = capsys.readouterr().err

@@ -16,9 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schemas" / "ontology.schema.json"
 
 
-def test_committed_schema_is_fresh() -> None:
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "schemas/ontology.schema.json is stale: run `ontokit schema -o schemas/ontology.schema.json`"
+@pytest.mark.parametrize("kind", ["ontology", "project", "workspace"])
+def test_committed_schema_is_fresh(kind: str) -> None:
+    committed = ROOT / "schemas" / f"{kind}.schema.json"
+    assert committed.read_text(encoding="utf-8") == schema_text(kind), (
+        f"schemas/{kind}.schema.json is stale: run `ontokit schema --kind {kind} -o schemas/{kind}.schema.json`"
     )
 
 

@@ -15,6 +15,7 @@ from .._version import __version__
 from ..errors import ExitCode, OntokitError
 from .commands.compile import compile_command
 from .commands.hub import hub_group
+from .commands.plan import apply_command, plan_command
 from .commands.schema import schema_command
 from .commands.validate import validate_command
 
@@ -45,6 +46,8 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(compile_command)
 cli.add_command(schema_command)
+cli.add_command(plan_command)
+cli.add_command(apply_command)
 cli.add_command(hub_group)
 
 

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterator
 
 import httpx
+import orjson
 import tenacity
 
 from .errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
@@ -241,7 +242,7 @@ class HubClient:
 
     def _data(self, response: httpx.Response, what: str) -> dict[str, Any]:
         try:
-            doc = response.json()
+            doc = orjson.loads(response.content)  # several times faster than json on MB-sized projects
         except ValueError:
             doc = None
         message = doc.get("message") if isinstance(doc, dict) else None

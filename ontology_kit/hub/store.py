@@ -162,6 +162,11 @@ class HubStore:
         row = db.execute("SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)).fetchone()
         return json.loads(row["doc"]) if row else None
 
+    def get_project_text(self, db: sqlite3.Connection, org: str, project_id: str) -> str | None:
+        """The stored JSON text of a project (served as is: no parse, no re-serialization)."""
+        row = db.execute("SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)).fetchone()
+        return str(row["doc"]) if row else None
+
     def save_project(self, db: sqlite3.Connection, doc: dict[str, Any]) -> None:
         db.execute("UPDATE projects SET doc = ?, name = ? WHERE id = ?", (json.dumps(doc), doc["name"], doc["_id"]))
 

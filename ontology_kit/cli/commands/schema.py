@@ -7,8 +7,10 @@ import click
 
 @click.command("schema")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the schema here.")
-def schema_command(out: str | None) -> int:
-    """Print the JSON Schema (2020-12) of the ontology file format.
+@click.option("--kind", type=click.Choice(["ontology", "project", "workspace"]), default="ontology",
+              show_default=True, help="Which file format.")
+def schema_command(out: str | None, kind: str) -> int:
+    """Print the JSON Schema (2020-12) of an ontokit file format.
 
     It is generated from ontokit's models; schemas/ontology.schema.json is a
     copy, and editors use it through the first line of each ontology file:
@@ -17,12 +19,12 @@ def schema_command(out: str | None) -> int:
     \b
     Examples:
       ontokit schema > schemas/ontology.schema.json
-      ontokit schema -o my-schema.json
+      ontokit schema --kind project -o schemas/project.schema.json
     """
     from ..._io import write_atomic
     from ...schema import schema_text
 
-    text = schema_text()
+    text = schema_text(kind)
     if out:
         write_atomic(out, text)
     else:

@@ -11,7 +11,7 @@ from ._common import format_option, use_color
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @format_option
 def validate_command(paths: tuple[str, ...], fmt: str) -> int:
-    """Check ontology files (or folders of them) and report every problem.
+    """Check ontology, project and workspace files (or folders of them).
 
     \b
     Each problem is one line: FILE:LINE:COL: error[CODE]: message; hint: ...
@@ -22,16 +22,20 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> int:
       ontokit validate examples/ontologies
       ontokit validate ontology.yaml --format json
     """
-    from ...validate import check_file, find_ontology_files
+    from ...validate import check_path, find_ontology_files
     from ..views.diagnostics import render_json, render_line, render_summary
 
     files, problems = find_ontology_files(paths)
-    results = [check_file(path, display) for path, display in files]
+    results = [check_path(path, display) for path, display in files]
+    # A project file is checked with its ontology, a workspace with its projects: report each
+    # problem once, however many of the given files lead to it.
+    diagnostics = list(dict.fromkeys([*problems, *(d for r in results for d in r.diagnostics)]))
     if fmt == "json":
-        click.echo(render_json(results, problems), nl=False)
+        click.echo(render_json(results, diagnostics), nl=False)
     else:
         color = use_color()
-        for d in [*problems, *(d for r in results for d in r.diagnostics)]:
+        for d in diagnostics:
             click.echo(render_line(d, color))
-        click.echo(render_summary(results, problems))
+        click.echo(render_summary(results, diagnostics))
     return 0 if all(r.ok for r in results) and not problems else 1
+

@@ -26,9 +26,8 @@ def render_line(d: Diagnostic, color: bool = False) -> str:
     return text
 
 
-def render_summary(results: Sequence[FileResult], extra: Sequence[Diagnostic] = ()) -> str:
-    """``2 errors, 1 warning in 1 of 3 files`` or ``3 files valid``."""
-    diags = [d for r in results for d in r.diagnostics] + list(extra)
+def render_summary(results: Sequence[FileResult], diags: Sequence[Diagnostic]) -> str:
+    """``2 errors, 1 warning in 1 of 3 files`` or ``3 files valid``; ``diags`` are all of them."""
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
     n = len(results)
@@ -44,9 +43,8 @@ def render_summary(results: Sequence[FileResult], extra: Sequence[Diagnostic] = 
     return ", ".join(parts) + (f" in {bad} of {files}" if bad else f" in {files}")
 
 
-def render_json(results: Sequence[FileResult], extra: Sequence[Diagnostic] = ()) -> str:
+def render_json(results: Sequence[FileResult], diags: Sequence[Diagnostic]) -> str:
     """The JSON report (documented in docs/format.md, "Machine-readable output")."""
-    diags = [d for r in results for d in r.diagnostics] + list(extra)
     errors = sum(d.severity is Severity.ERROR for d in diags)
     doc = {
         "format_version": FORMAT_VERSION,

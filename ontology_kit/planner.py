@@ -1,0 +1,139 @@
+"""Planning: read the live state of each defined project from a hub and diff it (the I/O edge of plan).
+
+Identity of a definition's project: its ``id`` when given; otherwise an exact, unique name match;
+otherwise it does not exist yet (apply creates it). Several projects with the name is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+from .client import HubClient, NotFoundError
+from .client.errors import BadRequestError
+from .errors import OntokitError
+from .plan.model import Plan, ProjectPlan
+from .plan.project_diff import desired_state, diff_project, fingerprint
+from .project.load import ProjectSpec
+
+__all__ = ["LiveState", "Planner", "Target", "read_secrets"]
+
+#: How many projects are planned (and applied) at once.
+CONCURRENCY = 4
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to plan for one project: where it is defined, what it should be, which project it is."""
+
+    definition: str
+    desired: dict[str, Any]
+    project_id: str | None  # known id (from the definition, or recorded in a saved plan)
+    id_from_definition: bool = False
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """A project as the hub has it now (project None: it does not exist)."""
+
+    project: dict[str, Any] | None
+    webhooks: list[dict[str, Any]] | None
+
+    def fingerprint(self, name: str) -> str:
+        return fingerprint(self.project, self.webhooks, name)
+
+
+def read_secrets(desired: Mapping[str, Any], definition: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The webhook secrets a desired state refers to, from the environment; a missing one is an error."""
+    env = os.environ if env is None else env
+    out = {}
+    for hook in desired.get("webhooks", []):
+        var = hook.get("secretEnv")
+        if not var:
+            continue
+        value = env.get(var)
+        if not value:
+            raise OntokitError(f"{definition}: webhook {hook['url']} takes its secret from the environment "
+                               f"variable {var}, which is not set")
+        out[var] = value
+    return out
+
+
+class Planner:
+    """Plans definitions against one hub, through one client."""
+
+    def __init__(self, client: HubClient, hub: str) -> None:
+        self.client = client
+        self.hub = hub
+        self._names: dict[str, list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def targets(self, specs: Sequence[ProjectSpec]) -> list[Target]:
+        return [Target(s.file, desired_state(s), s.id, id_from_definition=bool(s.id)) for s in specs]
+
+    def plan(self, targets: Sequence[Target], *, on_done: Callable[[ProjectPlan], None] | None = None) -> Plan:
+        """Plan every target, a few at a time; results keep the targets' order."""
+        def one(target: Target) -> ProjectPlan:
+            result = self.plan_one(target)
+            if on_done is not None:
+                on_done(result)
+            return result
+
+        if len(targets) <= 1:
+            return Plan(self.hub, tuple(one(t) for t in targets))
+        with ThreadPoolExecutor(max_workers=min(CONCURRENCY, len(targets))) as pool:
+            return Plan(self.hub, tuple(pool.map(one, targets)))
+
+    def plan_one(self, target: Target, live: LiveState | None = None) -> ProjectPlan:
+        """The plan of one target (``live``: already read)."""
+        live = live or self.read_live(target)
+        desired = target.desired
+        secrets = read_secrets(desired, target.definition)
+        changes, unmanaged, warnings = diff_project(desired, live.project, live.webhooks, secrets)
+        project_id = live.project.get("_id") if live.project else None
+        return ProjectPlan(desired["name"], target.definition, project_id, tuple(changes),
+                           live.fingerprint(desired["name"]), desired, tuple(unmanaged), tuple(warnings))
+
+    def read_live(self, target: Target) -> LiveState:
+        """The live project of ``target`` (by id, else by unique name) and its webhooks."""
+        name = target.desired["name"]
+        project_id = target.project_id
+        if project_id is None:
+            matches = self._ids_named(name)
+            if len(matches) > 1:
+                raise OntokitError(f"{target.definition}: {len(matches)} projects on {self.hub} are named {name!r} "
+                                   f"({', '.join(matches)}); set `id:` in the definition to the one it manages")
+            project_id = matches[0] if matches else None
+        if project_id is None:
+            return LiveState(None, None)
+        try:
+            project = self.client.get_project(project_id)
+        except NotFoundError:
+            if target.id_from_definition:
+                raise OntokitError(f"{target.definition}: project {project_id} not found on {self.hub} (check "
+                                   "`id:`, and that the API key's organization owns it)") from None
+            return LiveState(None, None)  # a saved plan's project was deleted since: the fingerprint tells
+        return LiveState(project, self._webhooks(project_id))
+
+    def forget_names(self) -> None:
+        """Drop the cached name index (after creating projects)."""
+        with self._lock:
+            self._names = None
+
+    def _ids_named(self, name: str) -> list[str]:
+        with self._lock:
+            if self._names is None:
+                index: dict[str, list[str]] = {}
+                for p in self.client.iter_projects():
+                    index.setdefault(str(p.get("name")), []).append(str(p.get("_id")))
+                self._names = index
+            return list(self._names.get(name, []))
+
+    def _webhooks(self, project_id: str) -> list[dict[str, Any]] | None:
+        try:
+            return self.client.list_webhooks(project_id)
+        except (NotFoundError, BadRequestError):
+            return None  # the real Ango Hub has no such endpoint

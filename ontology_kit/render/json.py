@@ -1,0 +1,85 @@
+"""The JSON rendering of a plan: the machine-readable format, documented in docs/plan-format.md.
+
+``format_version`` follows Terraform's policy: minor versions only add fields; consumers must reject
+a major version they do not know.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from ..plan.model import Change, Plan, ProjectPlan
+from .text import counts, shown_values
+
+__all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
+
+FORMAT_VERSION = "1.0"
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` with only JSON types in it (tuples as lists, sets sorted, enums as their values)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_jsonable(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def _change(c: Change) -> dict[str, Any]:
+    attributes = []
+    for a in c.attributes:
+        before, after = shown_values(a)  # a sensitive value is "(sensitive)", whatever the plan holds
+        attributes.append({"name": a.name, "before": _jsonable(before), "after": _jsonable(after),
+                           "sensitive": a.sensitive})
+    return {
+        "action": c.action.value,
+        "kind": c.kind,
+        "path": c.path,
+        "address": list(c.address),
+        "impact": c.impact.value,
+        "reasons": list(c.reasons),
+        "schema_id": c.schema_id,
+        "attributes": attributes,
+        "before": _jsonable(c.before),
+        "after": _jsonable(c.after),
+        "hint": c.hint,
+        "nested": c.nested,
+    }
+
+
+def _project(p: ProjectPlan) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "definition": p.definition,
+        "project_id": p.project_id,
+        "fingerprint": p.fingerprint,
+        "summary": counts(p.changes),
+        "changes": [_change(c) for c in p.changes],
+        "unmanaged": [{"kind": u.kind, "name": u.name} for u in p.unmanaged],
+        "warnings": list(p.warnings),
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON data (dicts, lists, strings, numbers, booleans, None), keys in a
+    stable order. ``ProjectPlan.desired`` is not part of it."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "hub": plan.hub,
+        "has_changes": plan.has_changes,
+        "summary": counts(plan.changes),
+        "projects": [_project(p) for p in plan.projects],
+    }
+
+
+def render_json(plan: Plan) -> str:
+    """:func:`plan_to_dict` as indented JSON text (UTF-8 characters kept), ending with a newline."""
+    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"

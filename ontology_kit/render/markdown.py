@@ -1,0 +1,171 @@
+"""The Markdown rendering of a plan, for pull-request comments.
+
+Layout: a title, a summary table (one row per project), a ``> [!CAUTION]`` block listing the
+destructive changes, a ``> [!WARNING]`` block with the plans' warnings, then each project's text
+rendering in a collapsed ``<details>`` block, as a ```diff block so GitHub colors the lines.
+
+The whole comment stays within ``limit`` characters (GitHub refuses comments over 65,536): when the
+details are too long, their middle is cut (the beginning and end stay) and a line says how many
+lines were left out. The title, table and caution block are never cut; only in a plan with hundreds
+of destructive changes does the caution block list the first ones and then count the rest.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+
+from ..plan.model import Plan, ProjectPlan
+from .text import counts, destructive, one_line, plan_sentence, project_heading, project_lines
+
+__all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
+
+GITHUB_COMMENT_LIMIT = 65536
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_COLUMNS = ("create", "update", "delete", "move", "reorder", "destructive", "data_dependent")
+_CUT_NOTE = "\n\n… (truncated: run ontokit plan locally for the full plan)\n"
+
+Section = tuple[str, list[str]]  # (the <summary> text, the project's diff lines)
+
+
+def _md(text: object) -> str:
+    """Plain text that Markdown shows as is: one line, punctuation that Markdown reads escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _code(text: object) -> str:
+    """An inline code span holding ``text`` whatever backticks it contains."""
+    s = one_line(text)
+    ticks = max((len(run) for run in re.findall("`+", s)), default=0)
+    fence = "`" * (ticks + 1)
+    pad = " " if ticks else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _table(plan: Plan) -> list[str]:
+    header = "| project | create | update | delete | move | reorder | destructive | data-dependent |"
+    lines = [header, "| --- " + "| ---: " * len(_COLUMNS) + "|"]
+    for p in plan.projects:
+        n = counts(p.changes)
+        name = _md(p.name) + ("" if p.project_id else " (new)")
+        lines.append(f"| {name} | " + " | ".join(str(n[k]) for k in _COLUMNS) + " |")
+    if len(plan.projects) > 1:
+        n = counts(plan.changes)
+        lines.append("| **total** | " + " | ".join(f"**{n[k]}**" for k in _COLUMNS) + " |")
+    return lines
+
+
+def _capped(items: Sequence[str], budget: int, rest: str) -> list[str]:
+    """``items`` while they fit in ``budget`` characters, then one line counting the rest."""
+    out: list[str] = []
+    used = 0
+    for i, item in enumerate(items):
+        used += len(item) + 1
+        if used > budget:
+            return [*out, f"> - … and {len(items) - i} more {rest}"]
+        out.append(item)
+    return out
+
+
+def _caution(plan: Plan, budget: int) -> list[str]:
+    found = destructive(plan)
+    if not found:
+        return []
+    many = len(plan.projects) > 1
+    items = []
+    for p, c in found:
+        where = f"**{_md(p.name)}**: " if many else ""
+        why = f": {_md(c.reasons[0])}" if c.reasons else ""
+        items.append(f"> - {where}{c.action.value} {_md(c.kind)} {_code(c.path)}{why}")
+    n = len(found)
+    title = f"> **{_plural(n, 'destructive change')}** would orphan existing annotations:"
+    return ["> [!CAUTION]", title, ">",
+            *_capped(items, budget, "destructive changes (see the details below)"), ""]
+
+
+def _warnings(plan: Plan, budget: int) -> list[str]:
+    many = len(plan.projects) > 1
+    items = [f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}"
+             for p in plan.projects for w in p.warnings]
+    if not items:
+        return []
+    return ["> [!WARNING]", *_capped(items, budget, "warnings (see the details below)"), ""]
+
+
+def _head(plan: Plan, limit: int) -> str:
+    status = plan_sentence(plan.changes)
+    status = f"**{status}**" if plan.has_changes else status
+    lines = ["### ontokit plan", "", f"Hub: {_code(plan.hub)}", "", status, "",
+             *_table(plan), ""]
+    lines += _caution(plan, limit // 2)
+    lines += _warnings(plan, limit // 8)
+    return "\n".join(lines) + "\n"
+
+
+def _sections(plan: Plan) -> list[Section]:
+    out = []
+    for p in plan.projects:
+        sentence = plan_sentence(p.changes).removeprefix("Plan: ") if p.changes else "no changes."
+        summary = html.escape(f"{project_heading(p)}: {sentence}", quote=False)
+        out.append((summary, project_lines(p, gutter=True)))
+    return out
+
+
+def _marker(omitted: int) -> str:
+    return f"… {_plural(omitted, 'line')} omitted (run ontokit plan locally for the full plan) …"
+
+
+def _block(summary: str, lines: list[str]) -> str:
+    ticks = max((len(run) for line in lines for run in re.findall("`{3,}", line)), default=2)
+    fence = "`" * max(3, ticks + 1)
+    return "\n".join([f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence, "",
+                      "</details>", ""])
+
+
+def _details(sections: list[Section], keep: int) -> str:
+    """The details blocks with only the first ``ceil(keep / 2)`` and last ``floor(keep / 2)`` of all
+    their lines (all of them when ``keep`` is their number); blocks left empty are left out."""
+    total = sum(len(lines) for _, lines in sections)
+    head = (keep + 1) // 2
+    tail_from = total - (keep - head)
+    omitted = total - keep
+    if keep == 0:
+        return f"_{_marker(omitted)}_\n" if omitted else ""
+    out = []
+    start = 0
+    for summary, lines in sections:
+        end = start + len(lines)
+        body = lines[: max(0, min(end, head) - start)]
+        if omitted and start < head <= end:
+            body.append(_marker(omitted))
+        if end > tail_from:
+            body += lines[max(start, tail_from) - start:]
+        if body:
+            out.append(_block(summary, body))
+        start = end
+    return "\n".join(out)
+
+
+def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
+    """The plan as a Markdown pull-request comment of at most ``limit`` characters."""
+    head = _head(plan, limit)
+    sections = _sections(plan)
+    total = sum(len(lines) for _, lines in sections)
+    doc = head + _details(sections, total)
+    if len(doc) <= limit:
+        return doc
+    if len(head + _details(sections, 0)) > limit:  # a limit too small for the summary itself
+        return (head[: max(0, limit - len(_CUT_NOTE))].rstrip() + _CUT_NOTE)[:limit]
+    low, high = 0, total - 1  # the most lines that fit: the length grows with the lines kept
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(head) + len(_details(sections, mid)) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return head + _details(sections, low)

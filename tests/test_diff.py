@@ -1,0 +1,173 @@
+"""The diff: matched by schemaId at every depth; kinds, impacts, renames, moves and reorders."""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from typing import Any, Callable
+
+import pytest
+
+from ontology_kit import compile_text
+from ontology_kit.plan.diff import diff_category_schema
+from ontology_kit.plan.model import Action, Impact
+
+BASE = textwrap.dedent("""
+    tools:
+      - title: Vehicle
+        type: bounding-box
+        color: "#112233"
+        shortcutKey: "1"
+        classifications:
+          - title: Kind
+            type: radio
+            options: [Car, Truck, Bus]
+            classifications:
+              - {title: Axles, type: text, parentOptionId: Truck}
+          - {title: Occluded, type: checkbox, options: [Yes]}
+      - title: Person
+        type: polygon
+        classifications:
+          - {title: Pose, type: radio, options: [Standing, Sitting]}
+    classifications:
+      - title: Weather
+        type: tree-dropdown
+        treeOptions:
+          - {title: Rain, children: [Light, Heavy]}
+          - Sun
+    relations:
+      - {title: Tows, type: one-to-one}
+""")
+
+
+@pytest.fixture
+def base() -> dict[str, Any]:
+    return compile_text(BASE)["categorySchema"]  # type: ignore[no-any-return]
+
+
+def diff_after(base: dict[str, Any], edit: Callable[[dict[str, Any]], None]) -> list[Any]:
+    """Changes that turn ``base`` (live) into ``base`` edited (desired)."""
+    desired = copy.deepcopy(base)
+    edit(desired)
+    return diff_category_schema(desired, base)
+
+
+def summary(changes: list[Any]) -> list[tuple[str, str, str, str]]:
+    return [(c.action.value, c.kind, c.path, c.impact.value) for c in changes]
+
+
+def test_identical_is_empty(base: dict[str, Any]) -> None:
+    assert diff_category_schema(base, copy.deepcopy(base)) == []
+
+
+def test_title_rename_same_id_is_safe(base: dict[str, Any]) -> None:
+    changes = diff_after(base, lambda d: d["tools"][0].update(title="Road vehicle"))
+    assert summary(changes) == [("update", "tool", "Road vehicle", "safe")]
+    (attr,) = changes[0].attributes
+    assert (attr.name, attr.before, attr.after) == ("title", "Vehicle", "Road vehicle")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        pytest.param(lambda d: d["tools"][0].update(color="#445566", shortcutKey="2"),
+                     [("update", "tool", "Vehicle", "safe")], id="color-and-shortcut"),
+        pytest.param(lambda d: d["tools"][1].update(tool="rotated-bounding-box"),
+                     [("update", "tool", "Person", "destructive")], id="type-change"),
+        pytest.param(lambda d: d["tools"][0]["classifications"][1].update(required=True),
+                     [("update", "classification", "Vehicle › Occluded", "data-dependent")], id="now-required"),
+        pytest.param(lambda d: d["tools"][0]["classifications"][0]["classifications"][0].update(regex="^[0-9]+$"),
+                     [("update", "classification", "Vehicle › Kind › Axles", "data-dependent")], id="regex"),
+        pytest.param(lambda d: d["tools"][0]["classifications"][0]["classifications"][0].update(
+                         parentOptionId=d["tools"][0]["classifications"][0]["options"][2]["schemaId"]),
+                     [("update", "classification", "Vehicle › Kind › Axles", "data-dependent")], id="condition"),
+        pytest.param(lambda d: d["tools"][0]["classifications"][0]["options"].pop(1),
+                     [("delete", "option", 'Vehicle › Kind › option "Truck"', "destructive")], id="remove-option"),
+        pytest.param(lambda d: d["tools"][0]["classifications"][0]["options"].append({"value": "Van", "schemaId": "v1"}),
+                     [("create", "option", 'Vehicle › Kind › option "Van"', "safe")], id="add-option"),
+        pytest.param(lambda d: d["tools"][0]["classifications"][0]["options"][0].update(value="Automobile"),
+                     [("update", "option", 'Vehicle › Kind › option "Automobile"', "safe")], id="option-value-rename"),
+        pytest.param(lambda d: d["relations"].clear(), [("delete", "relation", "Tows", "destructive")],
+                     id="remove-relation"),
+        pytest.param(lambda d: (d["classifications"][0]["treeOptions"][0]["children"].pop(),
+                                d["classifications"][0]["options"].pop(2)),
+                     [("delete", "tree-option", 'Weather › "Rain" › "Heavy"', "destructive")], id="remove-tree-node"),
+        pytest.param(lambda d: d["classifications"][0]["options"].pop(),
+                     [("update", "classification", "Weather", "safe")], id="flattened-options-out-of-step"),
+    ],
+)
+def test_change_kinds_and_impacts(base: dict[str, Any], edit: Callable[[dict[str, Any]], None],
+                                  expected: list[tuple[str, str, str, str]]) -> None:
+    assert sorted(summary(diff_after(base, edit))) == sorted(expected)
+
+
+def test_removing_a_class_reports_it_once_with_its_nested_items(base: dict[str, Any]) -> None:
+    changes = diff_after(base, lambda d: d["tools"].pop(0))
+    assert summary(changes) == [("delete", "tool", "Vehicle", "destructive")]
+    assert changes[0].nested == 7  # Kind, 3 options, Axles, Occluded, its option
+    assert "orphaned" in changes[0].reasons[0]
+
+
+def test_new_required_nested_classification_is_data_dependent(base: dict[str, Any]) -> None:
+    new = {"tool": "text", "title": "Plate", "required": True, "schemaId": "plate1", "classifications": [],
+           "options": []}
+    changes = diff_after(base, lambda d: d["tools"][0]["classifications"].append(new))
+    assert summary(changes) == [("create", "classification", "Vehicle › Plate", "data-dependent")]
+    optional = {**new, "required": False}
+    assert summary(diff_after(base, lambda d: d["tools"][0]["classifications"].append(optional)))[0][3] == "safe"
+
+
+def test_reorder_is_safe_and_shows_both_orders(base: dict[str, Any]) -> None:
+    changes = diff_after(base, lambda d: d["tools"][0]["classifications"][0]["options"].reverse())
+    assert summary(changes) == [("reorder", "list", "Vehicle › Kind › order of options", "safe")]
+    assert changes[0].before == ['option "Car"', 'option "Truck"', 'option "Bus"']
+    assert changes[0].after == ['option "Bus"', 'option "Truck"', 'option "Car"']
+
+
+def test_move_to_another_parent_is_destructive(base: dict[str, Any]) -> None:
+    def move(d: dict[str, Any]) -> None:
+        d["tools"][1]["classifications"].append(d["tools"][0]["classifications"].pop(1))
+
+    changes = diff_after(base, move)
+    assert summary(changes) == [("move", "classification", "Person › Occluded", "destructive")]
+    assert (changes[0].before, changes[0].after) == ("Vehicle › Occluded", "Person › Occluded")
+
+
+def test_changed_schema_id_looks_like_a_rename(base: dict[str, Any]) -> None:
+    """Renaming a title without a `key` derives new ids for it and everything under it."""
+    old_id = base["tools"][1]["schemaId"]
+    desired = compile_text(BASE.replace("title: Person", "title: Pedestrian"))["categorySchema"]
+    changes = diff_category_schema(desired, base)
+    assert sorted(summary(changes)) == [("create", "tool", "Pedestrian", "safe"),
+                                        ("delete", "tool", "Person", "destructive")]
+    assert [c.nested for c in changes] == [3, 3]
+    removal = next(c for c in changes if c.action is Action.DELETE)
+    assert removal.hint and "probably a rename" in removal.hint and old_id in removal.hint
+    assert "key:" in removal.hint
+
+
+def test_unrelated_remove_and_add_are_not_a_rename(base: dict[str, Any]) -> None:
+    def swap(d: dict[str, Any]) -> None:
+        d["relations"] = [{"tool": "group", "title": "Convoy", "schemaId": "c1", "classifications": [],
+                           "options": []}]
+
+    changes = diff_after(base, swap)
+    assert all(c.hint is None for c in changes)
+
+
+def test_server_extras_at_defaults_are_ignored(base: dict[str, Any]) -> None:
+    live = copy.deepcopy(base)
+    live["relations"][0]["multiple"] = False
+    live["tools"][0]["ocrEnabled"] = False
+    del live["tools"][0]["columnField"]
+    assert diff_category_schema(base, live) == []
+    live["tools"][0]["ocrEnabled"] = True
+    (change,) = diff_category_schema(base, live)
+    assert change.attributes[0].name == "ocrEnabled" and change.impact is Impact.SAFE
+
+
+def test_everything_new(base: dict[str, Any]) -> None:
+    changes = diff_category_schema(base, {})
+    assert [(c.action.value, c.path) for c in changes] == [
+        ("create", "Vehicle"), ("create", "Person"), ("create", "Weather"), ("create", "Tows")]
+    assert changes[0].nested == 7

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .diagnostics import Diagnostic, Severity
 from .errors import ExitCode, InputError, OntokitError, PolicyRefusal
-from .validate import FileResult, InvalidOntologyError, check_file, check_text
+from .validate import FileResult, InvalidOntologyError, check_file, check_path, check_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,6 +36,7 @@ __all__ = [
     "Severity",
     "__version__",
     "check_file",
+    "check_path",
     "check_text",
     "compile_file",
     "compile_text",

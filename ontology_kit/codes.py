@@ -57,4 +57,8 @@ CODES: dict[str, str] = {
     "duplicate-item-key": "two siblings (or two nodes of one tree) with the same key",
     "duplicate-schema-id": "a schemaId used twice in the ontology",
     "unused-option-set": "an option set no category uses (warning)",
+    # project definitions and workspaces
+    "duplicate-batch": "a project definition lists a batch twice",
+    "duplicate-webhook": "a project definition lists a webhook URL twice",
+    "duplicate-project": "two definitions of a workspace manage the same project (same id, or same name)",
 }

@@ -39,7 +39,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ontology_kit import FileResult, Severity, check_file, check_text
+from ontology_kit import FileResult, Severity, check_file, check_path, check_text
 from ontology_kit.codes import CODES
 from ontology_kit.loader import MAX_FILE_BYTES, LoadResult, load_bytes
 
@@ -183,7 +183,7 @@ def test_the_suites_are_big_enough() -> None:
 
 @pytest.mark.parametrize("case", _params(INVALID_CASES))
 def test_invalid_case(case: InvalidCase) -> None:
-    result = check_file(case.path)
+    result = check_path(case.path)
     assert isinstance(result, FileResult)
     assert triples(result) == list(case.expected), f"{case.path.name} reported:\n{render(result)}"
     for d in result.diagnostics:
@@ -442,7 +442,7 @@ def _at(result: FileResult, code: str) -> list[str]:
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.path.stem) for c in INVALID_CASES
                                   if any(code == "unknown-field" for code, _, _ in c.expected)])
 def test_every_unknown_field_has_a_hint(case: InvalidCase) -> None:
-    hints = _at(check_file(case.path), "unknown-field")
+    hints = _at(check_path(case.path), "unknown-field")
     assert hints and all(hints)
 
 
@@ -572,7 +572,18 @@ _LINE = re.compile(r"(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): "
 
 
 def _api_results(folder: Path) -> list[FileResult]:
-    return [check_file(p, str(p)) for p in sorted(folder.glob("*.yaml"))]
+    """What `ontokit validate FOLDER` checks: every YAML file below it, each problem reported once."""
+    from ontology_kit.validate import find_ontology_files
+
+    files, _ = find_ontology_files([folder])
+    results = [check_path(p, shown) for p, shown in files]
+    seen: set[Any] = set()
+    out = []
+    for r in results:
+        fresh = tuple(d for d in r.diagnostics if d not in seen)
+        seen.update(fresh)
+        out.append(FileResult(r.file, fresh, r.payload) if fresh != r.diagnostics else r)
+    return out
 
 
 def test_cli_validate_invalid_folder() -> None:
@@ -605,7 +616,7 @@ def test_cli_validate_invalid_folder_as_json() -> None:
     assert doc["valid"] is False
     assert doc["error_count"] == sum(d.severity is Severity.ERROR for d in expected)
     assert doc["warning_count"] == sum(d.severity is Severity.WARNING for d in expected)
-    assert doc["files"] == [{"file": r.file, "valid": r.ok} for r in results]
+    assert [f["file"] for f in doc["files"]] == [r.file for r in results]
     got = [(d["file"], d["line"], d["column"], d["severity"], d["code"], d["message"], d["hint"])
            for d in doc["diagnostics"]]
     assert got == [(d.file, d.line, d.column, d.severity.value, d.code, d.message, d.hint) for d in expected]

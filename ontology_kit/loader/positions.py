@@ -160,10 +160,14 @@ class PositionIndex:
         return root
 
 
-def locate(diagnostics: Iterable[Diagnostic], index: PositionIndex) -> list[Diagnostic]:
-    """Fill in line and column of each diagnostic that has none yet."""
+def locate(diagnostics: Iterable[Diagnostic], index: PositionIndex, file: str | None = None) -> list[Diagnostic]:
+    """Fill in line and column of each diagnostic that has none yet (only those of ``file``, if given:
+    a project's diagnostics include its ontology file's, which ``index`` does not describe)."""
     out = []
     for diag in diagnostics:
+        if file is not None and diag.file != file:
+            out.append(diag)
+            continue
         if diag.line == 0 and diag.file:
             line, column = index.position(diag.path, diag.target)
             diag = dataclasses.replace(diag, line=line, column=column)

@@ -50,7 +50,7 @@ def detect_kind(data: Any) -> str:
     if isinstance(data, dict):
         if "projects" in data:
             return "workspace"
-        if "ontology" in data:
+        if "ontology" in data or "name" in data:  # an ontology has no `name`
             return "project"
     return "ontology"
 
@@ -102,7 +102,7 @@ def load_project(path: str | Path, display: str | None = None,
         result = check_data(model.ontology, loaded, prefix=("ontology",))
         diags.extend(result.diagnostics)
         payload = result.payload
-    diags = locate(diags, loaded.index)
+    diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
     spec = ProjectSpec(
@@ -161,20 +161,20 @@ def load_workspace(path: str | Path, display: str | None = None,
         diags.extend(found)
         if spec is not None:
             specs.append(spec)
-    diags.extend(_duplicate_identities(specs))
-    return specs, locate(diags, loaded.index), model.hub
+    diags.extend(_duplicate_identities(specs, name))
+    return specs, locate(diags, loaded.index, name), model.hub
 
 
-def _duplicate_identities(specs: list[ProjectSpec]) -> list[Diagnostic]:
+def _duplicate_identities(specs: list[ProjectSpec], workspace: str) -> list[Diagnostic]:
     out = []
     seen: dict[str, ProjectSpec] = {}
     for spec in specs:
         key = f"id:{spec.id}" if spec.id else f"name:{spec.name}"
         if key in seen:
             what = f"id {spec.id!r}" if spec.id else f"name {spec.name!r}"
-            out.append(Diagnostic("duplicate-project", f"{spec.file} and {seen[key].file} both define the project "
-                                  f"with {what}", spec.file, path=("id",) if spec.id else ("name",),
-                                  hint="each definition must name a different project"))
+            out.append(Diagnostic("duplicate-project", f"{seen[key].file} and {spec.file} both define the project "
+                                  f"with {what}", workspace, path=("projects",),
+                                  hint="each definition must manage a different project"))
         seen.setdefault(key, spec)
     return out
 
@@ -186,8 +186,14 @@ def _convert(exc: Any, file: str, workspace: bool = False) -> list[Diagnostic]:
     from . import model as m
 
     out = []
+    seen_locs: set[DataPath] = set()
     for err in exc.errors(include_url=False):
         loc: DataPath = tuple(err["loc"])
+        if loc and loc[0] == "ontology" and len(loc) >= 2 and loc[1] in ("str", "dict[str,any]"):
+            loc = ("ontology",)  # a union's branch names are noise
+        if loc in seen_locs:
+            continue
+        seen_locs.add(loc)
         kind = err["type"]
         field = next((p for p in reversed(loc) if isinstance(p, str)), "(document)")
         if kind == "extra_forbidden":

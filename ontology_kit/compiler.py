@@ -51,6 +51,10 @@ def _category(node: ResolvedCategory) -> dict[str, Any]:
         "options": [{"value": o.value, "schemaId": o.schema_id} for o in node.options],
         "schemaId": node.schema_id,
     }
+    for extra in ("multiple", "ocrEnabled"):  # server fields: only when the file sets them
+        value = getattr(m, extra)
+        if value is not None:
+            base[extra] = value
     if not isinstance(m, Classification):
         return base
     return {

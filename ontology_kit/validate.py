@@ -28,6 +28,7 @@ class FileResult:
     file: str
     diagnostics: tuple[Diagnostic, ...]
     payload: dict[str, Any] | None
+    skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,8 @@ def check_path(path: str | Path, display: str | None = None) -> FileResult:
 
     loaded = read_file(path, display)
     kind = detect_kind(loaded.data)
+    if kind == "other":
+        return FileResult(loaded.file, (), None, skipped=True)
     if kind == "project":
         _, diags = load_project(path, display, loaded)
         return FileResult(loaded.file, tuple(diags), None)

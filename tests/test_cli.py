@@ -73,6 +73,7 @@ def test_validate_json(bad: Path, good: Path) -> None:
         "error_count": 1,
         "warning_count": 0,
         "files": [{"file": str(good), "valid": True}, {"file": str(bad), "valid": False}],
+        "skipped": [],
         "diagnostics": [{
             "severity": "error", "code": "unknown-field", "message": "unknown field 'colr' in a tool",
             "hint": "did you mean 'color'?", "file": str(bad), "line": 4, "column": 5, "path": "$.tools[0].colr",

@@ -189,6 +189,7 @@ def test_json_snapshot() -> None:
     assert render_json(small()) == expected("""
         {
           "format_version": "1.0",
+          "kind": "plan",
           "hub": "staging",
           "has_changes": true,
           "summary": {
@@ -432,7 +433,7 @@ def test_json_round_trips_and_is_versioned() -> None:
     assert data == plan_to_dict(full())
     assert data["format_version"] == FORMAT_VERSION == "1.0"
     assert int(data["format_version"].split(".")[0]) == 1
-    assert list(data) == ["format_version", "hub", "has_changes", "summary", "projects"]
+    assert list(data) == ["format_version", "kind", "hub", "has_changes", "summary", "projects"]
     assert data["summary"] == {"create": 7, "update": 5, "delete": 2, "move": 1, "reorder": 1,
                                "destructive": 4, "data_dependent": 1, "safe": 11}
     cars_, signs_, bikes_ = data["projects"]

@@ -610,7 +610,8 @@ def test_cli_validate_invalid_folder_as_json() -> None:
     assert out.returncode == 1
     assert "Traceback" not in out.stdout + out.stderr
     doc = json.loads(out.stdout)
-    assert set(doc) == {"format_version", "valid", "error_count", "warning_count", "files", "diagnostics"}
+    assert set(doc) == {"format_version", "valid", "error_count", "warning_count", "files", "skipped",
+                        "diagnostics"}
     results = _api_results(INVALID)
     expected = [d for r in results for d in r.diagnostics]
     assert doc["valid"] is False

@@ -14,8 +14,11 @@ import click
 from .._version import __version__
 from ..errors import ExitCode, OntokitError
 from .commands.compile import compile_command
+from .commands.fmt import fmt_command
 from .commands.hub import hub_group
+from .commands.importer import import_command
 from .commands.plan import apply_command, plan_command
+from .commands.review import diff_command, show_command
 from .commands.schema import schema_command
 from .commands.validate import validate_command
 
@@ -48,6 +51,10 @@ cli.add_command(compile_command)
 cli.add_command(schema_command)
 cli.add_command(plan_command)
 cli.add_command(apply_command)
+cli.add_command(import_command)
+cli.add_command(diff_command)
+cli.add_command(fmt_command)
+cli.add_command(show_command)
 cli.add_command(hub_group)
 
 

@@ -84,6 +84,10 @@ class Category(_Model):
     classifications: list["Classification"] = Field(
         default_factory=list, description="Nested classifications, to any depth."
     )
+    # Fields the Ango server and UI add that the SDK never sends; kept so that an imported ontology
+    # compiles back to what the hub holds. Sent only when set.
+    multiple: Optional[bool] = Field(None, description="Server field (not sent by the SDK); sent only when set.")
+    ocrEnabled: Optional[bool] = Field(None, description="Server field (not sent by the SDK); sent only when set.")
 
 
 class Tool(Category):

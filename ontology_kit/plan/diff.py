@@ -176,6 +176,8 @@ def _attributes(old: _Rec, new: _Rec) -> list[AttributeChange]:
         before, after = a.get(name), b.get(name)
         if before == after or (before in _EMPTY and after in _EMPTY and (before is None or after is None)):
             continue  # a missing field reads as its default
+        if name == "color" and isinstance(before, str) and isinstance(after, str) and before.upper() == after.upper():
+            continue  # "#f44336" and "#F44336" are one color
         out.append(AttributeChange(name, before, after))
     if len(out) > 1:
         order = {k: i for i, k in enumerate(_ordered_keys(b, a))}

@@ -101,6 +101,7 @@ class ProjectPlan:
     desired: dict[str, Any] = field(default_factory=dict, compare=False)  # what apply sends (no secrets)
     unmanaged: tuple[Unmanaged, ...] = ()
     warnings: tuple[str, ...] = ()
+    label: str | None = None  # how renderers head this block instead of the project line (ontokit diff)
 
     @property
     def has_changes(self) -> bool:
@@ -119,8 +120,9 @@ class ProjectPlan:
 class Plan:
     """Plans of every project in one run, against one hub."""
 
-    hub: str  # how the hub is named to users
+    hub: str  # how the hub is named to users (for `ontokit diff`: what is compared)
     projects: tuple[ProjectPlan, ...]
+    kind: str = "plan"  # "plan": definitions against a hub; "diff": two versions of ontology files
 
     @property
     def has_changes(self) -> bool:

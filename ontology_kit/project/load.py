@@ -45,14 +45,32 @@ class ProjectSpec:
     webhooks: tuple[WebhookDesired, ...]
 
 
+_KIND_KEYS = {
+    "ontology": ("version", "description", "optionSets", "tools", "classifications", "relations"),
+    "project": ("name", "description", "id", "type", "ontology", "batches", "webhooks"),
+    "workspace": ("projects", "hub"),
+}
+
+
 def detect_kind(data: Any) -> str:
-    """``workspace``, ``project`` or ``ontology``, from a parsed document's top-level keys."""
-    if isinstance(data, dict):
-        if "projects" in data:
-            return "workspace"
-        if "ontology" in data or "name" in data:  # an ontology has no `name`
-            return "project"
-    return "ontology"
+    """``workspace``, ``project``, ``ontology`` or ``other`` (some other tool's YAML, such as a CI
+    workflow), from a parsed document's top-level keys (typos count as the key they are close to)."""
+    import difflib
+
+    if not isinstance(data, dict) or not data or not all(isinstance(k, str) for k in data):
+        return "ontology"  # not a mapping, empty, odd keys: let the ontology checks say what is wrong
+    if "projects" in data:
+        return "workspace"
+    if "ontology" in data:
+        return "project"
+    keys = [str(k) for k in data]
+    best, score = "other", 0.0
+    for kind, known in _KIND_KEYS.items():
+        hits = sum(1 for k in keys if k in known or difflib.get_close_matches(k, known, n=1, cutoff=0.8))
+        ratio = hits / len(keys)
+        if ratio > score or (ratio == score and kind == "ontology"):
+            best, score = kind, ratio
+    return best if score >= 0.5 else "other"
 
 
 def load_project(path: str | Path, display: str | None = None,

@@ -73,6 +73,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     stable order. ``ProjectPlan.desired`` is not part of it."""
     return {
         "format_version": FORMAT_VERSION,
+        "kind": plan.kind,
         "hub": plan.hub,
         "has_changes": plan.has_changes,
         "summary": counts(plan.changes),

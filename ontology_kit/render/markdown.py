@@ -100,7 +100,8 @@ def _warnings(plan: Plan, budget: int) -> list[str]:
 def _head(plan: Plan, limit: int) -> str:
     status = plan_sentence(plan.changes)
     status = f"**{status}**" if plan.has_changes else status
-    lines = ["### ontokit plan", "", f"Hub: {_code(plan.hub)}", "", status, "",
+    title, where = ("ontokit diff", "Compared") if plan.kind == "diff" else ("ontokit plan", "Hub")
+    lines = [f"### {title}", "", f"{where}: {_code(plan.hub)}", "", status, "",
              *_table(plan), ""]
     lines += _caution(plan, limit // 2)
     lines += _warnings(plan, limit // 8)

@@ -94,7 +94,9 @@ def shown_values(a: AttributeChange) -> tuple[Any, Any]:
 
 
 def project_heading(p: ProjectPlan) -> str:
-    """``Project "Cars" (p-1), from cars.yaml``."""
+    """``Project "Cars" (p-1), from cars.yaml`` (or the plan's own label, for ``ontokit diff``)."""
+    if p.label:
+        return one_line(p.label)
     where = one_line(p.project_id or "new")
     return f"Project {format_value(p.name)} ({where}), from {one_line(p.definition)}"
 
@@ -223,7 +225,7 @@ def _warning_lines(plan: Plan, color: bool) -> list[str]:
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as terminal text (ends with a newline); ANSI colors only when ``color`` is true."""
-    lines = [f"Hub: {one_line(plan.hub)}", ""]
+    lines = [f"{'Compared' if plan.kind == 'diff' else 'Hub'}: {one_line(plan.hub)}", ""]
     lines += _warning_lines(plan, color)
     for p in plan.projects:
         lines += [*project_lines(p, color=color), ""]

@@ -1,0 +1,63 @@
+"""The canonical key order of ontokit files (used by ``fmt`` and ``import``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ORDER", "order_for", "reorder"]
+
+_CATEGORY = ["title", "key", "type", "schemaId", "color", "required", "columnField", "shortcutKey", "frameSpecific",
+             "showDropdown", "richText", "regex", "parentOptionId", "exportName", "displayName", "abbreviatedName",
+             "attributeType", "defaultValue", "multiple", "ocrEnabled", "optionSet", "options", "treeOptions",
+             "classifications"]
+
+#: Key order per kind of mapping; unknown keys keep their place after the known ones.
+ORDER: dict[str, list[str]] = {
+    "ontology": ["version", "description", "optionSets", "tools", "classifications", "relations"],
+    "category": _CATEGORY,
+    "option": ["value", "key", "schemaId"],
+    "tree": ["title", "key", "schemaId", "value", "children"],
+    "project": ["name", "description", "id", "type", "ontology", "batches", "webhooks"],
+    "webhook": ["url", "types", "secret"],
+    "workspace": ["projects", "hub"],
+}
+
+# Which kind of mapping sits in a list (or mapping of lists) under a key, per parent kind.
+_CHILD = {
+    ("ontology", "tools"): "category", ("ontology", "classifications"): "category",
+    ("ontology", "relations"): "category", ("ontology", "optionSets"): "option-sets",
+    ("category", "classifications"): "category", ("category", "options"): "option",
+    ("category", "treeOptions"): "tree", ("tree", "children"): "tree",
+    ("project", "ontology"): "ontology-inline", ("project", "webhooks"): "webhook",
+}
+
+
+def order_for(kind: str) -> list[str]:
+    """The canonical key order of a mapping kind."""
+    return ORDER.get(kind, [])
+
+
+def reorder(node: Any, kind: str) -> None:
+    """Reorder, in place and recursively, the keys of ``node`` (a ruamel CommentedMap or a dict).
+
+    ``move_to_end`` keeps each key's comments attached to it.
+    """
+    if not isinstance(node, dict):
+        return
+    wanted = order_for(kind)
+    present = [k for k in wanted if k in node]
+    rest = [k for k in node if k not in wanted]
+    if list(node) != present + rest and hasattr(node, "move_to_end"):
+        for key in present + rest:
+            node.move_to_end(key)
+    for key, value in list(node.items()):
+        child = _CHILD.get((kind, key))
+        if child == "ontology-inline":
+            reorder(value, "ontology")
+        elif child == "option-sets" and isinstance(value, dict):
+            for options in value.values():
+                for item in options if isinstance(options, list) else []:
+                    reorder(item, "option")
+        elif child is not None and isinstance(value, list):
+            for item in value:
+                reorder(item, child)

@@ -1,0 +1,62 @@
+"""Writing YAML that people read and that every YAML reader reads the same way (ruamel.yaml).
+
+Strings that a YAML 1.1 reader would take for something else (``No``, ``on``, ``1.10``, ``2024-01-01``,
+``null``) are double-quoted: ontokit reads YAML 1.2, where they are strings, but editors, linters
+and other tools in a repository may not.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+__all__ = ["dump", "is_ambiguous", "new_yaml", "quoted"]
+
+_YAML11_SPECIAL = re.compile(
+    r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |null|Null|NULL|~|=|<<
+    |[-+]?(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?          # numbers, 1_000, .5, 1e3
+    |0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0b[01_]+               # hex, octal, binary
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |\d+(?::[0-5]?\d)+(?:\.\d*)?                             # sexagesimal 1:30
+    |\d{4}-\d\d?-\d\d?(?:[Tt ].*)?                           # dates and timestamps
+    )$""",
+    re.VERBOSE,
+)
+
+
+def is_ambiguous(text: str) -> bool:
+    """True when a plain (unquoted) ``text`` would not read back as this string under YAML 1.1 or 1.2."""
+    return bool(_YAML11_SPECIAL.match(text)) or text != text.strip() or text == ""
+
+
+def quoted(text: str) -> Any:
+    """``text``, double-quoted in the output when it is ambiguous."""
+    if is_ambiguous(text):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(text)
+    return text
+
+
+def new_yaml() -> Any:
+    """A round-trip ruamel YAML instance with ontokit's layout: 2-space indents, lists indented."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round-trip: keeps comments, order and quoting
+    yaml.version = None
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never fold long titles
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def dump(doc: Any, header: str = "") -> str:
+    """``doc`` (plain data or ruamel containers) as YAML text, after ``header`` lines."""
+    buf = io.StringIO()
+    if header:
+        buf.write(header if header.endswith("\n") else header + "\n")
+    new_yaml().dump(doc, buf)
+    return buf.getvalue()

@@ -62,6 +62,19 @@ def read_secrets(desired: Mapping[str, Any], definition: str, env: Mapping[str, 
     return out
 
 
+def _one_definition_per_project(plan: Plan) -> None:
+    """Two definitions found the same hub project (say one by `id:`, one by name): refuse both."""
+    seen: dict[str, str] = {}
+    for p in plan.projects:
+        if p.project_id is None:
+            continue
+        if p.project_id in seen:
+            raise OntokitError(f"{seen[p.project_id]} and {p.definition} both manage project {p.project_id} on "
+                               f"{plan.hub}; each definition must manage its own project (check their `id:` and "
+                               "`name:`)")
+        seen[p.project_id] = p.definition
+
+
 class Planner:
     """Plans definitions against one hub, through one client."""
 
@@ -83,9 +96,12 @@ class Planner:
             return result
 
         if len(targets) <= 1:
-            return Plan(self.hub, tuple(one(t) for t in targets))
-        with ThreadPoolExecutor(max_workers=min(CONCURRENCY, len(targets))) as pool:
-            return Plan(self.hub, tuple(pool.map(one, targets)))
+            plan = Plan(self.hub, tuple(one(t) for t in targets))
+        else:
+            with ThreadPoolExecutor(max_workers=min(CONCURRENCY, len(targets))) as pool:
+                plan = Plan(self.hub, tuple(pool.map(one, targets)))
+        _one_definition_per_project(plan)
+        return plan
 
     def plan_one(self, target: Target, live: LiveState | None = None) -> ProjectPlan:
         """The plan of one target (``live``: already read)."""

@@ -46,7 +46,10 @@ def hub_record(target: HubTarget) -> dict[str, Any]:
 
 def saved_target(saved: SavedPlan, cli_hub: str | None) -> HubTarget:
     """The hub a saved plan was made for; ``--hub`` may name it again but not another one."""
+    import os
+
     recorded = saved.hub
+    cli_hub = cli_hub if cli_hub is not None else (os.environ.get("ONTOKIT_HUB") or None)
     if recorded.get("kind") == "embedded":
         target = HubTarget("embedded", "embedded", Path(str(recorded.get("db"))))
     else:
@@ -54,7 +57,8 @@ def saved_target(saved: SavedPlan, cli_hub: str | None) -> HubTarget:
     if cli_hub is not None:
         given = resolve_target(cli_hub)
         if hub_record(given) != hub_record(target):
-            raise OntokitError(f"the plan was made for {target.description}, not {given.description}")
+            raise OntokitError(f"the plan was made for {target.description}, not {given.description} "
+                               "(--hub / ONTOKIT_HUB)")
     return target
 
 
@@ -62,6 +66,7 @@ def plan_saved(session: Session, saved: SavedPlan,
                on_done: Callable[[ProjectPlan], None] | None = None) -> Plan:
     """Re-plan a saved plan against the live hub; refuse it as stale if any project changed since."""
     from .applier import StalePlanError
+    from .plan.planfile import changes_digest
 
     targets = [Target(p.definition, p.desired, p.project_id) for p in saved.projects]
     plan = session.plan(targets, on_done)
@@ -70,4 +75,10 @@ def plan_saved(session: Session, saved: SavedPlan,
             raise StalePlanError(f"saved plan is stale: project {saved_project.name!r} changed on "
                                  f"{session.target.description} since the plan was made "
                                  f"({saved.created_at}); run `ontokit plan` again")
+        if changes_digest(now) != saved_project.changes:
+            # Same hub state, other changes: something outside the file changed (a webhook secret in
+            # the environment). Apply does exactly what the saved plan showed, or nothing.
+            raise StalePlanError(f"saved plan is stale: for project {saved_project.name!r} it would now do "
+                                 "something it did not show (has a webhook secret in the environment changed?); "
+                                 "run `ontokit plan` again")
     return plan

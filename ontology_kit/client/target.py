@@ -91,6 +91,8 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
     key = env.get("ANGO_API_KEY", "").strip()
     if not key:
         raise OntokitError(f"no API key for {target.url}: set ANGO_API_KEY")
+    if any(c.isspace() or ord(c) < 32 for c in key):
+        raise OntokitError("ANGO_API_KEY contains spaces or control characters; copy the key again")
     return HubClient(target.url, key, label=target.url, **options)
 
 

@@ -8,16 +8,19 @@ if any fingerprint changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .._version import __version__
 from ..errors import OntokitError
-from .model import Plan
+from .model import Plan, ProjectPlan
 
-__all__ = ["PLANFILE_VERSION", "SavedPlan", "SavedProject", "dumps_plan", "loads_plan"]
+__all__ = ["PLANFILE_VERSION", "SavedPlan", "SavedProject", "changes_digest", "dumps_plan", "loads_plan"]
 
 PLANFILE_VERSION = 1
 
@@ -29,6 +32,7 @@ class SavedProject:
     project_id: str | None
     fingerprint: str
     desired: dict[str, Any]
+    changes: str  # digest of the changes the plan showed (apply refuses to do anything else)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def dumps_plan(plan: Plan, hub: dict[str, Any]) -> str:
         "hub": hub,
         "projects": [
             {"definition": p.definition, "name": p.name, "project_id": p.project_id, "fingerprint": p.fingerprint,
-             "desired": p.desired}
+             "changes": changes_digest(p), "desired": p.desired}
             for p in plan.projects
         ],
         "plan": plan_to_dict(plan),
@@ -57,8 +61,19 @@ def dumps_plan(plan: Plan, hub: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
+def changes_digest(project: ProjectPlan) -> str:
+    """A digest of what a project plan would do (its changes as the JSON plan shows them)."""
+    from ..render.json import plan_to_dict
+
+    shown = plan_to_dict(Plan("", (project,)))["projects"][0]["changes"]
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def loads_plan(text: str, name: str) -> SavedPlan:
-    """Parse a plan file; anything malformed is an OntokitError naming the file."""
+    """Parse and check a plan file; anything malformed is an OntokitError naming the file."""
+    from pydantic import ValidationError
+
     try:
         doc = json.loads(text)
     except ValueError as exc:
@@ -69,14 +84,61 @@ def loads_plan(text: str, name: str) -> SavedPlan:
         raise OntokitError(f"{name}: plan file version {doc['ontokit_plan']!r} is not supported by ontokit "
                            f"{__version__}; run `ontokit plan --out` again")
     try:
-        projects = tuple(
-            SavedProject(str(p["definition"]), str(p["name"]), p.get("project_id"), str(p["fingerprint"]),
-                         dict(p["desired"]))
-            for p in doc["projects"]
-        )
-        for p in projects:
-            if not isinstance(p.desired.get("categorySchema"), dict) or not isinstance(p.desired.get("name"), str):
-                raise KeyError("desired")
-        return SavedPlan(dict(doc["hub"]), projects, str(doc.get("created_at", "")))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise OntokitError(f"{name}: plan file is damaged ({exc})") from None
+        checked = _PlanFile.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise OntokitError(f"{name}: plan file is damaged ({where}: {first['msg']}); run `ontokit plan --out` "
+                           "again") from None
+    projects = tuple(
+        SavedProject(p.definition, p.name, p.project_id, p.fingerprint, p.desired.model_dump(), p.changes)
+        for p in checked.projects
+    )
+    return SavedPlan(checked.hub.model_dump(), projects, checked.created_at)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class _Hook(_Strict):
+    url: str
+    types: list[str]
+    secretEnv: Optional[str] = None
+
+
+class _Desired(_Strict):
+    name: str
+    description: str = ""
+    type: Optional[str] = None
+    categorySchema: dict[str, list[dict[str, Any]]]
+    batches: list[str] = []
+    webhooks: list[_Hook] = []
+
+
+class _SavedProject(_Strict):
+    definition: str
+    name: str
+    project_id: Optional[str]
+    fingerprint: str
+    changes: str
+    desired: _Desired
+
+
+class _Hub(_Strict):
+    name: str
+    kind: Literal["embedded", "url"]
+    url: Optional[str]
+    db: Optional[str]
+
+    @model_validator(mode="after")
+    def _where(self) -> "_Hub":
+        if (self.kind == "embedded" and not self.db) or (self.kind == "url" and not self.url):
+            raise ValueError("an embedded hub needs `db`, a URL hub needs `url`")
+        return self
+
+
+class _PlanFile(_Strict):
+    created_at: str = ""
+    hub: _Hub
+    projects: list[_SavedProject]

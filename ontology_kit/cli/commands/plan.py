@@ -55,7 +55,7 @@ def plan_command(target: str | None, hub: str | None, out: str | None, fmt: str,
 
     loaded = load_target(target)
     hub_target = resolve_target(choose_hub(hub, loaded.workspace_hub))
-    if fmt != "text" or not sys.stdout.isatty():
+    if fmt != "text":  # the text plan names its hub in its first line
         click.echo(f"hub: {hub_target.description}", err=True)
     with open_session(hub_target) as session:
         plan = session.plan(session.planner.targets(loaded.specs), _progress("planned"))

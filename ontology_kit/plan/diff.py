@@ -103,36 +103,14 @@ def diff_category_schema(desired: dict[str, Any], live: dict[str, Any]) -> list[
     want = {r.sid: r for r in _walk(desired, pruned)}
     have = {r.sid: r for r in _walk(live, pruned)}
     changes: list[Change] = []
-    removed_root: dict[str, str] = {}
-    added_root: dict[str, str] = {}
-    nested: dict[str, int] = {}
-    removes: list[_Rec] = []
-    adds: list[_Rec] = []
-
-    for sid, rec in have.items():  # document order of the live schema
-        if sid in want:
-            continue
-        root = removed_root.get(rec.parent)
-        if root is not None:
-            removed_root[sid] = root
-            nested[root] = nested.get(root, 0) + 1
-        else:
-            removed_root[sid] = sid
-            removes.append(rec)
     for sid, rec in want.items():
         if sid in have:
-            old = have[sid]
-            change = _compare(old, rec, have, want)
+            change = _compare(have[sid], rec, have, want)
             if change is not None:
                 changes.append(change)
-            continue
-        root = added_root.get(rec.parent)
-        if root is not None:
-            added_root[sid] = root
-            nested[root] = nested.get(root, 0) + 1
-        else:
-            added_root[sid] = sid
-            adds.append(rec)
+    removes, nested = _roots(have, want)  # in the live schema's document order
+    adds, nested_added = _roots(want, have)
+    nested.update(nested_added)
 
     renames = _probable_renames(removes, adds)
     for rec in removes:
@@ -141,6 +119,25 @@ def diff_category_schema(desired: dict[str, Any], live: dict[str, Any]) -> list[
         changes.append(_addition(rec, nested.get(rec.sid, 0), want, have, renames.get(rec.sid)))
     changes.extend(reorders)
     return changes
+
+
+def _roots(index: dict[str, _Rec], other: dict[str, _Rec]) -> tuple[list[_Rec], dict[str, int]]:
+    """Items of ``index`` missing from ``other`` whose parent is not missing too (each with how many
+    missing items sit under it): a removed class is one change, not one per option."""
+    root_of: dict[str, str] = {}
+    roots: list[_Rec] = []
+    nested: dict[str, int] = {}
+    for sid, rec in index.items():
+        if sid in other:
+            continue
+        root = root_of.get(rec.parent)
+        if root is None:
+            root_of[sid] = sid
+            roots.append(rec)
+        else:
+            root_of[sid] = root
+            nested[root] = nested.get(root, 0) + 1
+    return roots, nested
 
 
 # -- one matched item -------------------------------------------------------------------------------

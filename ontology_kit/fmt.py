@@ -7,6 +7,7 @@ else (``No``, ``on``, ``1.10``, dates) double-quoted. Formatting is idempotent.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class FormatResult:
     original: str
     formatted: str | None
     error: str | None = None
+    skipped: bool = False  # another tool's YAML: left alone
 
     @property
     def changed(self) -> bool:
@@ -76,6 +78,11 @@ def format_file(path: str | Path, display: str | None = None) -> FormatResult:
     except (OSError, UnicodeDecodeError) as exc:
         return FormatResult(name, "", None, f"{name}: cannot read: {exc}")
     try:
+        from .loader import load_text
+        from .project.load import detect_kind
+
+        if detect_kind(load_text(original, name).data) == "other":
+            return FormatResult(name, original, original, skipped=True)
         return FormatResult(name, original, format_text(original, name))
     except InputError as exc:
         return FormatResult(name, original, None, str(exc))
@@ -124,5 +131,10 @@ def _quote_ambiguous(node: Any) -> None:
             new = quoted(value)
             if new is not value:
                 node[key] = new
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            # ruamel reads an unquoted 2024-01-01 as a timestamp; ontokit (YAML 1.2 core) reads a string
+            from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+            node[key] = DoubleQuotedScalarString(value.isoformat())
         else:
             _quote_ambiguous(value)

@@ -26,9 +26,15 @@ _YAML11_SPECIAL = re.compile(
 )
 
 
+# Characters that make a plain scalar fragile somewhere (flow collections, comments, indicators).
+# Quoting more than strictly needed is harmless; emitting a scalar a parser refuses is not.
+_FRAGILE = re.compile(r"""^[-?:,\[\]{}#&*!|>'"%@`]|\s-$""")
+
+
 def is_ambiguous(text: str) -> bool:
-    """True when a plain (unquoted) ``text`` would not read back as this string under YAML 1.1 or 1.2."""
-    return bool(_YAML11_SPECIAL.match(text)) or text != text.strip() or text == ""
+    """True when a plain (unquoted) ``text`` would not read back as this string under YAML 1.1 or 1.2,
+    or could trip up a parser (``: 0``, ``Left -``, ``a, b``)."""
+    return bool(_YAML11_SPECIAL.match(text) or _FRAGILE.search(text)) or text != text.strip() or text == ""
 
 
 def quoted(text: str) -> Any:

@@ -52,7 +52,8 @@ def _table(plan: Plan) -> list[str]:
     lines = [header, "| --- " + "| ---: " * len(_COLUMNS) + "|"]
     for p in plan.projects:
         n = counts(p.changes)
-        name = _md(p.name) + ("" if p.project_id else " (new)")
+        # a diff's block has a label and no project id: a file, not a project to create
+        name = _md(p.name) if p.label else _md(p.name) + ("" if p.project_id else " (new)")
         lines.append(f"| {name} | " + " | ".join(str(n[k]) for k in _COLUMNS) + " |")
     if len(plan.projects) > 1:
         n = counts(plan.changes)
@@ -98,7 +99,7 @@ def _warnings(plan: Plan, budget: int) -> list[str]:
 
 
 def _head(plan: Plan, limit: int) -> str:
-    status = plan_sentence(plan.changes)
+    status = plan_sentence(plan.changes, plan.kind)
     status = f"**{status}**" if plan.has_changes else status
     title, where = ("ontokit diff", "Compared") if plan.kind == "diff" else ("ontokit plan", "Hub")
     lines = [f"### {title}", "", f"{where}: {_code(plan.hub)}", "", status, "",

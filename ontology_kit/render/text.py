@@ -36,10 +36,11 @@ def counts(changes: Iterable[Change]) -> dict[str, int]:
     return out
 
 
-def plan_sentence(changes: Sequence[Change]) -> str:
-    """``Plan: 3 to add, 2 to change, … (1 destructive).``, or :data:`NO_CHANGES`."""
+def plan_sentence(changes: Sequence[Change], kind: str = "plan") -> str:
+    """``Plan: 3 to add, 2 to change, … (1 destructive).``, or :data:`NO_CHANGES` (for a diff: ``No
+    changes.``, since no hub is involved)."""
     if not changes:
-        return NO_CHANGES
+        return NO_CHANGES if kind == "plan" else "No changes."
     n = counts(changes)
     text = (f"Plan: {n['create']} to add, {n['update']} to change, {n['delete']} to remove, "
             f"{n['move']} to move, {n['reorder']} to reorder")
@@ -229,5 +230,5 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     lines += _warning_lines(plan, color)
     for p in plan.projects:
         lines += [*project_lines(p, color=color), ""]
-    lines.append(plan_sentence(plan.changes))
+    lines.append(plan_sentence(plan.changes, plan.kind))
     return "\n".join(lines) + "\n"

@@ -29,9 +29,12 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
     files, problems = find_ontology_files(paths)
     for p in problems:
         click.echo(f"{p.file}: error[{p.code}]: {p.message}", err=True)
-    changed = failed = 0
+    changed = failed = skipped = 0
     for path, shown in files:
         result = format_file(path, shown)
+        if result.skipped:
+            skipped += 1
+            continue
         if result.error:
             failed += 1
             click.echo(f"error: {result.error}", err=True)
@@ -47,8 +50,9 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
             write_atomic(path, result.formatted or "")
             click.echo(f"reformatted {shown}")
     verb = "would be reformatted" if (check or show_diff) else "reformatted"
-    click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed - failed} unchanged"
-               + (f", {failed} with errors" if failed else ""), err=True)
+    click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed - failed - skipped} unchanged"
+               + (f", {failed} with errors" if failed else "")
+               + (f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""), err=True)
     if failed or problems:
         return 1
     return 1 if check and changed else 0

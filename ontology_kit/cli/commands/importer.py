@@ -65,6 +65,9 @@ def import_command(project_id: str | None, from_json: str | None, hub: str | Non
             doc = client.get_project(project_id or "")
         project = doc
         source = f"project {project_id} on {target.description}"
+    if project_file and project is None:  # before writing anything: never leave half an import behind
+        raise OntokitError("--project-file needs a project (name, id): the JSON holds only a category schema; "
+                           "import by PROJECT_ID, or give the project's JSON")
     schema = category_schema_of(doc)
     result = import_category_schema(schema)
     text = ontology_yaml(result, source, _schema_ref(out, "ontology"))
@@ -86,9 +89,7 @@ def import_command(project_id: str | None, from_json: str | None, hub: str | Non
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text, nl=False)
-    if project_file:
-        if project is None:
-            raise OntokitError("--project-file needs a project (name, id): the JSON holds only a category schema")
+    if project_file and project is not None:
         rel = os.path.relpath(Path(out or "").resolve(), Path(project_file).resolve().parent)
         write_atomic(project_file, project_yaml(project, rel, _schema_ref(project_file, "project")))
         click.echo(f"wrote {project_file}", err=True)

@@ -53,7 +53,7 @@ def diff_command(paths: tuple[str, ...], base: str | None, fmt: str, diagram: bo
                 texts.append(Path(p).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as exc:
                 raise click.FileError(p, hint=str(getattr(exc, "strerror", None) or exc)) from None
-        versions = [Version(paths[1], texts[0], texts[1])]
+        versions = [Version(paths[1], texts[0], texts[1], old_name=paths[0])]
         old_label, new_label = paths
     plan, problems = diff_versions(versions, old_label, new_label)
     print_diagnostics(problems)
@@ -107,19 +107,32 @@ def show_command(file: str, fmt: str) -> int:
       ontokit show examples/ontologies/driving-scenes.yaml
       ontokit show ontology.yaml --format mermaid >> README.md
     """
+    from ...loader import read_file
+    from ...project.load import detect_kind, load_project
     from ...render.tree import render_mermaid, render_tree
     from ...validate import check_file
     from ._targets import print_diagnostics
 
-    result = check_file(file)
-    print_diagnostics(result.diagnostics)
-    if result.payload is None:
-        return 1
-    schema = result.payload["categorySchema"]
+    if detect_kind(read_file(file).data) == "project":  # show the ontology the project uses
+        spec, diags = load_project(file)
+        print_diagnostics(diags)
+        if spec is None:
+            return 1
+        click.echo(f"project {spec.name!r}: ontology {spec.ontology}", err=True)
+        schema = spec.category_schema
+        keys_from = spec.ontology if not spec.ontology.endswith("(inline)") else None
+    else:
+        result = check_file(file)
+        print_diagnostics(result.diagnostics)
+        if result.payload is None:
+            return 1
+        schema = result.payload["categorySchema"]
+        keys_from = file
     if fmt == "mermaid":
         click.echo(render_mermaid(schema), nl=False)
     else:
-        click.echo(render_tree(schema, _keys(file), color=use_color(sys.stdout)), nl=False)
+        keys = _keys(keys_from) if keys_from else {}
+        click.echo(render_tree(schema, keys, color=use_color(sys.stdout)), nl=False)
     return 0
 
 

@@ -33,3 +33,15 @@ def test_import_is_light() -> None:
     code = "import sys, ontology_kit.cli; print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_package_folder_is_a_package() -> None:
+    """A folder without __init__.py is left out of a built wheel (setuptools' find_packages)."""
+    from pathlib import Path
+
+    from setuptools import find_packages
+
+    root = Path(ontology_kit.__file__).parent
+    folders = {p.parent for p in root.rglob("*.py") if "__pycache__" not in p.parts}
+    found = {root.parent / name.replace(".", "/") for name in find_packages(str(root.parent), include=["ontology_kit*"])}
+    assert folders <= found, sorted(str(f) for f in folders - found)

@@ -27,7 +27,7 @@ __all__ = ["cli", "main"]
 _EPILOG = """\b
 Exit codes: 0 ok, 1 error, 2 changes present (--detailed-exitcode),
 3 refused by policy, 4 internal error.
-Docs: docs/format.md (file format and rule codes)."""
+Docs: docs/format.md, docs/projects.md, docs/review.md, docs/hub.md."""
 
 
 @click.group(
@@ -39,10 +39,13 @@ def cli() -> None:
     """ontokit: Ango Hub ontologies as code.
 
     \b
-    Write an ontology as YAML, validate it, and compile it into the exact
-    label-set payload the official Ango SDK sends:
-      ontokit validate examples/ontologies
-      ontokit compile examples/ontologies/driving-scenes.yaml -o payload.json
+    Write an ontology as YAML, validate it, compile it into the exact
+    label-set payload the official Ango SDK sends, see what would change on a
+    live project, and apply it:
+      ontokit validate examples
+      ontokit plan examples
+      ontokit apply examples
+      ontokit diff --base origin/main --fail-on destructive
     """
 
 

@@ -1,0 +1,1 @@
+"""The plan model, the pure diffs, and saved plan files."""

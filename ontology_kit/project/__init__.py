@@ -1,0 +1,1 @@
+"""Project definitions and workspaces: models and loading."""

@@ -116,3 +116,41 @@ def test_other_organizations_project_is_404_for_the_sdk(sdk: Any, local_hub: Loc
 
 def test_examples_dir_exists() -> None:
     assert Path(EXAMPLES_DIR).is_dir()
+
+
+def test_sdk_against_the_ontokit_hub_serve_command(lc: ModuleType, tmp_path: Path) -> None:  # noqa: F811
+    """The whole scenario against `ontokit hub serve` itself (a separate process), not an in-test server."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from imerit_ango.sdk import SDK
+
+    proc = subprocess.Popen([sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db",
+                             str(tmp_path / "hub.sqlite3"), "--api-key", "sdk-test-key"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert proc.stdout is not None
+        found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", proc.stdout.readline())
+        assert found
+        logging.getLogger("SDK").setLevel(logging.CRITICAL)
+        sdk = SDK("sdk-test-key", host=found.group(1))
+        pid = new_project(sdk)
+        expected = compile_file(EXAMPLES_DIR / "sdk-conditional-tree.yaml")
+        lists = SDK_DOC_EXAMPLES["sdk-conditional-tree.yaml"](lc, Ids(expected))
+        assert sdk.create_label_set(project_id=pid, **lists)["status"] == "success"
+        assert sdk.get_project(pid)["data"]["project"]["categorySchema"] == expected["categorySchema"]
+        assert sdk.list_projects()["data"]["total"] == 1
+        sdk.create_batch(pid, "b1")
+        sdk.create_batches(pid, ["b1", "b2"])
+        assert [b["name"] for b in sdk.get_batches(pid)] == ["b1", "b2"]
+        hook = {"url": "https://webhook.url/hook", "types": ["ACCEPTED"], "secret": "s", "project": pid}
+        assert sdk.make_request("POST", "/v2/webhook", hook)["status"] == "success"
+        with pytest.raises(Exception, match="Invalid API key"):
+            SDK("wrong", host=found.group(1)).get_project(pid)
+        sdk.session.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    assert proc.returncode == 0

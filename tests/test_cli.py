@@ -215,3 +215,12 @@ def test_hub_projects_errors_are_one_line(tmp_path: Path) -> None:
               env={"ANGO_API_KEY": "k", "ONTOKIT_HTTP_ATTEMPTS": "2"})
     assert out.returncode == 1 and "cannot connect" in out.stderr and "k\n" not in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_corrupt_embedded_hub_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".ontokit").mkdir()
+    (tmp_path / ".ontokit" / "hub.sqlite3").write_text("not a database")
+    out = run("hub", "projects", cwd=tmp_path, env={"ONTOKIT_HUB": ""})
+    assert out.returncode == 1 and "cannot open the embedded local hub" in out.stderr
+    assert "Traceback" not in out.stderr

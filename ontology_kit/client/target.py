@@ -83,9 +83,14 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
     if target.kind == "embedded":
         from ..hub import build_app
 
+        import sqlite3
+
         assert target.db is not None
-        app, store = build_app(target.db)
-        key = _embedded_key(target.db, store)
+        try:
+            app, store = build_app(target.db)
+            key = _embedded_key(target.db, store)
+        except (OSError, sqlite3.Error) as exc:
+            raise OntokitError(f"cannot open the embedded local hub at {target.db}: {exc}") from None
         return HubClient("http://embedded.local", key, transport=InProcessTransport(app),
                          label=target.description, **options)
     key = env.get("ANGO_API_KEY", "").strip()

@@ -73,3 +73,24 @@ def make_hub(tmp_path: Path) -> Iterator[Any]:
     for gen in hubs:
         for _ in gen:  # runs the cleanup
             pass
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for running ontokit in a test: no hub, key or debug flag from outside; no colors."""
+    import os
+
+    out = {k: v for k, v in os.environ.items() if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG")}
+    out.update(NO_COLOR="1", GIT_CONFIG_NOSYSTEM="1", **extra)
+    return out
+
+
+def run_ontokit(*args: str, cwd: Path) -> Any:
+    """The real command line (a subprocess, no terminal); never a traceback, whatever happens."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "ontology_kit", *args], cwd=cwd, env=clean_env(),
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    assert "internal error" not in proc.stderr, proc.stderr
+    return proc

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
-import os
 import re
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import run_ontokit
 import yaml
 
 from ontology_kit import check_file, check_text
@@ -23,18 +22,9 @@ CORPUS = sorted(p for folder in (ROOT / "examples", ROOT / "tests" / "cases" / "
                 for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
-def env() -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG")}
-    out["NO_COLOR"] = "1"
-    return out
 
 
-def ontokit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "ontology_kit", *args], cwd=cwd, env=env(),
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
-    assert "internal error" not in proc.stderr, proc.stderr
-    return proc
+ontokit = run_ontokit
 
 
 def comments(text: str) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import random
 import re
 import string
@@ -23,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import run_ontokit
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,20 +54,9 @@ PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[Healt
 
 
 # -- running the CLI --------------------------------------------------------------------------------
-def env() -> dict[str, str]:
-    """No hub, key or debug flag from outside; no colors."""
-    out = {k: v for k, v in os.environ.items() if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG")}
-    out["NO_COLOR"] = "1"
-    return out
 
 
-def ontokit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real command line; never a traceback, whatever happens."""
-    proc = subprocess.run([sys.executable, "-m", "ontology_kit", *args], cwd=cwd, env=env(),
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
-    assert "internal error" not in proc.stderr, proc.stderr
-    return proc
+ontokit = run_ontokit
 
 
 @pytest.fixture

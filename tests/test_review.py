@@ -4,13 +4,13 @@ command line in subprocesses, in scratch git repositories."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import clean_env, run_ontokit
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "ci" / "ontokit.yml"
@@ -50,22 +50,13 @@ SAFE_AND_DESTRUCTIVE = [
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-def env() -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG")}
-    out.update(NO_COLOR="1", GIT_CONFIG_NOSYSTEM="1")
-    return out
 
 
-def ontokit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "ontology_kit", *args], cwd=cwd, env=env(),
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
-    assert "internal error" not in proc.stderr, proc.stderr
-    return proc
+ontokit = run_ontokit
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=env(), capture_output=True, text=True,
+    return subprocess.run(["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True,
                           check=True).stdout
 
 
@@ -379,7 +370,7 @@ def test_bad_ref_is_a_one_line_error(repo: Path) -> None:
 def test_outside_a_git_repository_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "ontology.yaml").write_text(ONTOLOGY, encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "ontology_kit", "diff", "--base", "HEAD"], cwd=tmp_path,
-                         env={**env(), "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}, capture_output=True,
+                         env={**clean_env(), "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}, capture_output=True,
                          text=True, timeout=60, check=False)
     assert run.returncode == 1
     [line] = run.stderr.splitlines()

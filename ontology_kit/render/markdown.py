@@ -16,7 +16,7 @@ import html
 import re
 from typing import Sequence
 
-from ..plan.model import Plan, ProjectPlan
+from ..plan.model import Plan
 from .text import counts, destructive, one_line, plan_sentence, project_heading, project_lines
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]

@@ -90,7 +90,6 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
     from ...applier import apply_plan, destructive_changes
     from ...client import resolve_target
     from ...errors import OntokitError, PolicyRefusal
-    from ...plan.planfile import loads_plan
     from ...render import render
     from ...workflow import open_session, plan_saved, saved_target
     from ._targets import choose_hub, load_target

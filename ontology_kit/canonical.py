@@ -37,6 +37,33 @@ def order_for(kind: str) -> list[str]:
     return ORDER.get(kind, [])
 
 
+def _keep_trailing_comment(node: Any, old_last: Any, new_last: Any) -> None:
+    """The lines of comment after a mapping's last value end the whole block (often a section comment
+    for what follows). ruamel keeps them on the last key: when another key becomes last, move them
+    there, leaving only the end-of-line comment with its key."""
+    items = getattr(getattr(node, "ca", None), "items", None)
+    if old_last == new_last or not items or old_last not in items:
+        return
+    entry = items[old_last]
+    token = entry[2] if len(entry) > 2 else None
+    value = node[new_last]
+    if token is None or isinstance(value, (dict, list)):  # a nested block ends elsewhere: leave it
+        return
+    first, _, tail = token.value.partition("\n")
+    if not tail.strip():
+        return
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    entry[2] = CommentToken(first + "\n", CommentMark(token.column), None) if first.strip() else None
+    target = items.setdefault(new_last, [None, None, None, None])
+    current = target[2]
+    if current is not None:  # keep the new last key's own end-of-line comment first
+        target[2] = CommentToken(current.value.rstrip("\n") + "\n" + tail, CommentMark(current.column), None)
+    else:
+        target[2] = CommentToken("\n" + tail, CommentMark(0), None)
+
+
 def reorder(node: Any, kind: str) -> None:
     """Reorder, in place and recursively, the keys of ``node`` (a ruamel CommentedMap or a dict).
 
@@ -48,8 +75,10 @@ def reorder(node: Any, kind: str) -> None:
     present = [k for k in wanted if k in node]
     rest = [k for k in node if k not in wanted]
     if list(node) != present + rest and hasattr(node, "move_to_end"):
+        old_last = next(reversed(node))
         for key in present + rest:
             node.move_to_end(key)
+        _keep_trailing_comment(node, old_last, next(reversed(node)))
     for key, value in list(node.items()):
         child = _CHILD.get((kind, key))
         if child == "ontology-inline":

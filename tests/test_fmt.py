@@ -132,9 +132,6 @@ def test_comments_and_payload_survive(commented: Path) -> None:
     assert [d.code for d in after.diagnostics] == [d.code for d in before.diagnostics]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a comment that ends a block (e.g. a section comment before the "
-                                       "next top-level key) moves with the last key when keys are reordered, "
-                                       "landing inside an item, between its keys")
 def test_a_section_comment_stays_between_sections(tmp_path: Path) -> None:
     path = write(tmp_path, "o.yaml", "tools:\n  - type: point\n    title: Pin\n\n# --- classifications ---\n"
                                      "classifications:\n  - title: Notes\n    type: text\n")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
+from .plan.diff import flat_options, flatten_tree
 
 __all__ = ["ImportResult", "category_schema_of", "import_category_schema", "ontology_yaml", "project_yaml"]
 
@@ -114,7 +115,7 @@ def _category(node: dict[str, Any], kind: str, where: str, parent_options: list[
     if node.get("treeOptions"):
         out["treeOptions"] = [_tree(t, f"{where}.treeOptions[{i}]", result)
                               for i, t in enumerate(node["treeOptions"]) if isinstance(t, dict)]
-        if _flatten(node["treeOptions"]) != [(o.get("value"), o.get("schemaId")) for o in options]:
+        if flatten_tree(node["treeOptions"]) != flat_options(node):
             result.warnings.append(f"{where} ({node.get('title')!r}): its flattened `options` do not follow its "
                                    "tree; they will be rebuilt from the tree")
     elif options:
@@ -153,16 +154,6 @@ def _tree(node: dict[str, Any], where: str, result: ImportResult) -> Any:
         out["children"] = [_tree(c, f"{where}.children[{i}]", result) for i, c in enumerate(children)]
         return out
     return _flow(out)
-
-
-def _flatten(nodes: list[Any], prefix: str = "") -> list[tuple[Any, Any]]:
-    out: list[tuple[Any, Any]] = []
-    for n in nodes:
-        if isinstance(n, dict):
-            value = f"{prefix}{n.get('title', '')}"
-            out.append((value, n.get("key") or n.get("schemaId")))
-            out += _flatten(n.get("children") or [], f"{value} / ")
-    return out
 
 
 def _readable_ref(ref: str, options: list[dict[str, Any]] | None, where: str, result: ImportResult) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from .model import Action, AttributeChange, Change, Impact
 
-__all__ = ["diff_category_schema"]
+__all__ = ["diff_category_schema", "flat_options", "flatten_tree"]
 
 _GROUPS = (("tools", "tool"), ("classifications", "classification"), ("relations", "relation"))
 _CHILD_KEYS = frozenset({"classifications", "options", "treeOptions", "children"})
@@ -188,19 +188,24 @@ def _attributes(old: _Rec, new: _Rec) -> list[AttributeChange]:
     return out
 
 
+def flatten_tree(nodes: list[Any], prefix: str = "") -> list[tuple[Any, Any]]:
+    """A raw tree's flattened options as the SDK builds them: (``"Parent / Child"``, key), pre-order."""
+    out: list[tuple[Any, Any]] = []
+    for n in nodes:
+        if isinstance(n, dict):
+            value = f"{prefix}{n.get('title', '')}"
+            out.append((value, n.get("key") or n.get("schemaId")))
+            out += flatten_tree(n.get("children") or [], f"{value} / ")
+    return out
+
+
+def flat_options(node: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """A category's ``options`` as (value, schemaId) pairs."""
+    return [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, dict)]
+
+
 def _flat_matches_tree(node: dict[str, Any]) -> bool:
-    expected: list[tuple[Any, Any]] = []
-
-    def flatten(items: list[Any], prefix: str) -> None:
-        for item in items:
-            if isinstance(item, dict):
-                value = f"{prefix}{item.get('title', '')}"
-                expected.append((value, item.get("key") or item.get("schemaId")))
-                flatten(item.get("children") or [], f"{value} / ")
-
-    flatten(node.get("treeOptions") or [], "")
-    actual = [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, dict)]
-    return actual == expected
+    return flat_options(node) == flatten_tree(node.get("treeOptions") or [])
 
 
 def _ordered_keys(first: dict[str, Any], second: dict[str, Any]) -> list[str]:

@@ -16,7 +16,7 @@ __all__ = ["dump", "is_ambiguous", "new_yaml", "quoted"]
 _YAML11_SPECIAL = re.compile(
     r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
     |null|Null|NULL|~|=|<<
-    |[-+]?(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?          # numbers, 1_000, .5, 1e3
+    |[-+]?(?=[\d_.]*\d)[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?     # numbers: 1_000, .5, 1e3, and _0 (yaml-rs)
     |0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0b[01_]+               # hex, octal, binary
     |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
     |\d+(?::[0-5]?\d)+(?:\.\d*)?                             # sexagesimal 1:30

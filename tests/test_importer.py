@@ -453,6 +453,8 @@ def test_parent_option_of_a_tree_node_is_its_path(tmp_path: Path) -> None:
     pytest.param("Left -", id="space-dash-end"),
     pytest.param("a: b", id="colon-inside"),
     pytest.param("- dash", id="dash-start"),
+    pytest.param("_0", id="underscore-number"),
+    pytest.param("1_000", id="digit-group"),
 ])
 def test_yaml_special_values_stay_valid(value: str, tmp_path: Path) -> None:
     """Option values and tree titles that YAML could misread are written so that they read back."""

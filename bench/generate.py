@@ -24,62 +24,168 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["BIG", "SMALL", "Shape", "count_nodes", "generate", "main"]
 
 TOOL_TYPES = (
-    "bounding-box", "polygon", "segmentation", "polyline", "rotated-bounding-box",
-    "point", "brush", "pct", "ner", "pdf",
+    "bounding-box",
+    "polygon",
+    "segmentation",
+    "polyline",
+    "rotated-bounding-box",
+    "point",
+    "brush",
+    "pct",
+    "ner",
+    "pdf",
 )
 RELATION_TYPES = ("one-to-one", "group", "one-to-many")
 
 OBJECT_CLASSES = (
-    "Car", "Truck", "Bus", "Motorcycle", "Bicycle", "Pedestrian", "Traffic Light", "Traffic Sign",
-    "Trailer", "Tram", "Van", "Ambulance", "Fire Engine", "Police Car", "Kick Scooter", "Wheelchair User",
-    "Animal", "Construction Vehicle", "Stroller", "Road Barrier",
+    "Car",
+    "Truck",
+    "Bus",
+    "Motorcycle",
+    "Bicycle",
+    "Pedestrian",
+    "Traffic Light",
+    "Traffic Sign",
+    "Trailer",
+    "Tram",
+    "Van",
+    "Ambulance",
+    "Fire Engine",
+    "Police Car",
+    "Kick Scooter",
+    "Wheelchair User",
+    "Animal",
+    "Construction Vehicle",
+    "Stroller",
+    "Road Barrier",
 )
 SENSORS = (
-    "front camera", "rear camera", "front-left camera", "front-right camera", "rear-left camera",
-    "rear-right camera", "roof lidar", "bumper lidar", "thermal camera", "fisheye camera",
+    "front camera",
+    "rear camera",
+    "front-left camera",
+    "front-right camera",
+    "rear-left camera",
+    "rear-right camera",
+    "roof lidar",
+    "bumper lidar",
+    "thermal camera",
+    "fisheye camera",
 )
 
 #: Attribute questions (nested radio classifications): title, stable key, then answer values.
 ATTRIBUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Occlusion", ("Fully visible", "Partly occluded (under 40 %)", "Mostly occluded (40 to 80 %)",
-                   "Heavily occluded (over 80 %)", "Cannot tell")),
-    ("Truncation", ("Not truncated", "Truncated at the left edge", "Truncated at the right edge",
-                    "Truncated at the top edge", "Truncated at the bottom edge")),
+    (
+        "Occlusion",
+        (
+            "Fully visible",
+            "Partly occluded (under 40 %)",
+            "Mostly occluded (40 to 80 %)",
+            "Heavily occluded (over 80 %)",
+            "Cannot tell",
+        ),
+    ),
+    (
+        "Truncation",
+        (
+            "Not truncated",
+            "Truncated at the left edge",
+            "Truncated at the right edge",
+            "Truncated at the top edge",
+            "Truncated at the bottom edge",
+        ),
+    ),
     ("Motion state", ("Parked", "Stopped in traffic", "Moving slowly", "Moving fast", "Unknown motion")),
-    ("Lighting", ("Daylight", "Dusk or dawn", "Night with street lights", "Night without street lights",
-                  "Direct sun glare")),
+    (
+        "Lighting",
+        (
+            "Daylight",
+            "Dusk or dawn",
+            "Night with street lights",
+            "Night without street lights",
+            "Direct sun glare",
+        ),
+    ),
     ("Weather effect", ("Clear weather", "Rain on the lens", "Falling snow", "Fog or haze", "Road spray")),
     ("Orientation", ("Facing the camera", "Facing away", "Facing left", "Facing right", "Diagonal")),
     ("Image quality", ("Sharp", "Slight motion blur", "Strong motion blur", "Overexposed", "Underexposed")),
     ("Distance", ("Under 10 m", "10 to 30 m", "30 to 60 m", "60 to 100 m", "Over 100 m")),
-    ("Lane", ("Ego lane", "Adjacent lane on the left", "Adjacent lane on the right", "Oncoming lane",
-              "Off the road")),
+    (
+        "Lane",
+        (
+            "Ego lane",
+            "Adjacent lane on the left",
+            "Adjacent lane on the right",
+            "Oncoming lane",
+            "Off the road",
+        ),
+    ),
     ("Annotator confidence", ("Certain", "Likely", "Unsure", "Guess", "Needs a second review")),
     ("Apparent size", ("Tiny", "Small", "Medium", "Large", "Very large")),
-    ("Reality check", ("Real object", "Reflection in glass", "Reflection in water", "Picture on a billboard",
-                       "Shadow only")),
+    (
+        "Reality check",
+        (
+            "Real object",
+            "Reflection in glass",
+            "Reflection in water",
+            "Picture on a billboard",
+            "Shadow only",
+        ),
+    ),
 )
 
 TREE_LEVEL_1 = (
-    "Urban centre", "Suburban street", "Rural road", "Motorway", "Parking area", "Tunnel", "Bridge",
-    "Construction zone", "Industrial estate", "Harbour", "Airport apron", "University campus",
-    "Residential block", "Mountain pass", "Coastal road", "Desert road", "Forest track", "Toll plaza",
-    "Border crossing", "Roundabout",
+    "Urban centre",
+    "Suburban street",
+    "Rural road",
+    "Motorway",
+    "Parking area",
+    "Tunnel",
+    "Bridge",
+    "Construction zone",
+    "Industrial estate",
+    "Harbour",
+    "Airport apron",
+    "University campus",
+    "Residential block",
+    "Mountain pass",
+    "Coastal road",
+    "Desert road",
+    "Forest track",
+    "Toll plaza",
+    "Border crossing",
+    "Roundabout",
 )
 TREE_LEVEL_2 = (
-    "Intersection", "Straight segment", "Sharp curve", "Merge lane", "Exit ramp", "Pedestrian crossing",
-    "Bus stop", "Loading bay", "Level crossing", "Speed bump",
+    "Intersection",
+    "Straight segment",
+    "Sharp curve",
+    "Merge lane",
+    "Exit ramp",
+    "Pedestrian crossing",
+    "Bus stop",
+    "Loading bay",
+    "Level crossing",
+    "Speed bump",
 )
 TREE_LEVEL_3 = (
-    "Dry asphalt", "Wet asphalt", "Icy asphalt", "Cobblestones", "Gravel", "Packed snow", "Sand drifts",
-    "Mud", "Standing water", "Fresh paint",
+    "Dry asphalt",
+    "Wet asphalt",
+    "Icy asphalt",
+    "Cobblestones",
+    "Gravel",
+    "Packed snow",
+    "Sand drifts",
+    "Mud",
+    "Standing water",
+    "Fresh paint",
 )
 
 DESCRIPTION = "Driving scenes: objects per sensor, with attributes and scene context"
@@ -105,8 +211,14 @@ class Shape:
 
 
 BIG = Shape()
-SMALL = Shape(tools=10, classifications_per_tool=3, options_per_classification=4, tree=(4, 3, 3), relations=2,
-              pinned=False)
+SMALL = Shape(
+    tools=10,
+    classifications_per_tool=3,
+    options_per_classification=4,
+    tree=(4, 3, 3),
+    relations=2,
+    pinned=False,
+)
 
 
 def fake_id(*path: str) -> str:
@@ -199,8 +311,9 @@ def write_tool(w: _Writer, i: int, shape: Shape) -> None:
         w.line(4, "required: true")
     if shape.classifications_per_tool:
         w.line(4, "classifications:")
-    for j, (title, values) in enumerate(attributes_for(i, shape.classifications_per_tool,
-                                                       shape.options_per_classification)):
+    for j, (title, values) in enumerate(
+        attributes_for(i, shape.classifications_per_tool, shape.options_per_classification)
+    ):
         w.line(6, f"- title: {scalar(title)}")
         w.line(8, f"key: {slug(title)}")
         w.line(8, "type: radio")
@@ -211,8 +324,14 @@ def write_tool(w: _Writer, i: int, shape: Shape) -> None:
         write_options(w, 8, values, (tool_title(i), title) if shape.pinned else ())
 
 
-def write_tree(w: _Writer, indent: int, widths: tuple[int, ...], level: int = 0, pinned: bool = False,
-               path: tuple[str, ...] = ()) -> None:
+def write_tree(
+    w: _Writer,
+    indent: int,
+    widths: tuple[int, ...],
+    level: int = 0,
+    pinned: bool = False,
+    path: tuple[str, ...] = (),
+) -> None:
     """Tree nodes: ``title`` + ``children`` for inner nodes, plain strings for leaves (mappings with a
     ``schemaId`` when ``pinned``)."""
     if not widths:

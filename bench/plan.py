@@ -39,11 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import BIG, TREE_LEVEL_3, count_nodes, fake_id, generate, scalar, slug  # noqa: E402
-from run import Goal, _ms, best_of, find_tool, machine, parse_yaml  # noqa: E402
+from generate import BIG, TREE_LEVEL_3, count_nodes, fake_id, generate, scalar, slug
+from run import Goal, _ms, best_of, find_tool, machine, parse_yaml
 
-from ontology_kit import compile_text  # noqa: E402
-from ontology_kit.plan.diff import diff_category_schema  # noqa: E402
+from ontology_kit import compile_text
+from ontology_kit.plan.diff import diff_category_schema
 
 DIFF_GOAL = 1 / 50  # (e) / (f)
 PLAN_GOAL = 1.5  # (g) / (h)
@@ -131,8 +131,14 @@ class PinnedYaml:
         at, indent = hits[0], _indent(self.lines[hits[0]])
         dash = " " * (indent - 2) + "- "
         start = next(k for k in range(at, -1, -1) if self.lines[k].startswith(dash))
-        end = next((k for k in range(at + 1, len(self.lines))
-                    if self.lines[k].strip() and _indent(self.lines[k]) < indent), len(self.lines))
+        end = next(
+            (
+                k
+                for k in range(at + 1, len(self.lines))
+                if self.lines[k].strip() and _indent(self.lines[k]) < indent
+            ),
+            len(self.lines),
+        )
         return start, end, indent
 
     def set(self, path: tuple[str, ...], name: str, value: str) -> None:
@@ -168,15 +174,21 @@ def _extra_option_lines(indent: int, *path: str) -> list[str]:
     """An option written as bench/generate.py writes one, pinned; ``indent`` is that of its ``- ``."""
     value = path[-1]
     pad = " " * indent
-    return [f"{pad}- value: {scalar(value)}", f"{pad}  key: {slug(value)}",
-            f"{pad}  schemaId: {fake_id(*path)}"]
+    return [
+        f"{pad}- value: {scalar(value)}",
+        f"{pad}  key: {slug(value)}",
+        f"{pad}  schemaId: {fake_id(*path)}",
+    ]
 
 
 def _extra_tree_lines(indent: int, path: tuple[str, ...]) -> list[str]:
     """A pinned tree node with one pinned leaf per ``TREE_LEVEL_3`` title."""
     pad = " " * indent
-    lines = [f"{pad}- title: {scalar(path[-1])}", f"{pad}  schemaId: {fake_id('tree', *path)}",
-             f"{pad}  children:"]
+    lines = [
+        f"{pad}- title: {scalar(path[-1])}",
+        f"{pad}  schemaId: {fake_id('tree', *path)}",
+        f"{pad}  children:",
+    ]
     for leaf in TREE_LEVEL_3:
         lines += [f"{pad}    - title: {scalar(leaf)}", f"{pad}      schemaId: {fake_id('tree', *path, leaf)}"]
     return lines
@@ -255,8 +267,10 @@ def diff_figures(text: str, repeats: int) -> dict[str, Any]:
     diff_s = best_of(lambda: diff_category_schema(desired, live), repeats)
     deepdiff_s, deepdiff_runs, result = time_deepdiff(desired, live, repeats)
     return {
-        "diff_s": diff_s, "diff_changes": count_actions([c.action.value for c in changes]),
-        "deepdiff_s": deepdiff_s, "deepdiff_runs": deepdiff_runs,
+        "diff_s": diff_s,
+        "diff_changes": count_actions([c.action.value for c in changes]),
+        "deepdiff_s": deepdiff_s,
+        "deepdiff_runs": deepdiff_runs,
         "deepdiff_report": {key: len(entries) for key, entries in result.items()},
         "deepdiff_sample": deepdiff_sample(result),
     }
@@ -290,15 +304,17 @@ def wall(cmds: list[list[str]], env: dict[str, str], cwd: Path) -> float:
     """Wall-clock seconds of running ``cmds`` one after the other, each of which must exit 0."""
     start = time.perf_counter()
     for cmd in cmds:
-        code = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              check=False).returncode
+        code = subprocess.run(
+            cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        ).returncode
         if code != 0:
             raise RuntimeError(f"{' '.join(cmd)} exited {code} during timing")
     return time.perf_counter() - start
 
 
-def median_walls(jobs: dict[str, list[list[str]]], runs: int, env: dict[str, str],
-                 cwd: Path) -> dict[str, float]:
+def median_walls(
+    jobs: dict[str, list[list[str]]], runs: int, env: dict[str, str], cwd: Path
+) -> dict[str, float]:
     """Median wall-clock seconds of each job (a sequence of commands) over ``runs`` runs, after one
     untimed warm-up run of each. Jobs take turns, so a slower moment of the machine hits them alike."""
     for cmds in jobs.values():
@@ -334,12 +350,23 @@ def cli_figures(text: str, runs: int, directory: Path) -> dict[str, Any]:
     cmd, env = ontokit_command()
     work = setup_workdir(directory, text, cmd, env)
     changes = plan_changes(cmd, env, work)
-    times = median_walls({
-        "plan": [[*cmd, "plan", "project.yaml"]],
-        "validate+compile": [[*cmd, "validate", "big.yaml"], [*cmd, "compile", "big.yaml", "-o", "out.json"]],
-    }, runs, env, work)
-    return {"plan_cli_s": times["plan"], "plan_changes": changes,
-            "validate_compile_cli_s": times["validate+compile"]}
+    times = median_walls(
+        {
+            "plan": [[*cmd, "plan", "project.yaml"]],
+            "validate+compile": [
+                [*cmd, "validate", "big.yaml"],
+                [*cmd, "compile", "big.yaml", "-o", "out.json"],
+            ],
+        },
+        runs,
+        env,
+        work,
+    )
+    return {
+        "plan_cli_s": times["plan"],
+        "plan_changes": changes,
+        "validate_compile_cli_s": times["validate+compile"],
+    }
 
 
 # -- reporting --------------------------------------------------------------------------------------
@@ -361,26 +388,34 @@ def _changes(counts: dict[str, int]) -> str:
 
 def render_table(r: Report) -> str:
     """The human-readable report: an aligned table, then one PASS/FAIL line per goal."""
-    deepdiff_how = ("1 run (over 1 s: one is enough)" if r.deepdiff_runs == 1
-                    else f"best of {r.deepdiff_runs}")
+    deepdiff_how = "1 run (over 1 s: one is enough)" if r.deepdiff_runs == 1 else f"best of {r.deepdiff_runs}"
     rows = [
-        ("big file", f"{r.big_file['bytes']:,} bytes, {r.big_file['lines']:,} lines, "
-                     f"{r.big_file['nodes']:,} nodes"),
+        (
+            "big file",
+            f"{r.big_file['bytes']:,} bytes, {r.big_file['lines']:,} lines, {r.big_file['nodes']:,} nodes",
+        ),
         ("live hub differs by", f"{len(r.edits)} edits (bench/README.md lists them)"),
         ("(e) diff_category_schema", f"{_ms(r.diff_s)}   best of {r.repeats}; {_changes(r.diff_changes)}"),
         ("(f) DeepDiff ignore_order", f"{_ms(r.deepdiff_s)}   {deepdiff_how}"),
         ("(e) / (f)", f"{_fraction(r.ratio_diff)}   goal <= {_limit(DIFF_GOAL)}"),
         ("DeepDiff reports", ", ".join(f"{n} {key}" for key, n in r.deepdiff_report.items()) or "nothing"),
         *(("", f"  {line}") for line in r.deepdiff_sample),
-        ("(g) ontokit plan", f"{_ms(r.plan_cli_s)}   median of {r.runs}, subprocess; "
-                             f"{_changes(r.plan_changes)}"),
-        ("(h) validate + compile", f"{_ms(r.validate_compile_cli_s)}   median of {r.runs} sums, "
-                                   "subprocesses"),
+        (
+            "(g) ontokit plan",
+            f"{_ms(r.plan_cli_s)}   median of {r.runs}, subprocess; {_changes(r.plan_changes)}",
+        ),
+        (
+            "(h) validate + compile",
+            f"{_ms(r.validate_compile_cli_s)}   median of {r.runs} sums, subprocesses",
+        ),
         ("(g) / (h)", f"{_fraction(r.ratio_plan)}   goal <= {PLAN_GOAL}"),
     ]
     width = max(len(k) for k, _ in rows)
-    lines = [f"ontokit plan bench  ({r.machine['cpus']} CPUs, Python {r.machine['python']}, "
-             f"DeepDiff {r.machine['deepdiff']})", ""]
+    lines = [
+        f"ontokit plan bench  ({r.machine['cpus']} CPUs, Python {r.machine['python']}, "
+        f"DeepDiff {r.machine['deepdiff']})",
+        "",
+    ]
     lines += [f"  {k:<{width}}  {v}".rstrip() for k, v in rows]
     lines.append("")
     for g in r.goals:
@@ -391,8 +426,11 @@ def render_table(r: Report) -> str:
 # -- main -------------------------------------------------------------------------------------------
 def big_file_stats(text: str) -> dict[str, Any]:
     """Size of the benchmark file."""
-    return {"bytes": len(text.encode("utf-8")), "lines": text.count("\n"),
-            "nodes": count_nodes(parse_yaml(text))}
+    return {
+        "bytes": len(text.encode("utf-8")),
+        "lines": text.count("\n"),
+        "nodes": count_nodes(parse_yaml(text)),
+    }
 
 
 def measure(repeats: int, runs: int, directory: Path) -> Report:
@@ -403,9 +441,15 @@ def measure(repeats: int, runs: int, directory: Path) -> Report:
     diff = diff_figures(text, repeats)
     cli = cli_figures(text, runs, directory)
     report = Report(
-        machine={**machine(), "deepdiff": deepdiff.__version__}, repeats=repeats, runs=runs,
-        big_file=big_file_stats(text), edits=EDITS, **diff, ratio_diff=diff["diff_s"] / diff["deepdiff_s"],
-        **cli, ratio_plan=cli["plan_cli_s"] / cli["validate_compile_cli_s"],
+        machine={**machine(), "deepdiff": deepdiff.__version__},
+        repeats=repeats,
+        runs=runs,
+        big_file=big_file_stats(text),
+        edits=EDITS,
+        **diff,
+        ratio_diff=diff["diff_s"] / diff["deepdiff_s"],
+        **cli,
+        ratio_plan=cli["plan_cli_s"] / cli["validate_compile_cli_s"],
     )
     report.goals = [
         Goal("diff_category_schema vs DeepDiff(ignore_order=True), (e)/(f)", report.ratio_diff, DIFF_GOAL),

@@ -27,9 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "ontology.schema.json"
@@ -40,10 +41,10 @@ GOAL = 1.0
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import yaml  # noqa: E402
+import yaml
+from generate import BIG, SMALL, count_nodes, generate
 
-from generate import BIG, SMALL, count_nodes, generate  # noqa: E402
-from ontology_kit import check_file, dumps_payload  # noqa: E402
+from ontology_kit import check_file, dumps_payload
 
 
 # -- results ----------------------------------------------------------------------------------------
@@ -182,8 +183,9 @@ def rss_of_fresh_process(path: Path) -> dict[str, Any]:
     high-water mark of (b) itself and ``start_kib`` the RSS it started from. Elsewhere ``peak_kib`` is
     ``ru_maxrss`` (imports included) and ``start_kib`` is None.
     """
-    proc = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(ROOT), str(path)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT, str(ROOT), str(path)], capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
@@ -209,10 +211,16 @@ def write_big_file(directory: Path) -> tuple[Path, str, dict[str, Any]]:
     path.write_text(text, encoding="utf-8")
     result = check_file(path)
     if result.diagnostics:
-        raise SystemExit(f"the generated file has {len(result.diagnostics)} diagnostics, e.g. "
-                         f"{result.diagnostics[0]}; fix bench/generate.py")
-    stats = {"path": str(path), "bytes": len(text.encode("utf-8")), "lines": text.count("\n"),
-             "nodes": count_nodes(parse_yaml(text))}
+        raise SystemExit(
+            f"the generated file has {len(result.diagnostics)} diagnostics, e.g. "
+            f"{result.diagnostics[0]}; fix bench/generate.py"
+        )
+    stats = {
+        "path": str(path),
+        "bytes": len(text.encode("utf-8")),
+        "lines": text.count("\n"),
+        "nodes": count_nodes(parse_yaml(text)),
+    }
     return path, text, stats
 
 
@@ -252,8 +260,13 @@ def cli_figures(small: Path, runs: int) -> tuple[float | None, float | None, str
 # -- reporting --------------------------------------------------------------------------------------
 def machine() -> dict[str, Any]:
     """Where the figures were measured."""
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "pyyaml": yaml.__version__, "yaml_c_loader": hasattr(yaml, "CSafeLoader")}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "pyyaml": yaml.__version__,
+        "yaml_c_loader": hasattr(yaml, "CSafeLoader"),
+    }
 
 
 def _ms(seconds: float | None) -> str:
@@ -275,8 +288,10 @@ def render_table(r: Report) -> str:
     """The human-readable report: an aligned table and one PASS/FAIL/SKIP line per goal."""
     mem = r.peak_memory
     rows = [
-        ("big file", f"{r.big_file['bytes']:,} bytes, {r.big_file['lines']:,} lines, "
-                     f"{r.big_file['nodes']:,} nodes"),
+        (
+            "big file",
+            f"{r.big_file['bytes']:,} bytes, {r.big_file['lines']:,} lines, {r.big_file['nodes']:,} nodes",
+        ),
         ("(a) yaml.load CSafeLoader", f"{_ms(r.yaml_csafeloader_s)}   best of {r.repeats}"),
         ("(b) check_file + dumps_payload", f"{_ms(r.ontokit_check_compile_s)}   best of {r.repeats}"),
         ("(b) / (a)", f"{_ratio(r.ratio_check_compile_vs_yaml)}   goal <= {GOAL}"),
@@ -384,9 +399,11 @@ def phase_report(path: Path, repeats: int = 5) -> str:
     times = [(name, best_of(fn, repeats)) for name, fn in stages]
     total = sum(t for _, t in times)
     width = max(len(n) for n, _ in times)
-    lines = [f"\n== stages of (b), best of {repeats} each ==",
-             *(f"  {n:<{width}}  {_ms(t)}  {t / total:6.1%}" for n, t in times),
-             f"  {'sum':<{width}}  {_ms(total)}"]
+    lines = [
+        f"\n== stages of (b), best of {repeats} each ==",
+        *(f"  {n:<{width}}  {_ms(t)}  {t / total:6.1%}" for n, t in times),
+        f"  {'sum':<{width}}  {_ms(total)}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -401,10 +418,18 @@ def measure(repeats: int, runs: int, directory: Path) -> Report:
     c, d, note = cli_figures(small, runs)
     ratio_cli = c / d if c is not None and d is not None else None
     report = Report(
-        machine=machine(), repeats=repeats, runs=runs, big_file=big_stats,
-        yaml_csafeloader_s=a, ontokit_check_compile_s=b, ratio_check_compile_vs_yaml=b / a,
-        peak_memory=memory, small_file={"path": str(small), "source": source, "bytes": small.stat().st_size},
-        ontokit_validate_cli_s=c, check_jsonschema_cli_s=d, ratio_cli=ratio_cli,
+        machine=machine(),
+        repeats=repeats,
+        runs=runs,
+        big_file=big_stats,
+        yaml_csafeloader_s=a,
+        ontokit_check_compile_s=b,
+        ratio_check_compile_vs_yaml=b / a,
+        peak_memory=memory,
+        small_file={"path": str(small), "source": source, "bytes": small.stat().st_size},
+        ontokit_validate_cli_s=c,
+        check_jsonschema_cli_s=d,
+        ratio_cli=ratio_cli,
     )
     report.goals = [
         Goal("validate+compile vs CSafeLoader parse, (b)/(a)", b / a),

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 
-def compile_file(path: "str | Path") -> dict[str, Any]:
+def compile_file(path: str | Path) -> dict[str, Any]:
     """Compile an ontology file into the ``create_label_set`` request body.
 
     Raises:

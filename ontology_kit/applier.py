@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .errors import OntokitError
 from .plan.model import Impact, Plan, ProjectPlan
@@ -25,8 +26,9 @@ def destructive_changes(plan: Plan) -> list[str]:
     return [f"{p.name}: {c.path}" for p in plan.projects for c in p.changes if c.impact is Impact.DESTRUCTIVE]
 
 
-def apply_plan(plan: Plan, planner: Planner, *, on_done: Callable[[ProjectPlan, int], None] | None = None
-               ) -> list[tuple[ProjectPlan, int]]:
+def apply_plan(
+    plan: Plan, planner: Planner, *, on_done: Callable[[ProjectPlan, int], None] | None = None
+) -> list[tuple[ProjectPlan, int]]:
     """Apply every project plan that has changes; returns (plan, number of calls) per applied project.
 
     Each project is checked for staleness first: if its live state's fingerprint differs from the one
@@ -65,8 +67,10 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
     target = Target(project.definition, desired, project.project_id)
     live = planner.read_live(target)
     if live.fingerprint(desired["name"]) != project.fingerprint:
-        raise StalePlanError(f"{project.definition}: saved plan is stale: project {desired['name']!r} changed on "
-                             f"{planner.hub} since the plan was made; run `ontokit plan` again")
+        raise StalePlanError(
+            f"{project.definition}: saved plan is stale: project {desired['name']!r} changed on "
+            f"{planner.hub} since the plan was made; run `ontokit plan` again"
+        )
     calls = 0
     current = live.project
     if current is None:
@@ -74,7 +78,11 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
         calls += 1
         planner.forget_names()
     pid = str(current["_id"])
-    fields = {k: desired.get(k, "") for k in ("name", "description") if (current.get(k) or "") != (desired.get(k) or "")}
+    fields = {
+        k: desired.get(k, "")
+        for k in ("name", "description")
+        if (current.get(k) or "") != (desired.get(k) or "")
+    }
     if fields:
         client.update_project(pid, **fields)
         calls += 1
@@ -91,13 +99,20 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
     residue = planner.plan_one(Target(project.definition, desired, pid))
     if residue.has_changes:
         left = "; ".join(c.path for c in residue.changes[:10])
-        raise NotConvergedError(f"{project.definition}: did not converge: after applying, {len(residue.changes)} "
-                                f"change(s) remain on {planner.hub}: {left}")
+        raise NotConvergedError(
+            f"{project.definition}: did not converge: after applying, {len(residue.changes)} "
+            f"change(s) remain on {planner.hub}: {left}"
+        )
     return calls
 
 
-def _apply_webhooks(client: Any, pid: str, desired: dict[str, Any], live: Sequence[dict[str, Any]] | None,
-                    secrets: dict[str, str]) -> int:
+def _apply_webhooks(
+    client: Any,
+    pid: str,
+    desired: dict[str, Any],
+    live: Sequence[dict[str, Any]] | None,
+    secrets: dict[str, str],
+) -> int:
     if live is None:
         return 0  # the hub cannot list webhooks: not managed there (the plan warned)
     from .plan.project_diff import secret_matches

@@ -6,10 +6,32 @@ from typing import Any
 
 __all__ = ["ORDER", "order_for", "reorder"]
 
-_CATEGORY = ["title", "key", "type", "schemaId", "color", "required", "columnField", "shortcutKey", "frameSpecific",
-             "showDropdown", "richText", "regex", "parentOptionId", "exportName", "displayName", "abbreviatedName",
-             "attributeType", "defaultValue", "multiple", "ocrEnabled", "optionSet", "options", "treeOptions",
-             "classifications"]
+_CATEGORY = [
+    "title",
+    "key",
+    "type",
+    "schemaId",
+    "color",
+    "required",
+    "columnField",
+    "shortcutKey",
+    "frameSpecific",
+    "showDropdown",
+    "richText",
+    "regex",
+    "parentOptionId",
+    "exportName",
+    "displayName",
+    "abbreviatedName",
+    "attributeType",
+    "defaultValue",
+    "multiple",
+    "ocrEnabled",
+    "optionSet",
+    "options",
+    "treeOptions",
+    "classifications",
+]
 
 #: Key order per kind of mapping; unknown keys keep their place after the known ones.
 ORDER: dict[str, list[str]] = {
@@ -24,11 +46,16 @@ ORDER: dict[str, list[str]] = {
 
 # Which kind of mapping sits in a list (or mapping of lists) under a key, per parent kind.
 _CHILD = {
-    ("ontology", "tools"): "category", ("ontology", "classifications"): "category",
-    ("ontology", "relations"): "category", ("ontology", "optionSets"): "option-sets",
-    ("category", "classifications"): "category", ("category", "options"): "option",
-    ("category", "treeOptions"): "tree", ("tree", "children"): "tree",
-    ("project", "ontology"): "ontology-inline", ("project", "webhooks"): "webhook",
+    ("ontology", "tools"): "category",
+    ("ontology", "classifications"): "category",
+    ("ontology", "relations"): "category",
+    ("ontology", "optionSets"): "option-sets",
+    ("category", "classifications"): "category",
+    ("category", "options"): "option",
+    ("category", "treeOptions"): "tree",
+    ("tree", "children"): "tree",
+    ("project", "ontology"): "ontology-inline",
+    ("project", "webhooks"): "webhook",
 }
 
 

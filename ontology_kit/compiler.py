@@ -75,4 +75,9 @@ def _category(node: ResolvedCategory) -> dict[str, Any]:
 
 
 def _tree(node: ResolvedTreeNode) -> dict[str, Any]:
-    return {"title": node.title, "children": [_tree(c) for c in node.children], "key": node.key, "value": node.value}
+    return {
+        "title": node.title,
+        "children": [_tree(c) for c in node.children],
+        "key": node.key,
+        "value": node.value,
+    }

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = ["DataPath", "Diagnostic", "Severity", "has_errors", "json_path"]
 
-DataPath = tuple[Union[str, int], ...]
+DataPath = tuple[str | int, ...]
 
 
 class Severity(str, Enum):
@@ -74,6 +74,6 @@ def json_path(path: DataPath) -> str:
     return "".join(out)
 
 
-def has_errors(diagnostics: "list[Diagnostic] | tuple[Diagnostic, ...]") -> bool:
+def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
     """True when any diagnostic is an error."""
     return any(d.severity is Severity.ERROR for d in diagnostics)

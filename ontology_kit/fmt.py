@@ -51,7 +51,9 @@ def format_text(text: str, name: str = "<string>") -> str:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
         raise InputError(f"{name}{where}: cannot format: {exc.problem or exc.context}") from None
     except (YAMLError, ValueError) as exc:
-        raise InputError(f"{name}: cannot format: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}") from None
+        raise InputError(
+            f"{name}: cannot format: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}"
+        ) from None
     if data is None:
         return text
     if not isinstance(data, dict):
@@ -65,8 +67,10 @@ def format_text(text: str, name: str = "<string>") -> str:
     lost = _comments(text) - _comments(out)
     if lost:
         # ruamel.yaml cannot keep a comment inside a flow collection ([a, # note ...]). Never drop one.
-        raise InputError(f"{name}: cannot format without losing the comment {sorted(lost)[0]!r} (comments inside "
-                         "[...] or {...} lists are not kept); write that list in block style (one `- item` a line)")
+        raise InputError(
+            f"{name}: cannot format without losing the comment {sorted(lost)[0]!r} (comments inside "
+            "[...] or {...} lists are not kept); write that list in block style (one `- item` a line)"
+        )
     return out
 
 
@@ -92,9 +96,14 @@ def unified_diff(result: FormatResult) -> str:
     """What formatting changes, as a unified diff."""
     if not result.changed or result.formatted is None:
         return ""
-    return "".join(difflib.unified_diff(result.original.splitlines(keepends=True),
-                                        result.formatted.splitlines(keepends=True),
-                                        fromfile=result.file, tofile=f"{result.file} (formatted)"))
+    return "".join(
+        difflib.unified_diff(
+            result.original.splitlines(keepends=True),
+            result.formatted.splitlines(keepends=True),
+            fromfile=result.file,
+            tofile=f"{result.file} (formatted)",
+        )
+    )
 
 
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")

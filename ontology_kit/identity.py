@@ -39,4 +39,4 @@ def derive_color(identity: tuple[str, ...]) -> str:
     lightness = 0.40 + (d[2] / 255) * 0.15  # 0.40-0.55: visible on light and dark canvases
     saturation = 0.60 + (d[3] / 255) * 0.30
     r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
-    return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"

@@ -18,11 +18,32 @@ from .plan.diff import flat_options, flatten_tree
 __all__ = ["ImportResult", "category_schema_of", "import_category_schema", "ontology_yaml", "project_yaml"]
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
-_CATEGORY_KEYS = {"tool", "title", "required", "columnField", "color", "shortcutKey", "classifications", "options",
-                  "schemaId", "multiple", "ocrEnabled"}
-_CLASSIFICATION_KEYS = _CATEGORY_KEYS | {"treeOptions", "regex", "parentOptionId", "frameSpecific", "showDropdown",
-                                         "richText", "exportName", "displayName", "abbreviatedName", "attributeType",
-                                         "defaultValue"}
+_CATEGORY_KEYS = {
+    "tool",
+    "title",
+    "required",
+    "columnField",
+    "color",
+    "shortcutKey",
+    "classifications",
+    "options",
+    "schemaId",
+    "multiple",
+    "ocrEnabled",
+}
+_CLASSIFICATION_KEYS = _CATEGORY_KEYS | {
+    "treeOptions",
+    "regex",
+    "parentOptionId",
+    "frameSpecific",
+    "showDropdown",
+    "richText",
+    "exportName",
+    "displayName",
+    "abbreviatedName",
+    "attributeType",
+    "defaultValue",
+}
 _FLAGS = ("required", "columnField", "frameSpecific", "showDropdown", "richText")
 _TEXTS = ("regex", "exportName", "displayName", "abbreviatedName", "attributeType")
 _GROUPS = (("tools", "tool"), ("classifications", "classification"), ("relations", "relation"))
@@ -51,16 +72,21 @@ def category_schema_of(doc: Any) -> dict[str, Any]:
                 if not isinstance(doc.get(key, []), list):
                     raise InputError(f"categorySchema.{key} is not a list")
             return doc
-    raise InputError("no category schema found: expected {\"tools\": [...], \"classifications\": [...], "
-                     "\"relations\": [...]}, optionally inside {\"categorySchema\": ...} or a project")
+    raise InputError(
+        'no category schema found: expected {"tools": [...], "classifications": [...], '
+        '"relations": [...]}, optionally inside {"categorySchema": ...} or a project'
+    )
 
 
 def import_category_schema(schema: dict[str, Any]) -> ImportResult:
     """Turn a category schema into ontology data that compiles back to it."""
     result = ImportResult({})
     for group, kind in _GROUPS:
-        items = [_category(node, kind, f"{group}[{i}]", None, result) for i, node in enumerate(schema.get(group) or [])
-                 if _is_category(node, f"{group}[{i}]", result)]
+        items = [
+            _category(node, kind, f"{group}[{i}]", None, result)
+            for i, node in enumerate(schema.get(group) or [])
+            if _is_category(node, f"{group}[{i}]", result)
+        ]
         if items:
             result.ontology[group] = items
     return result
@@ -73,8 +99,13 @@ def _is_category(node: Any, where: str, result: ImportResult) -> bool:
     return True
 
 
-def _category(node: dict[str, Any], kind: str, where: str, parent_options: list[dict[str, Any]] | None,
-              result: ImportResult) -> dict[str, Any]:
+def _category(
+    node: dict[str, Any],
+    kind: str,
+    where: str,
+    parent_options: list[dict[str, Any]] | None,
+    result: ImportResult,
+) -> dict[str, Any]:
     from .yamlout import quoted
 
     out: dict[str, Any] = {"title": quoted(str(node.get("title", ""))), "type": node["tool"]}
@@ -113,18 +144,24 @@ def _category(node: dict[str, Any], kind: str, where: str, parent_options: list[
             out[extra] = node[extra]
     options: list[dict[str, Any]] = [o for o in node.get("options") or [] if isinstance(o, dict)]
     if node.get("treeOptions"):
-        out["treeOptions"] = [_tree(t, f"{where}.treeOptions[{i}]", result)
-                              for i, t in enumerate(node["treeOptions"]) if isinstance(t, dict)]
+        out["treeOptions"] = [
+            _tree(t, f"{where}.treeOptions[{i}]", result)
+            for i, t in enumerate(node["treeOptions"])
+            if isinstance(t, dict)
+        ]
         if flatten_tree(node["treeOptions"]) != flat_options(node):
-            result.warnings.append(f"{where} ({node.get('title')!r}): its flattened `options` do not follow its "
-                                   "tree; they will be rebuilt from the tree")
+            result.warnings.append(
+                f"{where} ({node.get('title')!r}): its flattened `options` do not follow its "
+                "tree; they will be rebuilt from the tree"
+            )
     elif options:
         out["options"] = [_option(o) for o in options]
     children = [c for c in node.get("classifications") or [] if isinstance(c, dict)]
     if children:
         out["classifications"] = [
             _category(c, "classification", f"{where}.classifications[{i}]", options, result)
-            for i, c in enumerate(children) if _is_category(c, f"{where}.classifications[{i}]", result)
+            for i, c in enumerate(children)
+            if _is_category(c, f"{where}.classifications[{i}]", result)
         ]
     return _flow_short(out)
 
@@ -166,7 +203,9 @@ def _readable_ref(ref: str, options: list[dict[str, Any]] | None, where: str, re
         result.warnings.append(f"{where}: parentOptionId {ref!r} is not an option of the enclosing category")
         return ref
     value = str(target[0].get("value", ""))
-    clashes = [o for o in options if ref != o.get("schemaId") and value in (o.get("value"), o.get("schemaId"))]
+    clashes = [
+        o for o in options if ref != o.get("schemaId") and value in (o.get("value"), o.get("schemaId"))
+    ]
     return ref if clashes or not value else value
 
 
@@ -195,12 +234,14 @@ def ontology_yaml(result: ImportResult, source: str, schema_ref: str) -> str:
     """The imported ontology as YAML text, with a header saying where it came from."""
     from .yamlout import dump
 
-    header = "\n".join([
-        SCHEMA_LINE.format(schema=schema_ref),
-        f"# Imported by `ontokit import` from {source}.",
-        "# schemaIds (and colors) are pinned: existing annotations use them. Rename titles freely;",
-        "# never change a schemaId. See docs/format.md.",
-    ])
+    header = "\n".join(
+        [
+            SCHEMA_LINE.format(schema=schema_ref),
+            f"# Imported by `ontokit import` from {source}.",
+            "# schemaIds (and colors) are pinned: existing annotations use them. Rename titles freely;",
+            "# never change a schemaId. See docs/format.md.",
+        ]
+    )
     return dump(result.ontology, header)
 
 
@@ -216,7 +257,11 @@ def project_yaml(project: dict[str, Any], ontology_path: str, schema_ref: str) -
     batches = [quoted(str(b.get("name"))) for b in project.get("batches") or [] if isinstance(b, dict)]
     if batches:
         doc["batches"] = batches
-    header = "\n".join([SCHEMA_LINE.format(schema=schema_ref),
-                        "# Imported by `ontokit import`. Webhooks are not imported: secrets cannot be read back;",
-                        "# add them with `secret: {env: VARIABLE}` (existing ones show as unmanaged)."])
+    header = "\n".join(
+        [
+            SCHEMA_LINE.format(schema=schema_ref),
+            "# Imported by `ontokit import`. Webhooks are not imported: secrets cannot be read back;",
+            "# add them with `secret: {env: VARIABLE}` (existing ones show as unmanaged).",
+        ]
+    )
     return dump(doc, header)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from .client import HubClient, NotFoundError
 from .client.errors import BadRequestError
@@ -46,7 +47,9 @@ class LiveState:
         return fingerprint(self.project, self.webhooks, name)
 
 
-def read_secrets(desired: Mapping[str, Any], definition: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+def read_secrets(
+    desired: Mapping[str, Any], definition: str, env: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The webhook secrets a desired state refers to, from the environment; a missing one is an error."""
     env = os.environ if env is None else env
     out = {}
@@ -56,8 +59,10 @@ def read_secrets(desired: Mapping[str, Any], definition: str, env: Mapping[str, 
             continue
         value = env.get(var)
         if not value:
-            raise OntokitError(f"{definition}: webhook {hook['url']} takes its secret from the environment "
-                               f"variable {var}, which is not set")
+            raise OntokitError(
+                f"{definition}: webhook {hook['url']} takes its secret from the environment "
+                f"variable {var}, which is not set"
+            )
         out[var] = value
     return out
 
@@ -69,9 +74,11 @@ def _one_definition_per_project(plan: Plan) -> None:
         if p.project_id is None:
             continue
         if p.project_id in seen:
-            raise OntokitError(f"{seen[p.project_id]} and {p.definition} both manage project {p.project_id} on "
-                               f"{plan.hub}; each definition must manage its own project (check their `id:` and "
-                               "`name:`)")
+            raise OntokitError(
+                f"{seen[p.project_id]} and {p.definition} both manage project {p.project_id} on "
+                f"{plan.hub}; each definition must manage its own project (check their `id:` and "
+                "`name:`)"
+            )
         seen[p.project_id] = p.definition
 
 
@@ -87,8 +94,11 @@ class Planner:
     def targets(self, specs: Sequence[ProjectSpec]) -> list[Target]:
         return [Target(s.file, desired_state(s), s.id, id_from_definition=bool(s.id)) for s in specs]
 
-    def plan(self, targets: Sequence[Target], *, on_done: Callable[[ProjectPlan], None] | None = None) -> Plan:
+    def plan(
+        self, targets: Sequence[Target], *, on_done: Callable[[ProjectPlan], None] | None = None
+    ) -> Plan:
         """Plan every target, a few at a time; results keep the targets' order."""
+
         def one(target: Target) -> ProjectPlan:
             result = self.plan_one(target)
             if on_done is not None:
@@ -110,8 +120,16 @@ class Planner:
         secrets = read_secrets(desired, target.definition)
         changes, unmanaged, warnings = diff_project(desired, live.project, live.webhooks, secrets)
         project_id = live.project.get("_id") if live.project else None
-        return ProjectPlan(desired["name"], target.definition, project_id, tuple(changes),
-                           live.fingerprint(desired["name"]), desired, tuple(unmanaged), tuple(warnings))
+        return ProjectPlan(
+            desired["name"],
+            target.definition,
+            project_id,
+            tuple(changes),
+            live.fingerprint(desired["name"]),
+            desired,
+            tuple(unmanaged),
+            tuple(warnings),
+        )
 
     def read_live(self, target: Target) -> LiveState:
         """The live project of ``target`` (by id, else by unique name) and its webhooks."""
@@ -120,8 +138,10 @@ class Planner:
         if project_id is None:
             matches = self._ids_named(name)
             if len(matches) > 1:
-                raise OntokitError(f"{target.definition}: {len(matches)} projects on {self.hub} are named {name!r} "
-                                   f"({', '.join(matches)}); set `id:` in the definition to the one it manages")
+                raise OntokitError(
+                    f"{target.definition}: {len(matches)} projects on {self.hub} are named {name!r} "
+                    f"({', '.join(matches)}); set `id:` in the definition to the one it manages"
+                )
             project_id = matches[0] if matches else None
         if project_id is None:
             return LiveState(None, None)
@@ -129,8 +149,10 @@ class Planner:
             project = self.client.get_project(project_id)
         except NotFoundError:
             if target.id_from_definition:
-                raise OntokitError(f"{target.definition}: project {project_id} not found on {self.hub} (check "
-                                   "`id:`, and that the API key's organization owns it)") from None
+                raise OntokitError(
+                    f"{target.definition}: project {project_id} not found on {self.hub} (check "
+                    "`id:`, and that the API key's organization owns it)"
+                ) from None
             return LiveState(None, None)  # a saved plan's project was deleted since: the fingerprint tells
         return LiveState(project, self._webhooks(project_id))
 

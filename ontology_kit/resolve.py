@@ -41,7 +41,7 @@ class ResolvedTreeNode:
     value: str  # payload `value` (defaults to the key, as the SDK does)
     user_key: str | None
     explicit_id: bool
-    children: list["ResolvedTreeNode"] = field(default_factory=list)
+    children: list[ResolvedTreeNode] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -57,8 +57,8 @@ class ResolvedCategory:
     color: str
     options: list[ResolvedOption]
     tree: list[ResolvedTreeNode]
-    children: list["ResolvedCategory"]
-    parent: "ResolvedCategory | None"
+    children: list[ResolvedCategory]
+    parent: ResolvedCategory | None
     parent_option_id: str | None  # the resolved schemaId (None: unconditional or unresolved)
 
     @property
@@ -96,7 +96,9 @@ class ResolvedOntology:
         return out
 
 
-def resolve(ontology: Ontology, file: str = "", indices: dict[str, list[int]] | None = None) -> ResolvedOntology:
+def resolve(
+    ontology: Ontology, file: str = "", indices: dict[str, list[int]] | None = None
+) -> ResolvedOntology:
     """Resolve ``ontology``; ``file`` names the source in diagnostics.
 
     ``indices`` maps each top-level list to the positions its items had in the file, for a partial
@@ -127,19 +129,35 @@ class _Resolver:
         self.diagnostics.append(Diagnostic(code, message, self.file, path=path, hint=hint))
 
     def category(
-        self, kind: str, model: Category, path: DataPath, parent_identity: tuple[str, ...],
+        self,
+        kind: str,
+        model: Category,
+        path: DataPath,
+        parent_identity: tuple[str, ...],
         parent: ResolvedCategory | None,
     ) -> ResolvedCategory:
         identity = (*parent_identity, kind, model.key if model.key is not None else model.title)
         schema_id = model.schemaId if model.schemaId is not None else derive_id(identity)
         color = model.color.upper() if model.color is not None else derive_color(identity)
         node = ResolvedCategory(
-            kind=kind, model=model, path=path, identity=identity, schema_id=schema_id,
-            explicit_id=model.schemaId is not None, color=color, options=[], tree=[], children=[],
-            parent=parent, parent_option_id=None,
+            kind=kind,
+            model=model,
+            path=path,
+            identity=identity,
+            schema_id=schema_id,
+            explicit_id=model.schemaId is not None,
+            color=color,
+            options=[],
+            tree=[],
+            children=[],
+            parent=parent,
+            parent_option_id=None,
         )
         if isinstance(model, Classification) and model.treeOptions:
-            node.tree = [self.tree_node(t, (*path, "treeOptions", i), identity) for i, t in enumerate(model.treeOptions)]
+            node.tree = [
+                self.tree_node(t, (*path, "treeOptions", i), identity)
+                for i, t in enumerate(model.treeOptions)
+            ]
             _flatten(node.tree, "", node.options)
         else:
             node.options = self.options(model, path, identity)
@@ -152,17 +170,26 @@ class _Resolver:
         return node
 
     def options(self, model: Category, path: DataPath, identity: tuple[str, ...]) -> list[ResolvedOption]:
-        items: list[tuple[Option, DataPath]] = [(o, (*path, "options", i)) for i, o in enumerate(model.options)]
+        items: list[tuple[Option, DataPath]] = [
+            (o, (*path, "options", i)) for i, o in enumerate(model.options)
+        ]
         if model.optionSet is not None:
             name = model.optionSet
             if model.options:
-                self.issue("options-and-option-set", "give either `options` or `optionSet`, not both",
-                           (*path, "optionSet"), hint="put the extra options into the option set, or list "
-                           "all options here")
+                self.issue(
+                    "options-and-option-set",
+                    "give either `options` or `optionSet`, not both",
+                    (*path, "optionSet"),
+                    hint="put the extra options into the option set, or list all options here",
+                )
             elif name not in self.ontology.optionSets:
                 known = ", ".join(sorted(self.ontology.optionSets)) or "none are defined"
-                self.issue("unknown-option-set", f"no option set named {name!r}", (*path, "optionSet"),
-                           hint=did_you_mean(name, self.ontology.optionSets) or f"known option sets: {known}")
+                self.issue(
+                    "unknown-option-set",
+                    f"no option set named {name!r}",
+                    (*path, "optionSet"),
+                    hint=did_you_mean(name, self.ontology.optionSets) or f"known option sets: {known}",
+                )
             else:
                 options = self.ontology.optionSets[name]
                 where = self.indices.get(f"optionSets:{name}", range(len(options)))
@@ -174,41 +201,64 @@ class _Resolver:
             out.append(ResolvedOption(opath, option.value, sid, option.key, option.schemaId is not None))
         return out
 
-    def tree_node(self, model: TreeNode, path: DataPath, parent_identity: tuple[str, ...]) -> ResolvedTreeNode:
+    def tree_node(
+        self, model: TreeNode, path: DataPath, parent_identity: tuple[str, ...]
+    ) -> ResolvedTreeNode:
         identity = (*parent_identity, "node", model.key if model.key is not None else model.title)
         key = model.schemaId if model.schemaId is not None else derive_id(identity)
-        node = ResolvedTreeNode(path, model.title, key, model.value if model.value is not None else key,
-                                model.key, model.schemaId is not None)
-        node.children = [self.tree_node(c, (*path, "children", i), identity) for i, c in enumerate(model.children)]
+        node = ResolvedTreeNode(
+            path,
+            model.title,
+            key,
+            model.value if model.value is not None else key,
+            model.key,
+            model.schemaId is not None,
+        )
+        node.children = [
+            self.tree_node(c, (*path, "children", i), identity) for i, c in enumerate(model.children)
+        ]
         return node
 
     def parent_option(self, node: ResolvedCategory, ref: str) -> str | None:
         path = (*node.path, "parentOptionId")
         parent = node.parent
         if parent is None:
-            self.issue("parent-option-no-parent",
-                       "parentOptionId on a top-level classification: there is no enclosing category", path,
-                       hint="nest this classification under the category whose option reveals it")
+            self.issue(
+                "parent-option-no-parent",
+                "parentOptionId on a top-level classification: there is no enclosing category",
+                path,
+                hint="nest this classification under the category whose option reveals it",
+            )
             return None
         matches = {o.schema_id: o for o in parent.options if ref in (o.schema_id, o.key, o.value)}
         if len(matches) == 1:
             return next(iter(matches))
         if len(matches) > 1:
-            self.issue("parent-option-ambiguous",
-                       f"parentOptionId {ref!r} matches {len(matches)} options of {parent.display!r}", path,
-                       hint="refer to the option by its key or schemaId")
+            self.issue(
+                "parent-option-ambiguous",
+                f"parentOptionId {ref!r} matches {len(matches)} options of {parent.display!r}",
+                path,
+                hint="refer to the option by its key or schemaId",
+            )
             return None
         if not parent.options:
-            self.issue("parent-option-unresolved",
-                       f"parentOptionId {ref!r}: the enclosing {parent.kind} {parent.display!r} has no options",
-                       path, hint="conditional classifications go under a radio, checkbox, dropdown or tree")
+            self.issue(
+                "parent-option-unresolved",
+                f"parentOptionId {ref!r}: the enclosing {parent.kind} {parent.display!r} has no options",
+                path,
+                hint="conditional classifications go under a radio, checkbox, dropdown or tree",
+            )
             return None
         choices = [o.value for o in parent.options]
-        hint = did_you_mean(ref, choices) or ("options of the enclosing category: "
-                                               + ", ".join(repr(c) for c in choices[:8]))
-        self.issue("parent-option-unresolved",
-                   f"parentOptionId {ref!r} is not an option of the enclosing {parent.kind} {parent.display!r}",
-                   path, hint=hint)
+        hint = did_you_mean(ref, choices) or (
+            "options of the enclosing category: " + ", ".join(repr(c) for c in choices[:8])
+        )
+        self.issue(
+            "parent-option-unresolved",
+            f"parentOptionId {ref!r} is not an option of the enclosing {parent.kind} {parent.display!r}",
+            path,
+            hint=hint,
+        )
         return None
 
 

@@ -50,8 +50,15 @@ def diff_versions(versions: list[Version], old_label: str, new_label: str) -> tu
         if old is None or new is None:
             continue
         changes = diff_category_schema(new, old)
-        state = ("added" if v.old is None else "deleted" if v.new is None
-                 else f"moved from {v.moved_from}" if v.moved_from else None)
+        state = (
+            "added"
+            if v.old is None
+            else "deleted"
+            if v.new is None
+            else f"moved from {v.moved_from}"
+            if v.moved_from
+            else None
+        )
         label = f"Ontology {v.path}" + (f" ({state})" if state else "")
         projects.append(ProjectPlan(v.path, v.path, None, tuple(changes), "", label=label))
     return Plan(f"{old_label} → {new_label}", tuple(projects), kind="diff"), problems
@@ -61,7 +68,11 @@ def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[V
     """Each ontology file under ``paths`` (default: the whole repository) at ``base`` and in the working
     tree; only files that differ. Project and workspace files are skipped."""
     root = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], cwd, what=f"{base!r} is not a git revision")
+    _git(
+        ["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"],
+        cwd,
+        what=f"{base!r} is not a git revision",
+    )
     scope = [str(Path(p).resolve().relative_to(root)) if Path(p).exists() else p for p in paths] or ["."]
     moved_from: dict[str, str] = {}
     changed: set[str] = set()
@@ -97,7 +108,7 @@ def _kind(text: str, name: str) -> str:
 
         try:  # PyYAML keeps the last of duplicate keys; good enough to tell what the file is for
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except Exception:  # noqa: BLE001
+        except Exception:
             return "ontology"  # unreadable: let the diff report its errors
     return detect_kind(data)
 
@@ -113,7 +124,9 @@ def _git(args: list[str], cwd: Path | None, what: str | None = None) -> str:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
     except FileNotFoundError:
-        raise InputError("git is not installed; `ontokit diff OLD NEW` compares two files without it") from None
+        raise InputError(
+            "git is not installed; `ontokit diff OLD NEW` compares two files without it"
+        ) from None
     if proc.returncode != 0:
         message = what or (proc.stderr.strip().splitlines() or ["git failed"])[-1]
         raise InputError(f"git {args[0]}: {message}")

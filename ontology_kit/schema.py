@@ -9,7 +9,11 @@ __all__ = ["KINDS", "SCHEMA_BASE", "json_schema", "ontology_json_schema", "schem
 
 SCHEMA_BASE = "https://ontokit.dev/schemas/"
 #: kind -> committed file name under schemas/
-KINDS = {"ontology": "ontology.schema.json", "project": "project.schema.json", "workspace": "workspace.schema.json"}
+KINDS = {
+    "ontology": "ontology.schema.json",
+    "project": "project.schema.json",
+    "workspace": "workspace.schema.json",
+}
 
 
 def json_schema(kind: str = "ontology") -> dict[str, Any]:
@@ -23,7 +27,11 @@ def json_schema(kind: str = "ontology") -> dict[str, Any]:
     else:
         raise ValueError(f"unknown schema kind {kind!r}")
     schema = model.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_BASE + KINDS[kind], **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_BASE + KINDS[kind],
+        **schema,
+    }
 
 
 def ontology_json_schema() -> dict[str, Any]:

@@ -6,17 +6,25 @@ something to report (the fast path never composes a second, position-keeping par
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .diagnostics import Diagnostic, has_errors
 from .errors import InputError
 from .loader import LoadResult, load_text, read_file
 from .loader.positions import locate
 
-__all__ = ["FileResult", "InvalidOntologyError", "check_data", "check_file", "check_path", "check_text",
-           "find_ontology_files"]
+__all__ = [
+    "FileResult",
+    "InvalidOntologyError",
+    "check_data",
+    "check_file",
+    "check_path",
+    "check_text",
+    "find_ontology_files",
+]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -234,8 +242,13 @@ def find_ontology_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, s
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file()
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            files = sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix in YAML_SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
             if not files:
                 problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
             found.extend((f, str(f)) for f in files)

@@ -5,10 +5,11 @@ The CLI is a thin layer over these; they do the hub I/O through one client.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from .client import HubTarget, open_client, resolve_target
 from .errors import OntokitError
@@ -39,9 +40,12 @@ def open_session(target: HubTarget) -> Iterator[Session]:
 
 def hub_record(target: HubTarget) -> dict[str, Any]:
     """How a plan file names its hub (compared on apply)."""
-    return {"name": target.description, "kind": target.kind,
-            "url": None if target.kind == "embedded" else target.url,
-            "db": str(target.db) if target.db else None}
+    return {
+        "name": target.description,
+        "kind": target.kind,
+        "url": None if target.kind == "embedded" else target.url,
+        "db": str(target.db) if target.db else None,
+    }
 
 
 def saved_target(saved: SavedPlan, cli_hub: str | None) -> HubTarget:
@@ -57,13 +61,15 @@ def saved_target(saved: SavedPlan, cli_hub: str | None) -> HubTarget:
     if cli_hub is not None:
         given = resolve_target(cli_hub)
         if hub_record(given) != hub_record(target):
-            raise OntokitError(f"the plan was made for {target.description}, not {given.description} "
-                               "(--hub / ONTOKIT_HUB)")
+            raise OntokitError(
+                f"the plan was made for {target.description}, not {given.description} (--hub / ONTOKIT_HUB)"
+            )
     return target
 
 
-def plan_saved(session: Session, saved: SavedPlan,
-               on_done: Callable[[ProjectPlan], None] | None = None) -> Plan:
+def plan_saved(
+    session: Session, saved: SavedPlan, on_done: Callable[[ProjectPlan], None] | None = None
+) -> Plan:
     """Re-plan a saved plan against the live hub; refuse it as stale if any project changed since."""
     from .applier import StalePlanError
     from .plan.planfile import changes_digest
@@ -72,13 +78,17 @@ def plan_saved(session: Session, saved: SavedPlan,
     plan = session.plan(targets, on_done)
     for saved_project, now in zip(saved.projects, plan.projects):
         if now.fingerprint != saved_project.fingerprint:
-            raise StalePlanError(f"saved plan is stale: project {saved_project.name!r} changed on "
-                                 f"{session.target.description} since the plan was made "
-                                 f"({saved.created_at}); run `ontokit plan` again")
+            raise StalePlanError(
+                f"saved plan is stale: project {saved_project.name!r} changed on "
+                f"{session.target.description} since the plan was made "
+                f"({saved.created_at}); run `ontokit plan` again"
+            )
         if changes_digest(now) != saved_project.changes:
             # Same hub state, other changes: something outside the file changed (a webhook secret in
             # the environment). Apply does exactly what the saved plan showed, or nothing.
-            raise StalePlanError(f"saved plan is stale: for project {saved_project.name!r} it would now do "
-                                 "something it did not show (has a webhook secret in the environment changed?); "
-                                 "run `ontokit plan` again")
+            raise StalePlanError(
+                f"saved plan is stale: for project {saved_project.name!r} it would now do "
+                "something it did not show (has a webhook secret in the environment changed?); "
+                "run `ontokit plan` again"
+            )
     return plan

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -28,8 +29,13 @@ class LocalHub:
         if mode == "http":
             assert self.url is not None
             return HubClient(self.url, key or self.key, **options)
-        return HubClient("http://inprocess.test", key or self.key, transport=InProcessTransport(self.app),
-                         label="in-process hub", **options)
+        return HubClient(
+            "http://inprocess.test",
+            key or self.key,
+            transport=InProcessTransport(self.app),
+            label="in-process hub",
+            **options,
+        )
 
 
 def _make_hub(tmp_path: Path, faults: FaultConfig | None = None, serve: bool = True) -> Iterator[LocalHub]:
@@ -89,8 +95,16 @@ def run_ontokit(*args: str, cwd: Path) -> Any:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "ontology_kit", *args], cwd=cwd, env=clean_env(),
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ontology_kit", *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     assert "internal error" not in proc.stderr, proc.stderr
     return proc

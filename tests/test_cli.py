@@ -17,9 +17,16 @@ GOOD = "tools:\n  - title: Car\n    type: bounding-box\n"
 BAD = "tools:\n  - title: Car\n    type: bounding-box\n    colr: '#FFFFFF'\n"
 
 
-def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ontology_kit", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})})
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ontology_kit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -74,10 +81,18 @@ def test_validate_json(bad: Path, good: Path) -> None:
         "warning_count": 0,
         "files": [{"file": str(good), "valid": True}, {"file": str(bad), "valid": False}],
         "skipped": [],
-        "diagnostics": [{
-            "severity": "error", "code": "unknown-field", "message": "unknown field 'colr' in a tool",
-            "hint": "did you mean 'color'?", "file": str(bad), "line": 4, "column": 5, "path": "$.tools[0].colr",
-        }],
+        "diagnostics": [
+            {
+                "severity": "error",
+                "code": "unknown-field",
+                "message": "unknown field 'colr' in a tool",
+                "hint": "did you mean 'color'?",
+                "file": str(bad),
+                "line": 4,
+                "column": 5,
+                "path": "$.tools[0].colr",
+            }
+        ],
     }
 
 
@@ -132,8 +147,9 @@ def test_missing_file(tmp_path: Path) -> None:
     assert out.returncode == 1 and "error[file-not-found]" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                         good: Path) -> None:
+def test_internal_error_has_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], good: Path
+) -> None:
     import ontology_kit.validate as v
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -148,7 +164,9 @@ def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys
 
 def test_output_to_unwritable_place(good: Path, tmp_path: Path) -> None:
     out = run("compile", str(good), "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"))
-    assert out.returncode == 1 and out.stderr.startswith("error: cannot write") and "Traceback" not in out.stderr
+    assert (
+        out.returncode == 1 and out.stderr.startswith("error: cannot write") and "Traceback" not in out.stderr
+    )
 
 
 def test_hub_serve(tmp_path: Path) -> None:
@@ -158,8 +176,13 @@ def test_hub_serve(tmp_path: Path) -> None:
     import httpx
 
     db = tmp_path / "served.sqlite3"
-    proc = subprocess.Popen([sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
@@ -179,9 +202,25 @@ def test_hub_serve(tmp_path: Path) -> None:
 def test_hub_serve_with_given_key_does_not_print_it(tmp_path: Path) -> None:
     import signal
 
-    proc = subprocess.Popen([sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db",
-                             str(tmp_path / "h.sqlite3"), "--api-key", "my-private-key"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ontology_kit",
+            "hub",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "h.sqlite3"),
+            "--api-key",
+            "my-private-key",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.stdout is not None
     lines = [proc.stdout.readline() for _ in range(3)]
     proc.send_signal(signal.SIGINT)
@@ -204,15 +243,23 @@ def test_hub_projects_embedded_and_served(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stderr.startswith("hub: embedded local hub (.ontokit/hub.sqlite3)")
     assert pid in out.stdout and "Road scenes" in out.stdout
-    listed = json.loads(run("hub", "projects", "--format", "json", cwd=tmp_path, env={"ONTOKIT_HUB": ""}).stdout)
+    listed = json.loads(
+        run("hub", "projects", "--format", "json", cwd=tmp_path, env={"ONTOKIT_HUB": ""}).stdout
+    )
     assert [p["_id"] for p in listed] == [pid]
 
 
 def test_hub_projects_errors_are_one_line(tmp_path: Path) -> None:
     out = run("hub", "projects", "--hub", "ango", cwd=tmp_path, env={"ANGO_API_KEY": ""})
     assert out.returncode == 1 and "set ANGO_API_KEY" in out.stderr and "Traceback" not in out.stderr
-    out = run("hub", "projects", "--hub", "http://127.0.0.1:9", cwd=tmp_path,
-              env={"ANGO_API_KEY": "k", "ONTOKIT_HTTP_ATTEMPTS": "2"})
+    out = run(
+        "hub",
+        "projects",
+        "--hub",
+        "http://127.0.0.1:9",
+        cwd=tmp_path,
+        env={"ANGO_API_KEY": "k", "ONTOKIT_HTTP_ATTEMPTS": "2"},
+    )
     assert out.returncode == 1 and "cannot connect" in out.stderr and "k\n" not in out.stderr
     assert "Traceback" not in out.stderr
 

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
-
 from conftest import LocalHub
-from ontology_kit.client import (AuthError, BadRequestError, HubClient, HubUnavailableError, InProcessTransport,
-                                 NotFoundError, open_client, resolve_target)
+
+from ontology_kit.client import (
+    AuthError,
+    BadRequestError,
+    HubClient,
+    HubUnavailableError,
+    InProcessTransport,
+    NotFoundError,
+    open_client,
+    resolve_target,
+)
 from ontology_kit.errors import OntokitError
 from ontology_kit.hub import FaultConfig, HubApp
 
-SCHEMA = {"tools": [{"tool": "point", "schemaId": "p1", "title": "Pin"}], "classifications": [], "relations": []}
+SCHEMA = {
+    "tools": [{"tool": "point", "schemaId": "p1", "title": "Pin"}],
+    "classifications": [],
+    "relations": [],
+}
 
 
 # -- the same scenario, both transports -------------------------------------------------------------
@@ -25,7 +38,9 @@ def test_project_lifecycle(client: HubClient) -> None:
     assert client.get_project(p["_id"])["categorySchema"] == SCHEMA
     assert client.update_project(p["_id"], name="Renamed", description="new")["name"] == "Renamed"
     client.create_batch(p["_id"], "b1")
-    batches = client.set_batches(p["_id"], [*client.get_project(p["_id"])["batches"], {"name": "b2"}])["batches"]
+    batches = client.set_batches(p["_id"], [*client.get_project(p["_id"])["batches"], {"name": "b2"}])[
+        "batches"
+    ]
     assert [b["name"] for b in batches] == ["b1", "b2"]
     hook = client.create_webhook(p["_id"], "https://hooks.example.test/x", ["ACCEPTED"], "top-secret")
     assert hook["secret"]["set"] is True and "top-secret" not in repr(hook)
@@ -48,9 +63,11 @@ def test_errors_are_clear(client: HubClient, local_hub: LocalHub) -> None:
     with pytest.raises(BadRequestError, match=r"refused create project '' \(400\): name is required"):
         client.create_project("")
     mode = "http" if client.base_url.startswith("http://127.") else "inprocess"
-    with local_hub.client(mode, key="not-a-key") as bad:
-        with pytest.raises(AuthError, match=r"API key rejected by "):
-            bad.list_projects()
+    with (
+        local_hub.client(mode, key="not-a-key") as bad,
+        pytest.raises(AuthError, match=r"API key rejected by "),
+    ):
+        bad.list_projects()
 
 
 def test_other_organization_is_not_found(local_hub: LocalHub) -> None:
@@ -71,20 +88,30 @@ def scripted(responses: list[Any], info: bool = False) -> tuple[HubClient, list[
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v2/ontokit/hub":
             if info:
-                return httpx.Response(200, json={"status": "success", "data": {"extensions": ["idempotency-key"]}})
+                return httpx.Response(
+                    200, json={"status": "success", "data": {"extensions": ["idempotency-key"]}}
+                )
             return httpx.Response(404, json={"status": "fail", "message": "Resource not found"})
         seen.append(request)
         item = queue.pop(0)
         if isinstance(item, Exception):
             raise item
         status, headers = item
-        body = {"status": "success", "data": {"project": {"_id": "abc", "name": "x"}, "projects": [], "total": 0}}
+        body = {
+            "status": "success",
+            "data": {"project": {"_id": "abc", "name": "x"}, "projects": [], "total": 0},
+        }
         if status >= 400:
             body = {"status": "fail", "message": "nope"}
         return httpx.Response(status, json=body, headers=headers)
 
-    client = HubClient("https://hub.example.test", "secret-key-xyz", transport=httpx.MockTransport(handler),
-                       sleep=waits.append, max_attempts=4)
+    client = HubClient(
+        "https://hub.example.test",
+        "secret-key-xyz",
+        transport=httpx.MockTransport(handler),
+        sleep=waits.append,
+        max_attempts=4,
+    )
     return client, seen, waits
 
 
@@ -95,7 +122,7 @@ def test_honors_retry_after() -> None:
 
 
 def test_retry_after_is_capped() -> None:
-    client, seen, waits = scripted([(429, {"Retry-After": "3600"}), (200, {})])
+    client, _seen, waits = scripted([(429, {"Retry-After": "3600"}), (200, {})])
     client.max_wait = 5
     client.get_project("abc")
     assert waits == [5.0]
@@ -116,8 +143,11 @@ def test_gives_up_after_max_attempts() -> None:
 
 @pytest.mark.parametrize(
     "failure",
-    [pytest.param((503, {}), id="5xx"), pytest.param(httpx.ReadError("reset"), id="dropped"),
-     pytest.param(httpx.ReadTimeout("slow"), id="timeout")],
+    [
+        pytest.param((503, {}), id="5xx"),
+        pytest.param(httpx.ReadError("reset"), id="dropped"),
+        pytest.param(httpx.ReadTimeout("slow"), id="timeout"),
+    ],
 )
 def test_creates_are_not_repeated_when_the_hub_may_have_applied_them(failure: Any) -> None:
     client, seen, _ = scripted([failure, (201, {})])
@@ -128,7 +158,10 @@ def test_creates_are_not_repeated_when_the_hub_may_have_applied_them(failure: An
 
 @pytest.mark.parametrize(
     "failure",
-    [pytest.param((429, {"Retry-After": "0"}), id="429"), pytest.param(httpx.ConnectError("refused"), id="connect")],
+    [
+        pytest.param((429, {"Retry-After": "0"}), id="429"),
+        pytest.param(httpx.ConnectError("refused"), id="connect"),
+    ],
 )
 def test_creates_are_retried_when_the_hub_never_processed_them(failure: Any) -> None:
     client, seen, _ = scripted([failure, (201, {})])
@@ -172,7 +205,9 @@ def test_exactly_once_under_faults(make_hub: Callable[..., LocalHub], mode: str)
             elif step in (1, 2, 3):
                 c.create_batch(projects[-1], f"batch-{i}")
             elif step == 4:
-                c.set_category_schema(projects[-1], {**SCHEMA, "tools": [{**SCHEMA["tools"][0], "title": f"v{i}"}]})
+                c.set_category_schema(
+                    projects[-1], {**SCHEMA, "tools": [{**SCHEMA["tools"][0], "title": f"v{i}"}]}
+                )
             elif step == 5:
                 c.create_webhook(projects[-1], f"https://hooks.example.test/{i}", ["COMPLETED"], f"s{i}")
             elif step == 6:
@@ -213,9 +248,13 @@ def test_embedded_target_by_default(tmp_path: Any) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "url"),
-    [("ango", "https://imeritapi.ango.ai"), ("https://imeritapi.ango.ai/v2", "https://imeritapi.ango.ai"),
-     ("ango-us", "https://us-api.ango.ai"), ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
-     ("http://localhost:9000", "http://localhost:9000")],
+    [
+        ("ango", "https://imeritapi.ango.ai"),
+        ("https://imeritapi.ango.ai/v2", "https://imeritapi.ango.ai"),
+        ("ango-us", "https://us-api.ango.ai"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+        ("http://localhost:9000", "http://localhost:9000"),
+    ],
     ids=["alias", "strip-v2", "us", "loopback", "localhost"],
 )
 def test_url_targets(raw: str, url: str) -> None:
@@ -223,8 +262,11 @@ def test_url_targets(raw: str, url: str) -> None:
     assert resolve_target(None, env={"ONTOKIT_HUB": raw}).url == url
 
 
-@pytest.mark.parametrize(("raw", "message"), [("http://hub.example.test", "plain http"), ("nonsense", "not a URL")],
-                         ids=["http-remote", "not-url"])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("http://hub.example.test", "plain http"), ("nonsense", "not a URL")],
+    ids=["http-remote", "not-url"],
+)
 def test_bad_targets(raw: str, message: str) -> None:
     with pytest.raises(OntokitError, match=message):
         resolve_target(raw, env={})

@@ -34,10 +34,15 @@ def test_same_file_same_bytes() -> None:
 
 def test_ids_look_like_sdk_ids() -> None:
     tool = compile_yaml(BASE)["tools"][0]
-    for sid in (tool["schemaId"], tool["classifications"][0]["schemaId"],
-                tool["classifications"][0]["options"][0]["schemaId"]):
+    for sid in (
+        tool["schemaId"],
+        tool["classifications"][0]["schemaId"],
+        tool["classifications"][0]["options"][0]["schemaId"],
+    ):
         assert len(sid) == 32 and int(sid, 16) >= 0
-    assert tool["color"].startswith("#") and tool["color"] == tool["color"].upper() and len(tool["color"]) == 7
+    assert (
+        tool["color"].startswith("#") and tool["color"] == tool["color"].upper() and len(tool["color"]) == 7
+    )
 
 
 def test_rename_without_key_changes_ids_of_item_and_descendants() -> None:
@@ -88,11 +93,18 @@ def test_tree_is_nested_and_flattened_like_the_sdk() -> None:
     branch = cls["treeOptions"][0]
     assert list(branch) == ["title", "children", "key", "value"]
     assert branch["value"] == branch["key"]  # the SDK's default: value = key
-    assert [o["value"] for o in cls["options"]] == ["Branch 1", "Branch 1 / Leaf 1", "Branch 1 / Leaf 2", "Leaf 3"]
+    assert [o["value"] for o in cls["options"]] == [
+        "Branch 1",
+        "Branch 1 / Leaf 1",
+        "Branch 1 / Leaf 2",
+        "Leaf 3",
+    ]
     assert cls["options"][1]["schemaId"] == branch["children"][0]["key"]
 
 
-@pytest.mark.parametrize("ref", ["Truck", "truck-key", "pinned-id"], ids=["by-value", "by-key", "by-schema-id"])
+@pytest.mark.parametrize(
+    "ref", ["Truck", "truck-key", "pinned-id"], ids=["by-value", "by-key", "by-schema-id"]
+)
 def test_parent_option_reference(ref: str) -> None:
     cls = compile_yaml(f"""
         classifications:
@@ -142,7 +154,15 @@ def test_option_set_reuse_gets_distinct_ids() -> None:
 
 def test_yaml_1_1_booleans_stay_strings() -> None:
     cls = compile_yaml("classifications: [{title: Q, type: checkbox, options: [Yes, No, On, Off, NO, y, n]}]")
-    assert [o["value"] for o in cls["classifications"][0]["options"]] == ["Yes", "No", "On", "Off", "NO", "y", "n"]
+    assert [o["value"] for o in cls["classifications"][0]["options"]] == [
+        "Yes",
+        "No",
+        "On",
+        "Off",
+        "NO",
+        "y",
+        "n",
+    ]
 
 
 def test_invalid_raises_with_all_diagnostics() -> None:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -42,8 +43,10 @@ def in_ci() -> bool:
 def lc() -> ModuleType:
     """``imerit_ango.models.label_category``: skipped when the SDK is missing, except in CI."""
     if not in_ci():
-        pytest.importorskip("imerit_ango.sdk", reason="the official Ango SDK is not installed "
-                            "(pip install --no-deps ango lxml tqdm requests)")
+        pytest.importorskip(
+            "imerit_ango.sdk",
+            reason="the official Ango SDK is not installed (pip install --no-deps ango lxml tqdm requests)",
+        )
     try:
         import imerit_ango.sdk  # noqa: F401 - the SDK class must import too, not only the models
         from imerit_ango.models import label_category
@@ -130,25 +133,29 @@ class Ids:
 
 
 def sdk_single_dropdown(lc: ModuleType, ids: Ids) -> Lists:
-    category = lc.ClassificationCategory(lc.Classification.Single_dropdown,
-                                         title="Choice",
-                                         options=[ids.option(lc, "Choice", "First"),
-                                                  ids.option(lc, "Choice", "Second")],
-                                         **ids.of("Choice"))
+    category = lc.ClassificationCategory(
+        lc.Classification.Single_dropdown,
+        title="Choice",
+        options=[ids.option(lc, "Choice", "First"), ids.option(lc, "Choice", "Second")],
+        **ids.of("Choice"),
+    )
     label_set = [category]
     return {"classifications": label_set}
 
 
 def sdk_tools_classifications_relations(lc: ModuleType, ids: Ids) -> Lists:
-    dropdown = lc.ClassificationCategory(lc.Classification.Single_dropdown,
-                                         title="SingleDropdown",
-                                         options=[ids.option(lc, "SingleDropdown", "First"),
-                                                  ids.option(lc, "SingleDropdown", "Second")],
-                                         **ids.of("SingleDropdown"))
-    segmentation = lc.ToolCategory(lc.Tool.Segmentation, title="SegmentationTool",
-                                   **ids.of("SegmentationTool"))
-    relation = lc.RelationCategory(lc.Relation.Single, title="SingleRelationTool",
-                                   **ids.of("SingleRelationTool"))
+    dropdown = lc.ClassificationCategory(
+        lc.Classification.Single_dropdown,
+        title="SingleDropdown",
+        options=[ids.option(lc, "SingleDropdown", "First"), ids.option(lc, "SingleDropdown", "Second")],
+        **ids.of("SingleDropdown"),
+    )
+    segmentation = lc.ToolCategory(
+        lc.Tool.Segmentation, title="SegmentationTool", **ids.of("SegmentationTool")
+    )
+    relation = lc.RelationCategory(
+        lc.Relation.Single, title="SingleRelationTool", **ids.of("SingleRelationTool")
+    )
     return {"tools": [segmentation], "classifications": [dropdown], "relations": [relation]}
 
 
@@ -156,8 +163,10 @@ def sdk_nested_dropdown(lc: ModuleType, ids: Ids) -> Lists:
     nested_class_in_dropdown = lc.ClassificationCategory(
         lc.Classification.Single_dropdown,
         title="Position",
-        options=[ids.option(lc, "Entity Type", "Position", "On Road"),
-                 ids.option(lc, "Entity Type", "Position", "Off Road")],
+        options=[
+            ids.option(lc, "Entity Type", "Position", "On Road"),
+            ids.option(lc, "Entity Type", "Position", "Off Road"),
+        ],
         **ids.of("Entity Type", "Position"),
     )
     dropdown = lc.ClassificationCategory(
@@ -384,35 +393,59 @@ relations:
 def sdk_mixed(lc: ModuleType, ids: Ids) -> Lists:
     C = lc.Classification
     seats = lc.ClassificationCategory(
-        C.Text, title="Seats", regex="^[0-9]+$", exportName="seats",
+        C.Text,
+        title="Seats",
+        regex="^[0-9]+$",
+        exportName="seats",
         parentOptionId=ids.option(lc, "Vehicle", "Kind", "Bus").schemaId,
         **ids.of("Vehicle", "Kind", "Seats"),
     )
     kind = lc.ClassificationCategory(
-        C.Radio, title="Kind", required=True, shortcutKey="1",
+        C.Radio,
+        title="Kind",
+        required=True,
+        shortcutKey="1",
         options=[ids.option(lc, "Vehicle", "Kind", v) for v in ("Car", "Truck", "Bus")],
-        classifications=[seats], **ids.of("Vehicle", "Kind"),
+        classifications=[seats],
+        **ids.of("Vehicle", "Kind"),
     )
     describe = lc.ClassificationCategory(
-        C.Text, title="Describe", richText=True, displayName="Damage description",
+        C.Text,
+        title="Describe",
+        richText=True,
+        displayName="Damage description",
         parentOptionId=ids.option(lc, "Vehicle", "Damage", "Other").schemaId,
         **ids.of("Vehicle", "Damage", "Describe"),
     )
     damage = lc.ClassificationCategory(
-        C.Checkbox, title="Damage", shortcutKey="2",
+        C.Checkbox,
+        title="Damage",
+        shortcutKey="2",
         options=[ids.option(lc, "Vehicle", "Damage", v) for v in ("Dent", "Scratch", "Other")],
-        classifications=[describe], **ids.of("Vehicle", "Damage"),
+        classifications=[describe],
+        **ids.of("Vehicle", "Damage"),
     )
     parked = lc.ClassificationCategory(
-        C.Radio, title="Parked", options=[ids.option(lc, "Vehicle", "Parked", v) for v in ("Yes", "No")],
-        exportName="is_parked", displayName="Parked?", abbreviatedName="PK", attributeType="category",
+        C.Radio,
+        title="Parked",
+        options=[ids.option(lc, "Vehicle", "Parked", v) for v in ("Yes", "No")],
+        exportName="is_parked",
+        displayName="Parked?",
+        abbreviatedName="PK",
+        attributeType="category",
         **ids.of("Vehicle", "Parked"),
     )
-    moving = lc.ClassificationCategory(C.Boolean, title="Moving", defaultValue=False,
-                                       **ids.of("Vehicle", "Moving"))
+    moving = lc.ClassificationCategory(
+        C.Boolean, title="Moving", defaultValue=False, **ids.of("Vehicle", "Moving")
+    )
     vehicle = lc.ToolCategory(
-        lc.Tool.BoundingBox, title="Vehicle", required=True, color="#E53935", shortcutKey="1",
-        classifications=[kind, damage, parked, moving], schemaId=ids.of("Vehicle")["schemaId"],
+        lc.Tool.BoundingBox,
+        title="Vehicle",
+        required=True,
+        color="#E53935",
+        shortcutKey="1",
+        classifications=[kind, damage, parked, moving],
+        schemaId=ids.of("Vehicle")["schemaId"],
     )
 
     where = ("Lane", "Lane kind")
@@ -421,42 +454,66 @@ def sdk_mixed(lc: ModuleType, ids: Ids) -> Lists:
     bike_lane = ids.tree_option(lc, where, "Road", "Bike lane")
     road = ids.tree_option(lc, where, "Road", children=[bus_lane, bike_lane])
     lane_number = lc.ClassificationCategory(
-        C.Single_dropdown, title="Lane number", parentOptionId=road.key, showDropdown=True,
+        C.Single_dropdown,
+        title="Lane number",
+        parentOptionId=road.key,
+        showDropdown=True,
         options=[ids.option(lc, *where, "Lane number", v) for v in ("1", "2", "3")],
         **ids.of(*where, "Lane number"),
     )
     lane_kind = lc.ClassificationCategory(
-        C.Tree_dropdown, title="Lane kind", frameSpecific=True,
-        treeOptions=[road, ids.tree_option(lc, where, "Shoulder")], classifications=[lane_number],
+        C.Tree_dropdown,
+        title="Lane kind",
+        frameSpecific=True,
+        treeOptions=[road, ids.tree_option(lc, where, "Shoulder")],
+        classifications=[lane_number],
         **ids.of(*where),
     )
-    lane = lc.ToolCategory(lc.Tool.Polyline, title="Lane", columnField=True, classifications=[lane_kind],
-                           **ids.of("Lane"))
-    sign = lc.ToolCategory(lc.Tool.RotatedBoundingBox, title="Sign", schemaId="sign-tool-001",
-                           shortcutKey="a", color=ids.of("Sign")["color"])
+    lane = lc.ToolCategory(
+        lc.Tool.Polyline, title="Lane", columnField=True, classifications=[lane_kind], **ids.of("Lane")
+    )
+    sign = lc.ToolCategory(
+        lc.Tool.RotatedBoundingBox,
+        title="Sign",
+        schemaId="sign-tool-001",
+        shortcutKey="a",
+        color=ids.of("Sign")["color"],
+    )
     entity = lc.ToolCategory(lc.Tool.Ner, title="Entity", **ids.of("Entity"))
 
     weather = lc.ClassificationCategory(
-        C.Multi_dropdown, title="Weather", columnField=True,
-        options=[ids.option(lc, "Weather", v) for v in ("Clear", "Rain", "Fog")], **ids.of("Weather"),
+        C.Multi_dropdown,
+        title="Weather",
+        columnField=True,
+        options=[ids.option(lc, "Weather", v) for v in ("Clear", "Rain", "Fog")],
+        **ids.of("Weather"),
     )
     track = lc.ClassificationCategory(C.Instance, title="Track", **ids.of("Track"))
 
     meters = lc.ClassificationCategory(
-        C.Text, title="Meters", parentOptionId=ids.option(lc, "Follows", "Distance", "Far").schemaId,
+        C.Text,
+        title="Meters",
+        parentOptionId=ids.option(lc, "Follows", "Distance", "Far").schemaId,
         **ids.of("Follows", "Distance", "Meters"),
     )
     distance = lc.ClassificationCategory(
-        C.Radio, title="Distance",
+        C.Radio,
+        title="Distance",
         options=[ids.option(lc, "Follows", "Distance", v) for v in ("Near", "Far")],
-        classifications=[meters], **ids.of("Follows", "Distance"),
+        classifications=[meters],
+        **ids.of("Follows", "Distance"),
     )
-    follows = lc.RelationCategory(lc.Relation.Many, title="Follows", shortcutKey="b",
-                                  classifications=[distance], **ids.of("Follows"))
-    convoy = lc.RelationCategory(lc.Relation.Group, title="Convoy", schemaId="convoy-relation",
-                                 color=ids.of("Convoy")["color"])
-    return {"tools": [vehicle, lane, sign, entity], "classifications": [weather, track],
-            "relations": [follows, convoy]}
+    follows = lc.RelationCategory(
+        lc.Relation.Many, title="Follows", shortcutKey="b", classifications=[distance], **ids.of("Follows")
+    )
+    convoy = lc.RelationCategory(
+        lc.Relation.Group, title="Convoy", schemaId="convoy-relation", color=ids.of("Convoy")["color"]
+    )
+    return {
+        "tools": [vehicle, lane, sign, entity],
+        "classifications": [weather, track],
+        "relations": [follows, convoy],
+    }
 
 
 def test_mixed_ontology_matches_the_sdk(lc: ModuleType, create_label_set: Callable[..., Payload]) -> None:
@@ -469,15 +526,29 @@ def test_mixed_ontology_matches_the_sdk(lc: ModuleType, create_label_set: Callab
     assert vehicle["classifications"][1]["tool"] == "checkbox"
     assert vehicle["classifications"][1]["classifications"][0]["displayName"] == "Damage description"
     assert lane["classifications"][0]["treeOptions"][0]["children"][0] == {
-        "title": "Bus lane", "children": [], "key": "lane-bus", "value": "bus-lane"}
+        "title": "Bus lane",
+        "children": [],
+        "key": "lane-bus",
+        "value": "bus-lane",
+    }
     assert sdk_payload["categorySchema"]["relations"][0]["classifications"][0]["classifications"]
 
 
 # -- every example, through the SDK classes -------------------------------------------------------
 
 
-CLASSIFICATION_ONLY = ("frameSpecific", "parentOptionId", "regex", "showDropdown", "richText",
-                       "exportName", "displayName", "abbreviatedName", "attributeType", "defaultValue")
+CLASSIFICATION_ONLY = (
+    "frameSpecific",
+    "parentOptionId",
+    "regex",
+    "showDropdown",
+    "richText",
+    "exportName",
+    "displayName",
+    "abbreviatedName",
+    "attributeType",
+    "defaultValue",
+)
 
 
 def sdk_objects(lc: ModuleType, payload: Payload) -> Lists:
@@ -490,11 +561,16 @@ def sdk_objects(lc: ModuleType, payload: Payload) -> Lists:
 
     def category(c: dict[str, Any], kind: str) -> Any:
         common = {
-            "title": c["title"], "required": c["required"], "schemaId": c["schemaId"],
-            "columnField": c["columnField"], "color": c["color"], "shortcutKey": c["shortcutKey"],
+            "title": c["title"],
+            "required": c["required"],
+            "schemaId": c["schemaId"],
+            "columnField": c["columnField"],
+            "color": c["color"],
+            "shortcutKey": c["shortcutKey"],
             "classifications": [category(n, "classification") for n in c["classifications"]],
             # a tree's options are left to the SDK's flatten(): ontokit's must come out the same
-            "options": [] if c.get("treeOptions")
+            "options": []
+            if c.get("treeOptions")
             else [lc.LabelOption(o["value"], o["schemaId"]) for o in c["options"]],
         }
         if kind == "tools":
@@ -502,8 +578,9 @@ def sdk_objects(lc: ModuleType, payload: Payload) -> Lists:
         if kind == "relations":
             return lc.RelationCategory(lc.Relation(c["tool"]), **common)
         extra = {k: c[k] for k in CLASSIFICATION_ONLY}
-        return lc.ClassificationCategory(lc.Classification(c["tool"]),
-                                         treeOptions=[tree(t) for t in c["treeOptions"]], **common, **extra)
+        return lc.ClassificationCategory(
+            lc.Classification(c["tool"]), treeOptions=[tree(t) for t in c["treeOptions"]], **common, **extra
+        )
 
     return {kind: [category(c, kind) for c in group] for kind, group in payload["categorySchema"].items()}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 import textwrap
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -70,34 +71,73 @@ def test_title_rename_same_id_is_safe(base: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        pytest.param(lambda d: d["tools"][0].update(color="#445566", shortcutKey="2"),
-                     [("update", "tool", "Vehicle", "safe")], id="color-and-shortcut"),
-        pytest.param(lambda d: d["tools"][1].update(tool="rotated-bounding-box"),
-                     [("update", "tool", "Person", "destructive")], id="type-change"),
-        pytest.param(lambda d: d["tools"][0]["classifications"][1].update(required=True),
-                     [("update", "classification", "Vehicle › Occluded", "data-dependent")], id="now-required"),
-        pytest.param(lambda d: d["tools"][0]["classifications"][0]["classifications"][0].update(regex="^[0-9]+$"),
-                     [("update", "classification", "Vehicle › Kind › Axles", "data-dependent")], id="regex"),
-        pytest.param(lambda d: d["tools"][0]["classifications"][0]["classifications"][0].update(
-                         parentOptionId=d["tools"][0]["classifications"][0]["options"][2]["schemaId"]),
-                     [("update", "classification", "Vehicle › Kind › Axles", "data-dependent")], id="condition"),
-        pytest.param(lambda d: d["tools"][0]["classifications"][0]["options"].pop(1),
-                     [("delete", "option", 'Vehicle › Kind › option "Truck"', "destructive")], id="remove-option"),
-        pytest.param(lambda d: d["tools"][0]["classifications"][0]["options"].append({"value": "Van", "schemaId": "v1"}),
-                     [("create", "option", 'Vehicle › Kind › option "Van"', "safe")], id="add-option"),
-        pytest.param(lambda d: d["tools"][0]["classifications"][0]["options"][0].update(value="Automobile"),
-                     [("update", "option", 'Vehicle › Kind › option "Automobile"', "safe")], id="option-value-rename"),
-        pytest.param(lambda d: d["relations"].clear(), [("delete", "relation", "Tows", "destructive")],
-                     id="remove-relation"),
-        pytest.param(lambda d: (d["classifications"][0]["treeOptions"][0]["children"].pop(),
-                                d["classifications"][0]["options"].pop(2)),
-                     [("delete", "tree-option", 'Weather › "Rain" › "Heavy"', "destructive")], id="remove-tree-node"),
-        pytest.param(lambda d: d["classifications"][0]["options"].pop(),
-                     [("update", "classification", "Weather", "safe")], id="flattened-options-out-of-step"),
+        pytest.param(
+            lambda d: d["tools"][0].update(color="#445566", shortcutKey="2"),
+            [("update", "tool", "Vehicle", "safe")],
+            id="color-and-shortcut",
+        ),
+        pytest.param(
+            lambda d: d["tools"][1].update(tool="rotated-bounding-box"),
+            [("update", "tool", "Person", "destructive")],
+            id="type-change",
+        ),
+        pytest.param(
+            lambda d: d["tools"][0]["classifications"][1].update(required=True),
+            [("update", "classification", "Vehicle › Occluded", "data-dependent")],
+            id="now-required",
+        ),
+        pytest.param(
+            lambda d: d["tools"][0]["classifications"][0]["classifications"][0].update(regex="^[0-9]+$"),
+            [("update", "classification", "Vehicle › Kind › Axles", "data-dependent")],
+            id="regex",
+        ),
+        pytest.param(
+            lambda d: d["tools"][0]["classifications"][0]["classifications"][0].update(
+                parentOptionId=d["tools"][0]["classifications"][0]["options"][2]["schemaId"]
+            ),
+            [("update", "classification", "Vehicle › Kind › Axles", "data-dependent")],
+            id="condition",
+        ),
+        pytest.param(
+            lambda d: d["tools"][0]["classifications"][0]["options"].pop(1),
+            [("delete", "option", 'Vehicle › Kind › option "Truck"', "destructive")],
+            id="remove-option",
+        ),
+        pytest.param(
+            lambda d: d["tools"][0]["classifications"][0]["options"].append(
+                {"value": "Van", "schemaId": "v1"}
+            ),
+            [("create", "option", 'Vehicle › Kind › option "Van"', "safe")],
+            id="add-option",
+        ),
+        pytest.param(
+            lambda d: d["tools"][0]["classifications"][0]["options"][0].update(value="Automobile"),
+            [("update", "option", 'Vehicle › Kind › option "Automobile"', "safe")],
+            id="option-value-rename",
+        ),
+        pytest.param(
+            lambda d: d["relations"].clear(),
+            [("delete", "relation", "Tows", "destructive")],
+            id="remove-relation",
+        ),
+        pytest.param(
+            lambda d: (
+                d["classifications"][0]["treeOptions"][0]["children"].pop(),
+                d["classifications"][0]["options"].pop(2),
+            ),
+            [("delete", "tree-option", 'Weather › "Rain" › "Heavy"', "destructive")],
+            id="remove-tree-node",
+        ),
+        pytest.param(
+            lambda d: d["classifications"][0]["options"].pop(),
+            [("update", "classification", "Weather", "safe")],
+            id="flattened-options-out-of-step",
+        ),
     ],
 )
-def test_change_kinds_and_impacts(base: dict[str, Any], edit: Callable[[dict[str, Any]], None],
-                                  expected: list[tuple[str, str, str, str]]) -> None:
+def test_change_kinds_and_impacts(
+    base: dict[str, Any], edit: Callable[[dict[str, Any]], None], expected: list[tuple[str, str, str, str]]
+) -> None:
     assert sorted(summary(diff_after(base, edit))) == sorted(expected)
 
 
@@ -109,12 +149,20 @@ def test_removing_a_class_reports_it_once_with_its_nested_items(base: dict[str, 
 
 
 def test_new_required_nested_classification_is_data_dependent(base: dict[str, Any]) -> None:
-    new = {"tool": "text", "title": "Plate", "required": True, "schemaId": "plate1", "classifications": [],
-           "options": []}
+    new = {
+        "tool": "text",
+        "title": "Plate",
+        "required": True,
+        "schemaId": "plate1",
+        "classifications": [],
+        "options": [],
+    }
     changes = diff_after(base, lambda d: d["tools"][0]["classifications"].append(new))
     assert summary(changes) == [("create", "classification", "Vehicle › Plate", "data-dependent")]
     optional = {**new, "required": False}
-    assert summary(diff_after(base, lambda d: d["tools"][0]["classifications"].append(optional)))[0][3] == "safe"
+    assert (
+        summary(diff_after(base, lambda d: d["tools"][0]["classifications"].append(optional)))[0][3] == "safe"
+    )
 
 
 def test_reorder_is_safe_and_shows_both_orders(base: dict[str, Any]) -> None:
@@ -138,8 +186,10 @@ def test_changed_schema_id_looks_like_a_rename(base: dict[str, Any]) -> None:
     old_id = base["tools"][1]["schemaId"]
     desired = compile_text(BASE.replace("title: Person", "title: Pedestrian"))["categorySchema"]
     changes = diff_category_schema(desired, base)
-    assert sorted(summary(changes)) == [("create", "tool", "Pedestrian", "safe"),
-                                        ("delete", "tool", "Person", "destructive")]
+    assert sorted(summary(changes)) == [
+        ("create", "tool", "Pedestrian", "safe"),
+        ("delete", "tool", "Person", "destructive"),
+    ]
     assert [c.nested for c in changes] == [3, 3]
     removal = next(c for c in changes if c.action is Action.DELETE)
     assert removal.hint and "probably a rename" in removal.hint and old_id in removal.hint
@@ -148,8 +198,9 @@ def test_changed_schema_id_looks_like_a_rename(base: dict[str, Any]) -> None:
 
 def test_unrelated_remove_and_add_are_not_a_rename(base: dict[str, Any]) -> None:
     def swap(d: dict[str, Any]) -> None:
-        d["relations"] = [{"tool": "group", "title": "Convoy", "schemaId": "c1", "classifications": [],
-                           "options": []}]
+        d["relations"] = [
+            {"tool": "group", "title": "Convoy", "schemaId": "c1", "classifications": [], "options": []}
+        ]
 
     changes = diff_after(base, swap)
     assert all(c.hint is None for c in changes)
@@ -169,5 +220,9 @@ def test_server_extras_at_defaults_are_ignored(base: dict[str, Any]) -> None:
 def test_everything_new(base: dict[str, Any]) -> None:
     changes = diff_category_schema(base, {})
     assert [(c.action.value, c.path) for c in changes] == [
-        ("create", "Vehicle"), ("create", "Person"), ("create", "Weather"), ("create", "Tows")]
+        ("create", "Vehicle"),
+        ("create", "Person"),
+        ("create", "Weather"),
+        ("create", "Tows"),
+    ]
     assert changes[0].nested == 7

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -188,8 +189,11 @@ def test_driving_yes_no_on_off_stay_strings(driving: dict[str, Any]) -> None:
 
 def test_driving_reuses_an_option_set_and_has_conditionals(driving: dict[str, Any]) -> None:
     occlusion = ["Fully visible", "Partly occluded", "Mostly occluded"]
-    users = [t["title"] for t in driving["categorySchema"]["tools"]
-             if any([o["value"] for o in c["options"]] == occlusion for c in t["classifications"])]
+    users = [
+        t["title"]
+        for t in driving["categorySchema"]["tools"]
+        if any([o["value"] for o in c["options"]] == occlusion for c in t["classifications"])
+    ]
     assert len(users) >= 3
     conditionals = [c for c in categories(driving) if c.get("parentOptionId")]
     assert len(conditionals) >= 3

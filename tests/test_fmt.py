@@ -11,17 +11,19 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import run_ontokit
 import yaml
+from conftest import run_ontokit
 
 from ontology_kit import check_file, check_text
 from ontology_kit.fmt import format_file, format_text
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(p for folder in (ROOT / "examples", ROOT / "tests" / "cases" / "valid")
-                for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
-
-
+CORPUS = sorted(
+    p
+    for folder in (ROOT / "examples", ROOT / "tests" / "cases" / "valid")
+    for p in folder.rglob("*")
+    if p.suffix in (".yaml", ".yml")
+)
 
 
 ontokit = run_ontokit
@@ -95,12 +97,23 @@ relations:
 """
 
 #: end-of-line comments and a piece of their line that must stay with them
-ATTACHED = [("# box", "type: bounding-box"), ("# vehicle title", "title: Vehicle"), ("# key", "key: vehicle"),
-            ("# yes", '"Yes"'), ("# no", '"No"'), ("# car", "- Car"), ("# truck flow map", "value: Truck"),
-            ("# when truck", "parentOptionId: Truck"), ("# radio type", "type: radio"),
-            ("# kind", "title: Kind"), ("# children of rain", "children:"), ("# rain", "title: Rain"),
-            ("# tows", "title: Tows"), ("# uses the set", "optionSet: yes-no"),
-            ("# format version", "version: 1")]
+ATTACHED = [
+    ("# box", "type: bounding-box"),
+    ("# vehicle title", "title: Vehicle"),
+    ("# key", "key: vehicle"),
+    ("# yes", '"Yes"'),
+    ("# no", '"No"'),
+    ("# car", "- Car"),
+    ("# truck flow map", "value: Truck"),
+    ("# when truck", "parentOptionId: Truck"),
+    ("# radio type", "type: radio"),
+    ("# kind", "title: Kind"),
+    ("# children of rain", "children:"),
+    ("# rain", "title: Rain"),
+    ("# tows", "title: Tows"),
+    ("# uses the set", "optionSet: yes-no"),
+    ("# format version", "version: 1"),
+]
 
 
 @pytest.fixture
@@ -133,8 +146,12 @@ def test_comments_and_payload_survive(commented: Path) -> None:
 
 
 def test_a_section_comment_stays_between_sections(tmp_path: Path) -> None:
-    path = write(tmp_path, "o.yaml", "tools:\n  - type: point\n    title: Pin\n\n# --- classifications ---\n"
-                                     "classifications:\n  - title: Notes\n    type: text\n")
+    path = write(
+        tmp_path,
+        "o.yaml",
+        "tools:\n  - type: point\n    title: Pin\n\n# --- classifications ---\n"
+        "classifications:\n  - title: Notes\n    type: text\n",
+    )
     assert ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[:3] == ["tools:", "  - title: Pin", "    type: point"], lines
@@ -142,8 +159,10 @@ def test_a_section_comment_stays_between_sections(tmp_path: Path) -> None:
 
 
 def test_refuses_to_lose_a_comment_in_a_flow_list(tmp_path: Path) -> None:
-    text = "classifications:\n  - type: radio\n    title: Kind\n    options: [Car,   # the common one\n" \
-           "              Truck]\n"
+    text = (
+        "classifications:\n  - type: radio\n    title: Kind\n    options: [Car,   # the common one\n"
+        "              Truck]\n"
+    )
     path = write(tmp_path, "o.yaml", text)
     assert check_file(path).ok
     run = ontokit("fmt", "o.yaml", cwd=tmp_path)
@@ -260,20 +279,27 @@ def test_keys_in_the_documented_order(tmp_path: Path) -> None:
 
 def test_project_and_workspace_keys_in_order(tmp_path: Path) -> None:
     write(tmp_path, "o.yaml", "tools:\n  - title: Pin\n    type: point\n")
-    project = write(tmp_path, "p.yaml", "webhooks:\n  - secret: {env: S}\n    types: [COMPLETED]\n"
-                                        "    url: https://hooks.example.com/x\nbatches: [Week 1]\n"
-                                        "ontology: o.yaml\nid: abc\nname: P\n")
+    project = write(
+        tmp_path,
+        "p.yaml",
+        "webhooks:\n  - secret: {env: S}\n    types: [COMPLETED]\n"
+        "    url: https://hooks.example.com/x\nbatches: [Week 1]\n"
+        "ontology: o.yaml\nid: abc\nname: P\n",
+    )
     workspace = write(tmp_path, "ontokit.yaml", "hub: embedded\nprojects: [p.yaml]\n")
-    inline = write(tmp_path, "inline.yaml",
-                   "name: Inline\nontology:\n  tools:\n    - type: point\n      title: Pin\n")
+    inline = write(
+        tmp_path, "inline.yaml", "name: Inline\nontology:\n  tools:\n    - type: point\n      title: Pin\n"
+    )
     run = ontokit("fmt", ".", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert project.read_text(encoding="utf-8") == (
         "name: P\nid: abc\nontology: o.yaml\nbatches: [Week 1]\nwebhooks:\n"
-        "  - url: https://hooks.example.com/x\n    types: [COMPLETED]\n    secret: {env: S}\n")
+        "  - url: https://hooks.example.com/x\n    types: [COMPLETED]\n    secret: {env: S}\n"
+    )
     assert workspace.read_text(encoding="utf-8") == "projects: [p.yaml]\nhub: embedded\n"
     assert inline.read_text(encoding="utf-8") == (
-        "name: Inline\nontology:\n  tools:\n    - title: Pin\n      type: point\n")
+        "name: Inline\nontology:\n  tools:\n    - title: Pin\n      type: point\n"
+    )
     assert ontokit("validate", ".", cwd=tmp_path).returncode == 0
 
 
@@ -323,8 +349,21 @@ def test_ambiguous_scalars_are_quoted_and_others_left_alone(tmp_path: Path) -> N
     assert ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
     after = path.read_text(encoding="utf-8")
     assert after == QUOTED
-    values = ["No", "on", "Off", "y", "1:30", "2024-1-1", "1.10", "0x1F", "Maybe", "Yes please", "Car",
-              "Ünïcode 中文", "it's"]
+    values = [
+        "No",
+        "on",
+        "Off",
+        "y",
+        "1:30",
+        "2024-1-1",
+        "1.10",
+        "0x1F",
+        "Maybe",
+        "Yes please",
+        "Car",
+        "Ünïcode 中文",
+        "it's",
+    ]
     # a YAML 1.1 reader (PyYAML) now reads the same strings as ontokit's YAML 1.2 reader
     assert yaml.safe_load(after)["classifications"][0]["options"] == values
     payload = check_file(path).payload
@@ -404,13 +443,16 @@ def test_a_folder_skips_hidden_folders(tmp_path: Path) -> None:
     assert workflow.read_text(encoding="utf-8") == WORKFLOW
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    pytest.param("tools: [\n", "cannot format", id="unclosed-flow"),
-    pytest.param("tools:\n  - title: a\n    title: b\n", "duplicate key", id="duplicate-key"),
-    pytest.param("tools:\n\t- title: a\n", "tabs", id="tab-indent"),
-    pytest.param("tools:\n  - title: [a\n  - b: }\n", "cannot format", id="garbage"),
-    pytest.param("- title: Car\n", "not a mapping", id="root-list"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("tools: [\n", "cannot format", id="unclosed-flow"),
+        pytest.param("tools:\n  - title: a\n    title: b\n", "duplicate key", id="duplicate-key"),
+        pytest.param("tools:\n\t- title: a\n", "tabs", id="tab-indent"),
+        pytest.param("tools:\n  - title: [a\n  - b: }\n", "cannot format", id="garbage"),
+        pytest.param("- title: Car\n", "not a mapping", id="root-list"),
+    ],
+)
 def test_invalid_yaml_is_a_one_line_error(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, "bad.yaml", text)
     run = ontokit("fmt", "bad.yaml", cwd=tmp_path)

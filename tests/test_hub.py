@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from conftest import LocalHub
+
 from ontology_kit.hub import HubStore, build_app, start_server
 
 
@@ -32,8 +32,18 @@ def create(hub: LocalHub, name: str = "P", key: str | None = "default") -> dict[
 
 def test_create_project_shape(local_hub: LocalHub) -> None:
     p = create(local_hub, "Vehicle Detection")
-    assert set(p) >= {"_id", "name", "description", "type", "organization", "categorySchema", "batches", "stages",
-                      "createdAt", "updatedAt"}
+    assert set(p) >= {
+        "_id",
+        "name",
+        "description",
+        "type",
+        "organization",
+        "categorySchema",
+        "batches",
+        "stages",
+        "createdAt",
+        "updatedAt",
+    }
     assert len(p["_id"]) == 24 and int(p["_id"], 16) >= 0
     assert p["categorySchema"] == {"tools": [], "classifications": [], "relations": []}
     assert p["type"] == "ango" and p["organization"] == local_hub.org and p["batches"] == []
@@ -43,8 +53,10 @@ def test_create_project_shape(local_hub: LocalHub) -> None:
 
 @pytest.mark.parametrize(
     ("key", "status", "message"),
-    [pytest.param(None, 401, "Missing API key", id="no-key"),
-     pytest.param("wrong", 401, "Invalid API key", id="wrong-key")],
+    [
+        pytest.param(None, 401, "Missing API key", id="no-key"),
+        pytest.param("wrong", 401, "Invalid API key", id="wrong-key"),
+    ],
 )
 def test_auth(local_hub: LocalHub, key: str | None, status: int, message: str) -> None:
     for method, path in (("GET", "/v2/listProjects"), ("POST", "/v2/project"), ("GET", "/v2/project/x")):
@@ -73,12 +85,17 @@ def test_list_projects_pagination(local_hub: LocalHub) -> None:
     assert set(r["projects"][0]) == {"_id", "name", "description", "organization", "createdAt"}
     last = http(local_hub, "GET", "/v2/listProjects", params={"page": 3, "limit": 10}).json()["data"]
     assert len(last["projects"]) == 5
-    oldest = http(local_hub, "GET", "/v2/listProjects", params={"sort": "createdAt", "limit": 1}).json()["data"]
+    oldest = http(local_hub, "GET", "/v2/listProjects", params={"sort": "createdAt", "limit": 1}).json()[
+        "data"
+    ]
     assert oldest["projects"][0]["_id"] == ids[0]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"page": 0}, {"page": "x"}, {"sort": "name"}],
-                         ids=["limit-0", "limit-101", "page-0", "page-not-int", "bad-sort"])
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 101}, {"page": 0}, {"page": "x"}, {"sort": "name"}],
+    ids=["limit-0", "limit-101", "page-0", "page-not-int", "bad-sort"],
+)
 def test_list_projects_bad_params(local_hub: LocalHub, params: dict[str, Any]) -> None:
     r = http(local_hub, "GET", "/v2/listProjects", params=params)
     assert r.status_code == 400 and r.json()["status"] == "fail"
@@ -97,20 +114,30 @@ def test_list_projects_bad_params(local_hub: LocalHub, params: dict[str, Any]) -
         pytest.param("/v2/project", b"\xff\xfe", id="not-utf8"),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": []}', id="schema-not-object"),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": {"tools": [1]}}', id="schema-items"),
-        pytest.param("/v2/project/{pid}", b'{"categorySchema": {"tools": [{"title": "x"}]}}', id="schema-no-tool"),
+        pytest.param(
+            "/v2/project/{pid}", b'{"categorySchema": {"tools": [{"title": "x"}]}}', id="schema-no-tool"
+        ),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": {"widgets": []}}', id="schema-unknown-key"),
         pytest.param("/v2/batches/{pid}", b'{"batches": {}}', id="batches-not-list"),
         pytest.param("/v2/batches/{pid}", b'{"batches": [{"name": "a"}, {"name": "a"}]}', id="batches-dupe"),
-        pytest.param("/v2/batches/{pid}", b'{}', id="batches-empty-body"),
-        pytest.param("/v2/webhook", b'{"url": "ftp://x", "types": ["ACCEPTED"], "project": "{pid}"}', id="hook-url"),
-        pytest.param("/v2/webhook", b'{"url": "https://x.test", "types": ["NOPE"], "project": "{pid}"}',
-                     id="hook-type"),
+        pytest.param("/v2/batches/{pid}", b"{}", id="batches-empty-body"),
+        pytest.param(
+            "/v2/webhook", b'{"url": "ftp://x", "types": ["ACCEPTED"], "project": "{pid}"}', id="hook-url"
+        ),
+        pytest.param(
+            "/v2/webhook", b'{"url": "https://x.test", "types": ["NOPE"], "project": "{pid}"}', id="hook-type"
+        ),
     ],
 )
 def test_bad_requests_get_400_never_500(local_hub: LocalHub, path: str, body: bytes) -> None:
     pid = create(local_hub)["_id"]
-    r = http(local_hub, "POST", path.replace("{pid}", pid), content=body.replace(b"{pid}", pid.encode()),
-             headers={"Content-Type": "application/json"})
+    r = http(
+        local_hub,
+        "POST",
+        path.replace("{pid}", pid),
+        content=body.replace(b"{pid}", pid.encode()),
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 400, r.text
     assert r.json()["status"] == "fail" and r.json()["message"]
 
@@ -122,18 +149,31 @@ def test_unknown_route_and_method(local_hub: LocalHub) -> None:
 
 
 def test_oversized_body_is_413(local_hub: LocalHub) -> None:
-    r = http(local_hub, "POST", "/v2/project", content=b" " * (17 * 1024 * 1024),
-             headers={"Content-Type": "application/json"})
+    r = http(
+        local_hub,
+        "POST",
+        "/v2/project",
+        content=b" " * (17 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 413
 
 
 def test_update_project_replaces_schema_and_sets_fields(local_hub: LocalHub) -> None:
     pid = create(local_hub)["_id"]
-    schema = {"tools": [{"tool": "point", "schemaId": "a", "title": "A"}], "classifications": [], "relations": []}
+    schema = {
+        "tools": [{"tool": "point", "schemaId": "a", "title": "A"}],
+        "classifications": [],
+        "relations": [],
+    }
     r = http(local_hub, "POST", f"/v2/project/{pid}", json={"categorySchema": schema})
     assert r.status_code == 200 and r.json()["data"]["project"]["categorySchema"] == schema
     r = http(local_hub, "POST", f"/v2/project/{pid}", json={"categorySchema": {"tools": []}})
-    assert r.json()["data"]["project"]["categorySchema"] == {"tools": [], "classifications": [], "relations": []}
+    assert r.json()["data"]["project"]["categorySchema"] == {
+        "tools": [],
+        "classifications": [],
+        "relations": [],
+    }
     r = http(local_hub, "POST", f"/v2/project/{pid}", json={"name": "New", "description": "Desc"})
     got = http(local_hub, "GET", f"/v2/project/{pid}").json()["data"]["project"]
     assert (got["name"], got["description"]) == ("New", "Desc")
@@ -154,8 +194,12 @@ def test_webhook_secret_never_returned(local_hub: LocalHub) -> None:
     from ontology_kit.hub.store import secret_digest
 
     pid = create(local_hub)["_id"]
-    body = {"url": "https://hooks.example.test/ango", "types": ["ACCEPTED", "COMPLETED"],
-            "secret": "s3cr3t-value", "project": pid}
+    body = {
+        "url": "https://hooks.example.test/ango",
+        "types": ["ACCEPTED", "COMPLETED"],
+        "secret": "s3cr3t-value",
+        "project": pid,
+    }
     r = http(local_hub, "POST", "/v2/webhook", json=body)
     assert r.status_code == 201 and "s3cr3t-value" not in r.text
     listed = http(local_hub, "GET", f"/v2/project/{pid}/webhooks")

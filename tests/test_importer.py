@@ -22,8 +22,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import run_ontokit
 import yaml
+from conftest import run_ontokit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_conformance import create_label_set, lc  # noqa: F401 - fixtures: the official SDK (skip outside CI)
@@ -95,58 +95,90 @@ def yaml_of(text: str) -> Any:
 # -- the SDK-documentation examples, ids and colors left to the SDK -------------------------------
 # (``sdk`` is ``imerit_ango.models.label_category``.)
 def doc_single_dropdown(sdk: ModuleType) -> Lists:
-    category = sdk.ClassificationCategory(sdk.Classification.Single_dropdown, title="Choice",
-                                          options=[sdk.LabelOption("First"), sdk.LabelOption("Second")])
+    category = sdk.ClassificationCategory(
+        sdk.Classification.Single_dropdown,
+        title="Choice",
+        options=[sdk.LabelOption("First"), sdk.LabelOption("Second")],
+    )
     return {"classifications": [category]}
 
 
 def doc_tools_classifications_relations(sdk: ModuleType) -> Lists:
-    dropdown = sdk.ClassificationCategory(sdk.Classification.Single_dropdown, title="SingleDropdown",
-                                          options=[sdk.LabelOption("First"), sdk.LabelOption("Second")])
+    dropdown = sdk.ClassificationCategory(
+        sdk.Classification.Single_dropdown,
+        title="SingleDropdown",
+        options=[sdk.LabelOption("First"), sdk.LabelOption("Second")],
+    )
     segmentation = sdk.ToolCategory(sdk.Tool.Segmentation, title="SegmentationTool")
     relation = sdk.RelationCategory(sdk.Relation.Single, title="SingleRelationTool")
     return {"tools": [segmentation], "classifications": [dropdown], "relations": [relation]}
 
 
 def doc_nested_dropdown(sdk: ModuleType) -> Lists:
-    nested = sdk.ClassificationCategory(sdk.Classification.Single_dropdown, title="Position",
-                                        options=[sdk.LabelOption("On Road"), sdk.LabelOption("Off Road")])
-    dropdown = sdk.ClassificationCategory(sdk.Classification.Single_dropdown, title="Entity Type",
-                                          options=[sdk.LabelOption("Vehicle"), sdk.LabelOption("Person")],
-                                          classifications=[nested], required=True)
+    nested = sdk.ClassificationCategory(
+        sdk.Classification.Single_dropdown,
+        title="Position",
+        options=[sdk.LabelOption("On Road"), sdk.LabelOption("Off Road")],
+    )
+    dropdown = sdk.ClassificationCategory(
+        sdk.Classification.Single_dropdown,
+        title="Entity Type",
+        options=[sdk.LabelOption("Vehicle"), sdk.LabelOption("Person")],
+        classifications=[nested],
+        required=True,
+    )
     return {"classifications": [dropdown]}
 
 
 def doc_tree(sdk: ModuleType) -> Lists:
     # TreeOption(title=...) only: the SDK gives each node a random key and uses it as the value too
     # (TreeOption(key=...) is the SDK bug docs/format.md describes).
-    tree0 = sdk.TreeOption(title="tree0",
-                           children=[sdk.TreeOption(title="subtree0"), sdk.TreeOption(title="subtree1")])
-    tree_tool = sdk.ClassificationCategory(classification=sdk.Classification.Tree_dropdown, title="Tree One",
-                                           treeOptions=[tree0, sdk.TreeOption(title="tree1")])
+    tree0 = sdk.TreeOption(
+        title="tree0", children=[sdk.TreeOption(title="subtree0"), sdk.TreeOption(title="subtree1")]
+    )
+    tree_tool = sdk.ClassificationCategory(
+        classification=sdk.Classification.Tree_dropdown,
+        title="Tree One",
+        treeOptions=[tree0, sdk.TreeOption(title="tree1")],
+    )
     return {"classifications": [tree_tool]}
 
 
 def doc_conditional_text(sdk: ModuleType) -> Lists:
     radio1 = sdk.LabelOption(value="Radio Option 1")
     radio2 = sdk.LabelOption(value="Radio Option 2")
-    conditional_text = sdk.ClassificationCategory(classification=sdk.Classification.Text, title="Text Tool",
-                                                  parentOptionId=radio1.schemaId, richText=True)
-    radio = sdk.ClassificationCategory(classification=sdk.Classification.Radio, title="Radio Classification",
-                                       options=[radio1, radio2], classifications=[conditional_text])
+    conditional_text = sdk.ClassificationCategory(
+        classification=sdk.Classification.Text,
+        title="Text Tool",
+        parentOptionId=radio1.schemaId,
+        richText=True,
+    )
+    radio = sdk.ClassificationCategory(
+        classification=sdk.Classification.Radio,
+        title="Radio Classification",
+        options=[radio1, radio2],
+        classifications=[conditional_text],
+    )
     return {"classifications": [radio]}
 
 
 def doc_conditional_tree(sdk: ModuleType) -> Lists:
-    branch1 = sdk.TreeOption(title="Branch 1",
-                             children=[sdk.TreeOption(title="Leaf 1"), sdk.TreeOption(title="Leaf 2")])
+    branch1 = sdk.TreeOption(
+        title="Branch 1", children=[sdk.TreeOption(title="Leaf 1"), sdk.TreeOption(title="Leaf 2")]
+    )
     radio1 = sdk.LabelOption(value="Radio Answer 1")
-    tree_tool = sdk.ClassificationCategory(classification=sdk.Classification.Tree_dropdown, title="tree",
-                                           treeOptions=[branch1, sdk.TreeOption(title="Leaf 3")],
-                                           parentOptionId=radio1.schemaId)
-    radio = sdk.ClassificationCategory(classification=sdk.Classification.Radio, title="radio",
-                                       classifications=[tree_tool],
-                                       options=[radio1, sdk.LabelOption("Radio Answer 2")])
+    tree_tool = sdk.ClassificationCategory(
+        classification=sdk.Classification.Tree_dropdown,
+        title="tree",
+        treeOptions=[branch1, sdk.TreeOption(title="Leaf 3")],
+        parentOptionId=radio1.schemaId,
+    )
+    radio = sdk.ClassificationCategory(
+        classification=sdk.Classification.Radio,
+        title="radio",
+        classifications=[tree_tool],
+        options=[radio1, sdk.LabelOption("Radio Answer 2")],
+    )
     return {"classifications": [radio]}
 
 
@@ -154,32 +186,65 @@ def everything(sdk: ModuleType) -> Lists:
     """Not a docs example: every field the SDK sends, tricky titles, a conditional tree node, 3 levels."""
     C = sdk.Classification
     yes, no = sdk.LabelOption("Yes"), sdk.LabelOption("No")
-    depth3 = sdk.ClassificationCategory(C.Text, title="2024-01-01", regex="^[0-9]+$", exportName="depth3",
-                                        displayName="Depth three", abbreviatedName="D3", attributeType="text",
-                                        parentOptionId=no.schemaId)
-    depth2 = sdk.ClassificationCategory(C.Radio, title="on", options=[yes, no], classifications=[depth3],
-                                        shortcutKey="1", required=True, defaultValue=False)
+    depth3 = sdk.ClassificationCategory(
+        C.Text,
+        title="2024-01-01",
+        regex="^[0-9]+$",
+        exportName="depth3",
+        displayName="Depth three",
+        abbreviatedName="D3",
+        attributeType="text",
+        parentOptionId=no.schemaId,
+    )
+    depth2 = sdk.ClassificationCategory(
+        C.Radio,
+        title="on",
+        options=[yes, no],
+        classifications=[depth3],
+        shortcutKey="1",
+        required=True,
+        defaultValue=False,
+    )
     light = sdk.TreeOption(title="Light", value="light-rain")  # value given: key random, value kept
     rain = sdk.TreeOption(title="Rain", children=[light, sdk.TreeOption(title="Heavy")])
-    when_light = sdk.ClassificationCategory(C.Boolean, title="Wipers on", parentOptionId=light.key,
-                                            defaultValue=True)
-    weather = sdk.ClassificationCategory(C.Tree_dropdown, title="Weather",
-                                         treeOptions=[rain, sdk.TreeOption("Sun")],
-                                         classifications=[when_light], frameSpecific=True, showDropdown=True)
-    vehicle = sdk.ToolCategory(sdk.Tool.BoundingBox, title="Vehicle: car # 1", required=True,
-                               columnField=True, shortcutKey="a", classifications=[depth2, weather])
-    tools = [vehicle] + [sdk.ToolCategory(t, title=f"{t.value} \"tool\" 'ü' 中") for t in sdk.Tool
-                         if t is not sdk.Tool.BoundingBox]
-    checkbox = sdk.ClassificationCategory(C.Checkbox, title="1.10", shortcutKey="ctrl+2",
-                                          options=[sdk.LabelOption("NO"), sdk.LabelOption("y")])
+    when_light = sdk.ClassificationCategory(
+        C.Boolean, title="Wipers on", parentOptionId=light.key, defaultValue=True
+    )
+    weather = sdk.ClassificationCategory(
+        C.Tree_dropdown,
+        title="Weather",
+        treeOptions=[rain, sdk.TreeOption("Sun")],
+        classifications=[when_light],
+        frameSpecific=True,
+        showDropdown=True,
+    )
+    vehicle = sdk.ToolCategory(
+        sdk.Tool.BoundingBox,
+        title="Vehicle: car # 1",
+        required=True,
+        columnField=True,
+        shortcutKey="a",
+        classifications=[depth2, weather],
+    )
+    tools = [vehicle] + [
+        sdk.ToolCategory(t, title=f"{t.value} \"tool\" 'ü' 中")
+        for t in sdk.Tool
+        if t is not sdk.Tool.BoundingBox
+    ]
+    checkbox = sdk.ClassificationCategory(
+        C.Checkbox, title="1.10", shortcutKey="ctrl+2", options=[sdk.LabelOption("NO"), sdk.LabelOption("y")]
+    )
     multi = sdk.ClassificationCategory(C.Multi_dropdown, title="Multi", options=[sdk.LabelOption("null")])
-    others = [sdk.ClassificationCategory(c, title=f"{c.value} question")
-              for c in (C.Text, C.Instance, C.Boolean)]
-    distance = sdk.ClassificationCategory(C.Single_dropdown, title="Distance",
-                                          options=[sdk.LabelOption("Near"), sdk.LabelOption("Far")])
-    relations = [sdk.RelationCategory(r, title=f"{r.value} relation",
-                                      classifications=[distance] if i == 0 else None)
-                 for i, r in enumerate(sdk.Relation)]
+    others = [
+        sdk.ClassificationCategory(c, title=f"{c.value} question") for c in (C.Text, C.Instance, C.Boolean)
+    ]
+    distance = sdk.ClassificationCategory(
+        C.Single_dropdown, title="Distance", options=[sdk.LabelOption("Near"), sdk.LabelOption("Far")]
+    )
+    relations = [
+        sdk.RelationCategory(r, title=f"{r.value} relation", classifications=[distance] if i == 0 else None)
+        for i, r in enumerate(sdk.Relation)
+    ]
     return {"tools": tools, "classifications": [checkbox, multi, *others], "relations": relations}
 
 
@@ -206,18 +271,34 @@ def wrap(shape: str, schema: Payload) -> Any:
         return schema
     if shape == "categorySchema":
         return {"categorySchema": schema}
-    return {"status": "success", "data": {"project": {"_id": "6b0ad0765415af20cce55cf2", "name": "Adopted",
-                                                      "description": "", "categorySchema": schema}}}
+    return {
+        "status": "success",
+        "data": {
+            "project": {
+                "_id": "6b0ad0765415af20cce55cf2",
+                "name": "Adopted",
+                "description": "",
+                "categorySchema": schema,
+            }
+        },
+    }
 
 
-SHAPES = [pytest.param("bare", id="bare"), pytest.param("categorySchema", id="categorySchema"),
-          pytest.param("get_project", id="get_project")]
+SHAPES = [
+    pytest.param("bare", id="bare"),
+    pytest.param("categorySchema", id="categorySchema"),
+    pytest.param("get_project", id="get_project"),
+]
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("example", [pytest.param(k, id=k) for k in SDK_EXAMPLES])
 def test_sdk_made_schema_round_trips_exactly(
-    example: str, shape: str, lc: ModuleType, create_label_set: SdkCall, tmp_path: Path,  # noqa: F811
+    example: str,
+    shape: str,
+    lc: ModuleType,
+    create_label_set: SdkCall,
+    tmp_path: Path,
 ) -> None:
     original = create_label_set(**SDK_EXAMPLES[example](lc))["categorySchema"]
     compiled, text, err = import_and_compile(wrap(shape, original), tmp_path)
@@ -228,7 +309,8 @@ def test_sdk_made_schema_round_trips_exactly(
 
 
 def test_sdk_random_ids_and_colors_are_really_random(
-    lc: ModuleType, create_label_set: SdkCall,  # noqa: F811
+    lc: ModuleType,
+    create_label_set: SdkCall,
 ) -> None:
     """The premise of the tests above: the SDK invents ids and colors (32-hex, upper-case #RRGGBB)."""
     a = create_label_set(**doc_tree(lc))["categorySchema"]["classifications"][0]
@@ -240,7 +322,9 @@ def test_sdk_random_ids_and_colors_are_really_random(
 
 
 def test_tree_key_and_value_in_the_yaml(
-    lc: ModuleType, create_label_set: SdkCall, tmp_path: Path,  # noqa: F811
+    lc: ModuleType,
+    create_label_set: SdkCall,
+    tmp_path: Path,
 ) -> None:
     """A random key equal to the value is pinned once (schemaId); a value of its own is kept."""
     original = create_label_set(**everything(lc))["categorySchema"]
@@ -255,12 +339,22 @@ def test_tree_key_and_value_in_the_yaml(
 
 
 def test_get_project_json_with_project_file(
-    lc: ModuleType, create_label_set: SdkCall, tmp_path: Path,  # noqa: F811
+    lc: ModuleType,
+    create_label_set: SdkCall,
+    tmp_path: Path,
 ) -> None:
     schema = create_label_set(**doc_conditional_text(lc))["categorySchema"]
     source = write_json(tmp_path / "project.json", wrap("get_project", schema))
-    run = ontokit("import", "--from-json", source.name, "-o", "ontology.yaml",
-                  "--project-file", "project.yaml", cwd=tmp_path)
+    run = ontokit(
+        "import",
+        "--from-json",
+        source.name,
+        "-o",
+        "ontology.yaml",
+        "--project-file",
+        "project.yaml",
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     project = yaml_of((tmp_path / "project.yaml").read_text(encoding="utf-8"))
     assert project == {"name": "Adopted", "id": "6b0ad0765415af20cce55cf2", "ontology": "ontology.yaml"}
@@ -280,16 +374,36 @@ def test_large_generated_schema_round_trips_exactly(tmp_path: Path) -> None:
 # -- what the server adds ---------------------------------------------------------------------------
 def category(tool: str, title: str, schema_id: str, **extra: Any) -> Payload:
     """A tool or relation as the SDK sends it, plus ``extra`` (what a hub may add)."""
-    return {"tool": tool, "title": title, "required": False, "columnField": False, "color": "#1E88E5",
-            "shortcutKey": "", "classifications": [], "options": [], "schemaId": schema_id, **extra}
+    return {
+        "tool": tool,
+        "title": title,
+        "required": False,
+        "columnField": False,
+        "color": "#1E88E5",
+        "shortcutKey": "",
+        "classifications": [],
+        "options": [],
+        "schemaId": schema_id,
+        **extra,
+    }
 
 
 def classification(tool: str, title: str, schema_id: str, **extra: Any) -> Payload:
     """A classification as the SDK sends it (key order included), fields overridden by ``extra``."""
-    base: Payload = {"treeOptions": [], **category(tool, title, schema_id), "regex": None,
-                     "parentOptionId": None, "frameSpecific": False, "showDropdown": False, "richText": False,
-                     "exportName": None, "displayName": None, "abbreviatedName": None, "attributeType": None,
-                     "defaultValue": None}
+    base: Payload = {
+        "treeOptions": [],
+        **category(tool, title, schema_id),
+        "regex": None,
+        "parentOptionId": None,
+        "frameSpecific": False,
+        "showDropdown": False,
+        "richText": False,
+        "exportName": None,
+        "displayName": None,
+        "abbreviatedName": None,
+        "attributeType": None,
+        "defaultValue": None,
+    }
     base.update(extra)
     return base
 
@@ -297,19 +411,32 @@ def classification(tool: str, title: str, schema_id: str, **extra: Any) -> Paylo
 def server_schema(*, multiple: bool = False, color: str = "#1E88E5") -> Payload:
     """Tools with ``ocrEnabled``/``multiple`` and relations with ``multiple``, as the hub's docs show."""
     return {
-        "tools": [category("bounding-box", "Car", "6f1c2b1e9d3a4c5b8e7f6a5b4c3d2e1f", ocrEnabled=False,
-                           multiple=multiple, color=color),
-                  category("polygon", "Lane", "7a2d3c4b5e6f4a1b9c8d7e6f5a4b3c2d", ocrEnabled=False,
-                           multiple=False)],
-        "classifications": [classification(
-            "radio", "Weather", "8b3e4d5c6f7a4b2c0d9e8f7a6b5c4d3e",
-            options=[{"value": "Sun", "schemaId": "9c4f5e6d7a8b4c3d1e0f9a8b7c6d5e4f"}])],
+        "tools": [
+            category(
+                "bounding-box",
+                "Car",
+                "6f1c2b1e9d3a4c5b8e7f6a5b4c3d2e1f",
+                ocrEnabled=False,
+                multiple=multiple,
+                color=color,
+            ),
+            category("polygon", "Lane", "7a2d3c4b5e6f4a1b9c8d7e6f5a4b3c2d", ocrEnabled=False, multiple=False),
+        ],
+        "classifications": [
+            classification(
+                "radio",
+                "Weather",
+                "8b3e4d5c6f7a4b2c0d9e8f7a6b5c4d3e",
+                options=[{"value": "Sun", "schemaId": "9c4f5e6d7a8b4c3d1e0f9a8b7c6d5e4f"}],
+            )
+        ],
         "relations": [category("one-to-one", "Tows", "ad5a6f7e8b9c4d4e2f1a0b9c8d7e6f5a", multiple=False)],
     }
 
 
-def hub_project(root: Path, schema: Payload, name: str = "Adopted project",
-                batches: tuple[str, ...] = ()) -> str:
+def hub_project(
+    root: Path, schema: Payload, name: str = "Adopted project", batches: tuple[str, ...] = ()
+) -> str:
     """A project on the embedded hub of ``root`` holding ``schema``; its id."""
     from ontology_kit.client import open_client, resolve_target
 
@@ -367,7 +494,9 @@ def test_explicit_false_server_fields_are_dropped_and_diff_sees_no_change(tmp_pa
     """`multiple: false` in a file is sent (set fields are sent); import drops it as the hub's default."""
     (tmp_path / "original.yaml").write_text(
         "tools:\n  - {title: Car, type: point, multiple: false, ocrEnabled: false}\n"
-        "relations:\n  - {title: Tows, type: one-to-one, multiple: false}\n", encoding="utf-8")
+        "relations:\n  - {title: Tows, type: one-to-one, multiple: false}\n",
+        encoding="utf-8",
+    )
     payload = compile_file(tmp_path / "original.yaml")
     assert payload["categorySchema"]["tools"][0]["multiple"] is False
     _, text, err = import_and_compile(payload, tmp_path, "imported")
@@ -395,8 +524,13 @@ def test_lower_case_colors_are_kept(tmp_path: Path) -> None:
 # -- parentOptionId ------------------------------------------------------------------------------------
 def conditional(options: list[tuple[str, str]], parent: str) -> Payload:
     axles = classification("text", "Axles", "0badf00d0badf00d0badf00d0badf00d", parentOptionId=parent)
-    radio = classification("radio", "Kind", "c0ffee00c0ffee00c0ffee00c0ffee00", classifications=[axles],
-                           options=[{"value": v, "schemaId": s} for v, s in options])
+    radio = classification(
+        "radio",
+        "Kind",
+        "c0ffee00c0ffee00c0ffee00c0ffee00",
+        classifications=[axles],
+        options=[{"value": v, "schemaId": s} for v, s in options],
+    )
     return {"tools": [], "classifications": [radio], "relations": []}
 
 
@@ -412,14 +546,22 @@ def test_parent_option_is_written_as_its_value(tmp_path: Path) -> None:
     assert "imported losslessly" in err
 
 
-@pytest.mark.parametrize(("options", "why"), [
-    pytest.param([("Truck", "a" * 32), ("Truck", "b" * 32)], "two options share the value",
-                 id="shared-value"),
-    pytest.param([("Car", "Truck"), ("Truck", "b" * 32)], "the value is another option's schemaId",
-                 id="value-is-another-id"),
-])
-def test_parent_option_is_the_raw_id_when_the_value_is_ambiguous(options: list[tuple[str, str]], why: str,
-                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        pytest.param(
+            [("Truck", "a" * 32), ("Truck", "b" * 32)], "two options share the value", id="shared-value"
+        ),
+        pytest.param(
+            [("Car", "Truck"), ("Truck", "b" * 32)],
+            "the value is another option's schemaId",
+            id="value-is-another-id",
+        ),
+    ],
+)
+def test_parent_option_is_the_raw_id_when_the_value_is_ambiguous(
+    options: list[tuple[str, str]], why: str, tmp_path: Path
+) -> None:
     schema = conditional(options, "b" * 32)
     source = write_json(tmp_path / "s.json", schema)
     run = ontokit("import", "--from-json", source.name, "-o", "s.yaml", cwd=tmp_path)
@@ -438,47 +580,99 @@ def test_parent_option_of_a_tree_node_is_its_path(tmp_path: Path) -> None:
     light = {"title": "Light", "children": [], "key": "k" * 32, "value": "k" * 32}
     tree = [{"title": "Rain", "children": [light], "key": "r" * 32, "value": "r" * 32}]
     weather = classification(
-        "tree-dropdown", "Weather", "e" * 32, treeOptions=tree,
+        "tree-dropdown",
+        "Weather",
+        "e" * 32,
+        treeOptions=tree,
         options=[{"value": "Rain", "schemaId": "r" * 32}, {"value": "Rain / Light", "schemaId": "k" * 32}],
-        classifications=[classification("text", "Drops", "d" * 32, parentOptionId="k" * 32)])
+        classifications=[classification("text", "Drops", "d" * 32, parentOptionId="k" * 32)],
+    )
     schema: Payload = {"tools": [], "classifications": [weather], "relations": []}
     compiled, text, _ = import_and_compile(schema, tmp_path)
     assert nested_parent_ref(text) == "Rain / Light"
     assert_exact(compiled["categorySchema"], schema)
 
 
-@pytest.mark.parametrize("value", [
-    pytest.param(": 0", id="colon-space"),
-    pytest.param("? x", id="question-space"),
-    pytest.param("Left -", id="space-dash-end"),
-    pytest.param("a: b", id="colon-inside"),
-    pytest.param("- dash", id="dash-start"),
-    pytest.param("_0", id="underscore-number"),
-    pytest.param("1_000", id="digit-group"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(": 0", id="colon-space"),
+        pytest.param("? x", id="question-space"),
+        pytest.param("Left -", id="space-dash-end"),
+        pytest.param("a: b", id="colon-inside"),
+        pytest.param("- dash", id="dash-start"),
+        pytest.param("_0", id="underscore-number"),
+        pytest.param("1_000", id="digit-group"),
+    ],
+)
 def test_yaml_special_values_stay_valid(value: str, tmp_path: Path) -> None:
     """Option values and tree titles that YAML could misread are written so that they read back."""
     tree = [{"title": value, "children": [], "key": "f" * 32, "value": "f" * 32}]
-    schema: Payload = {"tools": [], "classifications": [
-        classification("radio", "Kind", "c" * 32, options=[{"value": value, "schemaId": "d" * 32}]),
-        classification("tree-dropdown", "Place", "e" * 32, treeOptions=tree,
-                       options=[{"value": value, "schemaId": "f" * 32}]),
-    ], "relations": []}
+    schema: Payload = {
+        "tools": [],
+        "classifications": [
+            classification("radio", "Kind", "c" * 32, options=[{"value": value, "schemaId": "d" * 32}]),
+            classification(
+                "tree-dropdown",
+                "Place",
+                "e" * 32,
+                treeOptions=tree,
+                options=[{"value": value, "schemaId": "f" * 32}],
+            ),
+        ],
+        "relations": [],
+    }
     compiled, _, err = import_and_compile(schema, tmp_path)
     assert_exact(compiled["categorySchema"], schema)
     assert "imported losslessly" in err
 
 
 # -- properties ---------------------------------------------------------------------------------------
-TOOL_TYPES = ("bounding-box", "segmentation", "polyline", "polygon", "rotated-bounding-box", "ner", "point",
-              "pdf", "brush", "pct")
+TOOL_TYPES = (
+    "bounding-box",
+    "segmentation",
+    "polyline",
+    "polygon",
+    "rotated-bounding-box",
+    "ner",
+    "point",
+    "pdf",
+    "brush",
+    "pct",
+)
 OPTION_TYPES = ("radio", "checkbox", "single-dropdown", "multi-dropdown")
 PLAIN_TYPES = ("text", "instance", "boolean")
 RELATION_TYPES = ("one-to-one", "group", "one-to-many")
 SHORTCUTS = tuple(str(i) for i in range(10)) + tuple(f"ctrl+{i}" for i in range(10)) + tuple("abcdefghijk")
-TRICKY = ("No", "on", "Yes", "1.10", "2024-01-01", "null", "~", "# hash", "a: b", "- dash", "[x]", "{y}",
-          "é中", "'q'", '"dq"', "@at", "%p", "!bang", "&amp", "*star", "|pipe", ">gt", "x ", " y", "0x1F",
-          "1e3", "Off")
+TRICKY = (
+    "No",
+    "on",
+    "Yes",
+    "1.10",
+    "2024-01-01",
+    "null",
+    "~",
+    "# hash",
+    "a: b",
+    "- dash",
+    "[x]",
+    "{y}",
+    "é中",
+    "'q'",
+    '"dq"',
+    "@at",
+    "%p",
+    "!bang",
+    "&amp",
+    "*star",
+    "|pipe",
+    ">gt",
+    "x ",
+    " y",
+    "0x1F",
+    "1e3",
+    "Off",
+)
 
 _chars = st.sampled_from(list(string.ascii_letters + string.digits + " .,:;!?'\"#&*()[]{}-+_=é中ü€"))
 
@@ -492,8 +686,9 @@ name_text = st.one_of(st.sampled_from(TRICKY), st.text(_chars, min_size=1, max_s
 tree_title = name_text.filter(lambda s: "/" not in s)  # "A / B" beside A › B is an error (duplicate path)
 
 
-def unique_names(strategy: st.SearchStrategy[str], max_size: int,
-                 min_size: int = 0) -> st.SearchStrategy[list[str]]:
+def unique_names(
+    strategy: st.SearchStrategy[str], max_size: int, min_size: int = 0
+) -> st.SearchStrategy[list[str]]:
     """Sibling names unique the way the rules compare them (case, spacing, Unicode form)."""
     return st.lists(strategy, min_size=min_size, max_size=max_size, unique_by=normalize_title)
 
@@ -532,8 +727,11 @@ def tree_paths(nodes: list[Any], prefix: str = "") -> list[str]:
 @st.composite
 def ontology_category(draw: st.DrawFn, kind: str, title: str, depth: int) -> dict[str, Any]:
     """A valid category of ``kind`` (tool, classification, relation) as the user writes it."""
-    types = {"tool": TOOL_TYPES, "relation": RELATION_TYPES,
-             "classification": OPTION_TYPES + PLAIN_TYPES + ("tree-dropdown",)}[kind]
+    types = {
+        "tool": TOOL_TYPES,
+        "relation": RELATION_TYPES,
+        "classification": OPTION_TYPES + PLAIN_TYPES + ("tree-dropdown",),
+    }[kind]
     node: dict[str, Any] = {"title": title, "type": draw(st.sampled_from(types))}
     t = node["type"]
     for flag in ("required", "columnField"):
@@ -579,7 +777,7 @@ def ontology_category(draw: st.DrawFn, kind: str, title: str, depth: int) -> dic
 
 def assign_shortcuts(draw: st.DrawFn, scope: list[dict[str, Any]]) -> None:
     keys = draw(st.lists(st.sampled_from(SHORTCUTS), max_size=len(scope), unique=True))
-    for node, key in zip(scope, keys):
+    for node, key in zip(scope, keys, strict=False):
         node["shortcutKey"] = key
     for node in scope:
         assign_shortcuts(draw, node.get("classifications", []))
@@ -613,8 +811,18 @@ def test_property_compile_import_compile_is_stable(doc: dict[str, Any]) -> None:
     assert_exact(again, payload)
 
 
-SDK_CLASSIFICATION_TAIL = ("regex", "parentOptionId", "frameSpecific", "showDropdown", "richText",
-                           "exportName", "displayName", "abbreviatedName", "attributeType", "defaultValue")
+SDK_CLASSIFICATION_TAIL = (
+    "regex",
+    "parentOptionId",
+    "frameSpecific",
+    "showDropdown",
+    "richText",
+    "exportName",
+    "displayName",
+    "abbreviatedName",
+    "attributeType",
+    "defaultValue",
+)
 
 
 class _Ids:
@@ -652,36 +860,59 @@ def flatten(nodes: list[dict[str, Any]], prefix: str = "") -> list[dict[str, Any
 
 
 @st.composite
-def raw_category(draw: st.DrawFn, ids: _Ids, kind: str, title: str, depth: int,
-                 parent_options: list[dict[str, Any]]) -> dict[str, Any]:
+def raw_category(
+    draw: st.DrawFn, ids: _Ids, kind: str, title: str, depth: int, parent_options: list[dict[str, Any]]
+) -> dict[str, Any]:
     """A category exactly as ``SDK.create_label_set`` sends it (keys, order, defaults)."""
-    types = {"tool": TOOL_TYPES, "relation": RELATION_TYPES,
-             "classification": OPTION_TYPES + PLAIN_TYPES + ("tree-dropdown",)}[kind]
+    types = {
+        "tool": TOOL_TYPES,
+        "relation": RELATION_TYPES,
+        "classification": OPTION_TYPES + PLAIN_TYPES + ("tree-dropdown",),
+    }[kind]
     t = draw(st.sampled_from(types))
     tree = draw(raw_tree(ids, 3)) if t == "tree-dropdown" else []
     options: list[dict[str, Any]] = flatten(tree)
     if t in OPTION_TYPES:
         options = [{"value": v, "schemaId": ids.id()} for v in draw(unique_names(name_text, 4, min_size=1))]
     node: dict[str, Any] = {"treeOptions": tree} if kind == "classification" else {}
-    node.update({"tool": t, "title": title, "required": draw(st.booleans()),
-                 "columnField": draw(st.booleans()), "color": ids.color(), "shortcutKey": "",
-                 "classifications": [], "options": options,
-                 "schemaId": ids.id()})
+    node.update(
+        {
+            "tool": t,
+            "title": title,
+            "required": draw(st.booleans()),
+            "columnField": draw(st.booleans()),
+            "color": ids.color(),
+            "shortcutKey": "",
+            "classifications": [],
+            "options": options,
+            "schemaId": ids.id(),
+        }
+    )
     if kind == "classification":
-        node.update({
-            "regex": draw(st.sampled_from([None, "^[0-9]+$", "a|b"])) if t == "text" else None,
-            "parentOptionId": (draw(st.sampled_from([None, *(o["schemaId"] for o in parent_options)]))
-                               if parent_options else None),
-            "frameSpecific": draw(st.booleans()), "showDropdown": draw(st.booleans()),
-            "richText": draw(st.booleans()) if t == "text" else False,
-            **{name: draw(st.one_of(st.none(), name_text)) if draw(st.integers(0, 3)) == 0 else None
-               for name in ("exportName", "displayName", "abbreviatedName", "attributeType")},
-            "defaultValue": draw(st.sampled_from([None, True, False])),
-        })
-        assert tuple(node)[-len(SDK_CLASSIFICATION_TAIL):] == SDK_CLASSIFICATION_TAIL
+        node.update(
+            {
+                "regex": draw(st.sampled_from([None, "^[0-9]+$", "a|b"])) if t == "text" else None,
+                "parentOptionId": (
+                    draw(st.sampled_from([None, *(o["schemaId"] for o in parent_options)]))
+                    if parent_options
+                    else None
+                ),
+                "frameSpecific": draw(st.booleans()),
+                "showDropdown": draw(st.booleans()),
+                "richText": draw(st.booleans()) if t == "text" else False,
+                **{
+                    name: draw(st.one_of(st.none(), name_text)) if draw(st.integers(0, 3)) == 0 else None
+                    for name in ("exportName", "displayName", "abbreviatedName", "attributeType")
+                },
+                "defaultValue": draw(st.sampled_from([None, True, False])),
+            }
+        )
+        assert tuple(node)[-len(SDK_CLASSIFICATION_TAIL) :] == SDK_CLASSIFICATION_TAIL
     if depth > 0:
-        node["classifications"] = [draw(raw_category(ids, "classification", child, depth - 1, options))
-                                   for child in draw(unique_names(name_text, 2))]
+        node["classifications"] = [
+            draw(raw_category(ids, "classification", child, depth - 1, options))
+            for child in draw(unique_names(name_text, 2))
+        ]
     return node
 
 
@@ -690,13 +921,15 @@ def raw_schemas(draw: st.DrawFn) -> Payload:
     ids = _Ids(random.Random(draw(st.integers(0, 2**64))))
     schema: Payload = {}
     for group, kind in (("tools", "tool"), ("classifications", "classification"), ("relations", "relation")):
-        schema[group] = [draw(raw_category(ids, kind, title, draw(st.integers(0, 2)), []))
-                         for title in draw(unique_names(name_text, 3))]
+        schema[group] = [
+            draw(raw_category(ids, kind, title, draw(st.integers(0, 2)), []))
+            for title in draw(unique_names(name_text, 3))
+        ]
     scopes = [[c for group in schema.values() for c in group]]
     while scopes:
         scope = scopes.pop()
         keys = draw(st.lists(st.sampled_from(SHORTCUTS), max_size=len(scope), unique=True))
-        for node, key in zip(scope, keys):
+        for node, key in zip(scope, keys, strict=False):
             node["shortcutKey"] = key
         scopes += [node["classifications"] for node in scope if node["classifications"]]
     return schema
@@ -713,7 +946,7 @@ def test_property_raw_sdk_schema_import_compile_is_identity(schema: Payload) -> 
 
 # -- against a hub, and the command line's edges ------------------------------------------------------
 @pytest.fixture
-def adopted(repo: Path, lc: ModuleType, create_label_set: SdkCall) -> str:  # noqa: F811
+def adopted(repo: Path, lc: ModuleType, create_label_set: SdkCall) -> str:
     """A project on the embedded hub whose ontology the official SDK made (random ids), with batches."""
     schema = create_label_set(**everything(lc))["categorySchema"]
     return hub_project(repo, schema, name="Road scenes", batches=("Week 1", "Week 2"))
@@ -723,8 +956,13 @@ def test_import_a_hub_project_then_plan_has_no_changes(repo: Path, adopted: str)
     run = import_project(repo, adopted)
     assert "imported losslessly" in run.stderr and "warning" not in run.stderr
     project = yaml_of((repo / "project.yaml").read_text(encoding="utf-8"))
-    assert project == {"name": "Road scenes", "description": "made elsewhere", "id": adopted,
-                       "ontology": "ontology.yaml", "batches": ["Week 1", "Week 2"]}
+    assert project == {
+        "name": "Road scenes",
+        "description": "made elsewhere",
+        "id": adopted,
+        "ontology": "ontology.yaml",
+        "batches": ["Week 1", "Week 2"],
+    }
     assert_plan_has_no_changes(repo)
     assert ontokit("validate", "project.yaml", cwd=repo).returncode == 0
 
@@ -732,8 +970,9 @@ def test_import_a_hub_project_then_plan_has_no_changes(repo: Path, adopted: str)
 def test_import_into_folders_refers_to_the_ontology_relatively(repo: Path, adopted: str) -> None:
     (repo / "ontologies").mkdir()
     (repo / "projects").mkdir()
-    run = ontokit("import", adopted, "-o", "ontologies/roads.yaml", "--project-file", "projects/roads.yaml",
-                  cwd=repo)
+    run = ontokit(
+        "import", adopted, "-o", "ontologies/roads.yaml", "--project-file", "projects/roads.yaml", cwd=repo
+    )
     assert run.returncode == 0, run.stderr
     project = yaml_of((repo / "projects/roads.yaml").read_text(encoding="utf-8"))
     assert project["ontology"] == "../ontologies/roads.yaml"
@@ -745,24 +984,31 @@ def test_existing_outputs_are_not_overwritten_without_force(repo: Path, adopted:
     import_project(repo, adopted)
     (repo / "project.yaml").write_text("# mine\n", encoding="utf-8")
     before = {p: (repo / p).read_text(encoding="utf-8") for p in ("ontology.yaml", "project.yaml")}
-    for args in (("-o", "ontology.yaml", "--project-file", "project.yaml"), ("-o", "ontology.yaml"),
-                 ("-o", "new.yaml", "--project-file", "project.yaml")):
+    for args in (
+        ("-o", "ontology.yaml", "--project-file", "project.yaml"),
+        ("-o", "ontology.yaml"),
+        ("-o", "new.yaml", "--project-file", "project.yaml"),
+    ):
         run = ontokit("import", adopted, *args, cwd=repo)
         assert run.returncode == 1
         assert "exists; pass --force" in run.stderr
         assert {p: (repo / p).read_text(encoding="utf-8") for p in before} == before
         assert not (repo / "new.yaml").exists()
-    forced = ontokit("import", adopted, "-o", "ontology.yaml", "--project-file", "project.yaml", "--force",
-                     cwd=repo)
+    forced = ontokit(
+        "import", adopted, "-o", "ontology.yaml", "--project-file", "project.yaml", "--force", cwd=repo
+    )
     assert forced.returncode == 0
     assert (repo / "project.yaml").read_text(encoding="utf-8") != "# mine\n"
 
 
-@pytest.mark.parametrize("args", [
-    pytest.param(("PROJECT", "--project-file", "project.yaml"), id="project-file-without-o"),
-    pytest.param((), id="nothing-to-import"),
-    pytest.param(("PROJECT", "--from-json", "schema.json"), id="both-sources"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("PROJECT", "--project-file", "project.yaml"), id="project-file-without-o"),
+        pytest.param((), id="nothing-to-import"),
+        pytest.param(("PROJECT", "--from-json", "schema.json"), id="both-sources"),
+    ],
+)
 def test_usage_errors(repo: Path, args: tuple[str, ...]) -> None:
     write_json(repo / "schema.json", server_schema())
     run = ontokit("import", *args, cwd=repo)
@@ -771,15 +1017,18 @@ def test_usage_errors(repo: Path, args: tuple[str, ...]) -> None:
     assert not (repo / "project.yaml").exists()
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    pytest.param("{not json", "cannot read JSON", id="not-json"),
-    pytest.param("tools:\n  - title: Car\n", "cannot read JSON", id="yaml-not-json"),
-    pytest.param(b"\xff\xfe{}", "cannot read JSON", id="not-utf8"),
-    pytest.param("[1, 2]", "no category schema found", id="a-list"),
-    pytest.param('{"name": "x"}', "no category schema found", id="no-schema"),
-    pytest.param('{"tools": {}}', "not a list", id="tools-not-a-list"),
-    pytest.param(None, "cannot read JSON", id="missing-file"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("{not json", "cannot read JSON", id="not-json"),
+        pytest.param("tools:\n  - title: Car\n", "cannot read JSON", id="yaml-not-json"),
+        pytest.param(b"\xff\xfe{}", "cannot read JSON", id="not-utf8"),
+        pytest.param("[1, 2]", "no category schema found", id="a-list"),
+        pytest.param('{"name": "x"}', "no category schema found", id="no-schema"),
+        pytest.param('{"tools": {}}', "not a list", id="tools-not-a-list"),
+        pytest.param(None, "cannot read JSON", id="missing-file"),
+    ],
+)
 def test_bad_json_is_a_one_line_error(tmp_path: Path, content: str | bytes | None, message: str) -> None:
     source = tmp_path / "input.json"
     if isinstance(content, bytes):

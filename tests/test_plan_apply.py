@@ -57,8 +57,14 @@ classifications:
 """
 
 
-def project_yaml(name: str, *, batches: tuple[str, ...] = ("Week 1", "Week 2"), webhook: bool = True,
-                 project_id: str | None = None, description: str = "") -> str:
+def project_yaml(
+    name: str,
+    *,
+    batches: tuple[str, ...] = ("Week 1", "Week 2"),
+    webhook: bool = True,
+    project_id: str | None = None,
+    description: str = "",
+) -> str:
     lines = [f"name: {json.dumps(name)}"]
     if description:
         lines.append(f"description: {json.dumps(description)}")
@@ -67,8 +73,12 @@ def project_yaml(name: str, *, batches: tuple[str, ...] = ("Week 1", "Week 2"), 
     lines.append("ontology: ../ontology.yaml")
     lines.append("batches: [" + ", ".join(json.dumps(b) for b in batches) + "]")
     if webhook:
-        lines += ["webhooks:", f"  - url: {HOOK_URL}", "    types: [COMPLETED, ACCEPTED]",
-                  "    secret: {env: HOOK_SECRET}"]
+        lines += [
+            "webhooks:",
+            f"  - url: {HOOK_URL}",
+            "    types: [COMPLETED, ACCEPTED]",
+            "    secret: {env: HOOK_SECRET}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -78,8 +88,14 @@ _BYTECODE: dict[str, str] = {}
 
 def base_env(**extra: str) -> dict[str, str]:
     """The environment of every run: no hub, key, secret or debug flag leaking in from outside."""
-    dropped = ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG", "HOOK_SECRET", "FORCE_COLOR",
-               "PYTHONDONTWRITEBYTECODE")
+    dropped = (
+        "ONTOKIT_HUB",
+        "ANGO_API_KEY",
+        "ONTOKIT_DEBUG",
+        "HOOK_SECRET",
+        "FORCE_COLOR",
+        "PYTHONDONTWRITEBYTECODE",
+    )
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(NO_COLOR="1", ONTOKIT_HTTP_ATTEMPTS="2", HOOK_SECRET=SECRET, **_BYTECODE)
     env.update(extra)
@@ -102,9 +118,17 @@ class Run:
 
 def ontokit(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
     """Run the real CLI in a subprocess (stdin: the given text, else nothing; never a terminal)."""
-    proc = subprocess.run([sys.executable, "-m", "ontology_kit", *args], cwd=cwd, env=env or base_env(),
-                          input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ontology_kit", *args],
+        cwd=cwd,
+        env=env or base_env(),
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return Run(args, proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -156,8 +180,10 @@ class Workspace:
     def snapshot(self) -> dict[str, Any]:
         """Everything the hub holds for this organization: full project documents and webhooks."""
         with self.client() as c:
-            return {p["_id"]: {"project": c.get_project(p["_id"]), "webhooks": c.list_webhooks(p["_id"])}
-                    for p in c.iter_projects()}
+            return {
+                p["_id"]: {"project": c.get_project(p["_id"]), "webhooks": c.list_webhooks(p["_id"])}
+                for p in c.iter_projects()
+            }
 
     def live(self, name: str) -> dict[str, Any]:
         """The one hub project called ``name``, with its webhooks under ``"webhooks"``."""
@@ -166,8 +192,9 @@ class Workspace:
         return {**found[0]["project"], "webhooks": found[0]["webhooks"]}
 
 
-def make_workspace(root: Path, projects: dict[str, str] | None = None,
-                   hub: LocalHub | None = None) -> Workspace:
+def make_workspace(
+    root: Path, projects: dict[str, str] | None = None, hub: LocalHub | None = None
+) -> Workspace:
     """``root`` with .git/, ontokit.yaml (projects/*.yaml), ontology.yaml and the given project files."""
     (root / ".git").mkdir(parents=True)
     ws = Workspace(root, hub)
@@ -239,7 +266,7 @@ def served(tmp_path: Path, local_hub: LocalHub) -> Workspace:
 
 
 @pytest.fixture
-def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:  # noqa: F811
+def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
     """The official Ango SDK, unchanged, on the served local hub."""
     from imerit_ango.sdk import SDK
 
@@ -264,9 +291,16 @@ def test_project_created_from_nothing(workspace: Workspace) -> None:
     plan = workspace.run("plan", "--detailed-exitcode")
     assert plan.code == 2, plan
     lines = plan.out.splitlines()
-    for expected in ('+ project "Demo"', "+ tool Vehicle", "+ tool Pedestrian", "+ classification Weather",
-                     "+ classification Notes", '+ batch "Week 1"', '+ batch "Week 2"',
-                     f"+ webhook {HOOK_URL}"):
+    for expected in (
+        '+ project "Demo"',
+        "+ tool Vehicle",
+        "+ tool Pedestrian",
+        "+ classification Weather",
+        "+ classification Notes",
+        '+ batch "Week 1"',
+        '+ batch "Week 2"',
+        f"+ webhook {HOOK_URL}",
+    ):
         assert any(line.strip().startswith(expected) for line in lines), (expected, plan)
     assert 'Project "Demo" (new)' in plan.out
     assert "destructive" not in plan.out  # a new project has no annotations to lose
@@ -293,29 +327,52 @@ def test_replan_right_after_apply_has_no_changes(workspace: Workspace) -> None:
 # --- 3: each YAML edit gives exactly its change, with its impact -----------------------------------------
 
 EDITS = [
-    pytest.param("title: Kind", "title: Category",
-                 [("update", "classification", "Vehicle › Category", "safe")],
-                 {"title": ("Kind", "Category")},
-                 id="rename-keyed-title-safe-update"),
-    pytest.param("options: [Car, Truck]", "options: [Car, Truck, Bus]",
-                 [("create", "option", 'Vehicle › Kind › option "Bus"', "safe")], None,
-                 id="add-option-safe-create"),
-    pytest.param("  - title: Notes\n    type: text\n", "",
-                 [("delete", "classification", "Notes", "destructive")], None,
-                 id="remove-classification-destructive-delete"),
-    pytest.param("type: polygon", "type: polyline",
-                 [("update", "tool", "Pedestrian", "destructive")], {"tool": ("polygon", "polyline")},
-                 id="change-type-destructive-update"),
-    pytest.param("options: [Sun, Rain]", "required: true\n    options: [Sun, Rain]",
-                 [("update", "classification", "Weather", "data-dependent")], {"required": (False, True)},
-                 id="make-required-data-dependent-update"),
+    pytest.param(
+        "title: Kind",
+        "title: Category",
+        [("update", "classification", "Vehicle › Category", "safe")],
+        {"title": ("Kind", "Category")},
+        id="rename-keyed-title-safe-update",
+    ),
+    pytest.param(
+        "options: [Car, Truck]",
+        "options: [Car, Truck, Bus]",
+        [("create", "option", 'Vehicle › Kind › option "Bus"', "safe")],
+        None,
+        id="add-option-safe-create",
+    ),
+    pytest.param(
+        "  - title: Notes\n    type: text\n",
+        "",
+        [("delete", "classification", "Notes", "destructive")],
+        None,
+        id="remove-classification-destructive-delete",
+    ),
+    pytest.param(
+        "type: polygon",
+        "type: polyline",
+        [("update", "tool", "Pedestrian", "destructive")],
+        {"tool": ("polygon", "polyline")},
+        id="change-type-destructive-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "required: true\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "data-dependent")],
+        {"required": (False, True)},
+        id="make-required-data-dependent-update",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("old", "new", "expected", "attrs"), EDITS)
-def test_yaml_edit_gives_exactly_its_change(applied: Workspace, old: str, new: str,
-                                            expected: list[tuple[str, str, str, str]],
-                                            attrs: dict[str, tuple[Any, Any]] | None) -> None:
+def test_yaml_edit_gives_exactly_its_change(
+    applied: Workspace,
+    old: str,
+    new: str,
+    expected: list[tuple[str, str, str, str]],
+    attrs: dict[str, tuple[Any, Any]] | None,
+) -> None:
     applied.edit("ontology.yaml", old, new)
     result = applied.run("plan", "--format", "json", "--detailed-exitcode")
     assert result.code == 2, result
@@ -391,8 +448,13 @@ def _sdk_add_batch(sdk: Any, pid: str) -> None:
     assert sdk.create_batch(pid, "Added in the UI")["status"] == "success"
 
 
-@pytest.mark.parametrize("change", [pytest.param(_sdk_rename_vehicle, id="create_label_set"),
-                                    pytest.param(_sdk_add_batch, id="create_batch")])
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(_sdk_rename_vehicle, id="create_label_set"),
+        pytest.param(_sdk_add_batch, id="create_batch"),
+    ],
+)
 def test_saved_plan_is_stale_after_an_sdk_change(served: Workspace, sdk: Any, change: Any) -> None:
     assert served.run("apply", "--auto-approve").code == 0
     served.edit("ontology.yaml", "title: Kind", "title: Category")
@@ -413,10 +475,13 @@ def test_saved_plan_for_another_hub_is_refused(applied: Workspace, local_hub: Lo
     assert served.run("plan", "--out", "served.json").code == 0
     before_embedded, before_served = applied.snapshot(), served.snapshot()
 
-    for plan_file, hub, made_for in (("embedded.json", str(local_hub.url), "embedded local hub"),
-                                     ("served.json", "embedded", str(local_hub.url))):
-        other = applied.run("apply", plan_file, "--auto-approve", "--hub", hub,
-                            env=base_env(ANGO_API_KEY=local_hub.key))
+    for plan_file, hub, made_for in (
+        ("embedded.json", str(local_hub.url), "embedded local hub"),
+        ("served.json", "embedded", str(local_hub.url)),
+    ):
+        other = applied.run(
+            "apply", plan_file, "--auto-approve", "--hub", hub, env=base_env(ANGO_API_KEY=local_hub.key)
+        )
         assert_one_line_error(other, f"the plan was made for {made_for}")
     assert applied.snapshot() == before_embedded
     assert served.snapshot() == before_served
@@ -427,6 +492,7 @@ def _set_desired(field: str, value: Any) -> Any:
         doc = json.loads(text)
         doc["projects"][0]["desired"][field] = value
         return json.dumps(doc)
+
     return damage
 
 
@@ -435,16 +501,21 @@ def _set_hub(field: str, value: Any) -> Any:
         doc = json.loads(text)
         doc["hub"][field] = value
         return json.dumps(doc)
+
     return damage
 
 
 DAMAGE = [
     pytest.param(lambda text: text[: len(text) // 2], "invalid JSON", id="truncated"),
     pytest.param(lambda text: json.dumps({"hello": "world"}), "not an ontokit plan file", id="not-a-plan"),
-    pytest.param(lambda text: json.dumps({**json.loads(text), "projects": [{"name": "Demo"}]}), "damaged",
-                 id="project-fields-missing"),
-    pytest.param(lambda text: json.dumps({**json.loads(text), "projects": 7}), "damaged",
-                 id="projects-not-a-list"),
+    pytest.param(
+        lambda text: json.dumps({**json.loads(text), "projects": [{"name": "Demo"}]}),
+        "damaged",
+        id="project-fields-missing",
+    ),
+    pytest.param(
+        lambda text: json.dumps({**json.loads(text), "projects": 7}), "damaged", id="projects-not-a-list"
+    ),
     pytest.param(lambda text: json.dumps({**json.loads(text), "hub": None}), "damaged", id="hub-null"),
     pytest.param(_set_desired("webhooks", 5), "damaged", id="webhooks-not-a-list"),
     pytest.param(_set_desired("batches", "abc"), "damaged", id="batches-a-string"),
@@ -468,8 +539,9 @@ def saved_plan(applied_template: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.mark.parametrize(("damage", "message"), DAMAGE)
-def test_damaged_plan_file_is_a_one_line_error(applied: Workspace, saved_plan: tuple[str, Path], damage: Any,
-                                               message: str) -> None:
+def test_damaged_plan_file_is_a_one_line_error(
+    applied: Workspace, saved_plan: tuple[str, Path], damage: Any, message: str
+) -> None:
     text, made_in = saved_plan  # made in another copy of the same hub: point it at this one
     text = text.replace(json.dumps(str(made_in))[1:-1], json.dumps(str(applied.root))[1:-1])
     assert json.loads(text)["hub"]["db"] == str(applied.root / ".ontokit" / "hub.sqlite3")
@@ -519,13 +591,18 @@ def test_sdk_changes_show_up_in_the_next_plan(served: Workspace, sdk: Any) -> No
 
 
 def test_staging_and_production_share_one_ontology(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path / "ws", {
-        "staging": project_yaml("Demo (staging)", batches=("Pilot",), webhook=False),
-        "production": project_yaml("Demo (production)"),
-    })
+    ws = make_workspace(
+        tmp_path / "ws",
+        {
+            "staging": project_yaml("Demo (staging)", batches=("Pilot",), webhook=False),
+            "production": project_yaml("Demo (production)"),
+        },
+    )
     plan = ws.plan_json()
-    assert [(p["name"], p["project_id"]) for p in plan["projects"]] == \
-        [("Demo (production)", None), ("Demo (staging)", None)]
+    assert [(p["name"], p["project_id"]) for p in plan["projects"]] == [
+        ("Demo (production)", None),
+        ("Demo (staging)", None),
+    ]
     assert all(c[:2] == ("create", "project") for c in (changes(plan, 0)[0], changes(plan, 1)[0]))
 
     assert ws.run("apply", "--auto-approve").code == 0
@@ -554,11 +631,13 @@ def _files_containing(folder: Path, *values: str) -> list[str]:
 
 def _failing_webhook_writes(app: Any) -> Any:
     """The same hub, except that every webhook write answers 503 (its request carries the secret)."""
+
     def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
         if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"].startswith("/v2/webhook"):
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"status": "error", "message": "webhooks are down"}']
         return app(environ, start_response)
+
     return wrapped
 
 
@@ -578,10 +657,20 @@ def test_no_secret_or_api_key_appears_anywhere(tmp_path: Path, local_hub: LocalH
     # Failing requests: a webhook update (the new secret in its body) answered 503; a wrong key; no hub.
     flaky = start_server(_failing_webhook_writes(local_hub.app))
     try:
-        failed = [ws.run("apply", "--auto-approve", "--hub", str(url),
-                         env=base_env(ANGO_API_KEY=key, HOOK_SECRET=rotated))
-                  for url, key in ((flaky.url, local_hub.key), (local_hub.url, wrong_key),
-                                   ("http://127.0.0.1:9", local_hub.key))]
+        failed = [
+            ws.run(
+                "apply",
+                "--auto-approve",
+                "--hub",
+                str(url),
+                env=base_env(ANGO_API_KEY=key, HOOK_SECRET=rotated),
+            )
+            for url, key in (
+                (flaky.url, local_hub.key),
+                (local_hub.url, wrong_key),
+                ("http://127.0.0.1:9", local_hub.key),
+            )
+        ]
     finally:
         flaky.stop()
     assert all(r.code == 1 and "Traceback" not in r.err for r in failed), failed
@@ -589,8 +678,9 @@ def test_no_secret_or_api_key_appears_anywhere(tmp_path: Path, local_hub: LocalH
     assert "API key rejected" in failed[1].err
 
     assert (ws.root / ".ontokit" / "hub.sqlite3").is_file()
-    leaks = [f"{' '.join(r.args)}: {v!r}" for r in ws.runs + served.runs for v in secrets
-             if v in r.out + r.err]
+    leaks = [
+        f"{' '.join(r.args)}: {v!r}" for r in ws.runs + served.runs for v in secrets if v in r.out + r.err
+    ]
     assert leaks == []
     assert _files_containing(tmp_path, *secrets) == []  # .ontokit/, the plan file, the served hub's database
 
@@ -610,8 +700,9 @@ def test_changed_secret_is_a_sensitive_update(applied: Workspace) -> None:
     assert result.code == 2, result
     change = the_change(result.json())
     assert (change["action"], change["kind"], change["path"]) == ("update", "webhook", HOOK_URL)
-    assert change["attributes"] == [{"name": "secret", "before": "(sensitive)", "after": "(sensitive)",
-                                     "sensitive": True}]
+    assert change["attributes"] == [
+        {"name": "secret", "before": "(sensitive)", "after": "(sensitive)", "sensitive": True}
+    ]
     text = applied.run("plan", env=base_env(HOOK_SECRET=other))
     assert "secret: (sensitive) → (sensitive)" in text.out, text
     assert other not in text.out + result.out
@@ -655,8 +746,13 @@ def test_two_definitions_cannot_manage_one_hub_project(applied: Workspace) -> No
     assert applied.snapshot() == before
 
 
-@pytest.mark.parametrize("wrong_id", [pytest.param("0123456789abcdef01234567", id="no-such-project"),
-                                      pytest.param("not-a-project-id", id="malformed")])
+@pytest.mark.parametrize(
+    "wrong_id",
+    [
+        pytest.param("0123456789abcdef01234567", id="no-such-project"),
+        pytest.param("not-a-project-id", id="malformed"),
+    ],
+)
 def test_wrong_id_is_a_clear_error(applied: Workspace, wrong_id: str) -> None:
     applied.write("projects/demo.yaml", project_yaml("Demo", project_id=wrong_id))
     before = applied.snapshot()
@@ -671,8 +767,9 @@ def test_wrong_id_is_a_clear_error(applied: Workspace, wrong_id: str) -> None:
 
 def _readme_main_command() -> str:
     """The README's first code block, minus creating and activating a venv and installing."""
-    block = re.search(r"```(?:bash|console|sh)\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"),
-                      re.DOTALL)
+    block = re.search(
+        r"```(?:bash|console|sh)\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL
+    )
     assert block is not None
     steps = [s.strip() for s in block.group(1).replace("\\\n", " ").split("&&")]
     kept = [s for s in steps if not re.match(r"(python3? -m venv|\. |source |pip |python3? -m pip)", s)]
@@ -684,8 +781,16 @@ def test_readme_main_command_runs_in_a_copy_of_examples(examples_copy: Path) -> 
     command = _readme_main_command()
     bindir = Path(sys.executable).parent  # `ontokit` is the installed entry point of this interpreter
     env = base_env(PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
-    result = subprocess.run(["bash", "-c", command], cwd=examples_copy, env=env, capture_output=True,
-                            text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
+    result = subprocess.run(
+        ["bash", "-c", command],
+        cwd=examples_copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, (command, result.stdout, result.stderr)
     assert re.search(r"ontokit plan [^&]*$", command), f"the README's command ends with no plan: {command}"
     assert "Apply complete" in result.stdout

@@ -38,11 +38,17 @@ HAVE_PRE_COMMIT = importlib.util.find_spec("pre_commit") is not None
 pytestmark = pytest.mark.skipif(
     not HAVE_PRE_COMMIT and not in_ci(),
     reason="runs the repository's pre-commit hooks with pre-commit, which is not installed "
-           "(pip install -e '.[test]'); in CI (CI set) these tests must run",
+    "(pip install -e '.[test]'); in CI (CI set) these tests must run",
 )
 
-GIT_IDENTITY = ("-c", "user.name=ontokit tests", "-c", "user.email=tests@example.com",
-                "-c", "commit.gpgsign=false")
+GIT_IDENTITY = (
+    "-c",
+    "user.name=ontokit tests",
+    "-c",
+    "user.email=tests@example.com",
+    "-c",
+    "commit.gpgsign=false",
+)
 
 VALID = """\
 # yaml-language-server: $schema=schemas/ontology.schema.json
@@ -62,8 +68,9 @@ WORKFLOW = "on:\n  push:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *GIT_IDENTITY, *args], cwd=cwd, capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", *GIT_IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _repository_files() -> list[str]:
@@ -72,19 +79,34 @@ def _repository_files() -> list[str]:
         listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT).split("\0")
         return sorted(f for f in listed if f and (ROOT / f).is_file())
     skip = {".git", ".ontokit", ".hypothesis", ".pytest_cache", "__pycache__", "build", "dist"}
-    return sorted(str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
-                  if p.is_file() and not skip & set(p.relative_to(ROOT).parts)
-                  and not any(part.startswith(".venv") or part.endswith(".egg-info")
-                              for part in p.relative_to(ROOT).parts))
+    return sorted(
+        str(p.relative_to(ROOT))
+        for p in ROOT.rglob("*")
+        if p.is_file()
+        and not skip & set(p.relative_to(ROOT).parts)
+        and not any(
+            part.startswith(".venv") or part.endswith(".egg-info") for part in p.relative_to(ROOT).parts
+        )
+    )
 
 
 def pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
     """``pre-commit ARGS`` in ``cwd``, with ``home`` as its store (``PRE_COMMIT_HOME``)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PRE_COMMIT", "ONTOKIT_")) and k not in ("ANGO_API_KEY", "SKIP")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PRE_COMMIT", "ONTOKIT_")) and k not in ("ANGO_API_KEY", "SKIP")
+    }
     env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=900, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -97,8 +119,10 @@ class Hooks:
     build_seconds: float
 
     def config(self) -> str:
-        return (f"repos:\n  - repo: {self.url}\n    rev: {self.ref}\n    hooks:\n"
-                "      - id: ontokit-validate\n      - id: ontokit-fmt\n")
+        return (
+            f"repos:\n  - repo: {self.url}\n    rev: {self.ref}\n    hooks:\n"
+            "      - id: ontokit-validate\n      - id: ontokit-fmt\n"
+        )
 
     def scratch(self, folder: Path, files: dict[str, str]) -> Path:
         """A git repository holding ``files`` and a .pre-commit-config.yaml using these hooks, staged."""
@@ -142,7 +166,7 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hooks]:
     started = time.perf_counter()
     install = pre_commit("install-hooks", cwd=warm, home=unbuilt.home)
     assert install.returncode == 0, install.stdout + install.stderr  # pip could install the repository
-    yield Hooks(unbuilt.url, unbuilt.ref, unbuilt.home, time.perf_counter() - started)
+    return Hooks(unbuilt.url, unbuilt.ref, unbuilt.home, time.perf_counter() - started)
 
 
 def output(run: subprocess.CompletedProcess[str]) -> str:
@@ -156,8 +180,16 @@ def test_try_repo_on_this_repository(tmp_path: Path) -> None:
     if not (ROOT / ".git").exists():
         pytest.skip(f"{ROOT} is not a git repository (try-repo needs one)")
     repo = scratch_repo(tmp_path / "repo", {"ontology.yaml": VALID, "bad.yaml": INVALID})
-    run = pre_commit("try-repo", str(ROOT), "ontokit-validate", "--all-files", "--color", "never", cwd=repo,
-                     home=tmp_path / "home")
+    run = pre_commit(
+        "try-repo",
+        str(ROOT),
+        "ontokit-validate",
+        "--all-files",
+        "--color",
+        "never",
+        cwd=repo,
+        home=tmp_path / "home",
+    )
     assert run.returncode != 0
     assert "bad.yaml:4:5: error[unknown-field]" in run.stdout, run.stdout + run.stderr
     assert "ontology.yaml:" not in run.stdout  # the valid file has nothing to say
@@ -172,13 +204,16 @@ def test_the_environment_is_built_once(hooks: Hooks, tmp_path: Path) -> None:
 
 
 def test_validate_hook_passes_a_valid_repository(hooks: Hooks, tmp_path: Path) -> None:
-    repo = hooks.scratch(tmp_path / "repo", {
-        "ontology.yaml": VALID,
-        "projects/roads.yaml": PROJECT.replace("ontology.yaml", "../ontology.yaml"),
-        ".github/workflows/ci.yml": WORKFLOW,  # excluded by the hook
-        "docker-compose.yml": "services:\n  web:\n    image: nginx\n",  # another tool's YAML: skipped
-        "notes.txt": "not YAML",
-    })
+    repo = hooks.scratch(
+        tmp_path / "repo",
+        {
+            "ontology.yaml": VALID,
+            "projects/roads.yaml": PROJECT.replace("ontology.yaml", "../ontology.yaml"),
+            ".github/workflows/ci.yml": WORKFLOW,  # excluded by the hook
+            "docker-compose.yml": "services:\n  web:\n    image: nginx\n",  # another tool's YAML: skipped
+            "notes.txt": "not YAML",
+        },
+    )
     run = hooks.run("ontokit-validate", repo)
     assert run.returncode == 0, output(run)
     assert "ontokit validate" in run.stdout and "Passed" in run.stdout
@@ -189,8 +224,10 @@ def test_validate_hook_fails_on_an_invalid_ontology(hooks: Hooks, tmp_path: Path
     run = hooks.run("ontokit-validate", repo)
     assert run.returncode != 0
     assert "Failed" in run.stdout
-    assert ("bad.yaml:4:5: error[unknown-field]: unknown field 'colr' in a tool; hint: did you mean 'color'?"
-            in run.stdout), output(run)
+    assert (
+        "bad.yaml:4:5: error[unknown-field]: unknown field 'colr' in a tool; hint: did you mean 'color'?"
+        in run.stdout
+    ), output(run)
     assert "Traceback" not in output(run)
 
 
@@ -205,8 +242,10 @@ def test_fmt_hook_fails_on_an_unformatted_file(hooks: Hooks, tmp_path: Path) -> 
 
 
 def test_fmt_hook_passes_formatted_files(hooks: Hooks, tmp_path: Path) -> None:
-    repo = hooks.scratch(tmp_path / "repo", {"ontology.yaml": VALID, "project.yaml": PROJECT,
-                                             ".github/workflows/ci.yml": WORKFLOW})
+    repo = hooks.scratch(
+        tmp_path / "repo",
+        {"ontology.yaml": VALID, "project.yaml": PROJECT, ".github/workflows/ci.yml": WORKFLOW},
+    )
     run = hooks.run("ontokit-fmt", repo)
     assert run.returncode == 0, output(run)
     assert "Passed" in run.stdout

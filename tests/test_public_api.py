@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import ontology_kit
 
 
@@ -17,12 +19,8 @@ def test_no_private_names_exported() -> None:
 
 
 def test_unknown_attribute_raises() -> None:
-    try:
+    with pytest.raises(AttributeError, match="does_not_exist"):
         ontology_kit.does_not_exist  # noqa: B018
-    except AttributeError as exc:
-        assert "does_not_exist" in str(exc)
-    else:  # pragma: no cover
-        raise AssertionError("expected AttributeError")
 
 
 def test_import_is_light() -> None:
@@ -43,5 +41,8 @@ def test_every_package_folder_is_a_package() -> None:
 
     root = Path(ontology_kit.__file__).parent
     folders = {p.parent for p in root.rglob("*.py") if "__pycache__" not in p.parts}
-    found = {root.parent / name.replace(".", "/") for name in find_packages(str(root.parent), include=["ontology_kit*"])}
+    found = {
+        root.parent / name.replace(".", "/")
+        for name in find_packages(str(root.parent), include=["ontology_kit*"])
+    }
     assert folders <= found, sorted(str(f) for f in folders - found)

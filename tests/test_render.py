@@ -8,10 +8,25 @@ import textwrap
 
 import pytest
 
-from ontology_kit.plan.model import (SENSITIVE, Action, AttributeChange, Change, Impact, Plan, ProjectPlan,
-                                     Unmanaged)
-from ontology_kit.render import (FORMAT_VERSION, RENDERERS, plan_to_dict, render, render_json,
-                                 render_markdown, render_text)
+from ontology_kit.plan.model import (
+    SENSITIVE,
+    Action,
+    AttributeChange,
+    Change,
+    Impact,
+    Plan,
+    ProjectPlan,
+    Unmanaged,
+)
+from ontology_kit.render import (
+    FORMAT_VERSION,
+    RENDERERS,
+    plan_to_dict,
+    render,
+    render_json,
+    render_markdown,
+    render_text,
+)
 from ontology_kit.render.text import format_value, project_lines
 
 SECRET = "s3cr3t-hunter2-DO-NOT-LEAK"
@@ -23,79 +38,204 @@ KINDS = ("project", "tool", "classification", "relation", "option", "tree-option
 def cars() -> ProjectPlan:
     """A project with every action, most kinds, every impact, a secret, unmanaged items, a warning."""
     changes = (
-        Change(Action.UPDATE, "project", ("Cars",), Impact.SAFE, (), "p-1",
-               (AttributeChange("description", "Old", "Cars and people"),)),
-        Change(Action.CREATE, "tool", ("Pedestrian",), Impact.SAFE, ("with 2 nested items",), "t-2",
-               after={"type": "bounding-box", "title": "Pedestrian", "schemaId": "t-2", "required": False},
-               nested=2),
-        Change(Action.DELETE, "classification", ("Vehicle", "Type"), Impact.DESTRUCTIVE,
-               ("existing annotations of Type would be orphaned", "3 nested items go with it"), "c-1",
-               before={"type": "radio", "title": "Type", "schemaId": "c-1", "required": False},
-               hint="probably a rename of Type to Kind", nested=3),
-        Change(Action.CREATE, "classification", ("Vehicle", "Kind"), Impact.SAFE, (), "c-9",
-               after={"type": "radio", "title": "Kind", "schemaId": "c-9", "required": False},
-               hint="probably a rename of Type (see its removal)"),
-        Change(Action.UPDATE, "option", ("Vehicle", "Color", 'option "Red"'), Impact.SAFE, (), "o-1",
-               (AttributeChange("value", "Rde", "Red"),)),
-        Change(Action.UPDATE, "classification", ("Vehicle", "Plate"), Impact.DATA_DEPENDENT,
-               ("'Plate' becomes required: existing annotations without it become invalid",
-                "existing answers to 'Plate' may not match the new regex"), "c-2",
-               (AttributeChange("required", None, True),
-                AttributeChange("regex", "^[A-Z]+$", "^[A-Z0-9]+$"))),
-        Change(Action.UPDATE, "tool", ("Vehicle",), Impact.DESTRUCTIVE,
-               ("changing the type of 'Vehicle' from bounding-box to polygon orphans its annotations",),
-               "t-1", (AttributeChange("tool", "bounding-box", "polygon"),
-                       AttributeChange("color", "#ff0000", "#00ff00"))),
-        Change(Action.MOVE, "classification", ("Pedestrian", "Age"), Impact.DESTRUCTIVE,
-               ("annotations made under Vehicle no longer match where it now is",), "c-3",
-               before="Vehicle › Age", after="Pedestrian › Age"),
-        Change(Action.CREATE, "tree-option", ("Region", '"Europe"', '"France"'), Impact.SAFE, (), "fr",
-               after={"title": "France", "key": "fr"}),
-        Change(Action.DELETE, "relation", ("Drives",), Impact.DESTRUCTIVE,
-               ("existing annotations of Drives would be orphaned",), "r-1",
-               before={"type": "one-way", "title": "Drives", "schemaId": "r-1", "required": False}),
-        Change(Action.REORDER, "list", ("Vehicle", "Color", "order of options"), Impact.SAFE,
-               before=['option "Red"', 'option "Blue"'], after=['option "Blue"', 'option "Red"']),
+        Change(
+            Action.UPDATE,
+            "project",
+            ("Cars",),
+            Impact.SAFE,
+            (),
+            "p-1",
+            (AttributeChange("description", "Old", "Cars and people"),),
+        ),
+        Change(
+            Action.CREATE,
+            "tool",
+            ("Pedestrian",),
+            Impact.SAFE,
+            ("with 2 nested items",),
+            "t-2",
+            after={"type": "bounding-box", "title": "Pedestrian", "schemaId": "t-2", "required": False},
+            nested=2,
+        ),
+        Change(
+            Action.DELETE,
+            "classification",
+            ("Vehicle", "Type"),
+            Impact.DESTRUCTIVE,
+            ("existing annotations of Type would be orphaned", "3 nested items go with it"),
+            "c-1",
+            before={"type": "radio", "title": "Type", "schemaId": "c-1", "required": False},
+            hint="probably a rename of Type to Kind",
+            nested=3,
+        ),
+        Change(
+            Action.CREATE,
+            "classification",
+            ("Vehicle", "Kind"),
+            Impact.SAFE,
+            (),
+            "c-9",
+            after={"type": "radio", "title": "Kind", "schemaId": "c-9", "required": False},
+            hint="probably a rename of Type (see its removal)",
+        ),
+        Change(
+            Action.UPDATE,
+            "option",
+            ("Vehicle", "Color", 'option "Red"'),
+            Impact.SAFE,
+            (),
+            "o-1",
+            (AttributeChange("value", "Rde", "Red"),),
+        ),
+        Change(
+            Action.UPDATE,
+            "classification",
+            ("Vehicle", "Plate"),
+            Impact.DATA_DEPENDENT,
+            (
+                "'Plate' becomes required: existing annotations without it become invalid",
+                "existing answers to 'Plate' may not match the new regex",
+            ),
+            "c-2",
+            (AttributeChange("required", None, True), AttributeChange("regex", "^[A-Z]+$", "^[A-Z0-9]+$")),
+        ),
+        Change(
+            Action.UPDATE,
+            "tool",
+            ("Vehicle",),
+            Impact.DESTRUCTIVE,
+            ("changing the type of 'Vehicle' from bounding-box to polygon orphans its annotations",),
+            "t-1",
+            (
+                AttributeChange("tool", "bounding-box", "polygon"),
+                AttributeChange("color", "#ff0000", "#00ff00"),
+            ),
+        ),
+        Change(
+            Action.MOVE,
+            "classification",
+            ("Pedestrian", "Age"),
+            Impact.DESTRUCTIVE,
+            ("annotations made under Vehicle no longer match where it now is",),
+            "c-3",
+            before="Vehicle › Age",
+            after="Pedestrian › Age",
+        ),
+        Change(
+            Action.CREATE,
+            "tree-option",
+            ("Region", '"Europe"', '"France"'),
+            Impact.SAFE,
+            (),
+            "fr",
+            after={"title": "France", "key": "fr"},
+        ),
+        Change(
+            Action.DELETE,
+            "relation",
+            ("Drives",),
+            Impact.DESTRUCTIVE,
+            ("existing annotations of Drives would be orphaned",),
+            "r-1",
+            before={"type": "one-way", "title": "Drives", "schemaId": "r-1", "required": False},
+        ),
+        Change(
+            Action.REORDER,
+            "list",
+            ("Vehicle", "Color", "order of options"),
+            Impact.SAFE,
+            before=['option "Red"', 'option "Blue"'],
+            after=['option "Blue"', 'option "Red"'],
+        ),
         Change(Action.CREATE, "batch", ('batch "Week 3"',), Impact.SAFE, after={"name": "Week 3"}),
-        Change(Action.UPDATE, "webhook", ("webhook https://hooks.example.com/a",), Impact.SAFE, (), None,
-               (AttributeChange("types", ["ACCEPTED"], ["ACCEPTED", "COMPLETED"]),
-                AttributeChange("secret", SECRET, SECRET + "-rotated", sensitive=True))),
+        Change(
+            Action.UPDATE,
+            "webhook",
+            ("webhook https://hooks.example.com/a",),
+            Impact.SAFE,
+            (),
+            None,
+            (
+                AttributeChange("types", ["ACCEPTED"], ["ACCEPTED", "COMPLETED"]),
+                AttributeChange("secret", SECRET, SECRET + "-rotated", sensitive=True),
+            ),
+        ),
     )
-    return ProjectPlan("Cars", "projects/cars.yaml", "p-1", changes, "fp-cars",
-                       unmanaged=(Unmanaged("batch", "Legacy"),
-                                  Unmanaged("webhook", "https://old.example.com")),
-                       warnings=("HOOK_SECRET is not set: the webhook keeps its secret",))
+    return ProjectPlan(
+        "Cars",
+        "projects/cars.yaml",
+        "p-1",
+        changes,
+        "fp-cars",
+        unmanaged=(Unmanaged("batch", "Legacy"), Unmanaged("webhook", "https://old.example.com")),
+        warnings=("HOOK_SECRET is not set: the webhook keeps its secret",),
+    )
 
 
 def bikes() -> ProjectPlan:
     """A new project (no id), created with a tool and a webhook whose secret is set."""
     changes = (
         Change(Action.CREATE, "project", ("Bikes",), Impact.SAFE, (), None, after={"name": "Bikes"}),
-        Change(Action.CREATE, "tool", ("Bike",), Impact.SAFE, (), "b-1",
-               after={"type": "polygon", "title": "Bike"}),
-        Change(Action.CREATE, "webhook", ("webhook https://hooks.example.com/b",), Impact.SAFE, (), None,
-               (AttributeChange("secret", None, SECRET, sensitive=True),)),
+        Change(
+            Action.CREATE,
+            "tool",
+            ("Bike",),
+            Impact.SAFE,
+            (),
+            "b-1",
+            after={"type": "polygon", "title": "Bike"},
+        ),
+        Change(
+            Action.CREATE,
+            "webhook",
+            ("webhook https://hooks.example.com/b",),
+            Impact.SAFE,
+            (),
+            None,
+            (AttributeChange("secret", None, SECRET, sensitive=True),),
+        ),
     )
     return ProjectPlan("Bikes", "projects/bikes.yaml", None, changes, "")
 
 
 def signs(unmanaged: tuple[Unmanaged, ...] = (), warnings: tuple[str, ...] = ()) -> ProjectPlan:
     """A project in sync with the hub."""
-    return ProjectPlan("Signs", "projects/signs.yaml", "p-3", (), "fp-signs", unmanaged=unmanaged,
-                       warnings=warnings)
+    return ProjectPlan(
+        "Signs", "projects/signs.yaml", "p-3", (), "fp-signs", unmanaged=unmanaged, warnings=warnings
+    )
 
 
 def small() -> Plan:
     """Two changes, for exact JSON and Markdown snapshots."""
     changes = (
-        Change(Action.DELETE, "option", ("Vehicle", "Type", 'option "Truck"'), Impact.DESTRUCTIVE,
-               ("existing answers of option \"Truck\" would be orphaned",), "o-7",
-               before={"value": "Truck", "schemaId": "o-7"}),
-        Change(Action.UPDATE, "webhook", ("webhook https://h.example.com",), Impact.SAFE, (), None,
-               (AttributeChange("secret", SECRET, SECRET + "2", sensitive=True),)),
+        Change(
+            Action.DELETE,
+            "option",
+            ("Vehicle", "Type", 'option "Truck"'),
+            Impact.DESTRUCTIVE,
+            ('existing answers of option "Truck" would be orphaned',),
+            "o-7",
+            before={"value": "Truck", "schemaId": "o-7"},
+        ),
+        Change(
+            Action.UPDATE,
+            "webhook",
+            ("webhook https://h.example.com",),
+            Impact.SAFE,
+            (),
+            None,
+            (AttributeChange("secret", SECRET, SECRET + "2", sensitive=True),),
+        ),
     )
-    project = ProjectPlan("Cars", "cars.yaml", "p-1", changes, "fp", unmanaged=(Unmanaged("batch", "Old"),),
-                          warnings=("one warning",))
+    project = ProjectPlan(
+        "Cars",
+        "cars.yaml",
+        "p-1",
+        changes,
+        "fp",
+        unmanaged=(Unmanaged("batch", "Old"),),
+        warnings=("one warning",),
+    )
     return Plan("staging", (project,))
 
 
@@ -319,36 +459,68 @@ def test_markdown_snapshot() -> None:
 
 
 # -- text: details ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("value", "shown"), [
-    ("Truck", '"Truck"'), ('say "hi"', '"say \\"hi\\""'), ("Čeština", '"Čeština"'), (None, "null"),
-    (True, "true"), (False, "false"), (3, "3"), (1.5, "1.5"), (["a", None], '["a", null]'),
-    ({"k": 1, "b": False}, "{k: 1, b: false}"), (frozenset({"b", "a"}), '["a", "b"]'),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("Truck", '"Truck"'),
+        ('say "hi"', '"say \\"hi\\""'),
+        ("Čeština", '"Čeština"'),
+        (None, "null"),
+        (True, "true"),
+        (False, "false"),
+        (3, "3"),
+        (1.5, "1.5"),
+        (["a", None], '["a", null]'),
+        ({"k": 1, "b": False}, "{k: 1, b: false}"),
+        (frozenset({"b", "a"}), '["a", "b"]'),
+    ],
+)
 def test_values(value: object, shown: str) -> None:
     assert format_value(value) == shown
 
 
 def test_every_kind_is_rendered() -> None:
-    changes = tuple(Change(Action.UPDATE, kind, (f"Item {kind}",), Impact.SAFE, (), None,
-                           (AttributeChange("title", "a", "b"),)) for kind in KINDS)
+    changes = tuple(
+        Change(
+            Action.UPDATE,
+            kind,
+            (f"Item {kind}",),
+            Impact.SAFE,
+            (),
+            None,
+            (AttributeChange("title", "a", "b"),),
+        )
+        for kind in KINDS
+    )
     plan = Plan("h", (ProjectPlan("P", "p.yaml", "p", changes, "f"),))
     text = render_text(plan)
     data = plan_to_dict(plan)
     for kind in KINDS:
-        assert f"  ~ {kind} Item {kind}\n      title: \"a\" → \"b\"\n" in text
+        assert f'  ~ {kind} Item {kind}\n      title: "a" → "b"\n' in text
     assert [c["kind"] for c in data["projects"][0]["changes"]] == list(KINDS)
 
 
 def test_long_reorder_is_shortened_around_the_moved_part() -> None:
     before = [f"T{i}" for i in range(30)]
     after = [*before[:10], "T12", "T10", "T11", *before[13:]]
-    change = Change(Action.REORDER, "list", ("order of top-level tools",), Impact.SAFE, before=before,
-                    after=after)
+    change = Change(
+        Action.REORDER, "list", ("order of top-level tools",), Impact.SAFE, before=before, after=after
+    )
     plan = Plan("h", (ProjectPlan("P", "p.yaml", "p", (change,), "f"),))
     assert "      before: [… 10 unchanged, T10, T11, T12, … 17 unchanged]\n" in render_text(plan)
     assert "      after:  [… 10 unchanged, T12, T10, T11, … 17 unchanged]\n" in render_text(plan)
-    reversed_plan = Plan("h", (ProjectPlan("P", "p.yaml", "p", (
-        Change(Action.REORDER, "list", ("order",), Impact.SAFE, before=before, after=before[::-1]),), "f"),))
+    reversed_plan = Plan(
+        "h",
+        (
+            ProjectPlan(
+                "P",
+                "p.yaml",
+                "p",
+                (Change(Action.REORDER, "list", ("order",), Impact.SAFE, before=before, after=before[::-1]),),
+                "f",
+            ),
+        ),
+    )
     text = render_text(reversed_plan)
     assert "      before: [T0, T1, T2, T3, … 22 more, T26, T27, T28, T29]\n" in text
     assert "      after:  [T29, T28, T27, T26, … 22 more, T3, T2, T1, T0]\n" in text
@@ -385,8 +557,19 @@ def test_color_adds_ansi_codes_and_no_color_has_none() -> None:
 
 def test_control_characters_in_titles_are_shown_not_obeyed() -> None:
     evil = "Car\x1b[31m\n+ tool Fake\r"
-    plan = Plan("h", (ProjectPlan(evil, "p.yaml", "p", (
-        Change(Action.DELETE, "tool", (evil,), Impact.DESTRUCTIVE, (evil,)),), "f", warnings=(evil,)),))
+    plan = Plan(
+        "h",
+        (
+            ProjectPlan(
+                evil,
+                "p.yaml",
+                "p",
+                (Change(Action.DELETE, "tool", (evil,), Impact.DESTRUCTIVE, (evil,)),),
+                "f",
+                warnings=(evil,),
+            ),
+        ),
+    )
     for out in (render_text(plan), render_text(plan, color=True), render_markdown(plan)):
         assert "\x1b[31m\n" not in out and "\r" not in out
         assert not any(line.startswith(("+ tool Fake", "  + tool Fake")) for line in out.splitlines())
@@ -397,8 +580,15 @@ def test_control_characters_in_titles_are_shown_not_obeyed() -> None:
 def test_output_is_deterministic() -> None:
     for fmt in RENDERERS:
         assert render(full(), fmt) == render(full(), fmt)
-    change = Change(Action.UPDATE, "tool", ("T",), Impact.SAFE, (), None,
-                    (AttributeChange("labels", frozenset({"b", "c", "a"}), frozenset({"a"})),))
+    change = Change(
+        Action.UPDATE,
+        "tool",
+        ("T",),
+        Impact.SAFE,
+        (),
+        None,
+        (AttributeChange("labels", frozenset({"b", "c", "a"}), frozenset({"a"})),),
+    )
     plan = Plan("h", (ProjectPlan("P", "p.yaml", "p", (change,), "f"),))
     assert '      labels: ["a", "b", "c"] → ["a"]\n' in render_text(plan)
     assert plan_to_dict(plan)["projects"][0]["changes"][0]["attributes"][0]["before"] == ["a", "b", "c"]
@@ -416,8 +606,13 @@ def test_no_secret_value_ever_appears(fmt: str) -> None:
 
 
 def test_sensitive_attributes_in_json() -> None:
-    attrs = [a for p in plan_to_dict(full())["projects"] for c in p["changes"] for a in c["attributes"]
-             if a["sensitive"]]
+    attrs = [
+        a
+        for p in plan_to_dict(full())["projects"]
+        for c in p["changes"]
+        for a in c["attributes"]
+        if a["sensitive"]
+    ]
     assert attrs == [
         {"name": "secret", "before": SENSITIVE, "after": SENSITIVE, "sensitive": True},
         {"name": "secret", "before": None, "after": SENSITIVE, "sensitive": True},  # a secret being set
@@ -434,20 +629,50 @@ def test_json_round_trips_and_is_versioned() -> None:
     assert data["format_version"] == FORMAT_VERSION == "1.0"
     assert int(data["format_version"].split(".")[0]) == 1
     assert list(data) == ["format_version", "kind", "hub", "has_changes", "summary", "projects"]
-    assert data["summary"] == {"create": 7, "update": 5, "delete": 2, "move": 1, "reorder": 1,
-                               "destructive": 4, "data_dependent": 1, "safe": 11}
+    assert data["summary"] == {
+        "create": 7,
+        "update": 5,
+        "delete": 2,
+        "move": 1,
+        "reorder": 1,
+        "destructive": 4,
+        "data_dependent": 1,
+        "safe": 11,
+    }
     cars_, signs_, bikes_ = data["projects"]
-    assert list(cars_) == ["name", "definition", "project_id", "fingerprint", "summary", "changes",
-                           "unmanaged", "warnings"]
-    assert list(cars_["changes"][0]) == ["action", "kind", "path", "address", "impact", "reasons",
-                                         "schema_id", "attributes", "before", "after", "hint", "nested"]
+    assert list(cars_) == [
+        "name",
+        "definition",
+        "project_id",
+        "fingerprint",
+        "summary",
+        "changes",
+        "unmanaged",
+        "warnings",
+    ]
+    assert list(cars_["changes"][0]) == [
+        "action",
+        "kind",
+        "path",
+        "address",
+        "impact",
+        "reasons",
+        "schema_id",
+        "attributes",
+        "before",
+        "after",
+        "hint",
+        "nested",
+    ]
     assert {c["action"] for c in cars_["changes"]} == {a.value for a in Action}
     assert {c["impact"] for c in cars_["changes"]} == {i.value for i in Impact}
     move = next(c for c in cars_["changes"] if c["action"] == "move")
     assert (move["before"], move["after"]) == ("Vehicle › Age", "Pedestrian › Age")
     assert move["path"] == "Pedestrian › Age" and move["address"] == ["Pedestrian", "Age"]
-    assert cars_["unmanaged"] == [{"kind": "batch", "name": "Legacy"},
-                                  {"kind": "webhook", "name": "https://old.example.com"}]
+    assert cars_["unmanaged"] == [
+        {"kind": "batch", "name": "Legacy"},
+        {"kind": "webhook", "name": "https://old.example.com"},
+    ]
     assert signs_["changes"] == [] and signs_["summary"]["safe"] == 0
     assert bikes_["project_id"] is None and bikes_["fingerprint"] == ""
 
@@ -475,7 +700,7 @@ def test_markdown_multiple_projects() -> None:
     assert md.count("```diff\n") == 3
     assert "\n+   tool Pedestrian (+2 nested)\n" in md  # GitHub colors lines by their first character
     assert "\n-   relation Drives [destructive]\n" in md
-    assert "\n! ~ Vehicle › Color › option \"Red\"\n" in md
+    assert '\n! ~ Vehicle › Color › option "Red"\n' in md
     assert md.index("> [!CAUTION]") < md.index("<details>")
 
 
@@ -486,23 +711,47 @@ def test_markdown_no_changes() -> None:
 
 
 def test_markdown_escapes_user_text() -> None:
-    plan = Plan("h", (ProjectPlan("A|B *x* <b>", "p.yaml", "p", (
-        Change(Action.DELETE, "tool", ("Has `ticks`",), Impact.DESTRUCTIVE, ("<script>",)),), "f"),
-        ProjectPlan("C", "c.yaml", "c", (), "f")))
+    plan = Plan(
+        "h",
+        (
+            ProjectPlan(
+                "A|B *x* <b>",
+                "p.yaml",
+                "p",
+                (Change(Action.DELETE, "tool", ("Has `ticks`",), Impact.DESTRUCTIVE, ("<script>",)),),
+                "f",
+            ),
+            ProjectPlan("C", "c.yaml", "c", (), "f"),
+        ),
+    )
     md = render_markdown(plan)
     assert "| A\\|B \\*x\\* \\<b\\> |" in md
     assert "`` Has `ticks` ``" in md and "\\<script\\>" in md
-    assert "<summary>Project \"A|B *x* &lt;b&gt;\"" in md
+    assert '<summary>Project "A|B *x* &lt;b&gt;"' in md
 
 
 def _big(n: int = 5000, every: int = 500) -> Plan:
     changes = tuple(
-        Change(Action.DELETE, "option", ("Vehicle", "Type", f'option "O{i}"'), Impact.DESTRUCTIVE,
-               (f"existing answers of option \"O{i}\" would be orphaned",), f"o{i}")
-        if i % every == 0 else
-        Change(Action.UPDATE, "option", ("Vehicle", "Type", f'option "O{i}"'), Impact.SAFE, (), f"o{i}",
-               (AttributeChange("value", f"o{i}", f"O{i}"),))
-        for i in range(n))
+        Change(
+            Action.DELETE,
+            "option",
+            ("Vehicle", "Type", f'option "O{i}"'),
+            Impact.DESTRUCTIVE,
+            (f'existing answers of option "O{i}" would be orphaned',),
+            f"o{i}",
+        )
+        if i % every == 0
+        else Change(
+            Action.UPDATE,
+            "option",
+            ("Vehicle", "Type", f'option "O{i}"'),
+            Impact.SAFE,
+            (),
+            f"o{i}",
+            (AttributeChange("value", f"o{i}", f"O{i}"),),
+        )
+        for i in range(n)
+    )
     return Plan("staging", (ProjectPlan("Big", "big.yaml", "p-9", changes, "f"),))
 
 
@@ -524,11 +773,11 @@ def test_markdown_truncates_the_middle_of_5000_changes() -> None:
         assert f'> - delete option `Vehicle › Type › option "O{i}"`' in head
     match = OMITTED.search(md)
     assert match
-    kept = md[md.index("```diff\n") + 8: md.rindex("\n```")].split("\n")
+    kept = md[md.index("```diff\n") + 8 : md.rindex("\n```")].split("\n")
     assert len(kept) - 1 + int(match.group(1)) == len(full_lines)
     assert kept[: kept.index(match.group(0))] == full_lines[: kept.index(match.group(0))]  # the beginning
-    tail = kept[kept.index(match.group(0)) + 1:]
-    assert tail == full_lines[len(full_lines) - len(tail):]  # and the end
+    tail = kept[kept.index(match.group(0)) + 1 :]
+    assert tail == full_lines[len(full_lines) - len(tail) :]  # and the end
     assert kept[0] == 'Project "Big" (p-9), from big.yaml:' and kept[-1] == full_lines[-1]
     assert md.endswith("</details>\n")
 

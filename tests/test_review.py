@@ -36,11 +36,14 @@ classifications:
 """
 
 #: A title rename of an item with a `key:` (safe: same schemaId) and a removed option (destructive).
-RENAMED_AND_REMOVED = ONTOLOGY.replace("title: Vehicle", "title: Road vehicle").replace("[Car, Truck, Bus]",
-                                                                                         "[Car, Truck]")
+RENAMED_AND_REMOVED = ONTOLOGY.replace("title: Vehicle", "title: Road vehicle").replace(
+    "[Car, Truck, Bus]", "[Car, Truck]"
+)
 RENAMED = ONTOLOGY.replace("title: Vehicle", "title: Road vehicle")
-NOW_REQUIRED = ONTOLOGY.replace("    type: radio\n    options: [Sun, Rain]",
-                                "    type: radio\n    required: true\n    options: [Sun, Rain]")
+NOW_REQUIRED = ONTOLOGY.replace(
+    "    type: radio\n    options: [Sun, Rain]",
+    "    type: radio\n    required: true\n    options: [Sun, Rain]",
+)
 INVALID = ONTOLOGY.replace("type: text", "type: radio")  # a radio without options
 
 SAFE_AND_DESTRUCTIVE = [
@@ -56,8 +59,9 @@ ontokit = run_ontokit
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True, check=True
+    ).stdout
 
 
 def commit(repo: Path, message: str) -> None:
@@ -78,8 +82,11 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     git("init", "-q", cwd=root)
-    for key, value in (("user.name", "Test"), ("user.email", "test@example.com"),
-                       ("commit.gpgsign", "false")):
+    for key, value in (
+        ("user.name", "Test"),
+        ("user.email", "test@example.com"),
+        ("commit.gpgsign", "false"),
+    ):
         git("config", key, value, cwd=root)
     (root / "ontology.yaml").write_text(ONTOLOGY, encoding="utf-8")
     (root / ".github" / "workflows").mkdir(parents=True)
@@ -126,8 +133,9 @@ def test_diff_two_files_json(pair: tuple[Path, Path]) -> None:
     assert doc["summary"]["destructive"] == 1 and doc["summary"]["safe"] == 1
     assert changes(run) == SAFE_AND_DESTRUCTIVE
     update = doc["projects"][0]["changes"][0]
-    assert update["attributes"] == [{"name": "title", "before": "Vehicle", "after": "Road vehicle",
-                                     "sensitive": False}]
+    assert update["attributes"] == [
+        {"name": "title", "before": "Vehicle", "after": "Road vehicle", "sensitive": False}
+    ]
 
 
 def test_diff_two_files_markdown(pair: tuple[Path, Path]) -> None:
@@ -260,26 +268,32 @@ def test_paths_limit_the_files(repo: Path) -> None:
     assert [p["name"] for p in json.loads(only_ontology.stdout)["projects"]] == ["ontology.yaml"]
 
 
-@pytest.mark.parametrize(("content", "code"), [
-    pytest.param(RENAMED_AND_REMOVED, 2, id="changes"),
-    pytest.param(ONTOLOGY, 0, id="no-changes"),
-])
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        pytest.param(RENAMED_AND_REMOVED, 2, id="changes"),
+        pytest.param(ONTOLOGY, 0, id="no-changes"),
+    ],
+)
 def test_detailed_exitcode(repo: Path, content: str, code: int) -> None:
     (repo / "ontology.yaml").write_text(content, encoding="utf-8")
     run = ontokit("diff", "--base", "HEAD", "--detailed-exitcode", cwd=repo)
     assert run.returncode == code, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize(("content", "fail_on", "code"), [
-    pytest.param(RENAMED_AND_REMOVED, "destructive", 3, id="destructive-with-destructive"),
-    pytest.param(RENAMED, "destructive", 0, id="destructive-with-only-safe"),
-    pytest.param(NOW_REQUIRED, "destructive", 0, id="destructive-with-data-dependent"),
-    pytest.param(NOW_REQUIRED, "data-dependent", 3, id="data-dependent-with-data-dependent"),
-    pytest.param(RENAMED_AND_REMOVED, "data-dependent", 3, id="data-dependent-with-destructive"),
-    pytest.param(RENAMED, "data-dependent", 0, id="data-dependent-with-only-safe"),
-    pytest.param(RENAMED, "any", 3, id="any-with-safe"),
-    pytest.param(ONTOLOGY, "any", 0, id="any-without-changes"),
-])
+@pytest.mark.parametrize(
+    ("content", "fail_on", "code"),
+    [
+        pytest.param(RENAMED_AND_REMOVED, "destructive", 3, id="destructive-with-destructive"),
+        pytest.param(RENAMED, "destructive", 0, id="destructive-with-only-safe"),
+        pytest.param(NOW_REQUIRED, "destructive", 0, id="destructive-with-data-dependent"),
+        pytest.param(NOW_REQUIRED, "data-dependent", 3, id="data-dependent-with-data-dependent"),
+        pytest.param(RENAMED_AND_REMOVED, "data-dependent", 3, id="data-dependent-with-destructive"),
+        pytest.param(RENAMED, "data-dependent", 0, id="data-dependent-with-only-safe"),
+        pytest.param(RENAMED, "any", 3, id="any-with-safe"),
+        pytest.param(ONTOLOGY, "any", 0, id="any-without-changes"),
+    ],
+)
 def test_fail_on(repo: Path, content: str, fail_on: str, code: int) -> None:
     (repo / "ontology.yaml").write_text(content, encoding="utf-8")
     run = ontokit("diff", "--base", "HEAD", "--fail-on", fail_on, cwd=repo)
@@ -306,7 +320,8 @@ def test_impacts_of_a_data_dependent_change(repo: Path) -> None:
 
 def test_added_file_shows_creates(repo: Path) -> None:
     (repo / "weather.yaml").write_text(  # untracked: still part of the working tree
-        "classifications:\n  - {title: Light, type: radio, options: [Day, Night]}\n", encoding="utf-8")
+        "classifications:\n  - {title: Light, type: radio, options: [Day, Night]}\n", encoding="utf-8"
+    )
     run = ontokit("diff", "--base", "HEAD", "--format", "json", "--fail-on", "destructive", cwd=repo)
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
@@ -340,8 +355,9 @@ def test_a_moved_file_is_not_destructive(repo: Path) -> None:
 
 def test_other_yaml_is_ignored(repo: Path) -> None:
     workflow = repo / ".github" / "workflows" / "ontokit.yml"
-    workflow.write_text(workflow.read_text(encoding="utf-8").replace("name: ontokit", "name: ontokit-ci"),
-                        encoding="utf-8")
+    workflow.write_text(
+        workflow.read_text(encoding="utf-8").replace("name: ontokit", "name: ontokit-ci"), encoding="utf-8"
+    )
     (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n", encoding="utf-8")
     (repo / "project.yaml").write_text("name: Roads\nontology: ontology.yaml\n", encoding="utf-8")
     run = ontokit("diff", "--base", "HEAD", "--format", "json", "--detailed-exitcode", cwd=repo)
@@ -369,9 +385,15 @@ def test_bad_ref_is_a_one_line_error(repo: Path) -> None:
 
 def test_outside_a_git_repository_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "ontology.yaml").write_text(ONTOLOGY, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "ontology_kit", "diff", "--base", "HEAD"], cwd=tmp_path,
-                         env={**clean_env(), "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}, capture_output=True,
-                         text=True, timeout=60, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "ontology_kit", "diff", "--base", "HEAD"],
+        cwd=tmp_path,
+        env={**clean_env(), "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert run.returncode == 1
     [line] = run.stderr.splitlines()
     assert line.startswith("error: ") and "Traceback" not in run.stderr
@@ -472,13 +494,20 @@ def test_show_mermaid(shown: Path) -> None:
     lines = run.stdout.splitlines()
     assert lines[:2] == ["```mermaid", "flowchart LR"] and lines[-1] == "```"
     body = "\n".join(lines)
-    for title, tool in (("Vehicle", "bounding-box"), ("Kind", "radio"), ("Axles", "text"),
-                        ("Tows", "one-to-one")):
+    for title, tool in (
+        ("Vehicle", "bounding-box"),
+        ("Kind", "radio"),
+        ("Axles", "text"),
+        ("Tows", "one-to-one"),
+    ):
         assert f'["{title}<br/><small>{tool}</small>"]' in body
 
     def node(label: str) -> str:  # the Mermaid id of the node whose label starts with `label`
-        [found] = [line.split("[")[0].split("(")[0].strip() for line in lines
-                   if f'["{label}' in line or f'(["{label}"' in line]
+        [found] = [
+            line.split("[")[0].split("(")[0].strip()
+            for line in lines
+            if f'["{label}' in line or f'(["{label}"' in line
+        ]
         return found
 
     assert f"  {node('Truck')} -. when .-> {node('Axles')}" in lines

@@ -43,12 +43,18 @@ def test_cli_schema_prints_the_same(tmp_path: Path) -> None:
     ("doc", "valid"),
     [
         pytest.param({"tools": [{"title": "Car", "type": "bounding-box"}]}, True, id="minimal-tool"),
-        pytest.param({"classifications": [{"title": "Q", "type": "radio", "options": ["a", {"value": "b"}]}]},
-                     True, id="option-shorthand"),
+        pytest.param(
+            {"classifications": [{"title": "Q", "type": "radio", "options": ["a", {"value": "b"}]}]},
+            True,
+            id="option-shorthand",
+        ),
         pytest.param({"tools": [{"title": "Car", "type": "bounding-box", "titel": "x"}]}, False, id="typo"),
         pytest.param({"tools": [{"title": "Car", "type": "radio"}]}, False, id="classification-type-on-tool"),
-        pytest.param({"classifications": [{"title": "Q", "type": "radio", "options": [True]}]}, False,
-                     id="boolean-option"),
+        pytest.param(
+            {"classifications": [{"title": "Q", "type": "radio", "options": [True]}]},
+            False,
+            id="boolean-option",
+        ),
         pytest.param({"tools": [{"type": "point"}]}, False, id="missing-title"),
         pytest.param({"version": 2}, False, id="future-version"),
     ],

@@ -6,19 +6,20 @@ Each call must succeed and read back what was written; ontokit's own client must
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from conftest import LocalHub
-from ontology_kit import compile_file
 from test_conformance import EXAMPLES_DIR, SDK_DOC_EXAMPLES, Ids, lc  # noqa: F401 - lc is a fixture
+
+from ontology_kit import compile_file
 
 
 @pytest.fixture
-def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:  # noqa: F811
+def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
     from imerit_ango.sdk import SDK
 
     logging.getLogger("SDK").setLevel(logging.CRITICAL)  # the SDK logs every HTTP error itself
@@ -51,7 +52,7 @@ def test_create_project_with_type(sdk: Any) -> None:
 
 
 @pytest.mark.parametrize("name", list(SDK_DOC_EXAMPLES), ids=list(SDK_DOC_EXAMPLES))
-def test_create_label_set_doc_examples(sdk: Any, lc: ModuleType, local_hub: LocalHub, name: str) -> None:  # noqa: F811
+def test_create_label_set_doc_examples(sdk: Any, lc: ModuleType, local_hub: LocalHub, name: str) -> None:
     expected = compile_file(EXAMPLES_DIR / name)
     lists = SDK_DOC_EXAMPLES[name](lc, Ids(expected))
     pid = new_project(sdk)
@@ -89,8 +90,12 @@ def test_batches(sdk: Any, local_hub: LocalHub) -> None:
 def test_documented_create_webhook_body(sdk: Any, local_hub: LocalHub) -> None:
     """SDK 1.4.10 has no create_webhook; its documentation's body is posted as the SDK (1.1.6) did."""
     pid = new_project(sdk)
-    body = {"url": "https://webhook.url/hook", "types": ["ACCEPTED", "UPDATED", "COMPLETED"],
-            "secret": "<YOUR_SECRET>", "project": pid}
+    body = {
+        "url": "https://webhook.url/hook",
+        "types": ["ACCEPTED", "UPDATED", "COMPLETED"],
+        "secret": "<YOUR_SECRET>",
+        "project": pid,
+    }
     res = sdk.make_request("POST", "/v2/webhook", body)
     assert res["status"] == "success" and res["data"]["webhook"]["url"] == body["url"]
     with local_hub.client("http") as ours:
@@ -99,7 +104,7 @@ def test_documented_create_webhook_body(sdk: Any, local_hub: LocalHub) -> None:
     assert "<YOUR_SECRET>" not in repr(hook)
 
 
-def test_wrong_key_is_rejected(lc: ModuleType, local_hub: LocalHub) -> None:  # noqa: F811
+def test_wrong_key_is_rejected(lc: ModuleType, local_hub: LocalHub) -> None:
     from imerit_ango.sdk import SDK
 
     logging.getLogger("SDK").setLevel(logging.CRITICAL)
@@ -118,7 +123,7 @@ def test_examples_dir_exists() -> None:
     assert Path(EXAMPLES_DIR).is_dir()
 
 
-def test_sdk_against_the_ontokit_hub_serve_command(lc: ModuleType, tmp_path: Path) -> None:  # noqa: F811
+def test_sdk_against_the_ontokit_hub_serve_command(lc: ModuleType, tmp_path: Path) -> None:
     """The whole scenario against `ontokit hub serve` itself (a separate process), not an in-test server."""
     import re
     import signal
@@ -127,9 +132,25 @@ def test_sdk_against_the_ontokit_hub_serve_command(lc: ModuleType, tmp_path: Pat
 
     from imerit_ango.sdk import SDK
 
-    proc = subprocess.Popen([sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db",
-                             str(tmp_path / "hub.sqlite3"), "--api-key", "sdk-test-key"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ontology_kit",
+            "hub",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "hub.sqlite3"),
+            "--api-key",
+            "sdk-test-key",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         assert proc.stdout is not None
         found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", proc.stdout.readline())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 
@@ -64,7 +64,9 @@ cli.add_command(hub_group)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     try:
-        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="ontokit", standalone_mode=False)
+        rv = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="ontokit", standalone_mode=False
+        )
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
@@ -81,10 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (| head); nothing more to say.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return int(ExitCode.ERROR)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, reported without a traceback
+    except Exception as exc:
         if os.environ.get("ONTOKIT_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in ontokit; run with "
-                   "ONTOKIT_DEBUG=1 for a traceback and report it)", err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (this is a bug in ontokit; run with "
+            "ONTOKIT_DEBUG=1 for a traceback and report it)",
+            err=True,
+        )
         return int(ExitCode.INTERNAL)
     return int(rv) if isinstance(rv, int) else 0

@@ -7,6 +7,15 @@ from .errors import AuthError, BadRequestError, HubError, HubUnavailableError, N
 from .target import HubTarget, InProcessTransport, open_client, resolve_target
 
 __all__ = [
-    "AuthError", "BadRequestError", "HubClient", "HubError", "HubTarget", "HubUnavailableError",
-    "InProcessTransport", "NotFoundError", "ProjectPage", "open_client", "resolve_target",
+    "AuthError",
+    "BadRequestError",
+    "HubClient",
+    "HubError",
+    "HubTarget",
+    "HubUnavailableError",
+    "InProcessTransport",
+    "NotFoundError",
+    "ProjectPage",
+    "open_client",
+    "resolve_target",
 ]

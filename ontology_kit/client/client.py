@@ -12,9 +12,10 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import orjson
@@ -40,8 +41,9 @@ class ProjectPage:
 class _Retryable(Exception):
     """A failed attempt that may be repeated. ``unsent``: the hub certainly did not process it."""
 
-    def __init__(self, reason: str, *, unsent: bool, retry_after: float | None = None,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, reason: str, *, unsent: bool, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.unsent = unsent
@@ -80,17 +82,28 @@ class HubClient:
         sleep: how to wait (tests pass a fake).
     """
 
-    def __init__(self, base_url: str, api_key: str, *, transport: httpx.BaseTransport | None = None,
-                 label: str | None = None, max_attempts: int | None = None, max_wait: float = 30.0,
-                 timeout: float = 30.0, backoff: float = 0.25, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        label: str | None = None,
+        max_attempts: int | None = None,
+        max_wait: float = 30.0,
+        timeout: float = 30.0,
+        backoff: float = 0.25,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         root = base_url.rstrip("/")
         if root.endswith("/v2"):
             root = root[:-3]
         self.base_url = root
         self.label = label or root
         self._key = _ApiKey(api_key)
-        self._http = httpx.Client(base_url=root, transport=transport, timeout=timeout,
-                                  headers={"Content-Type": "application/json"})
+        self._http = httpx.Client(
+            base_url=root, transport=transport, timeout=timeout, headers={"Content-Type": "application/json"}
+        )
         self.max_attempts = max_attempts if max_attempts is not None else _attempts_from_env()
         self.max_wait = max_wait
         self.backoff = backoff
@@ -100,7 +113,7 @@ class HubClient:
     def __repr__(self) -> str:
         return f"HubClient({self.label!r})"
 
-    def __enter__(self) -> "HubClient":
+    def __enter__(self) -> HubClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -120,8 +133,9 @@ class HubClient:
 
     def list_projects(self, page: int = 1, limit: int = 100) -> ProjectPage:
         """One page of the organization's projects (newest first)."""
-        data = self._call("GET", "/v2/listProjects", params={"page": page, "limit": limit}, safe=True,
-                          what="list projects")
+        data = self._call(
+            "GET", "/v2/listProjects", params={"page": page, "limit": limit}, safe=True, what="list projects"
+        )
         return ProjectPage(list(data.get("projects", [])), int(data.get("total", 0)))
 
     def iter_projects(self, limit: int = 100) -> Iterator[dict[str, Any]]:
@@ -138,21 +152,28 @@ class HubClient:
 
     def get_project(self, project_id: str) -> dict[str, Any]:
         """The whole project document."""
-        return self._project(self._call("GET", f"/v2/project/{project_id}", safe=True,
-                                        what=f"project {project_id}"))
+        return self._project(
+            self._call("GET", f"/v2/project/{project_id}", safe=True, what=f"project {project_id}")
+        )
 
-    def create_project(self, name: str, description: str = "", project_type: str | None = None) -> dict[str, Any]:
+    def create_project(
+        self, name: str, description: str = "", project_type: str | None = None
+    ) -> dict[str, Any]:
         """Create a project; returns the new project document."""
         body: dict[str, Any] = {"name": name, "description": description}
         if project_type:
             body["type"] = project_type
-        return self._project(self._call("POST", "/v2/project", json=body, safe=False,
-                                        what=f"create project {name!r}"))
+        return self._project(
+            self._call("POST", "/v2/project", json=body, safe=False, what=f"create project {name!r}")
+        )
 
     def update_project(self, project_id: str, **fields: Any) -> dict[str, Any]:
         """Set project fields (``name``, ``description``, ...); returns the project."""
-        return self._project(self._call("POST", f"/v2/project/{project_id}", json=fields, safe=True,
-                                        what=f"project {project_id}"))
+        return self._project(
+            self._call(
+                "POST", f"/v2/project/{project_id}", json=fields, safe=True, what=f"project {project_id}"
+            )
+        )
 
     def set_category_schema(self, project_id: str, category_schema: dict[str, Any]) -> dict[str, Any]:
         """Replace the project's whole category schema (what ``create_label_set`` does)."""
@@ -160,32 +181,52 @@ class HubClient:
 
     def set_batches(self, project_id: str, batches: list[dict[str, Any]]) -> dict[str, Any]:
         """Replace the project's batch list (entries without ``_id`` are created)."""
-        return self._project(self._call("POST", f"/v2/batches/{project_id}", json={"batches": batches},
-                                        safe=True, what=f"batches of project {project_id}"))
+        return self._project(
+            self._call(
+                "POST",
+                f"/v2/batches/{project_id}",
+                json={"batches": batches},
+                safe=True,
+                what=f"batches of project {project_id}",
+            )
+        )
 
     def create_batch(self, project_id: str, name: str) -> dict[str, Any]:
         """Add one batch (the SDK's ``create_batch``); returns the project."""
-        return self._project(self._call("POST", f"/v2/batches/{project_id}", json={"name": name}, safe=False,
-                                        what=f"create batch {name!r}"))
+        return self._project(
+            self._call(
+                "POST",
+                f"/v2/batches/{project_id}",
+                json={"name": name},
+                safe=False,
+                what=f"create batch {name!r}",
+            )
+        )
 
-    def create_webhook(self, project_id: str, url: str, types: list[str], secret: str | None) -> dict[str, Any]:
+    def create_webhook(
+        self, project_id: str, url: str, types: list[str], secret: str | None
+    ) -> dict[str, Any]:
         """Create a webhook; returns it (the secret comes back only as a salted digest)."""
         body: dict[str, Any] = {"url": url, "types": types, "project": project_id}
         if secret:
             body["secret"] = secret
-        data = self._call("POST", "/v2/webhook", json=body, safe=False, what=f"create webhook for {project_id}")
+        data = self._call(
+            "POST", "/v2/webhook", json=body, safe=False, what=f"create webhook for {project_id}"
+        )
         return dict(data.get("webhook") or {})
 
     def update_webhook(self, webhook_id: str, **fields: Any) -> dict[str, Any]:
         """Change a webhook's ``url``, ``types`` or ``secret`` (a local Hub extension)."""
-        data = self._call("POST", f"/v2/webhook/{webhook_id}", json=fields, safe=True,
-                          what=f"webhook {webhook_id}")
+        data = self._call(
+            "POST", f"/v2/webhook/{webhook_id}", json=fields, safe=True, what=f"webhook {webhook_id}"
+        )
         return dict(data.get("webhook") or {})
 
     def list_webhooks(self, project_id: str) -> list[dict[str, Any]]:
         """A project's webhooks, secrets as digests only (a local Hub extension)."""
-        data = self._call("GET", f"/v2/project/{project_id}/webhooks", safe=True,
-                          what=f"webhooks of project {project_id}")
+        data = self._call(
+            "GET", f"/v2/project/{project_id}/webhooks", safe=True, what=f"webhooks of project {project_id}"
+        )
         return list(data.get("webhooks", []))
 
     # -- machinery --------------------------------------------------------------------------------
@@ -196,8 +237,16 @@ class HubClient:
             raise HubError("the hub's answer holds no project")
         return project
 
-    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-              safe: bool, what: str) -> dict[str, Any]:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        safe: bool,
+        what: str,
+    ) -> dict[str, Any]:
         headers = {"apikey": self._key.reveal()}
         if not safe and self._idempotency_supported(path):
             headers["Idempotency-Key"] = uuid.uuid4().hex  # one key for every attempt of this call
@@ -217,10 +266,16 @@ class HubClient:
                 raise _Retryable(f"connection failed ({type(exc).__name__})", unsent=False) from None
             self._note_hub(response)
             if response.status_code == 429:
-                raise _Retryable("rate limited (429)", unsent=True, retry_after=_retry_after(response), status=429)
+                raise _Retryable(
+                    "rate limited (429)", unsent=True, retry_after=_retry_after(response), status=429
+                )
             if response.status_code >= 500:
-                raise _Retryable(f"server error ({response.status_code})", unsent=False,
-                                 retry_after=_retry_after(response), status=response.status_code)
+                raise _Retryable(
+                    f"server error ({response.status_code})",
+                    unsent=False,
+                    retry_after=_retry_after(response),
+                    status=response.status_code,
+                )
             log.debug("%s %s -> %s (attempt %d)", method, path, response.status_code, attempts)
             return response
 
@@ -235,9 +290,14 @@ class HubClient:
         try:
             response = retrying(attempt)
         except _Retryable as exc:
-            tried = f"after {attempts} attempt{'s' if attempts != 1 else ''}" if attempts > 1 else \
-                "(not retried: repeating it could apply it twice)"
-            raise HubUnavailableError(f"{self.label}: {what} failed {tried}: {exc.reason}", exc.status) from None
+            tried = (
+                f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+                if attempts > 1
+                else "(not retried: repeating it could apply it twice)"
+            )
+            raise HubUnavailableError(
+                f"{self.label}: {what} failed {tried}: {exc.reason}", exc.status
+            ) from None
         return self._data(response, what)
 
     def _data(self, response: httpx.Response, what: str) -> dict[str, Any]:
@@ -248,13 +308,20 @@ class HubClient:
         message = doc.get("message") if isinstance(doc, dict) else None
         status = response.status_code
         if status in (401, 403):
-            raise AuthError(f"API key rejected by {self.label} ({status}{': ' + message if message else ''})", status)
+            raise AuthError(
+                f"API key rejected by {self.label} ({status}{': ' + message if message else ''})", status
+            )
         if status == 404:
             raise NotFoundError(f"{what} not found on {self.label}", status)
         if status >= 400:
-            raise BadRequestError(f"{self.label} refused {what} ({status}): {message or response.reason_phrase}",
-                                  status)
-        if not isinstance(doc, dict) or doc.get("status") != "success" or not isinstance(doc.get("data"), dict):
+            raise BadRequestError(
+                f"{self.label} refused {what} ({status}): {message or response.reason_phrase}", status
+            )
+        if (
+            not isinstance(doc, dict)
+            or doc.get("status") != "success"
+            or not isinstance(doc.get("data"), dict)
+        ):
             raise HubError(f"{self.label} gave an unexpected answer for {what} ({status})", status)
         return doc["data"]  # type: ignore[no-any-return]
 

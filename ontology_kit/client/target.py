@@ -9,9 +9,10 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -59,7 +60,9 @@ def state_dir(start: Path | None = None) -> Path:
     return here / STATE_DIR
 
 
-def resolve_target(hub: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> HubTarget:
+def resolve_target(
+    hub: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> HubTarget:
     """Resolve ``--hub``/``ONTOKIT_HUB`` into a target."""
     env = os.environ if env is None else env
     raw = (hub if hub is not None else env.get("ONTOKIT_HUB", "")).strip()
@@ -70,8 +73,10 @@ def resolve_target(hub: str | None = None, env: Mapping[str, str] | None = None,
         url = url[:-3]
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise OntokitError(f"--hub/ONTOKIT_HUB {raw!r} is not a URL; give https://HOST, a short name "
-                           f"({', '.join(ANGO_HOSTS)}), or 'embedded'")
+        raise OntokitError(
+            f"--hub/ONTOKIT_HUB {raw!r} is not a URL; give https://HOST, a short name "
+            f"({', '.join(ANGO_HOSTS)}), or 'embedded'"
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise OntokitError(f"refusing to send an API key over plain http to {parts.hostname}; use https")
     return HubTarget("url", url)
@@ -81,9 +86,9 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
     """A client for ``target``: in-process for the embedded hub, HTTP otherwise."""
     env = os.environ if env is None else env
     if target.kind == "embedded":
-        from ..hub import build_app
-
         import sqlite3
+
+        from ..hub import build_app
 
         assert target.db is not None
         try:
@@ -91,8 +96,13 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
             key = _embedded_key(target.db, store)
         except (OSError, sqlite3.Error) as exc:
             raise OntokitError(f"cannot open the embedded local hub at {target.db}: {exc}") from None
-        return HubClient("http://embedded.local", key, transport=InProcessTransport(app),
-                         label=target.description, **options)
+        return HubClient(
+            "http://embedded.local",
+            key,
+            transport=InProcessTransport(app),
+            label=target.description,
+            **options,
+        )
     key = env.get("ANGO_API_KEY", "").strip()
     if not key:
         raise OntokitError(f"no API key for {target.url}: set ANGO_API_KEY")
@@ -110,8 +120,9 @@ class InProcessTransport(httpx.WSGITransport):
         try:
             return super().handle_request(request)
         except DropConnection:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
-                                            request=request) from None
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            ) from None
 
 
 def _embedded_key(db: Path, store: Any) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 from .._version import __version__
 from .store import HubStore, new_object_id, utc_now
 
-__all__ = ["HubApp", "MAX_BODY_BYTES"]
+__all__ = ["MAX_BODY_BYTES", "HubApp"]
 
 log = logging.getLogger("ontokit.hub")
 
@@ -26,11 +27,24 @@ PROJECT_TYPES = ("ango", "pct", "iframe")
 WEBHOOK_TYPES = ("ACCEPTED", "COMPLETED", "UPDATED")
 # Documented optional project settings (docs.imerit.net api/docs/projects); stored as given.
 _SETTINGS = {
-    "benchmarkEnabled": bool, "benchmarkRatio": (int, float), "benchmarkCutoff": (int, float),
-    "instructions": str, "ocrLanguage": str, "idleTimeout": (int, float), "projectPlugins": dict,
-    "pluginPresets": list, "errorCodesEnabled": bool, "errorSchema": dict, "exportStorageId": str,
-    "exportStorageBucket": str, "exportStoragePath": str, "exportStorageEnabled": bool,
-    "taskSkipEnabled": bool, "unassignSkippedTask": bool, "gcSyncEnabled": bool, "stages": list,
+    "benchmarkEnabled": bool,
+    "benchmarkRatio": (int, float),
+    "benchmarkCutoff": (int, float),
+    "instructions": str,
+    "ocrLanguage": str,
+    "idleTimeout": (int, float),
+    "projectPlugins": dict,
+    "pluginPresets": list,
+    "errorCodesEnabled": bool,
+    "errorSchema": dict,
+    "exportStorageId": str,
+    "exportStorageBucket": str,
+    "exportStoragePath": str,
+    "exportStorageEnabled": bool,
+    "taskSkipEnabled": bool,
+    "unassignSkippedTask": bool,
+    "gcSyncEnabled": bool,
+    "stages": list,
 }
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
 
@@ -61,17 +75,20 @@ class HubApp:
 
     def __init__(self, store: HubStore) -> None:
         self.store = store
-        self.url_map = Map([
-            Rule("/v2/listProjects", methods=["GET"], endpoint="list_projects"),
-            Rule("/v2/project", methods=["POST"], endpoint="create_project"),
-            Rule("/v2/project/<project_id>", methods=["GET"], endpoint="get_project"),
-            Rule("/v2/project/<project_id>", methods=["POST"], endpoint="update_project"),
-            Rule("/v2/batches/<project_id>", methods=["POST"], endpoint="update_batches"),
-            Rule("/v2/webhook", methods=["POST"], endpoint="create_webhook"),
-            Rule("/v2/webhook/<webhook_id>", methods=["POST"], endpoint="update_webhook"),
-            Rule("/v2/project/<project_id>/webhooks", methods=["GET"], endpoint="list_webhooks"),
-            Rule("/v2/ontokit/hub", methods=["GET"], endpoint="hub_info"),
-        ], strict_slashes=False)
+        self.url_map = Map(
+            [
+                Rule("/v2/listProjects", methods=["GET"], endpoint="list_projects"),
+                Rule("/v2/project", methods=["POST"], endpoint="create_project"),
+                Rule("/v2/project/<project_id>", methods=["GET"], endpoint="get_project"),
+                Rule("/v2/project/<project_id>", methods=["POST"], endpoint="update_project"),
+                Rule("/v2/batches/<project_id>", methods=["POST"], endpoint="update_batches"),
+                Rule("/v2/webhook", methods=["POST"], endpoint="create_webhook"),
+                Rule("/v2/webhook/<webhook_id>", methods=["POST"], endpoint="update_webhook"),
+                Rule("/v2/project/<project_id>/webhooks", methods=["GET"], endpoint="list_webhooks"),
+                Rule("/v2/ontokit/hub", methods=["GET"], endpoint="hub_info"),
+            ],
+            strict_slashes=False,
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
@@ -100,7 +117,7 @@ class HubApp:
             return _error(405, f"Method {request.method} not allowed on {request.path}")
         except HTTPException as exc:  # 413 and friends
             return _error(exc.code or 400, exc.description or exc.name)
-        except Exception:  # noqa: BLE001 - a bug in the local Hub must not kill the server
+        except Exception:
             log.exception("internal error on %s %s", request.method, request.path)
             return _error(500, "Internal server error")
 
@@ -141,8 +158,15 @@ class HubApp:
                     return response
             response = run(db)
             if key and response.status_code < 400:
-                self.store.remember(db, org, key, request.method, request.path, response.status_code,
-                                    response.get_data(as_text=True))
+                self.store.remember(
+                    db,
+                    org,
+                    key,
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    response.get_data(as_text=True),
+                )
             return response
 
     def project_or_404(self, db: Any, org: str, project_id: str) -> dict[str, Any]:
@@ -153,8 +177,13 @@ class HubApp:
 
     # -- endpoints --------------------------------------------------------------------------------
     def hub_info(self) -> Response:
-        return _ok({"hub": "ontokit-local", "version": __version__,
-                    "extensions": ["idempotency-key", "webhooks-read", "webhook-update"]})
+        return _ok(
+            {
+                "hub": "ontokit-local",
+                "version": __version__,
+                "extensions": ["idempotency-key", "webhooks-read", "webhook-update"],
+            }
+        )
 
     def list_projects(self, request: Request, org: str) -> Response:
         page = _int_param(request, "page", 1, 1, None)
@@ -162,7 +191,9 @@ class HubApp:
         sort = request.args.get("sort", "-createdAt")
         if sort not in ("createdAt", "-createdAt"):
             raise ApiError(400, "sort must be createdAt or -createdAt")
-        docs, total = self.store.list_projects(org, (page - 1) * limit, limit, descending=sort.startswith("-"))
+        docs, total = self.store.list_projects(
+            org, (page - 1) * limit, limit, descending=sort.startswith("-")
+        )
         return _ok({"projects": [{k: d.get(k) for k in _LIST_FIELDS} for d in docs], "total": total})
 
     def create_project(self, request: Request, org: str, db: Any) -> Response:
@@ -180,17 +211,29 @@ class HubApp:
             raise ApiError(400, f"type must be one of {', '.join(PROJECT_TYPES)}")
         now = utc_now()
         doc: dict[str, Any] = {
-            "_id": new_object_id(), "name": name, "description": description, "type": ptype,
-            "owner": "local-hub-user", "organization": org,
+            "_id": new_object_id(),
+            "name": name,
+            "description": description,
+            "type": ptype,
+            "owner": "local-hub-user",
+            "organization": org,
             "categorySchema": {"tools": [], "classifications": [], "relations": []},
             "stages": [
                 {"id": "Start", "name": "Start", "type": "Start", "next": ["Label"]},
                 {"id": "Label", "name": "Labeling", "type": "Label", "next": ["Complete"]},
                 {"id": "Complete", "name": "Complete", "type": "Complete", "next": []},
             ],
-            "batches": [], "assignedTo": [], "queueVersion": 2, "assetCount": 0,
-            "benchmarkEnabled": False, "benchmarkRatio": 10, "ocrLanguage": "eng", "idleTimeout": 0,
-            "deleted": False, "createdAt": now, "updatedAt": now,
+            "batches": [],
+            "assignedTo": [],
+            "queueVersion": 2,
+            "assetCount": 0,
+            "benchmarkEnabled": False,
+            "benchmarkRatio": 10,
+            "ocrLanguage": "eng",
+            "idleTimeout": 0,
+            "deleted": False,
+            "createdAt": now,
+            "updatedAt": now,
         }
         if "categorySchema" in body:
             doc["categorySchema"] = _category_schema(body["categorySchema"])
@@ -204,7 +247,9 @@ class HubApp:
         if text is None:
             raise ApiError(404, f"Project {project_id} not found")
         # The stored document is already JSON: splice it into the envelope (large schemas are MBs).
-        return Response('{"status": "success", "data": {"project": ' + text + "}}", mimetype="application/json")
+        return Response(
+            '{"status": "success", "data": {"project": ' + text + "}}", mimetype="application/json"
+        )
 
     def update_project(self, request: Request, org: str, project_id: str) -> Response:
         body = self.body(request)
@@ -289,7 +334,9 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
     except ValueError:
         raise ApiError(400, f"{name} must be an integer") from None
     if value < low or (high is not None and value > high):
-        raise ApiError(400, f"{name} must be between {low} and {high}" if high else f"{name} must be >= {low}")
+        raise ApiError(
+            400, f"{name} must be between {low} and {high}" if high else f"{name} must be >= {low}"
+        )
     return value
 
 
@@ -348,7 +395,9 @@ def _webhook_fields(body: dict[str, Any], partial: bool) -> tuple[str | None, li
             raise ApiError(400, "types must be a non-empty list of strings")
         bad = [t for t in types if t not in WEBHOOK_TYPES]
         if bad:
-            raise ApiError(400, f"unknown webhook types: {', '.join(bad)} (known: {', '.join(WEBHOOK_TYPES)})")
+            raise ApiError(
+                400, f"unknown webhook types: {', '.join(bad)} (known: {', '.join(WEBHOOK_TYPES)})"
+            )
     secret = body.get("secret")
     if secret is not None and not isinstance(secret, str):
         raise ApiError(400, "secret must be a string")

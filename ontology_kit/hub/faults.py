@@ -11,8 +11,9 @@ import json
 import random
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 __all__ = ["DropConnection", "FaultConfig", "FaultInjector"]
 
@@ -41,10 +42,17 @@ class FaultConfig:
         return any((self.rate_429, self.rate_5xx, self.rate_drop, self.latency))
 
     @classmethod
-    def parse(cls, spec: str) -> "FaultConfig":
+    def parse(cls, spec: str) -> FaultConfig:
         """``"429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,after=0.5,seed=7"``."""
-        names = {"429": "rate_429", "5xx": "rate_5xx", "drop": "rate_drop", "latency": "latency",
-                 "retry-after": "retry_after", "after": "after_fraction", "seed": "seed"}
+        names = {
+            "429": "rate_429",
+            "5xx": "rate_5xx",
+            "drop": "rate_drop",
+            "latency": "latency",
+            "retry-after": "retry_after",
+            "after": "after_fraction",
+            "seed": "seed",
+        }
         values: dict[str, Any] = {}
         for part in filter(None, (p.strip() for p in spec.split(","))):
             name, _, raw = part.partition("=")
@@ -63,7 +71,13 @@ class FaultInjector:
         self.config = config
         self._rng = random.Random(config.seed)
         self._lock = threading.Lock()
-        self.injected: dict[str, int] = {"429": 0, "5xx-before": 0, "5xx-after": 0, "drop-before": 0, "drop-after": 0}
+        self.injected: dict[str, int] = {
+            "429": 0,
+            "5xx-before": 0,
+            "5xx-after": 0,
+            "drop-before": 0,
+            "drop-after": 0,
+        }
 
     def _draw(self) -> tuple[float, float]:
         with self._lock:
@@ -81,8 +95,10 @@ class FaultInjector:
         if roll < c.rate_429:
             self._count("429")
             body = json.dumps({"status": "fail", "message": "Rate limit exceeded"}).encode()
-            start_response("429 Too Many Requests", [("Content-Type", "application/json"),
-                                                     ("Retry-After", str(c.retry_after))])
+            start_response(
+                "429 Too Many Requests",
+                [("Content-Type", "application/json"), ("Retry-After", str(c.retry_after))],
+            )
             return [body]
         if roll < c.rate_429 + c.rate_5xx:
             self._count("5xx-after" if after else "5xx-before")
@@ -103,7 +119,7 @@ class FaultInjector:
             self.injected[kind] += 1
 
     def _run_and_discard(self, environ: dict[str, Any]) -> None:
-        result = self.app(environ, lambda *args, **kwargs: (lambda data: None))
+        result = self.app(environ, lambda *args, **kwargs: lambda data: None)
         try:
             for _ in result:
                 pass

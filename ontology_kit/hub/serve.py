@@ -30,7 +30,7 @@ class _Handler(WSGIRequestHandler):
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         logging.getLogger("ontokit.hub.access").debug('"%s" %s %s', self.requestline, code, size)
 
-    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_error(self, format: str, *args: Any) -> None:
         logging.getLogger("ontokit.hub.access").debug(format, *args)
 
 
@@ -64,7 +64,8 @@ def start_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, background
     thread = None
     if background:
         # A short poll interval makes stop() quick (shutdown waits for the next poll).
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                  name="ontokit-hub", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="ontokit-hub", daemon=True
+        )
         thread.start()
     return HubServer(server, thread)

@@ -16,10 +16,11 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["HubStore", "new_object_id", "secret_digest", "utc_now"]
 
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 def utc_now() -> str:
     """A timestamp as the Hub writes them: ``2025-01-15T10:30:00.000Z``."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
@@ -102,7 +103,9 @@ class HubStore:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=30000")
-        db.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt; may lose the last commit on power loss
+        db.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # with WAL: never corrupt; may lose the last commit on power loss
         return db
 
     @contextmanager
@@ -149,28 +152,40 @@ class HubStore:
     def organization_for_key(self, api_key: str) -> str | None:
         """The organization an API key belongs to, or None."""
         with self.read() as db:
-            row = db.execute("SELECT organization FROM api_keys WHERE key_sha256 = ?", (_key_hash(api_key),)).fetchone()
+            row = db.execute(
+                "SELECT organization FROM api_keys WHERE key_sha256 = ?", (_key_hash(api_key),)
+            ).fetchone()
         return row["organization"] if row else None
 
     # -- projects ---------------------------------------------------------------------------------
     def insert_project(self, db: sqlite3.Connection, org: str, doc: dict[str, Any]) -> None:
         seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM projects").fetchone()[0]
-        db.execute("INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?)",
-                   (doc["_id"], org, doc["name"], doc["createdAt"], seq, json.dumps(doc)))
+        db.execute(
+            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?)",
+            (doc["_id"], org, doc["name"], doc["createdAt"], seq, json.dumps(doc)),
+        )
 
     def get_project(self, db: sqlite3.Connection, org: str, project_id: str) -> dict[str, Any] | None:
-        row = db.execute("SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)).fetchone()
+        row = db.execute(
+            "SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)
+        ).fetchone()
         return json.loads(row["doc"]) if row else None
 
     def get_project_text(self, db: sqlite3.Connection, org: str, project_id: str) -> str | None:
         """The stored JSON text of a project (served as is: no parse, no re-serialization)."""
-        row = db.execute("SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)).fetchone()
+        row = db.execute(
+            "SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)
+        ).fetchone()
         return str(row["doc"]) if row else None
 
     def save_project(self, db: sqlite3.Connection, doc: dict[str, Any]) -> None:
-        db.execute("UPDATE projects SET doc = ?, name = ? WHERE id = ?", (json.dumps(doc), doc["name"], doc["_id"]))
+        db.execute(
+            "UPDATE projects SET doc = ?, name = ? WHERE id = ?", (json.dumps(doc), doc["name"], doc["_id"])
+        )
 
-    def list_projects(self, org: str, offset: int, limit: int, descending: bool = True) -> tuple[list[dict[str, Any]], int]:
+    def list_projects(
+        self, org: str, offset: int, limit: int, descending: bool = True
+    ) -> tuple[list[dict[str, Any]], int]:
         order = "DESC" if descending else "ASC"
         with self.read() as db:
             total = db.execute("SELECT COUNT(*) FROM projects WHERE organization = ?", (org,)).fetchone()[0]
@@ -181,16 +196,23 @@ class HubStore:
         return [json.loads(r["doc"]) for r in rows], total
 
     # -- webhooks ---------------------------------------------------------------------------------
-    def insert_webhook(self, db: sqlite3.Connection, org: str, project: str, url: str, types: list[str],
-                       secret: str | None) -> dict[str, Any]:
+    def insert_webhook(
+        self, db: sqlite3.Connection, org: str, project: str, url: str, types: list[str], secret: str | None
+    ) -> dict[str, Any]:
         wid, now = new_object_id(), utc_now()
         salt, digest = _salted(secret)
-        db.execute("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (wid, project, org, url, json.dumps(types), salt, digest, now, now))
+        db.execute(
+            "INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (wid, project, org, url, json.dumps(types), salt, digest, now, now),
+        )
         return self._webhook_row(db.execute("SELECT * FROM webhooks WHERE id = ?", (wid,)).fetchone())
 
-    def update_webhook(self, db: sqlite3.Connection, org: str, webhook_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:
-        row = db.execute("SELECT * FROM webhooks WHERE id = ? AND organization = ?", (webhook_id, org)).fetchone()
+    def update_webhook(
+        self, db: sqlite3.Connection, org: str, webhook_id: str, fields: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        row = db.execute(
+            "SELECT * FROM webhooks WHERE id = ? AND organization = ?", (webhook_id, org)
+        ).fetchone()
         if row is None:
             return None
         url = fields.get("url", row["url"])
@@ -198,12 +220,17 @@ class HubStore:
         salt, digest = row["secret_salt"], row["secret_sha256"]
         if "secret" in fields:
             salt, digest = _salted(fields["secret"])
-        db.execute("UPDATE webhooks SET url = ?, types = ?, secret_salt = ?, secret_sha256 = ?, updated_at = ? "
-                   "WHERE id = ?", (url, types, salt, digest, utc_now(), webhook_id))
+        db.execute(
+            "UPDATE webhooks SET url = ?, types = ?, secret_salt = ?, secret_sha256 = ?, updated_at = ? "
+            "WHERE id = ?",
+            (url, types, salt, digest, utc_now(), webhook_id),
+        )
         return self._webhook_row(db.execute("SELECT * FROM webhooks WHERE id = ?", (webhook_id,)).fetchone())
 
     def list_webhooks(self, db: sqlite3.Connection, project: str) -> list[dict[str, Any]]:
-        rows = db.execute("SELECT * FROM webhooks WHERE project = ? ORDER BY created_at, id", (project,)).fetchall()
+        rows = db.execute(
+            "SELECT * FROM webhooks WHERE project = ? ORDER BY created_at, id", (project,)
+        ).fetchall()
         return [self._webhook_row(r) for r in rows]
 
     @staticmethod
@@ -214,18 +241,27 @@ class HubStore:
         if row["secret_sha256"]:
             secret = {"set": True, "digest": f"sha256:{row['secret_salt']}:{row['secret_sha256']}"}
         return {
-            "_id": row["id"], "project": row["project"], "url": row["url"], "types": json.loads(row["types"]),
+            "_id": row["id"],
+            "project": row["project"],
+            "url": row["url"],
+            "types": json.loads(row["types"]),
             "secret": secret or {"set": False, "digest": None},
-            "createdAt": row["created_at"], "updatedAt": row["updated_at"],
+            "createdAt": row["created_at"],
+            "updatedAt": row["updated_at"],
         }
 
     # -- idempotency ------------------------------------------------------------------------------
     def replay(self, db: sqlite3.Connection, org: str, key: str) -> tuple[int, str, str, str] | None:
-        row = db.execute("SELECT status, body, method, path FROM idempotency WHERE organization = ? AND key = ?",
-                         (org, key)).fetchone()
+        row = db.execute(
+            "SELECT status, body, method, path FROM idempotency WHERE organization = ? AND key = ?",
+            (org, key),
+        ).fetchone()
         return (row["status"], row["body"], row["method"], row["path"]) if row else None
 
-    def remember(self, db: sqlite3.Connection, org: str, key: str, method: str, path: str, status: int,
-                 body: str) -> None:
-        db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (org, key, method, path, status, body, utc_now()))
+    def remember(
+        self, db: sqlite3.Connection, org: str, key: str, method: str, path: str, status: int, body: str
+    ) -> None:
+        db.execute(
+            "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (org, key, method, path, status, body, utc_now()),
+        )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..diagnostics import DataPath, Diagnostic
 
@@ -19,7 +20,7 @@ __all__ = ["PositionIndex", "locate"]
 class _Node:
     """A composed node: kind ("scalar" | "mapping" | "sequence"), 1-based position, value."""
 
-    __slots__ = ("id", "line", "column", "value")
+    __slots__ = ("column", "id", "line", "value")
 
     def __init__(self, kind: str, line: int, column: int, value: Any) -> None:
         self.id = kind
@@ -99,7 +100,7 @@ class PositionIndex:
         lines = self._text.splitlines()
         if not 0 < line <= len(lines):
             return '"..."'
-        rest = lines[line - 1][column - 1:]
+        rest = lines[line - 1][column - 1 :]
         rest = re.sub(r"^&\S+\s+", "", rest)  # an anchor is not part of the value
         token = re.split(r"\s+#|[,\]}]", rest, maxsplit=1)[0].strip()
         return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"' if token else '""'
@@ -154,13 +155,19 @@ class PositionIndex:
                 elif kind == "AliasEvent":
                     self._aliases.append((line, column))
                     target = anchors.get(event.anchor)
-                    add(_Node(target.id, line, column, target.value) if target else _Node("scalar", line, column, ""))
-        except Exception:  # noqa: BLE001 - PyYAML may refuse YAML 1.2 that yaml-rs accepted
+                    add(
+                        _Node(target.id, line, column, target.value)
+                        if target
+                        else _Node("scalar", line, column, "")
+                    )
+        except Exception:
             pass
         return root
 
 
-def locate(diagnostics: Iterable[Diagnostic], index: PositionIndex, file: str | None = None) -> list[Diagnostic]:
+def locate(
+    diagnostics: Iterable[Diagnostic], index: PositionIndex, file: str | None = None
+) -> list[Diagnostic]:
     """Fill in line and column of each diagnostic that has none yet (only those of ``file``, if given:
     a project's diagnostics include its ontology file's, which ``index`` does not describe)."""
     out = []
@@ -172,7 +179,9 @@ def locate(diagnostics: Iterable[Diagnostic], index: PositionIndex, file: str | 
             line, column = index.position(diag.path, diag.target)
             diag = dataclasses.replace(diag, line=line, column=column)
         if diag.hint and "{token}" in diag.hint:
-            diag = dataclasses.replace(diag, hint=diag.hint.replace("{token}", index.quoted_token(diag.line, diag.column)))
+            diag = dataclasses.replace(
+                diag, hint=diag.hint.replace("{token}", index.quoted_token(diag.line, diag.column))
+            )
         if diag.related is not None and diag.hint and "{related}" in diag.hint:
             line, column = index.position(diag.related)
             where = f"line {line}" if line else "another place"

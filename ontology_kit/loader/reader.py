@@ -72,23 +72,41 @@ def read_file(path: str | Path, display: str | None = None) -> LoadResult:
     return load_bytes(raw, name)
 
 
-_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\xff\xfe", "UTF-16"),
-         (b"\xfe\xff", "UTF-16"))
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def load_bytes(raw: bytes, name: str) -> LoadResult:
     """Decode (strict UTF-8, optional BOM) and parse ``raw``."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            return _fail(name, "not-utf8", f"file is {encoding}; ontokit reads UTF-8 only",
-                         "re-save the file as UTF-8", 1, 1)
+            return _fail(
+                name,
+                "not-utf8",
+                f"file is {encoding}; ontokit reads UTF-8 only",
+                "re-save the file as UTF-8",
+                1,
+                1,
+            )
     if _looks_like_utf16_or_32(raw[:4096]):
-        return _fail(name, "not-utf8", "file looks like UTF-16 or UTF-32 (many NUL bytes); ontokit reads UTF-8 only",
-                     "re-save the file as UTF-8", 1, 1)
+        return _fail(
+            name,
+            "not-utf8",
+            "file looks like UTF-16 or UTF-32 (many NUL bytes); ontokit reads UTF-8 only",
+            "re-save the file as UTF-8",
+            1,
+            1,
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = line_col(raw.decode("utf-8", errors="replace"), len(raw[: exc.start].decode("utf-8", "replace")))
+        line, column = line_col(
+            raw.decode("utf-8", errors="replace"), len(raw[: exc.start].decode("utf-8", "replace"))
+        )
         return _fail(
             name,
             "not-utf8",
@@ -156,27 +174,46 @@ def load_text(text: str, name: str) -> LoadResult:
         result.diagnostics.extend(_decode_error(str(exc), result))
         return result
     except RecursionError:
-        result.diagnostics.append(Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1))
+        result.diagnostics.append(
+            Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
+        )
         return result
     if data is None:
         result.diagnostics.append(
-            Diagnostic("empty-file", "the file holds no YAML document", name, hint="an ontology is a mapping "
-                       "with tools, classifications and/or relations", line=1, column=1)
+            Diagnostic(
+                "empty-file",
+                "the file holds no YAML document",
+                name,
+                hint="an ontology is a mapping with tools, classifications and/or relations",
+                line=1,
+                column=1,
+            )
         )
         return result
     if isinstance(data, list) and _document_count(result) > 1:
         line = _second_document_line(text)
         result.diagnostics.append(
-            Diagnostic("multiple-documents", "the file holds several YAML documents; put one ontology per file",
-                       name, hint="a line `---` starts a new document; remove it, or split the file",
-                       line=line, column=1)
+            Diagnostic(
+                "multiple-documents",
+                "the file holds several YAML documents; put one ontology per file",
+                name,
+                hint="a line `---` starts a new document; remove it, or split the file",
+                line=line,
+                column=1,
+            )
         )
         return result
     if not isinstance(data, dict):
         kind = {list: "a list", str: "a string"}.get(type(data), f"a {type(data).__name__}")
         result.diagnostics.append(
-            Diagnostic("root-not-mapping", f"the document is {kind}; an ontology must be a mapping", name,
-                       hint="start with keys such as `tools:` or `classifications:`", line=1, column=1)
+            Diagnostic(
+                "root-not-mapping",
+                f"the document is {kind}; an ontology must be a mapping",
+                name,
+                hint="start with keys such as `tools:` or `classifications:`",
+                line=1,
+                column=1,
+            )
         )
         return result
     result.data = data
@@ -223,8 +260,16 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
                 text_line = lines[number - 1]
                 line, column = number, text_line.index("\t") + 1
                 break
-        return [Diagnostic("yaml-tab", f"tab character used for indentation ({reason})", name,
-                           hint="indent with spaces", line=line, column=column)]
+        return [
+            Diagnostic(
+                "yaml-tab",
+                f"tab character used for indentation ({reason})",
+                name,
+                hint="indent with spaces",
+                line=line,
+                column=column,
+            )
+        ]
     if "recursion" in message.lower() or "depth" in message.lower():
         reason = "the document is nested too deeply"
     return [Diagnostic("yaml-syntax", f"invalid YAML: {reason}", name, line=line, column=column)]
@@ -247,10 +292,16 @@ def _document_count(result: LoadResult) -> int:
     import yaml
 
     try:
-        return sum(1 for _ in yaml.compose_all(result.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except Exception:  # noqa: BLE001
+        return sum(
+            1 for _ in yaml.compose_all(result.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        )
+    except Exception:
         return 1
 
 
-def _fail(name: str, code: str, message: str, hint: str | None = None, line: int = 0, column: int = 0) -> LoadResult:
-    return LoadResult(file=name, diagnostics=[Diagnostic(code, message, name, hint=hint, line=line, column=column)])
+def _fail(
+    name: str, code: str, message: str, hint: str | None = None, line: int = 0, column: int = 0
+) -> LoadResult:
+    return LoadResult(
+        file=name, diagnostics=[Diagnostic(code, message, name, hint=hint, line=line, column=column)]
+    )

@@ -22,11 +22,15 @@ _ITEM_MODEL: dict[str, type[BaseModel]] = {
     "children": TreeNode,
 }
 _KIND_OF_TYPE = {
-    **{t: "tools" for t in TOOL_TYPES},
-    **{t: "classifications" for t in CLASSIFICATION_TYPES},
-    **{t: "relations" for t in RELATION_TYPES},
+    **dict.fromkeys(TOOL_TYPES, "tools"),
+    **dict.fromkeys(CLASSIFICATION_TYPES, "classifications"),
+    **dict.fromkeys(RELATION_TYPES, "relations"),
 }
-_KIND_LABEL: dict[type[BaseModel], str] = {Tool: "tools", Classification: "classifications", Relation: "relations"}
+_KIND_LABEL: dict[type[BaseModel], str] = {
+    Tool: "tools",
+    Classification: "classifications",
+    Relation: "relations",
+}
 _EXPECTED = {
     "string_type": "a string",
     "bool_type": "true or false",
@@ -53,9 +57,14 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
     if kind == "invalid_key" or (loc and loc[-1] == "[key]"):
         key = _yaml_text(value)
         where = loc if kind == "invalid_key" else loc[:-1]
-        return Diagnostic("non-string-key", f"mapping key {key} is not a string", file, path=where,
-                          hint="field names are words; quote a key that must look like a number or boolean",
-                          target="key")
+        return Diagnostic(
+            "non-string-key",
+            f"mapping key {key} is not a string",
+            file,
+            path=where,
+            hint="field names are words; quote a key that must look like a number or boolean",
+            target="key",
+        )
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         name = str(loc[-1])
@@ -65,26 +74,44 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         elif hint is None or name not in Classification.model_fields:
             hint = did_you_mean(name, model.model_fields) or hint or _fields_hint(model)
         what = _model_label(model)
-        return Diagnostic("unknown-field", f"unknown field {name!r} in {what}", file, path=loc, hint=hint,
-                          target="key")
+        return Diagnostic(
+            "unknown-field", f"unknown field {name!r} in {what}", file, path=loc, hint=hint, target="key"
+        )
     if kind == "missing":
         model = _model_at(loc[:-1])
-        return Diagnostic("missing-field", f"{_model_label(model)} needs `{field}`", file, path=loc[:-1],
-                          hint=_missing_hint(field, model))
+        return Diagnostic(
+            "missing-field",
+            f"{_model_label(model)} needs `{field}`",
+            file,
+            path=loc[:-1],
+            hint=_missing_hint(field, model),
+        )
     if kind == "literal_error" and field == "type" and not isinstance(value, str):
-        return Diagnostic("wrong-type", f"`type` must be a string, not {_describe(value)}", file, path=loc,
-                          hint=_missing_hint("type", _model_at(loc[:-1])))
+        return Diagnostic(
+            "wrong-type",
+            f"`type` must be a string, not {_describe(value)}",
+            file,
+            path=loc,
+            hint=_missing_hint("type", _model_at(loc[:-1])),
+        )
     if kind == "literal_error" and field == "type":
         model = _model_at(loc[:-1])
-        allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(model, ())
+        allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(
+            model, ()
+        )
         text = str(value)
         other = _KIND_OF_TYPE.get(text)
         if other is not None:
             hint = f"{text!r} is a type of {other}; move this item under `{other}:`"
         else:
             hint = did_you_mean(text, allowed) or "one of: " + ", ".join(allowed)
-        return Diagnostic("unknown-type", f"{text!r} is not a type of {_KIND_LABEL.get(model, 'item')}", file, path=loc,
-                          hint=hint)
+        return Diagnostic(
+            "unknown-type",
+            f"{text!r} is not a type of {_KIND_LABEL.get(model, 'item')}",
+            file,
+            path=loc,
+            hint=hint,
+        )
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
         if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (Option, TreeNode):
@@ -96,11 +123,17 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
             hint = f"write true or false (YAML 1.2 reads {value!r} as text, not as a boolean)"
         elif kind == "list_type" and isinstance(value, str):
             hint = f"write a list: [{value}]"
-        return Diagnostic("wrong-type", f"`{field}` must be {expected}, not {_describe(value)}", file, path=loc,
-                          hint=hint)
+        return Diagnostic(
+            "wrong-type", f"`{field}` must be {expected}, not {_describe(value)}", file, path=loc, hint=hint
+        )
     if field == "version":
-        return Diagnostic("invalid-value", f"format version {value!r} is not supported", file, path=loc,
-                          hint="this ontokit reads version: 1; upgrade ontokit for newer files")
+        return Diagnostic(
+            "invalid-value",
+            f"format version {value!r} is not supported",
+            file,
+            path=loc,
+            hint="this ontokit reads version: 1; upgrade ontokit for newer files",
+        )
     return Diagnostic("invalid-value", f"`{field}`: {err['msg']}", file, path=loc)
 
 
@@ -135,15 +168,23 @@ def _model_at(loc: DataPath) -> type[BaseModel]:
 
 
 def _model_label(model: type[BaseModel]) -> str:
-    return {Ontology: "the ontology", Tool: "a tool", Classification: "a classification", Relation: "a relation",
-            Option: "an option", TreeNode: "a tree option"}.get(model, model.__name__)
+    return {
+        Ontology: "the ontology",
+        Tool: "a tool",
+        Classification: "a classification",
+        Relation: "a relation",
+        Option: "an option",
+        TreeNode: "a tree option",
+    }.get(model, model.__name__)
 
 
 def _other_kind_hint(name: str, model: type[BaseModel]) -> str | None:
     if name in Classification.model_fields and model in (Tool, Relation):
         what = "a tree-dropdown classification" if name == "treeOptions" else "a classification"
-        return (f"`{name}` is a classification field, {_model_label(model)} does not take it; nest {what} "
-                "under `classifications`")
+        return (
+            f"`{name}` is a classification field, {_model_label(model)} does not take it; nest {what} "
+            "under `classifications`"
+        )
     return None
 
 
@@ -166,7 +207,9 @@ def _yaml_text(value: Any) -> str:
 
 def _missing_hint(field: str, model: type[BaseModel]) -> str | None:
     if field == "type":
-        allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(model, ())
+        allowed = {Tool: TOOL_TYPES, Classification: CLASSIFICATION_TYPES, Relation: RELATION_TYPES}.get(
+            model, ()
+        )
         return "one of: " + ", ".join(allowed)
     return None
 

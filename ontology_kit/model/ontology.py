@@ -8,7 +8,7 @@ document (references, uniqueness) live in :mod:`ontology_kit.rules`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -32,22 +32,28 @@ def _tree_shorthand(value: Any) -> Any:
 
 
 _Key = Annotated[
-    Optional[str],
-    Field(description="A stable name for this item. Its schemaId is derived from the keys (or titles) of "
-          "the item and its ancestors; set `key` to the old title to keep the id across a rename."),
+    str | None,
+    Field(
+        description="A stable name for this item. Its schemaId is derived from the keys (or titles) of "
+        "the item and its ancestors; set `key` to the old title to keep the id across a rename."
+    ),
 ]
 _SchemaId = Annotated[
-    Optional[str],
-    Field(description="The literal schemaId. Pin it to keep an id that existing annotations use "
-          "(for example after an import). Without it, ontokit derives a stable one."),
+    str | None,
+    Field(
+        description="The literal schemaId. Pin it to keep an id that existing annotations use "
+        "(for example after an import). Without it, ontokit derives a stable one."
+    ),
 ]
 
 
 class Option(_Model):
     """One answer of a radio, checkbox or dropdown. A plain string is short for ``{value: ...}``."""
 
-    value: str = Field(description="The answer's text, exactly as written (quote values like 'No' "
-                       "only if your editor insists; ontokit reads YAML 1.2, so No stays the string No).")
+    value: str = Field(
+        description="The answer's text, exactly as written (quote values like 'No' "
+        "only if your editor insists; ontokit reads YAML 1.2, so No stays the string No)."
+    )
     key: _Key = None
     schemaId: _SchemaId = None
 
@@ -60,10 +66,11 @@ class TreeNode(_Model):
 
     title: str
     key: _Key = None
-    schemaId: Annotated[Optional[str], Field(description="The literal tree-option key in the payload.")] = None
-    value: Annotated[Optional[str], Field(description="The payload `value`; defaults to the node's key, "
-                                          "as the SDK does.")] = None
-    children: list["TreeNodeItem"] = Field(default_factory=list)
+    schemaId: Annotated[str | None, Field(description="The literal tree-option key in the payload.")] = None
+    value: Annotated[
+        str | None, Field(description="The payload `value`; defaults to the node's key, as the SDK does.")
+    ] = None
+    children: list[TreeNodeItem] = Field(default_factory=list)
 
 
 TreeNodeItem = Annotated[TreeNode, BeforeValidator(_tree_shorthand, json_schema_input_type=str | TreeNode)]
@@ -77,17 +84,19 @@ class Category(_Model):
     schemaId: _SchemaId = None
     required: bool = Field(False, description="Annotators must answer or draw at least one of it.")
     columnField: bool = Field(False, description="Show it as a table column.")
-    color: Optional[str] = Field(None, description="#RRGGBB; derived from the item's identity when omitted.")
+    color: str | None = Field(None, description="#RRGGBB; derived from the item's identity when omitted.")
     shortcutKey: str = Field("", description='"0"-"9", "ctrl+0"-"ctrl+9" or "a"-"k"; "" for none.')
     options: list[OptionItem] = Field(default_factory=list)
-    optionSet: Optional[str] = Field(None, description="Use the options of this entry of `optionSets`.")
-    classifications: list["Classification"] = Field(
+    optionSet: str | None = Field(None, description="Use the options of this entry of `optionSets`.")
+    classifications: list[Classification] = Field(
         default_factory=list, description="Nested classifications, to any depth."
     )
     # Fields the Ango server and UI add that the SDK never sends; kept so that an imported ontology
     # compiles back to what the hub holds. Sent only when set.
-    multiple: Optional[bool] = Field(None, description="Server field (not sent by the SDK); sent only when set.")
-    ocrEnabled: Optional[bool] = Field(None, description="Server field (not sent by the SDK); sent only when set.")
+    multiple: bool | None = Field(None, description="Server field (not sent by the SDK); sent only when set.")
+    ocrEnabled: bool | None = Field(
+        None, description="Server field (not sent by the SDK); sent only when set."
+    )
 
 
 class Tool(Category):
@@ -107,20 +116,20 @@ class Classification(Category):
 
     type: ClassificationType
     treeOptions: list[TreeNodeItem] = Field(default_factory=list, description="tree-dropdown only.")
-    parentOptionId: Optional[str] = Field(
+    parentOptionId: str | None = Field(
         None,
         description="Show this nested classification only when this option of the enclosing category is "
         "chosen: the option's value, its key, or its raw schemaId.",
     )
     richText: bool = Field(False, description="text only: use the rich text editor.")
-    regex: Optional[str] = Field(None, description="text only: answers must match this regular expression.")
+    regex: str | None = Field(None, description="text only: answers must match this regular expression.")
     frameSpecific: bool = False
     showDropdown: bool = False
-    exportName: Optional[str] = None
-    displayName: Optional[str] = None
-    abbreviatedName: Optional[str] = None
-    attributeType: Optional[str] = None
-    defaultValue: Optional[bool] = None
+    exportName: str | None = None
+    displayName: str | None = None
+    abbreviatedName: str | None = None
+    attributeType: str | None = None
+    defaultValue: bool | None = None
 
 
 class Ontology(_Model):
@@ -132,7 +141,7 @@ class Ontology(_Model):
     )
 
     version: Annotated[int, Field(ge=1, le=1, description="Format version of this file.")] = 1
-    description: Optional[str] = None
+    description: str | None = None
     optionSets: dict[str, list[OptionItem]] = Field(
         default_factory=dict, description="Named option lists that categories reuse with `optionSet: NAME`."
     )

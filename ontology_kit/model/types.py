@@ -6,21 +6,36 @@ from typing import Literal, get_args
 
 __all__ = [
     "CLASSIFICATION_TYPES",
-    "ClassificationType",
     "OPTION_TYPES",
     "RELATION_TYPES",
-    "RelationType",
     "SHORTCUT_KEYS",
     "TOOL_TYPES",
+    "ClassificationType",
+    "RelationType",
     "ToolType",
 ]
 
 ToolType = Literal[
-    "bounding-box", "segmentation", "polyline", "polygon", "rotated-bounding-box",
-    "ner", "point", "pdf", "brush", "pct",
+    "bounding-box",
+    "segmentation",
+    "polyline",
+    "polygon",
+    "rotated-bounding-box",
+    "ner",
+    "point",
+    "pdf",
+    "brush",
+    "pct",
 ]
 ClassificationType = Literal[
-    "multi-dropdown", "single-dropdown", "tree-dropdown", "radio", "checkbox", "text", "instance", "boolean",
+    "multi-dropdown",
+    "single-dropdown",
+    "tree-dropdown",
+    "radio",
+    "checkbox",
+    "text",
+    "instance",
+    "boolean",
 ]
 RelationType = Literal["one-to-one", "group", "one-to-many"]
 

@@ -8,8 +8,9 @@ removal plus an addition (reported as a probable rename when it looks like one).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .model import Action, AttributeChange, Change, Impact
 
@@ -30,7 +31,7 @@ class _Rec:
     group: str  # the list it is in: tools, classifications, relations, options, treeOptions, children
     index: int
     node: dict[str, Any]
-    up: "_Rec | None"  # the parent record
+    up: _Rec | None  # the parent record
 
     @property
     def label(self) -> str:
@@ -79,15 +80,23 @@ def _walk(schema: dict[str, Any], pruned: set[int]) -> Iterator[_Rec]:
         yield rec
         children: list[tuple[str, str, str, int, Any, _Rec | None]] = []
         if kind == "tree-option":
-            children += [("tree-option", sid, "children", j, c, rec) for j, c in enumerate(node.get("children") or ())]
+            children += [
+                ("tree-option", sid, "children", j, c, rec) for j, c in enumerate(node.get("children") or ())
+            ]
         else:
-            children += [("classification", sid, "classifications", j, c, rec)
-                         for j, c in enumerate(node.get("classifications") or ())]
+            children += [
+                ("classification", sid, "classifications", j, c, rec)
+                for j, c in enumerate(node.get("classifications") or ())
+            ]
             if node.get("tool") == "tree-dropdown" or node.get("treeOptions"):
-                children += [("tree-option", sid, "treeOptions", j, c, rec)
-                             for j, c in enumerate(node.get("treeOptions") or ())]
+                children += [
+                    ("tree-option", sid, "treeOptions", j, c, rec)
+                    for j, c in enumerate(node.get("treeOptions") or ())
+                ]
             else:
-                children += [("option", sid, "options", j, c, rec) for j, c in enumerate(node.get("options") or ())]
+                children += [
+                    ("option", sid, "options", j, c, rec) for j, c in enumerate(node.get("options") or ())
+                ]
         stack.extend(reversed(children))
 
 
@@ -156,10 +165,22 @@ def _compare(old: _Rec, new: _Rec, have: dict[str, _Rec], want: dict[str, _Rec])
             impact = level
     if moved:
         impact = Impact.DESTRUCTIVE
-        reasons.insert(0, f"annotations made under {' › '.join(old.address[:-1]) or 'the top level'} "
-                          "no longer match where it now is")
-        return Change(Action.MOVE, new.kind, new.address, impact, tuple(reasons), new.sid, tuple(attrs),
-                      before=" › ".join(old.address), after=" › ".join(new.address))
+        reasons.insert(
+            0,
+            f"annotations made under {' › '.join(old.address[:-1]) or 'the top level'} "
+            "no longer match where it now is",
+        )
+        return Change(
+            Action.MOVE,
+            new.kind,
+            new.address,
+            impact,
+            tuple(reasons),
+            new.sid,
+            tuple(attrs),
+            before=" › ".join(old.address),
+            after=" › ".join(new.address),
+        )
     return Change(Action.UPDATE, new.kind, new.address, impact, tuple(reasons), new.sid, tuple(attrs))
 
 
@@ -173,7 +194,12 @@ def _attributes(old: _Rec, new: _Rec) -> list[AttributeChange]:
         before, after = a.get(name), b.get(name)
         if before == after or (before in _EMPTY and after in _EMPTY and (before is None or after is None)):
             continue  # a missing field reads as its default
-        if name == "color" and isinstance(before, str) and isinstance(after, str) and before.upper() == after.upper():
+        if (
+            name == "color"
+            and isinstance(before, str)
+            and isinstance(after, str)
+            and before.upper() == after.upper()
+        ):
             continue  # "#f44336" and "#F44336" are one color
         out.append(AttributeChange(name, before, after))
     if len(out) > 1:
@@ -183,8 +209,13 @@ def _attributes(old: _Rec, new: _Rec) -> list[AttributeChange]:
         # The flattened `options` follow from the tree, whose nodes are diffed one by one; report them
         # only when a side is inconsistent with its own tree (a hand-edited hub), since apply fixes that.
         if not _flat_matches_tree(a) or not _flat_matches_tree(b):
-            out.append(AttributeChange("options", f"{len(a.get('options') or [])} flattened tree options",
-                                       f"{len(b.get('options') or [])} flattened tree options"))
+            out.append(
+                AttributeChange(
+                    "options",
+                    f"{len(a.get('options') or [])} flattened tree options",
+                    f"{len(b.get('options') or [])} flattened tree options",
+                )
+            )
     return out
 
 
@@ -217,13 +248,22 @@ def _ordered_keys(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
 def _attribute_impact(kind: str, a: AttributeChange, node: dict[str, Any]) -> tuple[Impact, str | None]:
     title = node.get("title") or node.get("value") or ""
     if a.name == "tool":
-        return Impact.DESTRUCTIVE, f"changing the type of {title!r} from {a.before} to {a.after} orphans its annotations"
+        return (
+            Impact.DESTRUCTIVE,
+            f"changing the type of {title!r} from {a.before} to {a.after} orphans its annotations",
+        )
     if a.name == "required" and a.after is True and not a.before:
-        return Impact.DATA_DEPENDENT, f"{title!r} becomes required: existing annotations without it become invalid"
+        return (
+            Impact.DATA_DEPENDENT,
+            f"{title!r} becomes required: existing annotations without it become invalid",
+        )
     if a.name == "regex" and a.after:
         return Impact.DATA_DEPENDENT, f"existing answers to {title!r} may not match the new regex"
     if a.name == "parentOptionId":
-        return Impact.DATA_DEPENDENT, f"{title!r} is shown under another condition: existing answers may not apply"
+        return (
+            Impact.DATA_DEPENDENT,
+            f"{title!r} is shown under another condition: existing answers may not apply",
+        )
     return Impact.SAFE, None
 
 
@@ -234,8 +274,12 @@ def _summary(rec: _Rec) -> dict[str, Any]:
         return {"value": node.get("value"), "schemaId": rec.sid}
     if rec.kind == "tree-option":
         return {"title": node.get("title"), "key": rec.sid}
-    return {"type": node.get("tool"), "title": node.get("title"), "schemaId": rec.sid,
-            "required": bool(node.get("required"))}
+    return {
+        "type": node.get("tool"),
+        "title": node.get("title"),
+        "schemaId": rec.sid,
+        "required": bool(node.get("required")),
+    }
 
 
 def _removal(rec: _Rec, nested: int, rename: tuple[_Rec, float] | None) -> Change:
@@ -244,15 +288,27 @@ def _removal(rec: _Rec, nested: int, rename: tuple[_Rec, float] | None) -> Chang
     hint = None
     if rename is not None:
         new = rename[0]
-        hint = (f"probably a rename of {rec.label} to {new.label} that changes the schemaId: to keep its "
-                f"annotations, pin `schemaId: {rec.sid}` on {new.label} in the YAML (or give it a `key:` equal "
-                "to the old title, if its old id was derived from it)")
-    return Change(Action.DELETE, rec.kind, rec.address, Impact.DESTRUCTIVE, tuple(reasons), rec.sid,
-                  before=_summary(rec), hint=hint, nested=nested)
+        hint = (
+            f"probably a rename of {rec.label} to {new.label} that changes the schemaId: to keep its "
+            f"annotations, pin `schemaId: {rec.sid}` on {new.label} in the YAML (or give it a `key:` equal "
+            "to the old title, if its old id was derived from it)"
+        )
+    return Change(
+        Action.DELETE,
+        rec.kind,
+        rec.address,
+        Impact.DESTRUCTIVE,
+        tuple(reasons),
+        rec.sid,
+        before=_summary(rec),
+        hint=hint,
+        nested=nested,
+    )
 
 
-def _addition(rec: _Rec, nested: int, want: dict[str, _Rec], have: dict[str, _Rec],
-              rename: tuple[_Rec, float] | None) -> Change:
+def _addition(
+    rec: _Rec, nested: int, want: dict[str, _Rec], have: dict[str, _Rec], rename: tuple[_Rec, float] | None
+) -> Change:
     impact, reasons = Impact.SAFE, []
     if rec.kind == "classification" and rec.node.get("required") and (not rec.parent or rec.parent in have):
         impact = Impact.DATA_DEPENDENT
@@ -261,8 +317,17 @@ def _addition(rec: _Rec, nested: int, want: dict[str, _Rec], have: dict[str, _Re
     hint = None
     if rename is not None:
         hint = f"probably a rename of {rename[0].label} (see its removal)"
-    return Change(Action.CREATE, rec.kind, rec.address, impact, tuple(reasons), rec.sid, after=_summary(rec),
-                  hint=hint, nested=nested)
+    return Change(
+        Action.CREATE,
+        rec.kind,
+        rec.address,
+        impact,
+        tuple(reasons),
+        rec.sid,
+        after=_summary(rec),
+        hint=hint,
+        nested=nested,
+    )
 
 
 def _probable_renames(removes: list[_Rec], adds: list[_Rec]) -> dict[str, tuple[_Rec, float]]:
@@ -288,10 +353,22 @@ def _probable_renames(removes: list[_Rec], adds: list[_Rec]) -> dict[str, tuple[
 
 
 # -- pruning and order ------------------------------------------------------------------------------
-_KIND_OF_GROUP = {"tools": "tool", "classifications": "classification", "relations": "relation",
-                  "options": "option", "treeOptions": "tree-option", "children": "tree-option"}
-_LIST_NAME = {"tools": "tools", "classifications": "classifications", "relations": "relations",
-              "options": "options", "treeOptions": "tree options", "children": "tree options"}
+_KIND_OF_GROUP = {
+    "tools": "tool",
+    "classifications": "classification",
+    "relations": "relation",
+    "options": "option",
+    "treeOptions": "tree-option",
+    "children": "tree-option",
+}
+_LIST_NAME = {
+    "tools": "tools",
+    "classifications": "classifications",
+    "relations": "relations",
+    "options": "options",
+    "treeOptions": "tree options",
+    "children": "tree options",
+}
 
 
 def _sid_of(node: dict[str, Any], kind: str) -> Any:
@@ -308,8 +385,14 @@ def _child_groups(node: dict[str, Any], kind: str) -> tuple[str, ...]:
     return ("classifications", "options")
 
 
-def _prune(new: list[Any], old: list[Any], group: str, address: tuple[str, ...], pruned: set[int],
-           reorders: list[Change]) -> None:
+def _prune(
+    new: list[Any],
+    old: list[Any],
+    group: str,
+    address: tuple[str, ...],
+    pruned: set[int],
+    reorders: list[Change],
+) -> None:
     """Match one list's items by id; mark identical pairs in ``pruned``; recurse into the others;
     report the list as reordered when the items both sides share are in another order."""
     kind = _KIND_OF_GROUP[group]
@@ -345,6 +428,15 @@ def _prune(new: list[Any], old: list[Any], group: str, address: tuple[str, ...],
         labels_new = {(_sid_of(n, kind)): _label(kind, n) for n in new if isinstance(n, dict)}
         what = _LIST_NAME[group]
         where = (*address, f"order of {what}") if address else (f"order of top-level {what}",)
-        reorders.append(Change(Action.REORDER, "list", where, Impact.SAFE, (), None,
-                               before=[labels_old[sid] for sid in old_shared],
-                               after=[labels_new[sid] for sid in new_order]))
+        reorders.append(
+            Change(
+                Action.REORDER,
+                "list",
+                where,
+                Impact.SAFE,
+                (),
+                None,
+                before=[labels_old[sid] for sid in old_shared],
+                after=[labels_new[sid] for sid in new_order],
+            )
+        )

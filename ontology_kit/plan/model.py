@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-__all__ = ["Action", "AttributeChange", "Change", "Impact", "Plan", "ProjectPlan", "SENSITIVE", "Unmanaged"]
+__all__ = ["SENSITIVE", "Action", "AttributeChange", "Change", "Impact", "Plan", "ProjectPlan", "Unmanaged"]
 
 #: What plans show instead of a secret's value.
 SENSITIVE = "(sensitive)"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Literal, Optional
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -49,11 +49,17 @@ def dumps_plan(plan: Plan, hub: dict[str, Any]) -> str:
     doc = {
         "ontokit_plan": PLANFILE_VERSION,
         "ontokit_version": __version__,
-        "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "hub": hub,
         "projects": [
-            {"definition": p.definition, "name": p.name, "project_id": p.project_id, "fingerprint": p.fingerprint,
-             "changes": changes_digest(p), "desired": p.desired}
+            {
+                "definition": p.definition,
+                "name": p.name,
+                "project_id": p.project_id,
+                "fingerprint": p.fingerprint,
+                "changes": changes_digest(p),
+                "desired": p.desired,
+            }
             for p in plan.projects
         ],
         "plan": plan_to_dict(plan),
@@ -81,15 +87,18 @@ def loads_plan(text: str, name: str) -> SavedPlan:
     if not isinstance(doc, dict) or "ontokit_plan" not in doc:
         raise OntokitError(f"{name}: not an ontokit plan file")
     if doc["ontokit_plan"] != PLANFILE_VERSION:
-        raise OntokitError(f"{name}: plan file version {doc['ontokit_plan']!r} is not supported by ontokit "
-                           f"{__version__}; run `ontokit plan --out` again")
+        raise OntokitError(
+            f"{name}: plan file version {doc['ontokit_plan']!r} is not supported by ontokit "
+            f"{__version__}; run `ontokit plan --out` again"
+        )
     try:
         checked = _PlanFile.model_validate(doc)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise OntokitError(f"{name}: plan file is damaged ({where}: {first['msg']}); run `ontokit plan --out` "
-                           "again") from None
+        raise OntokitError(
+            f"{name}: plan file is damaged ({where}: {first['msg']}); run `ontokit plan --out` again"
+        ) from None
     projects = tuple(
         SavedProject(p.definition, p.name, p.project_id, p.fingerprint, p.desired.model_dump(), p.changes)
         for p in checked.projects
@@ -104,13 +113,13 @@ class _Strict(BaseModel):
 class _Hook(_Strict):
     url: str
     types: list[str]
-    secretEnv: Optional[str] = None
+    secretEnv: str | None = None
 
 
 class _Desired(_Strict):
     name: str
     description: str = ""
-    type: Optional[str] = None
+    type: str | None = None
     categorySchema: dict[str, list[dict[str, Any]]]
     batches: list[str] = []
     webhooks: list[_Hook] = []
@@ -119,7 +128,7 @@ class _Desired(_Strict):
 class _SavedProject(_Strict):
     definition: str
     name: str
-    project_id: Optional[str]
+    project_id: str | None
     fingerprint: str
     changes: str
     desired: _Desired
@@ -128,11 +137,11 @@ class _SavedProject(_Strict):
 class _Hub(_Strict):
     name: str
     kind: Literal["embedded", "url"]
-    url: Optional[str]
-    db: Optional[str]
+    url: str | None
+    db: str | None
 
     @model_validator(mode="after")
-    def _where(self) -> "_Hub":
+    def _where(self) -> _Hub:
         if (self.kind == "embedded" and not self.db) or (self.kind == "url" and not self.url):
             raise ValueError("an embedded hub needs `db`, a URL hub needs `url`")
         return self

@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..project.load import ProjectSpec
 from .diff import diff_category_schema
@@ -27,7 +28,9 @@ def desired_state(spec: ProjectSpec) -> dict[str, Any]:
         "type": spec.type,
         "categorySchema": spec.category_schema,
         "batches": list(spec.batches),
-        "webhooks": [{"url": h.url, "types": list(h.types), "secretEnv": h.secret_env} for h in spec.webhooks],
+        "webhooks": [
+            {"url": h.url, "types": list(h.types), "secretEnv": h.secret_env} for h in spec.webhooks
+        ],
     }
 
 
@@ -37,12 +40,17 @@ def fingerprint(live: dict[str, Any] | None, live_webhooks: list[dict[str, Any]]
         state: Any = {"absent": name}
     else:
         state = {
-            "id": live.get("_id"), "name": live.get("name"), "description": live.get("description"),
+            "id": live.get("_id"),
+            "name": live.get("name"),
+            "description": live.get("description"),
             "categorySchema": live.get("categorySchema"),
             "batches": [{"_id": b.get("_id"), "name": b.get("name")} for b in live.get("batches") or []],
-            "webhooks": None if live_webhooks is None else [
+            "webhooks": None
+            if live_webhooks is None
+            else [
                 {"_id": h.get("_id"), "url": h.get("url"), "types": h.get("types"), "secret": h.get("secret")}
-                for h in live_webhooks],
+                for h in live_webhooks
+            ],
         }
     text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
@@ -65,8 +73,12 @@ def secret_matches(live_secret: Any, value: str | None) -> bool | None:
     return secret_digest(salt, value) == digest
 
 
-def diff_project(desired: dict[str, Any], live: dict[str, Any] | None, live_webhooks: list[dict[str, Any]] | None,
-                 secrets: Mapping[str, str]) -> tuple[list[Change], list[Unmanaged], list[str]]:
+def diff_project(
+    desired: dict[str, Any],
+    live: dict[str, Any] | None,
+    live_webhooks: list[dict[str, Any]] | None,
+    secrets: Mapping[str, str],
+) -> tuple[list[Change], list[Unmanaged], list[str]]:
     """(changes, unmanaged live items, warnings) that turn ``live`` into ``desired``.
 
     ``secrets`` maps environment variable names to their values (used only to compare digests).
@@ -75,14 +87,32 @@ def diff_project(desired: dict[str, Any], live: dict[str, Any] | None, live_webh
     warnings: list[str] = []
     name = desired["name"]
     if live is None:
-        changes.append(Change(Action.CREATE, "project", (f'"{name}"',), Impact.SAFE,
-                              after={"name": name, "description": desired.get("description", "")}))
+        changes.append(
+            Change(
+                Action.CREATE,
+                "project",
+                (f'"{name}"',),
+                Impact.SAFE,
+                after={"name": name, "description": desired.get("description", "")},
+            )
+        )
     else:
-        attrs = [AttributeChange(k, live.get(k), desired.get(k, "")) for k in ("name", "description")
-                 if (live.get(k) or "") != (desired.get(k) or "")]
+        attrs = [
+            AttributeChange(k, live.get(k), desired.get(k, ""))
+            for k in ("name", "description")
+            if (live.get(k) or "") != (desired.get(k) or "")
+        ]
         if attrs:
-            changes.append(Change(Action.UPDATE, "project", (f'"{name}"',), Impact.SAFE,
-                                  attributes=tuple(attrs), schema_id=live.get("_id")))
+            changes.append(
+                Change(
+                    Action.UPDATE,
+                    "project",
+                    (f'"{name}"',),
+                    Impact.SAFE,
+                    attributes=tuple(attrs),
+                    schema_id=live.get("_id"),
+                )
+            )
     live_schema = (live or {}).get("categorySchema") or {}
     schema_changes = diff_category_schema(desired["categorySchema"], live_schema)
     if live is None:  # a new project has no annotations that anything could affect
@@ -92,13 +122,17 @@ def diff_project(desired: dict[str, Any], live: dict[str, Any] | None, live_webh
     live_batches = [b.get("name") for b in (live or {}).get("batches") or [] if isinstance(b, dict)]
     for batch in desired.get("batches", []):
         if batch not in live_batches:
-            changes.append(Change(Action.CREATE, "batch", (f'"{batch}"',), Impact.SAFE, after={"name": batch}))
+            changes.append(
+                Change(Action.CREATE, "batch", (f'"{batch}"',), Impact.SAFE, after={"name": batch})
+            )
     unmanaged += [Unmanaged("batch", str(b)) for b in live_batches if b not in desired.get("batches", [])]
     hooks = desired.get("webhooks", [])
     if live is not None and live_webhooks is None:
         if hooks:
-            warnings.append("this hub cannot list webhooks, so ontokit cannot tell which exist: webhooks are not "
-                            "managed on it (use the hub's UI)")
+            warnings.append(
+                "this hub cannot list webhooks, so ontokit cannot tell which exist: webhooks are not "
+                "managed on it (use the hub's UI)"
+            )
         return changes, unmanaged, warnings
     by_url = {h.get("url"): h for h in live_webhooks or []}
     for hook in hooks:
@@ -119,8 +153,18 @@ def diff_project(desired: dict[str, Any], live: dict[str, Any] | None, live_webh
         elif same is None and value is not None:
             warnings.append(f"webhook {hook['url']}: the hub does not tell whether its secret matches")
         if attrs:
-            changes.append(Change(Action.UPDATE, "webhook", address, Impact.SAFE, attributes=tuple(attrs),
-                                  schema_id=current.get("_id")))
+            changes.append(
+                Change(
+                    Action.UPDATE,
+                    "webhook",
+                    address,
+                    Impact.SAFE,
+                    attributes=tuple(attrs),
+                    schema_id=current.get("_id"),
+                )
+            )
     wanted = {h["url"] for h in hooks}
-    unmanaged += [Unmanaged("webhook", str(h.get("url"))) for h in live_webhooks or [] if h.get("url") not in wanted]
+    unmanaged += [
+        Unmanaged("webhook", str(h.get("url"))) for h in live_webhooks or [] if h.get("url") not in wanted
+    ]
     return changes, unmanaged, warnings

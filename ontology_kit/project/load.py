@@ -15,8 +15,15 @@ from ..diagnostics import DataPath, Diagnostic, has_errors
 from ..loader import LoadResult, read_file
 from ..loader.positions import locate
 
-__all__ = ["ProjectSpec", "WORKSPACE_FILE", "WebhookDesired", "detect_kind", "find_workspace", "load_project",
-           "load_workspace"]
+__all__ = [
+    "WORKSPACE_FILE",
+    "ProjectSpec",
+    "WebhookDesired",
+    "detect_kind",
+    "find_workspace",
+    "load_project",
+    "load_workspace",
+]
 
 WORKSPACE_FILE = "ontokit.yaml"
 
@@ -73,8 +80,9 @@ def detect_kind(data: Any) -> str:
     return best if score >= 0.5 else "other"
 
 
-def load_project(path: str | Path, display: str | None = None,
-                 loaded: LoadResult | None = None) -> tuple[ProjectSpec | None, list[Diagnostic]]:
+def load_project(
+    path: str | Path, display: str | None = None, loaded: LoadResult | None = None
+) -> tuple[ProjectSpec | None, list[Diagnostic]]:
     """Load and validate one project definition (and its ontology)."""
     from pydantic import ValidationError
 
@@ -93,24 +101,47 @@ def load_project(path: str | Path, display: str | None = None,
     seen: dict[str, int] = {}
     for i, batch in enumerate(model.batches):
         if batch.name in seen:
-            diags.append(Diagnostic("duplicate-batch", f"batch {batch.name!r} is listed twice", name,
-                                    path=("batches", i), hint="the first is at {related}", related=("batches", seen[batch.name])))
+            diags.append(
+                Diagnostic(
+                    "duplicate-batch",
+                    f"batch {batch.name!r} is listed twice",
+                    name,
+                    path=("batches", i),
+                    hint="the first is at {related}",
+                    related=("batches", seen[batch.name]),
+                )
+            )
         seen.setdefault(batch.name, i)
     urls: dict[str, int] = {}
     for i, hook in enumerate(model.webhooks):
         if hook.url in urls:
-            diags.append(Diagnostic("duplicate-webhook", f"webhook {hook.url!r} is listed twice", name,
-                                    path=("webhooks", i, "url"), hint="one entry per URL; merge their types",
-                                    related=("webhooks", urls[hook.url])))
+            diags.append(
+                Diagnostic(
+                    "duplicate-webhook",
+                    f"webhook {hook.url!r} is listed twice",
+                    name,
+                    path=("webhooks", i, "url"),
+                    hint="one entry per URL; merge their types",
+                    related=("webhooks", urls[hook.url]),
+                )
+            )
         urls.setdefault(hook.url, i)
     payload = None
     if isinstance(model.ontology, str):
         target = Path(path).parent / model.ontology
-        ontology_name = str(Path(name).parent / model.ontology) if Path(name).parent != Path(".") else model.ontology
+        ontology_name = (
+            str(Path(name).parent / model.ontology) if Path(name).parent != Path(".") else model.ontology
+        )
         if not target.is_file():
-            diags.append(Diagnostic("file-not-found", f"ontology file {model.ontology!r} not found (looked for "
-                                    f"{ontology_name})", name, path=("ontology",),
-                                    hint="the path is relative to this project file"))
+            diags.append(
+                Diagnostic(
+                    "file-not-found",
+                    f"ontology file {model.ontology!r} not found (looked for {ontology_name})",
+                    name,
+                    path=("ontology",),
+                    hint="the path is relative to this project file",
+                )
+            )
         else:
             result = check_file(target, ontology_name)
             diags.extend(result.diagnostics)
@@ -124,11 +155,17 @@ def load_project(path: str | Path, display: str | None = None,
     if has_errors(diags) or payload is None:
         return None, diags
     spec = ProjectSpec(
-        file=name, name=model.name, description=model.description, id=model.id, type=model.type,
-        ontology=ontology_name, category_schema=payload["categorySchema"],
+        file=name,
+        name=model.name,
+        description=model.description,
+        id=model.id,
+        type=model.type,
+        ontology=ontology_name,
+        category_schema=payload["categorySchema"],
         batches=tuple(b.name for b in model.batches),
-        webhooks=tuple(WebhookDesired(h.url, tuple(h.types), h.secret.env if h.secret else None)
-                       for h in model.webhooks),
+        webhooks=tuple(
+            WebhookDesired(h.url, tuple(h.types), h.secret.env if h.secret else None) for h in model.webhooks
+        ),
     )
     return spec, diags
 
@@ -143,8 +180,9 @@ def find_workspace(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_workspace(path: str | Path, display: str | None = None,
-                   loaded: LoadResult | None = None) -> tuple[list[ProjectSpec], list[Diagnostic], str | None]:
+def load_workspace(
+    path: str | Path, display: str | None = None, loaded: LoadResult | None = None
+) -> tuple[list[ProjectSpec], list[Diagnostic], str | None]:
     """Load ``ontokit.yaml`` and every project it lists: (specs, diagnostics, the workspace's hub)."""
     from pydantic import ValidationError
 
@@ -164,13 +202,23 @@ def load_workspace(path: str | Path, display: str | None = None,
     specs: list[ProjectSpec] = []
     files: list[tuple[Path, str]] = []
     for i, entry in enumerate(model.projects):
-        matches = sorted(glob.glob(str(root / entry), recursive=True)) if glob.has_magic(entry) else \
-            [str(root / entry)]
+        matches = (
+            sorted(glob.glob(str(root / entry), recursive=True))
+            if glob.has_magic(entry)
+            else [str(root / entry)]
+        )
         matches = [m for m in matches if Path(m).is_file()]
         if not matches:
             code = "no-files" if glob.has_magic(entry) else "file-not-found"
-            diags.append(Diagnostic(code, f"project file {entry!r} not found", name, path=("projects", i),
-                                    hint="paths are relative to ontokit.yaml"))
+            diags.append(
+                Diagnostic(
+                    code,
+                    f"project file {entry!r} not found",
+                    name,
+                    path=("projects", i),
+                    hint="paths are relative to ontokit.yaml",
+                )
+            )
         for m in matches:
             rel = Path(m).relative_to(root)
             files.append((Path(m), str(shown_root / rel) if str(shown_root) != "." else str(rel)))
@@ -190,9 +238,15 @@ def _duplicate_identities(specs: list[ProjectSpec], workspace: str) -> list[Diag
         key = f"id:{spec.id}" if spec.id else f"name:{spec.name}"
         if key in seen:
             what = f"id {spec.id!r}" if spec.id else f"name {spec.name!r}"
-            out.append(Diagnostic("duplicate-project", f"{seen[key].file} and {spec.file} both define the project "
-                                  f"with {what}", workspace, path=("projects",),
-                                  hint="each definition must manage a different project"))
+            out.append(
+                Diagnostic(
+                    "duplicate-project",
+                    f"{seen[key].file} and {spec.file} both define the project with {what}",
+                    workspace,
+                    path=("projects",),
+                    hint="each definition must manage a different project",
+                )
+            )
         seen.setdefault(key, spec)
     return out
 
@@ -216,16 +270,29 @@ def _convert(exc: Any, file: str, workspace: bool = False) -> list[Diagnostic]:
         field = next((p for p in reversed(loc) if isinstance(p, str)), "(document)")
         if kind == "extra_forbidden":
             parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), None)
-            model = getattr(m, _ITEM_FIELDS.get(parent or "", ""), None) or (m.WorkspaceFile if workspace
-                                                                               else m.ProjectFile)
-            hint = did_you_mean(str(loc[-1]), model.model_fields) or "fields here are: " + ", ".join(model.model_fields)
-            out.append(Diagnostic("unknown-field", f"unknown field {loc[-1]!r}", file, path=loc, hint=hint,
-                                  target="key"))
+            model = getattr(m, _ITEM_FIELDS.get(parent or "", ""), None) or (
+                m.WorkspaceFile if workspace else m.ProjectFile
+            )
+            hint = did_you_mean(str(loc[-1]), model.model_fields) or "fields here are: " + ", ".join(
+                model.model_fields
+            )
+            out.append(
+                Diagnostic(
+                    "unknown-field", f"unknown field {loc[-1]!r}", file, path=loc, hint=hint, target="key"
+                )
+            )
         elif kind == "missing":
             out.append(Diagnostic("missing-field", f"missing required field `{field}`", file, path=loc[:-1]))
         elif field == "secret" or (len(loc) >= 2 and loc[-2] == "secret"):
-            out.append(Diagnostic("wrong-type", "a secret must be given as `{env: VARIABLE}`", file, path=loc,
-                                  hint="never write a secret's value into a file; put it in an environment variable"))
+            out.append(
+                Diagnostic(
+                    "wrong-type",
+                    "a secret must be given as `{env: VARIABLE}`",
+                    file,
+                    path=loc,
+                    hint="never write a secret's value into a file; put it in an environment variable",
+                )
+            )
         elif kind.endswith("_type") or kind in ("model_attributes_type", "union_tag_invalid"):
             out.append(Diagnostic("wrong-type", f"`{field}`: {err['msg']}", file, path=loc))
         else:

@@ -9,15 +9,22 @@ Every rendering ends with a newline; none prints, reads a file or shows a sensit
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..plan.model import Plan
 from .json import FORMAT_VERSION, plan_to_dict, render_json
 from .markdown import render_markdown
 from .text import render_text
 
-__all__ = ["FORMAT_VERSION", "RENDERERS", "plan_to_dict", "render", "render_json", "render_markdown",
-           "render_text"]
+__all__ = [
+    "FORMAT_VERSION",
+    "RENDERERS",
+    "plan_to_dict",
+    "render",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
 
 
 def _text(plan: Plan, color: bool = False) -> str:

@@ -37,8 +37,9 @@ def _change(c: Change) -> dict[str, Any]:
     attributes = []
     for a in c.attributes:
         before, after = shown_values(a)  # a sensitive value is "(sensitive)", whatever the plan holds
-        attributes.append({"name": a.name, "before": _jsonable(before), "after": _jsonable(after),
-                           "sensitive": a.sensitive})
+        attributes.append(
+            {"name": a.name, "before": _jsonable(before), "after": _jsonable(after), "sensitive": a.sensitive}
+        )
     return {
         "action": c.action.value,
         "kind": c.kind,

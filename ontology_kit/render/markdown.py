@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..plan.model import Plan
 from .text import counts, destructive, one_line, plan_sentence, project_heading, project_lines
@@ -85,14 +85,20 @@ def _caution(plan: Plan, budget: int) -> list[str]:
         items.append(f"> - {where}{c.action.value} {_md(c.kind)} {_code(c.path)}{why}")
     n = len(found)
     title = f"> **{_plural(n, 'destructive change')}** would orphan existing annotations:"
-    return ["> [!CAUTION]", title, ">",
-            *_capped(items, budget, "destructive changes (see the details below)"), ""]
+    return [
+        "> [!CAUTION]",
+        title,
+        ">",
+        *_capped(items, budget, "destructive changes (see the details below)"),
+        "",
+    ]
 
 
 def _warnings(plan: Plan, budget: int) -> list[str]:
     many = len(plan.projects) > 1
-    items = [f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}"
-             for p in plan.projects for w in p.warnings]
+    items = [
+        f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}" for p in plan.projects for w in p.warnings
+    ]
     if not items:
         return []
     return ["> [!WARNING]", *_capped(items, budget, "warnings (see the details below)"), ""]
@@ -102,8 +108,7 @@ def _head(plan: Plan, limit: int) -> str:
     status = plan_sentence(plan.changes, plan.kind)
     status = f"**{status}**" if plan.has_changes else status
     title, where = ("ontokit diff", "Compared") if plan.kind == "diff" else ("ontokit plan", "Hub")
-    lines = [f"### {title}", "", f"{where}: {_code(plan.hub)}", "", status, "",
-             *_table(plan), ""]
+    lines = [f"### {title}", "", f"{where}: {_code(plan.hub)}", "", status, "", *_table(plan), ""]
     lines += _caution(plan, limit // 2)
     lines += _warnings(plan, limit // 8)
     return "\n".join(lines) + "\n"
@@ -125,8 +130,9 @@ def _marker(omitted: int) -> str:
 def _block(summary: str, lines: list[str]) -> str:
     ticks = max((len(run) for line in lines for run in re.findall("`{3,}", line)), default=2)
     fence = "`" * max(3, ticks + 1)
-    return "\n".join([f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence, "",
-                      "</details>", ""])
+    return "\n".join(
+        [f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence, "", "</details>", ""]
+    )
 
 
 def _details(sections: list[Section], keep: int) -> str:
@@ -146,7 +152,7 @@ def _details(sections: list[Section], keep: int) -> str:
         if omitted and start < head <= end:
             body.append(_marker(omitted))
         if end > tail_from:
-            body += lines[max(start, tail_from) - start:]
+            body += lines[max(start, tail_from) - start :]
         if body:
             out.append(_block(summary, body))
         start = end

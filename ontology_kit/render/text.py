@@ -7,20 +7,38 @@ every format counts and spells things the same way. Nothing here prints or reads
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..plan.model import SENSITIVE, Action, AttributeChange, Change, Impact, Plan, ProjectPlan
 
-__all__ = ["NO_CHANGES", "counts", "destructive", "format_value", "one_line", "plan_sentence",
-           "project_heading", "project_lines", "render_text", "shown_values"]
+__all__ = [
+    "NO_CHANGES",
+    "counts",
+    "destructive",
+    "format_value",
+    "one_line",
+    "plan_sentence",
+    "project_heading",
+    "project_lines",
+    "render_text",
+    "shown_values",
+]
 
 NO_CHANGES = "No changes. The hub matches the definitions."
 _INDENT = "      "  # body lines under a change line
 _ORDER_ITEMS = 8  # a reordered list longer than this is shown around the part that moved
-_STYLE = {"+": {"fg": "green"}, "-": {"fg": "red"}, "~": {"fg": "yellow"}, "→": {"fg": "cyan"},
-          "↕": {"fg": "cyan"}, Impact.DESTRUCTIVE: {"fg": "red", "bold": True},
-          Impact.DATA_DEPENDENT: {"fg": "yellow"}, "!": {"fg": "red", "bold": True}}
+_STYLE = {
+    "+": {"fg": "green"},
+    "-": {"fg": "red"},
+    "~": {"fg": "yellow"},
+    "→": {"fg": "cyan"},
+    "↕": {"fg": "cyan"},
+    Impact.DESTRUCTIVE: {"fg": "red", "bold": True},
+    Impact.DATA_DEPENDENT: {"fg": "yellow"},
+    "!": {"fg": "red", "bold": True},
+}
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _GUTTER = {Action.CREATE: "+", Action.DELETE: "-"}  # for ```diff blocks; the other actions get "!"
 
@@ -28,8 +46,9 @@ _GUTTER = {Action.CREATE: "+", Action.DELETE: "-"}  # for ```diff blocks; the ot
 # -- shared helpers -------------------------------------------------------------------------------
 def counts(changes: Iterable[Change]) -> dict[str, int]:
     """Changes per action and per impact, under the JSON summary's keys (in its order)."""
-    out = dict.fromkeys(("create", "update", "delete", "move", "reorder", "destructive", "data_dependent",
-                         "safe"), 0)
+    out = dict.fromkeys(
+        ("create", "update", "delete", "move", "reorder", "destructive", "data_dependent", "safe"), 0
+    )
     for c in changes:
         out[c.action.value] += 1
         out[c.impact.value.replace("-", "_")] += 1
@@ -42,8 +61,10 @@ def plan_sentence(changes: Sequence[Change], kind: str = "plan") -> str:
     if not changes:
         return NO_CHANGES if kind == "plan" else "No changes."
     n = counts(changes)
-    text = (f"Plan: {n['create']} to add, {n['update']} to change, {n['delete']} to remove, "
-            f"{n['move']} to move, {n['reorder']} to reorder")
+    text = (
+        f"Plan: {n['create']} to add, {n['update']} to change, {n['delete']} to remove, "
+        f"{n['move']} to move, {n['reorder']} to reorder"
+    )
     risky = [f"{n['destructive']} destructive"] if n["destructive"] else []
     risky += [f"{n['data_dependent']} data-dependent"] if n["data_dependent"] else []
     return text + (f" ({', '.join(risky)})." if risky else ".")
@@ -197,8 +218,10 @@ def project_lines(p: ProjectPlan, *, color: bool = False, gutter: bool = False) 
         lines += _body(c)
     if not p.changes:
         lines.append("  no changes")
-    lines += [f"  unmanaged {one_line(u.kind)} {format_value(u.name)} (kept; not in the definition)"
-              for u in p.unmanaged]
+    lines += [
+        f"  unmanaged {one_line(u.kind)} {format_value(u.name)} (kept; not in the definition)"
+        for u in p.unmanaged
+    ]
     lines += [f"  warning: {one_line(w)}" for w in p.warnings]
     return lines
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = ["render_mermaid", "render_tree"]
 
@@ -32,12 +33,19 @@ def _swatch(hex_color: Any, color: bool) -> str:
         return ""
     if not color:
         return f" {hex_color.upper()}"
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f" \x1b[38;2;{r};{g};{b}m■\x1b[0m {hex_color.upper()}"
 
 
-def _category(node: dict[str, Any], parent: dict[str, Any] | None, prefix: str, last: bool,
-              keys: dict[str, str], color: bool, lines: list[str]) -> None:
+def _category(
+    node: dict[str, Any],
+    parent: dict[str, Any] | None,
+    prefix: str,
+    last: bool,
+    keys: dict[str, str],
+    color: bool,
+    lines: list[str],
+) -> None:
     branch = "└─ " if last else "├─ "
     facts = [str(node.get("tool", "?"))]
     if node.get("schemaId") in keys:
@@ -49,9 +57,13 @@ def _category(node: dict[str, Any], parent: dict[str, Any] | None, prefix: str, 
     cond = ""
     ref = node.get("parentOptionId")
     if ref and parent is not None:
-        names = {o.get("schemaId"): o.get("value") for o in parent.get("options") or [] if isinstance(o, dict)}
+        names = {
+            o.get("schemaId"): o.get("value") for o in parent.get("options") or [] if isinstance(o, dict)
+        }
         cond = f"  ⟵ when {names.get(ref, ref)!r}"
-    lines.append(f"{prefix}{branch}{node.get('title', '')}  ({', '.join(facts)}){_swatch(node.get('color'), color)}{cond}")
+    lines.append(
+        f"{prefix}{branch}{node.get('title', '')}  ({', '.join(facts)}){_swatch(node.get('color'), color)}{cond}"
+    )
     inner = prefix + ("   " if last else "│  ")
     children: list[tuple[str, Any]] = []
     if node.get("treeOptions"):
@@ -77,12 +89,21 @@ def _tree(node: dict[str, Any], prefix: str, last: bool, lines: list[str]) -> No
 
 
 # -- mermaid ------------------------------------------------------------------------------------------
-_STYLES = {"create": "fill:#d4f7d4,stroke:#2da44e", "delete": "fill:#ffd7d5,stroke:#cf222e",
-           "update": "fill:#fff8c5,stroke:#bf8700", "move": "fill:#ddf4ff,stroke:#0969da"}
+_STYLES = {
+    "create": "fill:#d4f7d4,stroke:#2da44e",
+    "delete": "fill:#ffd7d5,stroke:#cf222e",
+    "update": "fill:#fff8c5,stroke:#bf8700",
+    "move": "fill:#ddf4ff,stroke:#0969da",
+}
 
 
-def render_mermaid(schema: dict[str, Any], *, highlight: dict[str, str] | None = None,
-                   only: Iterable[str] | None = None, limit: int = 400) -> str:
+def render_mermaid(
+    schema: dict[str, Any],
+    *,
+    highlight: dict[str, str] | None = None,
+    only: Iterable[str] | None = None,
+    limit: int = 400,
+) -> str:
     """A ``flowchart LR`` of the categories and options. ``highlight`` maps schemaIds to an action
     (create/delete/update/move) to color; ``only`` keeps just those schemaIds and their ancestors.
     At most ``limit`` nodes are drawn (Mermaid gets unreadable, and slow, beyond that)."""
@@ -105,8 +126,14 @@ def render_mermaid(schema: dict[str, Any], *, highlight: dict[str, str] | None =
             sid = n.get("schemaId") or n.get("key")
             if sid in keep:
                 return True
-            stack += [c for c in (n.get("classifications") or []) + (n.get("options") or []) + (n.get("treeOptions")
-                      or []) + (n.get("children") or []) if isinstance(c, dict)]
+            stack += [
+                c
+                for c in (n.get("classifications") or [])
+                + (n.get("options") or [])
+                + (n.get("treeOptions") or [])
+                + (n.get("children") or [])
+                if isinstance(c, dict)
+            ]
         return False
 
     def label(text: Any, sub: str = "") -> str:
@@ -124,8 +151,13 @@ def render_mermaid(schema: dict[str, Any], *, highlight: dict[str, str] | None =
             edges.append(f"  {parent} --> {me}")
         options = {o.get("schemaId"): o for o in node.get("options") or [] if isinstance(o, dict)}
         for o in options.values():
-            if drawn >= limit or (keep is not None and o.get("schemaId") not in keep and not any(
-                    c.get("parentOptionId") == o.get("schemaId") for c in node.get("classifications") or [])):
+            if drawn >= limit or (
+                keep is not None
+                and o.get("schemaId") not in keep
+                and not any(
+                    c.get("parentOptionId") == o.get("schemaId") for c in node.get("classifications") or []
+                )
+            ):
                 continue
             oid = nid(o.get("schemaId"))
             drawn += 1

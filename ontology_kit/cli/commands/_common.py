@@ -10,7 +10,11 @@ import click
 __all__ = ["format_option", "use_color"]
 
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
     help="Output format of diagnostics.",
 )
 

@@ -28,8 +28,9 @@ def load_target(target: str | None) -> Loaded:
     if target is None:
         found = find_workspace()
         if found is None:
-            raise OntokitError(f"no {WORKSPACE_FILE} in this folder or above; give a project file or a "
-                               "workspace file")
+            raise OntokitError(
+                f"no {WORKSPACE_FILE} in this folder or above; give a project file or a workspace file"
+            )
         path, shown = found, _shown(found)
     else:
         path = Path(target)
@@ -39,8 +40,10 @@ def load_target(target: str | None) -> Loaded:
     loaded = read_file(path, shown)
     kind = detect_kind(loaded.data)
     if loaded.data is not None and kind == "ontology":
-        raise OntokitError(f"{shown} is an ontology file; plan and apply take a project definition (with "
-                           f"`name:` and `ontology:`) or {WORKSPACE_FILE}")
+        raise OntokitError(
+            f"{shown} is an ontology file; plan and apply take a project definition (with "
+            f"`name:` and `ontology:`) or {WORKSPACE_FILE}"
+        )
     hub = None
     if kind == "workspace":
         specs, diags, hub = load_workspace(path, shown, loaded)
@@ -51,8 +54,10 @@ def load_target(target: str | None) -> Loaded:
     from ...diagnostics import has_errors
 
     if has_errors(diags):
-        raise OntokitError(f"the definitions have errors ({sum(d.severity.value == 'error' for d in diags)}); "
-                           "nothing was planned")
+        raise OntokitError(
+            f"the definitions have errors ({sum(d.severity.value == 'error' for d in diags)}); "
+            "nothing was planned"
+        )
     return Loaded(specs, hub)
 
 

@@ -11,8 +11,13 @@ from ._common import use_color
 
 @click.command("compile")
 @click.argument("file", type=click.Path())
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the payload here "
-              "(atomically) instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    help="Write the payload here (atomically) instead of standard output.",
+)
 @click.option("--compact", is_flag=True, help="One line, byte for byte the request body the SDK sends.")
 def compile_command(file: str, out: str | None, compact: bool) -> int:
     """Compile an ontology into the create_label_set request body.

@@ -50,9 +50,12 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
             write_atomic(path, result.formatted or "")
             click.echo(f"reformatted {shown}")
     verb = "would be reformatted" if (check or show_diff) else "reformatted"
-    click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed - failed - skipped} unchanged"
-               + (f", {failed} with errors" if failed else "")
-               + (f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""), err=True)
+    click.echo(
+        f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed - failed - skipped} unchanged"
+        + (f", {failed} with errors" if failed else "")
+        + (f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""),
+        err=True,
+    )
     if failed or problems:
         return 1
     return 1 if check and changed else 0

@@ -17,14 +17,29 @@ def hub_group() -> None:
 
 @hub_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-              help="SQLite database file [default: .ontokit/hub.sqlite3 at the repo root, shared with the "
-              "embedded hub].")
-@click.option("--api-key", envvar="ONTOKIT_HUB_API_KEY", default=None,
-              help="Accept this API key (for the default organization). Default: the embedded hub's key.")
-@click.option("--faults", default=None, metavar="SPEC",
-              help="Inject faults, for tests: '429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,seed=7'.")
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one)."
+)
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite database file [default: .ontokit/hub.sqlite3 at the repo root, shared with the "
+    "embedded hub].",
+)
+@click.option(
+    "--api-key",
+    envvar="ONTOKIT_HUB_API_KEY",
+    default=None,
+    help="Accept this API key (for the default organization). Default: the embedded hub's key.",
+)
+@click.option(
+    "--faults",
+    default=None,
+    metavar="SPEC",
+    help="Inject faults, for tests: '429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,seed=7'.",
+)
 def serve_command(host: str, port: int, db: str | None, api_key: str | None, faults: str | None) -> int:
     """Serve the local Hub over HTTP until interrupted.
 
@@ -72,8 +87,13 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
 
 
 @hub_group.command("projects")
-@click.option("--hub", "hub", default=None, metavar="URL",
-              help="Hub to use: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else embedded].")
+@click.option(
+    "--hub",
+    "hub",
+    default=None,
+    metavar="URL",
+    help="Hub to use: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else embedded].",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def projects_command(hub: str | None, fmt: str) -> int:
     """List the projects the API key can see on a hub.
@@ -92,8 +112,13 @@ def projects_command(hub: str | None, fmt: str) -> int:
     with open_client(target) as client:
         projects = list(client.iter_projects())
     if fmt == "json":
-        click.echo(json.dumps([{k: p.get(k) for k in ("_id", "name", "description", "createdAt")}
-                               for p in projects], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [{k: p.get(k) for k in ("_id", "name", "description", "createdAt")} for p in projects],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for p in projects:
             click.echo(f"{p.get('_id')}  {p.get('createdAt', '')[:10]}  {p.get('name')}")

@@ -7,15 +7,33 @@ import click
 
 @click.command("import")
 @click.argument("project_id", required=False)
-@click.option("--from-json", "from_json", type=click.Path(dir_okay=False),
-              help="Read a category schema JSON (the UI's JSON, a get_project answer, or {\"categorySchema\": ...}).")
-@click.option("--hub", default=None, metavar="URL", help="Hub to read PROJECT_ID from [default: $ONTOKIT_HUB, else embedded].")
+@click.option(
+    "--from-json",
+    "from_json",
+    type=click.Path(dir_okay=False),
+    help='Read a category schema JSON (the UI\'s JSON, a get_project answer, or {"categorySchema": ...}).',
+)
+@click.option(
+    "--hub",
+    default=None,
+    metavar="URL",
+    help="Hub to read PROJECT_ID from [default: $ONTOKIT_HUB, else embedded].",
+)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the ontology here.")
-@click.option("--project-file", type=click.Path(dir_okay=False),
-              help="Also write a project definition (name, description, id, batches) using the ontology.")
+@click.option(
+    "--project-file",
+    type=click.Path(dir_okay=False),
+    help="Also write a project definition (name, description, id, batches) using the ontology.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
-def import_command(project_id: str | None, from_json: str | None, hub: str | None, out: str | None,
-                   project_file: str | None, force: bool) -> int:
+def import_command(
+    project_id: str | None,
+    from_json: str | None,
+    hub: str | None,
+    out: str | None,
+    project_file: str | None,
+    force: bool,
+) -> int:
     """Import a live project's ontology (or a JSON file) as readable ontokit YAML.
 
     Every schemaId, color, shortcut, order, tree and conditional link is kept
@@ -54,7 +72,11 @@ def import_command(project_id: str | None, from_json: str | None, hub: str | Non
             raise OntokitError(f"{from_json}: cannot read JSON: {exc}") from None
         source = from_json
         if isinstance(doc, dict):
-            inner = doc.get("data", {}).get("project") if isinstance(doc.get("data"), dict) else doc.get("project", doc)
+            inner = (
+                doc.get("data", {}).get("project")
+                if isinstance(doc.get("data"), dict)
+                else doc.get("project", doc)
+            )
             project = inner if isinstance(inner, dict) and "name" in inner else None
     else:
         from ...client import open_client, resolve_target
@@ -66,8 +88,10 @@ def import_command(project_id: str | None, from_json: str | None, hub: str | Non
         project = doc
         source = f"project {project_id} on {target.description}"
     if project_file and project is None:  # before writing anything: never leave half an import behind
-        raise OntokitError("--project-file needs a project (name, id): the JSON holds only a category schema; "
-                           "import by PROJECT_ID, or give the project's JSON")
+        raise OntokitError(
+            "--project-file needs a project (name, id): the JSON holds only a category schema; "
+            "import by PROJECT_ID, or give the project's JSON"
+        )
     schema = category_schema_of(doc)
     result = import_category_schema(schema)
     text = ontology_yaml(result, source, _schema_ref(out, "ontology"))
@@ -76,12 +100,17 @@ def import_command(project_id: str | None, from_json: str | None, hub: str | Non
     compiled = check_text(text, out or "<imported>")
     if compiled.payload is None:
         for d in compiled.diagnostics:
-            click.echo(f"warning: the imported ontology needs fixing: {d.location}: {d.code}: {d.message}", err=True)
+            click.echo(
+                f"warning: the imported ontology needs fixing: {d.location}: {d.code}: {d.message}", err=True
+            )
     else:
         left = diff_category_schema(compiled.payload["categorySchema"], schema)
         if left:
-            click.echo(f"warning: {len(left)} difference(s) remain after import: "
-                       + "; ".join(f"{c.action.value} {c.path}" for c in left[:5]), err=True)
+            click.echo(
+                f"warning: {len(left)} difference(s) remain after import: "
+                + "; ".join(f"{c.action.value} {c.path}" for c in left[:5]),
+                err=True,
+            )
         else:
             click.echo("imported losslessly: the file compiles back to the same category schema", err=True)
     if out:

@@ -10,8 +10,10 @@ import click
 
 from ._common import use_color
 
-_HUB_HELP = "Hub: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else the workspace's hub:, " \
-            "else the embedded local hub]."
+_HUB_HELP = (
+    "Hub: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else the workspace's hub:, "
+    "else the embedded local hub]."
+)
 
 
 def _progress(verb: str) -> Any:
@@ -30,10 +32,16 @@ def _progress(verb: str) -> Any:
 @click.command("plan")
 @click.argument("target", required=False, type=click.Path())
 @click.option("--hub", default=None, metavar="URL", help=_HUB_HELP)
-@click.option("--out", "out", type=click.Path(dir_okay=False), help="Save the plan, for `ontokit apply FILE`.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False), help="Save the plan, for `ontokit apply FILE`."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0: none, 1: error).")
-def plan_command(target: str | None, hub: str | None, out: str | None, fmt: str, detailed_exitcode: bool) -> int:
+def plan_command(
+    target: str | None, hub: str | None, out: str | None, fmt: str, detailed_exitcode: bool
+) -> int:
     """Show what apply would change on the hub, and what it would do to existing annotations.
 
     TARGET is a project definition, a workspace (ontokit.yaml) or a folder
@@ -111,19 +119,26 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
             return 0
         destructive = destructive_changes(plan)
         if destructive and not allow_destructive:
-            raise PolicyRefusal(f"refusing to apply {len(destructive)} destructive change(s) that can orphan "
-                                "existing annotations; review them, then pass --allow-destructive")
+            raise PolicyRefusal(
+                f"refusing to apply {len(destructive)} destructive change(s) that can orphan "
+                "existing annotations; review them, then pass --allow-destructive"
+            )
         if not auto_approve:
             if not sys.stdin.isatty():
-                raise OntokitError("refusing to apply without confirmation: no terminal to ask on; pass "
-                                   "--auto-approve")
-            answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+                raise OntokitError(
+                    "refusing to apply without confirmation: no terminal to ask on; pass --auto-approve"
+                )
+            answer = click.prompt(
+                "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+            )
             if answer.strip() != "yes":
                 raise OntokitError("apply cancelled; nothing was changed")
         results = apply_plan(plan, session.planner, on_done=_progress("applied"))
     calls = sum(n for _, n in results)
-    click.echo(f"Apply complete: {len(results)} project(s) changed with {calls} call(s); read back and "
-               "planned again: no changes remain.")
+    click.echo(
+        f"Apply complete: {len(results)} project(s) changed with {calls} call(s); read back and "
+        "planned again: no changes remain."
+    )
     return 0
 
 

@@ -13,15 +13,32 @@ _IMPACT_ORDER = {"any": 0, "data-dependent": 1, "destructive": 2}
 
 @click.command("diff")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--base", "base", default=None, metavar="REF",
-              help="Compare the working tree with this git revision (a pull request's base).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--base",
+    "base",
+    default=None,
+    metavar="REF",
+    help="Compare the working tree with this git revision (a pull request's base).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 @click.option("--diagram", is_flag=True, help="markdown: add a Mermaid diagram of each changed subtree.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
-@click.option("--fail-on", type=click.Choice(["destructive", "data-dependent", "any"]), default=None,
-              help="Exit 3 when a change of at least this impact is present (a CI gate).")
-def diff_command(paths: tuple[str, ...], base: str | None, fmt: str, diagram: bool, detailed_exitcode: bool,
-                 fail_on: str | None) -> int:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["destructive", "data-dependent", "any"]),
+    default=None,
+    help="Exit 3 when a change of at least this impact is present (a CI gate).",
+)
+def diff_command(
+    paths: tuple[str, ...],
+    base: str | None,
+    fmt: str,
+    diagram: bool,
+    detailed_exitcode: bool,
+    fail_on: str | None,
+) -> int:
     """Show what changes between two versions of ontologies, offline.
 
     Either two files (OLD NEW), or --base REF [PATH...]: the working tree
@@ -68,7 +85,9 @@ def diff_command(paths: tuple[str, ...], base: str | None, fmt: str, diagram: bo
         hits = [c for c in plan.changes if fail_on == "any" or c.impact.rank >= floor]
         if hits:
             worst = max((c.impact for c in hits), key=lambda i: i.rank)
-            raise PolicyRefusal(f"{len(hits)} change(s) at or above --fail-on {fail_on} (worst: {worst.value})")
+            raise PolicyRefusal(
+                f"{len(hits)} change(s) at or above --fail-on {fail_on} (worst: {worst.value})"
+            )
     return 2 if detailed_exitcode and plan.has_changes else 0
 
 
@@ -90,8 +109,10 @@ def _diagrams(plan: object, versions: list, old_label: str) -> str:  # type: ign
                 continue
             present = {s: a for s, a in highlight.items() if (a != "delete") == (side == "new")}
             if present:
-                out.append(f"\n#### {project.name} ({'after' if side == 'new' else 'before'}: "
-                           f"{', '.join(sorted(set(present.values())))})\n\n")
+                out.append(
+                    f"\n#### {project.name} ({'after' if side == 'new' else 'before'}: "
+                    f"{', '.join(sorted(set(present.values())))})\n\n"
+                )
                 out.append(render_mermaid(payload["categorySchema"], highlight=present, only=present))
     return "".join(out)
 
@@ -144,6 +165,6 @@ def _keys(file: str) -> dict[str, str]:
 
     try:
         resolved = resolve(Ontology.model_validate(read_file(file).data))
-    except Exception:  # noqa: BLE001 - keys are a nicety of the display
+    except Exception:
         return {}
     return {n.schema_id: n.model.key for n in resolved.walk() if n.model.key}

@@ -7,8 +7,13 @@ import click
 
 @click.command("schema")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the schema here.")
-@click.option("--kind", type=click.Choice(["ontology", "project", "workspace"]), default="ontology",
-              show_default=True, help="Which file format.")
+@click.option(
+    "--kind",
+    type=click.Choice(["ontology", "project", "workspace"]),
+    default="ontology",
+    show_default=True,
+    help="Which file format.",
+)
 def schema_command(out: str | None, kind: str) -> int:
     """Print the JSON Schema (2020-12) of an ontokit file format.
 

@@ -38,4 +38,3 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> int:
             click.echo(render_line(d, color))
         click.echo(render_summary(results, diagnostics))
     return 0 if all(r.ok for r in results) and not problems else 1
-

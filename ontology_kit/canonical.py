@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
+
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
+from .category_schema import CHILD_GROUPS, TOP_GROUPS, NodeKind
 
 __all__ = ["ORDER", "order_for", "reorder"]
 
@@ -44,16 +49,25 @@ ORDER: dict[str, list[str]] = {
     "workspace": ["projects", "hub"],
 }
 
+# The kind of mapping each item of the category schema is in ontokit's files; its lists have the
+# payload's names (category_schema.TOP_GROUPS and CHILD_GROUPS).
+_FILE_KIND: Final = {
+    NodeKind.TOOL: "category",
+    NodeKind.CLASSIFICATION: "category",
+    NodeKind.RELATION: "category",
+    NodeKind.OPTION: "option",
+    NodeKind.TREE_OPTION: "tree",
+}
+
 # Which kind of mapping sits in a list (or mapping of lists) under a key, per parent kind.
-_CHILD = {
-    ("ontology", "tools"): "category",
-    ("ontology", "classifications"): "category",
-    ("ontology", "relations"): "category",
+_CHILD: Final[dict[tuple[str, str], str]] = {
+    **{("ontology", group): _FILE_KIND[kind] for group, kind in TOP_GROUPS},
+    **{
+        (_FILE_KIND[parent], group): _FILE_KIND[kind]
+        for parent, groups in CHILD_GROUPS.items()
+        for group, kind in groups
+    },
     ("ontology", "optionSets"): "option-sets",
-    ("category", "classifications"): "category",
-    ("category", "options"): "option",
-    ("category", "treeOptions"): "tree",
-    ("tree", "children"): "tree",
     ("project", "ontology"): "ontology-inline",
     ("project", "webhooks"): "webhook",
 }
@@ -79,9 +93,6 @@ def _keep_trailing_comment(node: Any, old_last: Any, new_last: Any) -> None:
     first, _, tail = token.value.partition("\n")
     if not tail.strip():
         return
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
     entry[2] = CommentToken(first + "\n", CommentMark(token.column), None) if first.strip() else None
     target = items.setdefault(new_last, [None, None, None, None])
     current = target[2]

@@ -1,64 +1,93 @@
-"""Every diagnostic code ontokit emits, with a one-line summary. Codes are stable: never reuse one.
+"""The closed set of diagnostic codes, as a type: a mistyped code fails type checking.
 
-docs/format.md has a table entry (with a bad and a good example) for each; a test keeps the two
-in step.
+Codes are stable: never reuse or rename one. Each code is documented beside the code that emits it,
+as a :class:`Rule` in that module's ``RULES`` (the reader: ``loader/reader.py``; the structure:
+``model/errors.py``; references: ``resolve.py``; semantic rules: one module per family under
+``rules/``; project definitions: ``project/load.py``). :mod:`ontology_kit.rulebook` collects them,
+and a test keeps docs/format.md's rule tables equal to them.
 """
 
 from __future__ import annotations
 
-__all__ = ["CODES"]
+from dataclasses import dataclass
+from typing import Final, Literal, get_args
 
-CODES: dict[str, str] = {
+__all__ = ["CODES", "Code", "Rule"]
+
+Code = Literal[
     # reading the file
-    "file-not-found": "the file does not exist",
-    "not-a-file": "the path is a directory or a special file",
-    "file-unreadable": "the file cannot be read (permissions, I/O error)",
-    "file-too-large": "the file is larger than the 16 MiB limit",
-    "no-files": "a folder given to validate holds no .yaml/.yml files",
-    "not-utf8": "the file is not valid UTF-8",
-    "control-character": "the file contains a control character (NUL, ESC, ...)",
+    "file-not-found",
+    "not-a-file",
+    "file-unreadable",
+    "file-too-large",
+    "no-files",
+    "not-utf8",
+    "control-character",
     # YAML
-    "yaml-syntax": "the file is not valid YAML",
-    "yaml-tab": "a tab is used for indentation",
-    "duplicate-key": "a key appears twice in one mapping",
-    "alias-limit": "aliases expand to too many nodes (an alias bomb)",
-    "empty-file": "the file holds no YAML document",
-    "multiple-documents": "the file holds several YAML documents",
-    "root-not-mapping": "the document is not a mapping",
-    "non-string-key": "a mapping key is not a string",
+    "yaml-syntax",
+    "yaml-tab",
+    "duplicate-key",
+    "alias-limit",
+    "empty-file",
+    "multiple-documents",
+    "root-not-mapping",
+    "non-string-key",
     # structure (the JSON Schema / pydantic models)
-    "unknown-field": "a field the format does not have (typo?)",
-    "missing-field": "a required field is missing",
-    "unknown-type": "a category type that does not exist for that kind of category",
-    "wrong-type": "a value of the wrong type (for example an unquoted true where text is expected)",
-    "invalid-value": "a value outside the allowed range",
+    "unknown-field",
+    "missing-field",
+    "unknown-type",
+    "wrong-type",
+    "invalid-value",
     # references
-    "unknown-option-set": "optionSet names no entry of optionSets",
-    "options-and-option-set": "a category has both options and optionSet",
-    "parent-option-no-parent": "parentOptionId on a top-level classification",
-    "parent-option-unresolved": "parentOptionId names no option of the enclosing category",
-    "parent-option-ambiguous": "parentOptionId matches several options of the enclosing category",
+    "unknown-option-set",
+    "options-and-option-set",
+    "parent-option-no-parent",
+    "parent-option-unresolved",
+    "parent-option-ambiguous",
     # semantic rules
-    "empty-title": "an empty title or option value",
-    "invalid-key": "an empty key",
-    "invalid-schema-id": "an empty schemaId, or one with spaces",
-    "invalid-color": "a color that is not #RRGGBB",
-    "invalid-shortcut": "a shortcut key Ango does not support",
-    "duplicate-shortcut": "two categories in one keyboard scope share a shortcut key",
-    "options-not-allowed": "options on a category type that takes none",
-    "missing-options": "a radio, checkbox or dropdown without options",
-    "empty-tree": "a tree-dropdown without treeOptions",
-    "tree-options-not-allowed": "treeOptions on a type other than tree-dropdown",
-    "text-only-field": "richText or regex on a type other than text",
-    "invalid-regex": "a regex that does not compile",
-    "duplicate-title": "two siblings with the same (or a look-alike) title",
-    "duplicate-option": "two options of one category with the same (or a look-alike) value",
-    "similar-option": "two options of one category whose values differ only in case or spacing (warning)",
-    "duplicate-item-key": "two siblings (or two nodes of one tree) with the same key",
-    "duplicate-schema-id": "a schemaId used twice in the ontology",
-    "unused-option-set": "an option set no category uses (warning)",
+    "empty-title",
+    "invalid-key",
+    "invalid-schema-id",
+    "invalid-color",
+    "invalid-shortcut",
+    "duplicate-shortcut",
+    "options-not-allowed",
+    "missing-options",
+    "empty-tree",
+    "tree-options-not-allowed",
+    "text-only-field",
+    "invalid-regex",
+    "duplicate-title",
+    "duplicate-option",
+    "similar-option",
+    "duplicate-item-key",
+    "duplicate-schema-id",
+    "unused-option-set",
     # project definitions and workspaces
-    "duplicate-batch": "a project definition lists a batch twice",
-    "duplicate-webhook": "a project definition lists a webhook URL twice",
-    "duplicate-project": "two definitions of a workspace manage the same project (same id, or same name)",
-}
+    "duplicate-batch",
+    "duplicate-webhook",
+    "duplicate-project",
+]
+
+#: Every code, in the order above.
+CODES: Final[tuple[Code, ...]] = get_args(Code)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The documentation of one code: docs/format.md's table row, and a one-line summary.
+
+    ``rule`` says what must hold; ``bad`` and ``good`` are short Markdown examples (code spans).
+    """
+
+    code: Code
+    summary: str  # one line: what the diagnostic reports ("the file does not exist")
+    rule: str  # what must hold ("the file must exist")
+    bad: str
+    good: str
+    warning: bool = False  # a warning (does not fail validation), not an error
+
+    def row(self) -> str:
+        """The rule's row in docs/format.md: ``| `code` | rule | bad | good |``."""
+        marker = " (*warning*)" if self.warning else ""
+        return f"| `{self.code}`{marker} | {self.rule} | {self.bad} | {self.good} |"

@@ -3,21 +3,25 @@
 Rules and loaders produce diagnostics that know only the *data path* of the offending node
 (``("tools", 3, "title")``); :func:`ontology_kit.loader.positions.locate` turns that into a line and
 column later, and only when there is something to report (finding positions costs a second parse).
-Renderers (``cli/views``) turn a list of diagnostics into text or JSON; nothing here prints.
+The views in ``render/`` turn diagnostics (and a :class:`Report` of checked files) into text, JSON
+or Markdown; nothing here prints.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
-__all__ = ["DataPath", "Diagnostic", "Severity", "has_errors", "json_path"]
+from .codes import Code
+
+__all__ = ["DataPath", "Diagnostic", "FileStatus", "Report", "Severity", "has_errors", "json_path"]
 
 DataPath = tuple[str | int, ...]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is: errors fail validation (exit 1); warnings do not."""
 
     ERROR = "error"
@@ -33,7 +37,7 @@ class Diagnostic:
     mapping *key* of ``path`` (an unknown field) or at its *value* (a bad value).
     """
 
-    code: str  # stable kebab-case code, documented in docs/format.md ("unknown-field")
+    code: Code  # stable kebab-case code, documented beside the rule that emits it ("unknown-field")
     message: str  # one line, no trailing period
     file: str = ""  # the path as the user gave it
     path: DataPath = ()  # where in the document: ("tools", 0, "classifications", 1, "title")
@@ -74,6 +78,38 @@ def json_path(path: DataPath) -> str:
     return "".join(out)
 
 
-def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     """True when any diagnostic is an error."""
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    """How one checked file fared."""
+
+    file: str  # as the user named it
+    ok: bool  # no errors (warnings allowed)
+    skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
+
+
+@dataclass(frozen=True)
+class Report:
+    """What checking some files found: each file's status and every diagnostic, each once."""
+
+    files: tuple[FileStatus, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no diagnostic is an error."""
+        return not has_errors(self.diagnostics)
+
+    @property
+    def error_count(self) -> int:
+        """How many diagnostics are errors."""
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def warning_count(self) -> int:
+        """How many diagnostics are warnings."""
+        return len(self.diagnostics) - self.error_count

@@ -1,22 +1,73 @@
-"""The one error root of ontokit, and the one place that maps outcomes to exit codes.
+"""Every exception ontokit raises, and the one place that maps outcomes to exit codes.
 
-    OntokitError                 any failure ontokit reports to a user (exit 1)
-    ├── InputError               a file could not be read or is not a valid ontology
-    └── PolicyRefusal            a safety policy refused the operation (exit 3)
+Errors a user sees (each is one line, never a traceback; the CLI prints ``error: <message>``)::
 
-Exit codes are a contract (documented in README.md):
-    0  success
-    1  an error: invalid input, a failed request, a refused confirmation
-    2  success, and changes are present (only with --detailed-exitcode)
-    3  refused by policy (for example destructive changes without --allow-destructive)
-    4  internal error: a bug in ontokit (reported without a traceback unless ONTOKIT_DEBUG=1)
+    OntokitError                      any failure ontokit reports to a user (exit 1)
+    ├── UsageError                    the command line is wrong (unknown option, missing argument)
+    ├── InputError                    a file could not be read, or is not valid
+    │   ├── InvalidOntologyError      an ontology has errors; .diagnostics lists them all
+    │   ├── InvalidDefinitionsError   project definitions or a workspace have errors; .diagnostics
+    │   └── PlanFileError             a saved plan file is damaged, or of another version
+    ├── HubError                      a request to a hub failed; .status is the HTTP status
+    │   ├── AuthError                 the API key is missing or was rejected (401/403)
+    │   ├── NotFoundError             no such project or webhook for this key (404)
+    │   ├── BadRequestError           the hub refused the request as invalid (400/422)
+    │   └── HubUnavailableError       no success after every retry (5xx, 429, network faults)
+    ├── ApplyError                    apply stopped; what was written is in the message
+    │   ├── StalePlanError            the live project changed after the plan was made
+    │   ├── UnsupportedChangeError    the plan holds a change this hub cannot make
+    │   ├── NotConvergedError         after applying, the hub still differs from the definitions
+    │   └── ApplyCancelled            the user did not confirm
+    └── PolicyRefusal                 a safety policy refused the operation (exit 3)
+
+Signals inside ontokit's own machinery (they never reach a user)::
+
+    HubApiError                       the local Hub answers a request with an error status
+    RetryableAttempt                  the client: one attempt failed in a way that may be repeated
+    DropConnection (BaseException)    the local Hub's fault injection: close without an answer
+
+Exit codes are a contract (README.md, docs/projects.md); :func:`exit_code` is the only mapping:
+    0    success
+    1    an error: invalid input, a failed request, a refused confirmation, a stale plan
+    2    success, and changes are present (only with --detailed-exitcode)
+    3    refused by policy (destructive changes without --allow-destructive; --fail-on)
+    4    internal error: a bug in ontokit (reported without a traceback unless ONTOKIT_DEBUG=1)
+    130  interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-__all__ = ["ExitCode", "InputError", "OntokitError", "PolicyRefusal"]
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+
+__all__ = [
+    "ApplyCancelled",
+    "ApplyError",
+    "AuthError",
+    "BadRequestError",
+    "DropConnection",
+    "ExitCode",
+    "HubApiError",
+    "HubError",
+    "HubUnavailableError",
+    "InputError",
+    "InvalidDefinitionsError",
+    "InvalidOntologyError",
+    "NotConvergedError",
+    "NotFoundError",
+    "OntokitError",
+    "PlanFileError",
+    "PolicyRefusal",
+    "RetryableAttempt",
+    "StalePlanError",
+    "UnsupportedChangeError",
+    "UsageError",
+    "exit_code",
+]
 
 
 class ExitCode(IntEnum):
@@ -27,6 +78,7 @@ class ExitCode(IntEnum):
     CHANGES = 2
     POLICY = 3
     INTERNAL = 4
+    INTERRUPTED = 130
 
 
 class OntokitError(Exception):
@@ -35,11 +87,133 @@ class OntokitError(Exception):
     exit_code: ExitCode = ExitCode.ERROR
 
 
+class UsageError(OntokitError):
+    """The command line is wrong: an unknown option, a missing argument, two that exclude each other."""
+
+
 class InputError(OntokitError):
-    """A file could not be read, or does not hold a valid ontology."""
+    """A file could not be read, or does not hold valid input."""
+
+
+class _WithDiagnostics(InputError):
+    what = "input"
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], message: str | None = None) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        if message is None:
+            first = self.diagnostics[0] if self.diagnostics else None
+            summary = f"{first.location}: {first.message}" if first else f"invalid {self.what}"
+            message = f"{len(self.diagnostics)} problem(s); first: {summary}"
+        super().__init__(message)
+
+
+class InvalidOntologyError(_WithDiagnostics):
+    """An ontology file has errors; ``diagnostics`` lists them all."""
+
+    what = "ontology"
+
+
+class InvalidDefinitionsError(_WithDiagnostics):
+    """Project definitions or a workspace have errors (their ontologies' included); ``diagnostics``."""
+
+    what = "definitions"
+
+
+class PlanFileError(InputError):
+    """A saved plan file cannot be used: not a plan, damaged, or written by another plan format."""
+
+
+class HubError(OntokitError):
+    """A request to a hub failed; ``status`` is the HTTP status (None for network errors).
+
+    Messages name the hub and what was asked; they never contain the API key.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AuthError(HubError):
+    """The API key was missing or rejected."""
+
+
+class NotFoundError(HubError):
+    """The resource does not exist (or belongs to another organization)."""
+
+
+class BadRequestError(HubError):
+    """The hub refused the request as invalid."""
+
+
+class HubUnavailableError(HubError):
+    """The hub did not answer successfully after every retry."""
+
+
+class ApplyError(OntokitError):
+    """``apply`` stopped before finishing what the plan showed."""
+
+
+class StalePlanError(ApplyError):
+    """The live project changed after the plan was computed; nothing was written to it."""
+
+
+class UnsupportedChangeError(ApplyError):
+    """The plan holds a change the hub cannot make (for example a project's type); nothing was written."""
+
+
+class NotConvergedError(ApplyError):
+    """After applying, the hub still differs from the definitions."""
+
+
+class ApplyCancelled(ApplyError):
+    """The user did not confirm the plan; nothing was written."""
 
 
 class PolicyRefusal(OntokitError):
-    """A safety policy refused the operation."""
+    """A safety policy refused the operation: destructive changes, or a ``--fail-on`` gate."""
 
     exit_code = ExitCode.POLICY
+
+
+class HubApiError(Exception):
+    """The local Hub's error response: an HTTP status and a message (never seen by ontokit's users)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class RetryableAttempt(Exception):
+    """The client's signal that one attempt failed and may be repeated.
+
+    ``unsent``: the hub certainly did not process the request (a refused connection, a 429).
+    """
+
+    def __init__(
+        self, reason: str, *, unsent: bool, retry_after: float | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unsent = unsent
+        self.retry_after = retry_after
+        self.status = status
+
+
+class DropConnection(BaseException):
+    """Raised through the local Hub's WSGI stack to close the socket without a response.
+
+    A BaseException, so that WSGI servers' ``except Exception`` handlers do not turn it into a 500.
+    """
+
+
+def exit_code(exc: BaseException) -> ExitCode:
+    """The exit code for a command that ended with ``exc``: the only mapping of errors to codes."""
+    if isinstance(exc, OntokitError):
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, BrokenPipeError):  # the reader went away (`| head`): nothing more to say
+        return ExitCode.ERROR
+    return ExitCode.INTERNAL

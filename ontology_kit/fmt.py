@@ -10,13 +10,23 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-__all__ = ["FormatResult", "format_file", "format_text", "unified_diff"]
+from ._io import write_atomic
+from .canonical import reorder
+from .diagnostics import Diagnostic
+from .errors import InputError
+from .loader import find_yaml_files, load_text
+from .project.kinds import detect_kind
+from .yamlout import dump, new_yaml, quoted
+
+__all__ = ["FormatResult", "FormatRun", "format_file", "format_paths", "format_text", "unified_diff"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +46,6 @@ class FormatResult:
 
 def format_text(text: str, name: str = "<string>") -> str:
     """The canonical form of ``text``. Raises InputError when it is not YAML that can be formatted."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    from .canonical import reorder
-    from .project.load import detect_kind
-    from .yamlout import dump, new_yaml
-
     if "\t" in _indentation(text):
         raise InputError(f"{name}: tabs in indentation; run `ontokit validate` for the exact place")
     try:
@@ -82,14 +86,51 @@ def format_file(path: str | Path, display: str | None = None) -> FormatResult:
     except (OSError, UnicodeDecodeError) as exc:
         return FormatResult(name, "", None, f"{name}: cannot read: {exc}")
     try:
-        from .loader import load_text
-        from .project.load import detect_kind
-
         if detect_kind(load_text(original, name).data) == "other":
             return FormatResult(name, original, original, skipped=True)
         return FormatResult(name, original, format_text(original, name))
     except InputError as exc:
         return FormatResult(name, original, None, str(exc))
+
+
+@dataclass(frozen=True)
+class FormatRun:
+    """What ``ontokit fmt`` did to some files (or would do, when it was only checking)."""
+
+    results: tuple[FormatResult, ...]
+    problems: tuple[Diagnostic, ...]  # folders without YAML files
+    written: bool  # changed files were rewritten
+
+    @property
+    def changed(self) -> list[FormatResult]:
+        """The files whose layout is (or was) not canonical."""
+        return [r for r in self.results if r.changed]
+
+    @property
+    def failed(self) -> list[FormatResult]:
+        """The files that could not be formatted."""
+        return [r for r in self.results if r.error]
+
+    @property
+    def unchanged(self) -> int:
+        """How many ontokit files were already canonical."""
+        return sum(1 for r in self.results if not r.changed and not r.error and not r.skipped)
+
+    @property
+    def skipped(self) -> int:
+        """How many YAML files belong to another tool (left alone)."""
+        return sum(r.skipped for r in self.results)
+
+
+def format_paths(paths: Iterable[str | Path], *, write: bool) -> FormatRun:
+    """Format files and folders of them; with ``write``, rewrite (atomically) those that change."""
+    files, problems = find_yaml_files(paths)
+    results = tuple(format_file(path, shown) for path, shown in files)
+    if write:
+        for (path, _), result in zip(files, results, strict=True):
+            if result.changed:
+                write_atomic(path, result.formatted or "")
+    return FormatRun(results, tuple(problems), write)
 
 
 def unified_diff(result: FormatResult) -> str:
@@ -125,10 +166,6 @@ def _indentation(text: str) -> str:
 
 
 def _quote_ambiguous(node: Any) -> None:
-    from ruamel.yaml.scalarstring import ScalarString
-
-    from .yamlout import quoted
-
     if isinstance(node, dict):
         items: Any = node.items()
     elif isinstance(node, list):
@@ -142,8 +179,6 @@ def _quote_ambiguous(node: Any) -> None:
                 node[key] = new
         elif isinstance(value, (datetime.date, datetime.datetime)):
             # ruamel reads an unquoted 2024-01-01 as a timestamp; ontokit (YAML 1.2 core) reads a string
-            from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
             node[key] = DoubleQuotedScalarString(value.isoformat())
         else:
             _quote_ambiguous(value)

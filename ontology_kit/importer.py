@@ -10,43 +10,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from .canonical import order_for
+from .category_schema import (
+    CATEGORY_FIELDS,
+    CLASSIFICATION_FIELDS,
+    SERVER_FIELDS,
+    TOP_GROUPS,
+    CategorySchema,
+    NodeKind,
+    SchemaNode,
+    items_of,
+    tree_paths,
+)
 from .errors import InputError
-from .plan.diff import flat_options, flatten_tree
+from .yamlout import dump, quoted
 
 __all__ = ["ImportResult", "category_schema_of", "import_category_schema", "ontology_yaml", "project_yaml"]
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
-_CATEGORY_KEYS = {
-    "tool",
-    "title",
-    "required",
-    "columnField",
-    "color",
-    "shortcutKey",
-    "classifications",
-    "options",
-    "schemaId",
-    "multiple",
-    "ocrEnabled",
-}
-_CLASSIFICATION_KEYS = _CATEGORY_KEYS | {
-    "treeOptions",
-    "regex",
-    "parentOptionId",
-    "frameSpecific",
-    "showDropdown",
-    "richText",
-    "exportName",
-    "displayName",
-    "abbreviatedName",
-    "attributeType",
-    "defaultValue",
-}
+_CATEGORY_KEYS: Final = frozenset(CATEGORY_FIELDS) | frozenset(SERVER_FIELDS)
+_CLASSIFICATION_KEYS: Final = _CATEGORY_KEYS | frozenset(CLASSIFICATION_FIELDS)
 _FLAGS = ("required", "columnField", "frameSpecific", "showDropdown", "richText")
 _TEXTS = ("regex", "exportName", "displayName", "abbreviatedName", "attributeType")
-_GROUPS = (("tools", "tool"), ("classifications", "classification"), ("relations", "relation"))
 
 
 @dataclass
@@ -67,11 +57,12 @@ def category_schema_of(doc: Any) -> dict[str, Any]:
             doc = doc["project"]
         if isinstance(doc.get("categorySchema"), dict):
             doc = doc["categorySchema"]
-        if any(k in doc for k in ("tools", "classifications", "relations")):
-            for key in ("tools", "classifications", "relations"):
+        groups = [group for group, _ in TOP_GROUPS]
+        if any(k in doc for k in groups):
+            for key in groups:
                 if not isinstance(doc.get(key, []), list):
                     raise InputError(f"categorySchema.{key} is not a list")
-            return doc
+            return dict(doc)
     raise InputError(
         'no category schema found: expected {"tools": [...], "classifications": [...], '
         '"relations": [...]}, optionally inside {"categorySchema": ...} or a project'
@@ -81,120 +72,109 @@ def category_schema_of(doc: Any) -> dict[str, Any]:
 def import_category_schema(schema: dict[str, Any]) -> ImportResult:
     """Turn a category schema into ontology data that compiles back to it."""
     result = ImportResult({})
-    for group, kind in _GROUPS:
-        items = [
-            _category(node, kind, f"{group}[{i}]", None, result)
-            for i, node in enumerate(schema.get(group) or [])
-            if _is_category(node, f"{group}[{i}]", result)
-        ]
+    cs = CategorySchema.of(schema)
+    for group, _ in TOP_GROUPS:
+        roots = {node.index: node for node in cs.roots(group)}
+        items = []
+        for i in range(len(items_of(schema.get(group)))):
+            node = roots.get(i)
+            if node is None or not isinstance(node.raw.get("tool"), str):
+                result.warnings.append(f"{group}[{i}]: not a category (no `tool`); left out")
+                continue
+            items.append(_category(node, f"{group}[{i}]", None, result))
         if items:
             result.ontology[group] = items
     return result
 
 
-def _is_category(node: Any, where: str, result: ImportResult) -> bool:
-    if not isinstance(node, dict) or not isinstance(node.get("tool"), str):
-        result.warnings.append(f"{where}: not a category (no `tool`); left out")
-        return False
-    return True
-
-
 def _category(
-    node: dict[str, Any],
-    kind: str,
-    where: str,
-    parent_options: list[dict[str, Any]] | None,
-    result: ImportResult,
+    node: SchemaNode, where: str, parent_options: list[SchemaNode] | None, result: ImportResult
 ) -> dict[str, Any]:
-    from .yamlout import quoted
-
-    out: dict[str, Any] = {"title": quoted(str(node.get("title", ""))), "type": node["tool"]}
-    if node.get("schemaId"):
-        out["schemaId"] = str(node["schemaId"])
+    raw = node.raw
+    out: dict[str, Any] = {"title": quoted(str(raw.get("title", ""))), "type": raw["tool"]}
+    if raw.get("schemaId"):
+        out["schemaId"] = str(raw["schemaId"])
     else:
-        result.warnings.append(f"{where} ({node.get('title')!r}): no schemaId; one will be derived")
-    color = node.get("color")
+        result.warnings.append(f"{where} ({raw.get('title')!r}): no schemaId; one will be derived")
+    color = raw.get("color")
     if isinstance(color, str) and _COLOR.fullmatch(color):
-        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
         out["color"] = DoubleQuotedScalarString(color)
     elif color:
         result.warnings.append(f"{where}: color {color!r} is not #RRGGBB; a derived color is used instead")
     for flag in _FLAGS:
-        if node.get(flag):
+        if raw.get(flag):
             out[flag] = True
-    if node.get("shortcutKey"):
-        out["shortcutKey"] = quoted(str(node["shortcutKey"]))
-    is_classification = kind == "classification"
+    if raw.get("shortcutKey"):
+        out["shortcutKey"] = quoted(str(raw["shortcutKey"]))
+    is_classification = node.kind is NodeKind.CLASSIFICATION
     known = _CLASSIFICATION_KEYS if is_classification else _CATEGORY_KEYS
-    for key in sorted(set(node) - known):
-        if node[key] not in (None, False, "", [], {}):
+    for key in sorted(set(raw) - known):
+        if raw[key] not in (None, False, "", [], {}):
             result.warnings.append(f"{where}: field {key!r} is not part of the format; left out")
     if is_classification:
         for name in _TEXTS:
-            if node.get(name) not in (None, ""):
-                out[name] = quoted(str(node[name]))
-        if node.get("defaultValue") is not None:
-            out["defaultValue"] = node["defaultValue"]
-        ref = node.get("parentOptionId")
+            if raw.get(name) not in (None, ""):
+                out[name] = quoted(str(raw[name]))
+        if raw.get("defaultValue") is not None:
+            out["defaultValue"] = raw["defaultValue"]
+        ref = raw.get("parentOptionId")
         if ref:
             out["parentOptionId"] = quoted(_readable_ref(str(ref), parent_options, where, result))
-    for extra in ("multiple", "ocrEnabled"):
-        if node.get(extra):  # false is the hub's default: left out
-            out[extra] = node[extra]
-    options: list[dict[str, Any]] = [o for o in node.get("options") or [] if isinstance(o, dict)]
-    if node.get("treeOptions"):
+    for extra in SERVER_FIELDS:
+        if raw.get(extra):  # false is the hub's default: left out
+            out[extra] = raw[extra]
+    options = node.children("options")
+    if raw.get("treeOptions"):
         out["treeOptions"] = [
-            _tree(t, f"{where}.treeOptions[{i}]", result)
-            for i, t in enumerate(node["treeOptions"])
-            if isinstance(t, dict)
+            _tree(t, f"{where}.treeOptions[{t.index}]", result) for t in node.children("treeOptions")
         ]
-        if flatten_tree(node["treeOptions"]) != flat_options(node):
+        flat = [(o.raw.get("value"), o.raw.get("schemaId")) for o in options]
+        if tree_paths(raw["treeOptions"]) != flat:
             result.warnings.append(
-                f"{where} ({node.get('title')!r}): its flattened `options` do not follow its "
+                f"{where} ({raw.get('title')!r}): its flattened `options` do not follow its "
                 "tree; they will be rebuilt from the tree"
             )
     elif options:
         out["options"] = [_option(o) for o in options]
-    children = [c for c in node.get("classifications") or [] if isinstance(c, dict)]
+    children = node.children("classifications")
     if children:
-        out["classifications"] = [
-            _category(c, "classification", f"{where}.classifications[{i}]", options, result)
-            for i, c in enumerate(children)
-            if _is_category(c, f"{where}.classifications[{i}]", result)
-        ]
-    return _flow_short(out)
+        out["classifications"] = []
+        for c in children:
+            here = f"{where}.classifications[{c.index}]"
+            if isinstance(c.raw.get("tool"), str):
+                out["classifications"].append(_category(c, here, options, result))
+            else:
+                result.warnings.append(f"{here}: not a category (no `tool`); left out")
+    return _flow_short(out)  # type: ignore[no-any-return]  # ruamel's CommentedMap is a dict
 
 
-def _option(node: dict[str, Any]) -> Any:
-    from .yamlout import quoted
-
-    option: dict[str, Any] = {"value": quoted(str(node.get("value", "")))}
-    if node.get("schemaId"):
-        option["schemaId"] = str(node["schemaId"])
+def _option(node: SchemaNode) -> Any:
+    option: dict[str, Any] = {"value": quoted(str(node.raw.get("value", "")))}
+    if node.raw.get("schemaId"):
+        option["schemaId"] = str(node.raw["schemaId"])
     return _flow(option)
 
 
-def _tree(node: dict[str, Any], where: str, result: ImportResult) -> Any:
-    from .yamlout import quoted
-
-    key = node.get("key") or node.get("schemaId")  # the SDK's TreeOption(key=...) writes schemaId
-    out: dict[str, Any] = {"title": quoted(str(node.get("title", "")))}
+def _tree(node: SchemaNode, where: str, result: ImportResult) -> Any:
+    raw = node.raw
+    key = node.id  # its `key` (the SDK's TreeOption(key=...) writes schemaId instead)
+    out: dict[str, Any] = {"title": quoted(str(raw.get("title", "")))}
     if key:
-        out["schemaId"] = str(key)
+        out["schemaId"] = key
     else:
         result.warnings.append(f"{where}: tree option without a key; one will be derived")
-    if node.get("value") is not None and node.get("value") != key:
-        out["value"] = quoted(str(node["value"]))
-    children = [c for c in node.get("children") or [] if isinstance(c, dict)]
+    if raw.get("value") is not None and raw.get("value") != (raw.get("key") or raw.get("schemaId")):
+        out["value"] = quoted(str(raw["value"]))
+    children = node.children("children")
     if children:
-        out["children"] = [_tree(c, f"{where}.children[{i}]", result) for i, c in enumerate(children)]
+        out["children"] = [_tree(c, f"{where}.children[{c.index}]", result) for c in children]
         return out
     return _flow(out)
 
 
-def _readable_ref(ref: str, options: list[dict[str, Any]] | None, where: str, result: ImportResult) -> str:
+def _readable_ref(ref: str, nodes: list[SchemaNode] | None, where: str, result: ImportResult) -> str:
     """The option's value when it names exactly that option of the parent; else the raw schemaId."""
+    options = [o.raw for o in nodes or ()]
     if not options:
         result.warnings.append(f"{where}: parentOptionId {ref!r} but the enclosing category has no options")
         return ref
@@ -210,8 +190,6 @@ def _readable_ref(ref: str, options: list[dict[str, Any]] | None, where: str, re
 
 
 def _flow(mapping: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
     out = CommentedMap(mapping)
     out.fa.set_flow_style()
     return out
@@ -219,10 +197,6 @@ def _flow(mapping: dict[str, Any]) -> Any:
 
 def _flow_short(mapping: dict[str, Any]) -> Any:
     """A category in block style, its keys in the canonical order."""
-    from ruamel.yaml.comments import CommentedMap
-
-    from .canonical import order_for
-
     order = order_for("category")
     return CommentedMap(sorted(mapping.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
 
@@ -232,8 +206,6 @@ SCHEMA_LINE = "# yaml-language-server: $schema={schema}"
 
 def ontology_yaml(result: ImportResult, source: str, schema_ref: str) -> str:
     """The imported ontology as YAML text, with a header saying where it came from."""
-    from .yamlout import dump
-
     header = "\n".join(
         [
             SCHEMA_LINE.format(schema=schema_ref),
@@ -247,8 +219,6 @@ def ontology_yaml(result: ImportResult, source: str, schema_ref: str) -> str:
 
 def project_yaml(project: dict[str, Any], ontology_path: str, schema_ref: str) -> str:
     """A project definition for an imported project: name, description, id, ontology, batches."""
-    from .yamlout import dump, quoted
-
     doc: dict[str, Any] = {"name": quoted(str(project.get("name", "")))}
     if project.get("description"):
         doc["description"] = quoted(str(project["description"]))

@@ -10,14 +10,55 @@ the compiler renders it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from ._text import did_you_mean
+from .category_schema import TOP_GROUPS, NodeKind
+from .codes import Code, Rule
 from .diagnostics import DataPath, Diagnostic
 from .identity import derive_color, derive_id
 from .model import Category, Classification, Ontology, Option, TreeNode
 
-__all__ = ["ResolvedCategory", "ResolvedOntology", "ResolvedOption", "ResolvedTreeNode", "resolve"]
+__all__ = ["RULES", "ResolvedCategory", "ResolvedOntology", "ResolvedOption", "ResolvedTreeNode", "resolve"]
+
+#: The reference codes this module emits, documented (docs/format.md, "References").
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "unknown-option-set",
+        "optionSet names no entry of optionSets",
+        "`optionSet` names an entry of `optionSets`",
+        "`optionSet: yesno` (defined as `yes-no`)",
+        "`optionSet: yes-no`",
+    ),
+    Rule(
+        "options-and-option-set",
+        "a category has both options and optionSet",
+        "one or the other",
+        "`options: [Maybe]` and `optionSet: yes-no`",
+        "put `Maybe` into the set",
+    ),
+    Rule(
+        "parent-option-no-parent",
+        "parentOptionId on a top-level classification",
+        "only nested classifications are conditional",
+        "a top-level classification with `parentOptionId: Car`",
+        "nest it under the radio that has `Car`",
+    ),
+    Rule(
+        "parent-option-unresolved",
+        "parentOptionId names no option of the enclosing category",
+        "names an option of the enclosing category",
+        "`parentOptionId: Truk`",
+        "`parentOptionId: Truck`",
+    ),
+    Rule(
+        "parent-option-ambiguous",
+        "parentOptionId matches several options of the enclosing category",
+        "names exactly one option",
+        "`parentOptionId: a` where one option's value and another's key are `a`",
+        "`parentOptionId: <its schemaId>`",
+    ),
+)
 
 
 @dataclass(slots=True)
@@ -48,7 +89,7 @@ class ResolvedTreeNode:
 class ResolvedCategory:
     """A tool, classification or relation, with final id, color, options and children."""
 
-    kind: str  # "tool" | "classification" | "relation"
+    kind: NodeKind  # a tool, classification or relation
     model: Category
     path: DataPath
     identity: tuple[str, ...]
@@ -63,6 +104,7 @@ class ResolvedCategory:
 
     @property
     def type(self) -> str:
+        """The category's type (the payload's ``tool``)."""
         return self.model.type  # type: ignore[attr-defined, no-any-return]
 
     @property
@@ -85,6 +127,12 @@ class ResolvedOntology:
     relations: list[ResolvedCategory]
     diagnostics: list[Diagnostic]
 
+    def group(self, name: str) -> list[ResolvedCategory]:
+        """The categories of one top-level list (``tools``, ``classifications``, ``relations``)."""
+        return {"tools": self.tools, "classifications": self.classifications, "relations": self.relations}[
+            name
+        ]
+
     def walk(self) -> list[ResolvedCategory]:
         """Every category, parents before children, in document order."""
         out: list[ResolvedCategory] = []
@@ -106,16 +154,13 @@ def resolve(
     """
     r = _Resolver(ontology, file, indices or {})
 
-    def group(kind: str, name: str, models: list[Any]) -> list[ResolvedCategory]:
+    def group(kind: NodeKind, name: str) -> list[ResolvedCategory]:
+        models: list[Any] = getattr(ontology, name)
         where = indices[name] if indices is not None else range(len(models))
-        return [r.category(kind, m, (name, i), (), None) for i, m in zip(where, models)]
+        return [r.category(kind, m, (name, i), (), None) for i, m in zip(where, models, strict=False)]
 
-    return ResolvedOntology(
-        group("tool", "tools", ontology.tools),
-        group("classification", "classifications", ontology.classifications),
-        group("relation", "relations", ontology.relations),
-        r.diagnostics,
-    )
+    tools, classifications, relations = (group(kind, name) for name, kind in TOP_GROUPS)
+    return ResolvedOntology(tools, classifications, relations, r.diagnostics)
 
 
 class _Resolver:
@@ -125,18 +170,19 @@ class _Resolver:
         self.indices = indices
         self.diagnostics: list[Diagnostic] = []
 
-    def issue(self, code: str, message: str, path: DataPath, hint: str | None = None) -> None:
+    def issue(self, code: Code, message: str, path: DataPath, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.file, path=path, hint=hint))
 
     def category(
         self,
-        kind: str,
+        kind: NodeKind,
         model: Category,
         path: DataPath,
         parent_identity: tuple[str, ...],
         parent: ResolvedCategory | None,
     ) -> ResolvedCategory:
-        identity = (*parent_identity, kind, model.key if model.key is not None else model.title)
+        # The identity spells the kind as text: every derived id and color depends on these bytes.
+        identity = (*parent_identity, kind.value, model.key if model.key is not None else model.title)
         schema_id = model.schemaId if model.schemaId is not None else derive_id(identity)
         color = model.color.upper() if model.color is not None else derive_color(identity)
         node = ResolvedCategory(
@@ -164,7 +210,7 @@ class _Resolver:
         if isinstance(model, Classification) and model.parentOptionId is not None:
             node.parent_option_id = self.parent_option(node, model.parentOptionId)
         node.children = [
-            self.category("classification", child, (*path, "classifications", i), identity, node)
+            self.category(NodeKind.CLASSIFICATION, child, (*path, "classifications", i), identity, node)
             for i, child in enumerate(model.classifications)
         ]
         return node
@@ -193,7 +239,7 @@ class _Resolver:
             else:
                 options = self.ontology.optionSets[name]
                 where = self.indices.get(f"optionSets:{name}", range(len(options)))
-                items = [(o, ("optionSets", name, i)) for i, o in zip(where, options)]
+                items = [(o, ("optionSets", name, i)) for i, o in zip(where, options, strict=False)]
         out = []
         for option, opath in items:
             name_ = option.key if option.key is not None else option.value

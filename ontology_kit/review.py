@@ -1,4 +1,5 @@
-"""``ontokit diff``: the plan model between two versions of ontology files, offline (no hub, no key).
+"""Reviewing ontologies without a hub: ``ontokit diff`` (the plan model between two versions of
+ontology files) and ``ontokit show`` (an ontology as a tree or a diagram).
 
 Two files (``OLD NEW``), or the working tree against a git revision (``--base REF``, a pull request's
 base). Each file's versions are compiled and diffed with the same diff as ``plan``.
@@ -7,16 +8,25 @@ base). Each file's versions are compiled and diffed with the same diff as ``plan
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
+from .category_schema import CategorySchema
 from .diagnostics import Diagnostic
 from .errors import InputError
+from .loader import load_text, read_file
+from .model import Ontology
 from .plan.diff import diff_category_schema
 from .plan.model import Plan, ProjectPlan
-from .validate import check_text
+from .project.kinds import FileKind, detect_kind
+from .project.load import load_project
+from .resolve import resolve
+from .validate import check_file, check_text
 
-__all__ = ["Version", "diff_versions", "git_versions"]
+__all__ = ["Review", "Shown", "Version", "diff_files", "diff_git", "diff_versions", "git_versions", "show"]
 
 
 @dataclass(frozen=True)
@@ -30,26 +40,41 @@ class Version:
     old_name: str | None = None  # how diagnostics name the old version (default: "<path> (<old label>)")
 
 
-def diff_versions(versions: list[Version], old_label: str, new_label: str) -> tuple[Plan, list[Diagnostic]]:
+@dataclass(frozen=True)
+class Review:
+    """The plan between two versions of some files, the problems found, and the compiled schemas."""
+
+    plan: Plan
+    diagnostics: tuple[Diagnostic, ...]
+    # Per file: its old and new category schema (None where that version does not exist).
+    schemas: dict[str, tuple[CategorySchema | None, CategorySchema | None]] = field(default_factory=dict)
+    old_label: str = ""
+
+
+def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -> Review:
     """The plan between the old and new text of each file; diagnostics when a version is invalid."""
     projects: list[ProjectPlan] = []
     problems: list[Diagnostic] = []
+    schemas: dict[str, tuple[CategorySchema | None, CategorySchema | None]] = {}
     for v in versions:
-        schemas = []
+        compiled: list[CategorySchema | None] = []
+        broken = False
         for text, name in ((v.old, v.old_name or f"{v.path} ({old_label})"), (v.new, v.path)):
             if text is None:
-                schemas.append({})
+                compiled.append(None)
                 continue
             result = check_text(text, name)
             if result.payload is None:
                 problems.extend(result.diagnostics)
-                schemas.append(None)
+                broken = True
+                compiled.append(None)
             else:
-                schemas.append(result.payload["categorySchema"])
-        old, new = schemas
-        if old is None or new is None:
+                compiled.append(CategorySchema(result.payload["categorySchema"]))
+        if broken:
             continue
-        changes = diff_category_schema(new, old)
+        old, new = compiled
+        schemas[v.path] = (old, new)
+        changes = diff_category_schema(new or CategorySchema.of({}), old or CategorySchema.of({}))
         state = (
             "added"
             if v.old is None
@@ -61,7 +86,24 @@ def diff_versions(versions: list[Version], old_label: str, new_label: str) -> tu
         )
         label = f"Ontology {v.path}" + (f" ({state})" if state else "")
         projects.append(ProjectPlan(v.path, v.path, None, tuple(changes), "", label=label))
-    return Plan(f"{old_label} → {new_label}", tuple(projects), kind="diff"), problems
+    plan = Plan(f"{old_label} → {new_label}", tuple(projects), kind="diff")
+    return Review(plan, tuple(problems), schemas, old_label)
+
+
+def diff_files(old: str, new: str) -> Review:
+    """``ontokit diff OLD NEW``: two ontology files."""
+    texts = []
+    for p in (old, new):
+        try:
+            texts.append(Path(p).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    return diff_versions([Version(new, texts[0], texts[1], old_name=old)], old, new)
+
+
+def diff_git(base: str, paths: Sequence[str], cwd: Path | None = None) -> Review:
+    """``ontokit diff --base REF [PATH...]``: every changed ontology file against a git revision."""
+    return diff_versions(git_versions(base, list(paths), cwd), base, "working tree")
 
 
 def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[Version]:
@@ -97,15 +139,46 @@ def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[V
     return out
 
 
-def _kind(text: str, name: str) -> str:
-    """What a YAML text is; a version too broken to parse is judged by a lenient parse of its keys."""
-    from .loader import load_text
-    from .project.load import detect_kind
+@dataclass(frozen=True)
+class Shown:
+    """What ``ontokit show`` shows: a category schema, the user's keys, and where it came from."""
 
+    schema: CategorySchema | None  # None: the file has errors (see diagnostics)
+    keys: dict[str, str]  # schemaId → the user's `key:` (a compiled payload does not carry keys)
+    diagnostics: tuple[Diagnostic, ...]
+    source: str | None = None  # for a project definition: "project 'X': ontology <file>"
+
+
+def show(file: str) -> Shown:
+    """The ontology of ``file``: an ontology file, or the one a project definition uses."""
+    if detect_kind(read_file(file).data) == "project":
+        desired, diags = load_project(file)
+        if desired is None:
+            return Shown(None, {}, tuple(diags))
+        inline = desired.ontology.endswith("(inline)")
+        keys = {} if inline else _keys(desired.ontology)
+        source = f"project {desired.name!r}: ontology {desired.ontology}"
+        return Shown(desired.category_schema, keys, tuple(diags), source)
+    result = check_file(file)
+    if result.payload is None:
+        return Shown(None, {}, result.diagnostics)
+    return Shown(CategorySchema(result.payload["categorySchema"]), _keys(file), result.diagnostics)
+
+
+def _keys(file: str) -> dict[str, str]:
+    """schemaId → the user's `key:` of each category (a valid file: the model validates)."""
+    data = read_file(file).data
+    try:
+        resolved = resolve(Ontology.model_validate(data))
+    except ValueError:  # pydantic's ValidationError: keys are a nicety of the display
+        return {}
+    return {n.schema_id: n.model.key for n in resolved.walk() if n.model.key}
+
+
+def _kind(text: str, name: str) -> FileKind:
+    """What a YAML text is; a version too broken to parse is judged by a lenient parse of its keys."""
     data = load_text(text, name).data
     if data is None:
-        import yaml
-
         try:  # PyYAML keeps the last of duplicate keys; good enough to tell what the file is for
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except Exception:
@@ -114,7 +187,7 @@ def _kind(text: str, name: str) -> str:
 
 
 def _show(base: str, rel: str, root: Path) -> str | None:
-    proc = subprocess.run(["git", "show", f"{base}:{rel}"], cwd=root, capture_output=True)
+    proc = subprocess.run(["git", "show", f"{base}:{rel}"], cwd=root, capture_output=True, check=False)
     if proc.returncode != 0:
         return None  # not in the base revision: an added file
     return proc.stdout.decode("utf-8", errors="replace")
@@ -122,7 +195,7 @@ def _show(base: str, rel: str, root: Path) -> str | None:
 
 def _git(args: list[str], cwd: Path | None, what: str | None = None) -> str:
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise InputError(
             "git is not installed; `ontokit diff OLD NEW` compares two files without it"

@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from .model import Ontology
+from .project.model import ProjectFile, WorkspaceFile
 
 __all__ = ["KINDS", "SCHEMA_BASE", "json_schema", "ontology_json_schema", "schema_text"]
 
 SCHEMA_BASE = "https://ontokit.dev/schemas/"
 #: kind -> committed file name under schemas/
-KINDS = {
+KINDS: Final = {
     "ontology": "ontology.schema.json",
     "project": "project.schema.json",
     "workspace": "workspace.schema.json",
+}
+_MODELS: Final[dict[str, type[BaseModel]]] = {
+    "ontology": Ontology,
+    "project": ProjectFile,
+    "workspace": WorkspaceFile,
 }
 
 
 def json_schema(kind: str = "ontology") -> dict[str, Any]:
     """The JSON Schema (2020-12) of an ontology, project or workspace file."""
-    if kind == "ontology":
-        from .model import Ontology as model
-    elif kind == "project":
-        from .project.model import ProjectFile as model  # type: ignore[assignment]
-    elif kind == "workspace":
-        from .project.model import WorkspaceFile as model  # type: ignore[assignment]
-    else:
-        raise ValueError(f"unknown schema kind {kind!r}")
+    try:
+        model = _MODELS[kind]
+    except KeyError:
+        raise ValueError(f"unknown schema kind {kind!r}") from None
     schema = model.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -6,27 +6,26 @@ something to report (the fast path never composes a second, position-keeping par
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from .category_schema import TOP_GROUPS
+from .compiler import compile_resolved
 from .diagnostics import Diagnostic, has_errors
-from .errors import InputError
+from .errors import InvalidOntologyError
 from .loader import LoadResult, load_text, read_file
 from .loader.positions import locate
+from .model import Classification, Ontology, Relation, Tool
+from .model.errors import structural_diagnostics
+from .resolve import resolve
+from .rules import check
 
-__all__ = [
-    "FileResult",
-    "InvalidOntologyError",
-    "check_data",
-    "check_file",
-    "check_path",
-    "check_text",
-    "find_ontology_files",
-]
-
-YAML_SUFFIXES = (".yaml", ".yml")
+__all__ = ["FileResult", "check_data", "check_file", "check_text", "payload_or_raise"]
 
 
 @dataclass(frozen=True)
@@ -44,48 +43,25 @@ class FileResult:
         return not has_errors(self.diagnostics)
 
 
-class InvalidOntologyError(InputError):
-    """An ontology file has errors; ``diagnostics`` lists them all."""
-
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        first = self.diagnostics[0] if self.diagnostics else None
-        summary = f"{first.location}: {first.message}" if first else "invalid ontology"
-        super().__init__(f"{len(self.diagnostics)} problem(s); first: {summary}")
-
-
 def check_file(path: str | Path, display: str | None = None) -> FileResult:
     """Validate and compile one ontology file."""
-    return _check(read_file(path, display))
+    return check_loaded(read_file(path, display))
 
 
 def check_text(text: str, name: str = "<string>") -> FileResult:
     """Validate and compile ontology YAML given as text."""
-    return _check(load_text(text, name))
+    return check_loaded(load_text(text, name))
 
 
-def check_path(path: str | Path, display: str | None = None) -> FileResult:
-    """Validate any ontokit file: an ontology, a project definition or a workspace (``ontokit.yaml``).
-
-    Project definitions are checked together with their ontology; a workspace with every project it
-    lists. The payload is set for ontology files only.
-    """
-    from .project.load import detect_kind, load_project, load_workspace
-
-    loaded = read_file(path, display)
-    kind = detect_kind(loaded.data)
-    if kind == "other":
-        return FileResult(loaded.file, (), None, skipped=True)
-    if kind == "project":
-        _, diags = load_project(path, display, loaded)
-        return FileResult(loaded.file, tuple(diags), None)
-    if kind == "workspace":
-        _, diags, _ = load_workspace(path, display, loaded)
-        return FileResult(loaded.file, tuple(diags), None)
-    return _check(loaded)
+def payload_or_raise(result: FileResult) -> dict[str, Any]:
+    """The payload of a valid file; :class:`InvalidOntologyError` (with every diagnostic) otherwise."""
+    if result.payload is None:
+        raise InvalidOntologyError(result.diagnostics)
+    return result.payload
 
 
-def _check(loaded: LoadResult) -> FileResult:
+def check_loaded(loaded: LoadResult) -> FileResult:
+    """Validate and compile a file already read (its load diagnostics included)."""
     if loaded.data is None:
         return FileResult(loaded.file, tuple(locate(loaded.diagnostics, loaded.index)), None)
     return check_data(loaded.data, loaded)
@@ -93,14 +69,6 @@ def _check(loaded: LoadResult) -> FileResult:
 
 def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()) -> FileResult:
     """Validate and compile ontology ``data`` that sits at ``prefix`` in the document of ``loaded``."""
-    from pydantic import ValidationError
-
-    from .compiler import compile_resolved
-    from .model import Ontology
-    from .model.errors import structural_diagnostics
-    from .resolve import resolve
-    from .rules import check
-
     structural: list[Diagnostic] = []
     indices = None
     try:
@@ -125,13 +93,11 @@ def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()
 
 
 def _prefixed(d: Diagnostic, prefix: tuple[str | int, ...]) -> Diagnostic:
-    import dataclasses
-
     related = (*prefix, *d.related) if d.related is not None else None
     return dataclasses.replace(d, path=(*prefix, *d.path), related=related)
 
 
-_LISTS = ("tools", "classifications", "relations")
+_LISTS = tuple(group for group, _ in TOP_GROUPS)
 
 
 def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, dict[str, list[int]]]:
@@ -140,12 +106,6 @@ def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, d
     A top-level category with structural errors is repaired when the errors are in fields that can
     simply be left out (an unknown field, a wrong type in an optional field); otherwise it is skipped.
     """
-    import copy
-
-    from pydantic import ValidationError
-
-    from .model import Classification, Ontology, Relation, Tool
-
     by_item: dict[tuple[str, int], list[Diagnostic]] = {}
     for d in structural:
         if len(d.path) >= 2 and isinstance(d.path[1], int):
@@ -167,7 +127,8 @@ def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, d
             option_sets[name] = kept
             indices[f"optionSets:{name}"] = where
     lists: dict[str, list[Any]] = {}
-    for name, model in zip(_LISTS, (Tool, Classification, Relation)):
+    models: tuple[type[Tool | Classification | Relation], ...] = (Tool, Classification, Relation)
+    for name, model in zip(_LISTS, models, strict=True):
         items = data.get(name)
         lists[name], indices[name] = [], []
         if not isinstance(items, list):
@@ -183,7 +144,13 @@ def _partial(data: dict[str, Any], structural: list[Diagnostic]) -> tuple[Any, d
             except ValidationError:
                 continue
             indices[name].append(i)
-    return Ontology.model_construct(optionSets=option_sets, **lists), indices
+    partial = Ontology.model_construct(
+        optionSets=option_sets,
+        tools=lists["tools"],
+        classifications=lists["classifications"],
+        relations=lists["relations"],
+    )
+    return partial, indices
 
 
 _REQUIRED = {"title", "type", "value"}
@@ -233,25 +200,3 @@ def _repair(item: Any, paths: list[tuple[Any, ...]]) -> Any:
             return None
         parent.pop(path[-1], None)
     return item
-
-
-def find_ontology_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted) into (path, display name)."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Diagnostic] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files = sorted(
-                f
-                for f in p.rglob("*")
-                if f.suffix in YAML_SUFFIXES
-                and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            if not files:
-                problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
-            found.extend((f, str(f)) for f in files)
-        else:
-            found.append((p, str(raw)))
-    return found, problems

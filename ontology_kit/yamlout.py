@@ -11,6 +11,9 @@ import io
 import re
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
 __all__ = ["dump", "is_ambiguous", "new_yaml", "quoted"]
 
 _YAML11_SPECIAL = re.compile(
@@ -40,16 +43,12 @@ def is_ambiguous(text: str) -> bool:
 def quoted(text: str) -> Any:
     """``text``, double-quoted in the output when it is ambiguous."""
     if is_ambiguous(text):
-        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
         return DoubleQuotedScalarString(text)
     return text
 
 
 def new_yaml() -> Any:
     """A round-trip ruamel YAML instance with ontokit's layout: 2-space indents, lists indented."""
-    from ruamel.yaml import YAML
-
     yaml = YAML()  # round-trip: keeps comments, order and quoting
     yaml.version = None
     yaml.indent(mapping=2, sequence=4, offset=2)

@@ -150,12 +150,12 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_internal_error_has_no_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], good: Path
 ) -> None:
-    import ontology_kit.validate as v
+    import ontology_kit.project.check as v
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(v, "check_path", boom)
+    monkeypatch.setattr(v, "check_paths", boom)
     monkeypatch.delenv("ONTOKIT_DEBUG", raising=False)
     assert main(["validate", str(good)]) == 4
     err = capsys.readouterr().err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ontology_kit.codes import CODES
+from ontology_kit.rulebook import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")

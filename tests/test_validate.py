@@ -41,8 +41,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ontology_kit import FileResult, Severity, check_file, check_path, check_text
-from ontology_kit.codes import CODES
 from ontology_kit.loader import MAX_FILE_BYTES, LoadResult, load_bytes
+from ontology_kit.rulebook import CODES
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -692,7 +692,7 @@ _LINE = re.compile(
 
 def _api_results(folder: Path) -> list[FileResult]:
     """What `ontokit validate FOLDER` checks: every YAML file below it, each problem reported once."""
-    from ontology_kit.validate import find_ontology_files
+    from ontology_kit.loader import find_yaml_files as find_ontology_files
 
     files, _ = find_ontology_files([folder])
     results = [check_path(p, shown) for p, shown in files]

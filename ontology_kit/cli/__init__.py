@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import click
 
 from .._version import __version__
-from ..errors import ExitCode, OntokitError
+from ..errors import OntokitError, UsageError, exit_code
 from .commands.compile import compile_command
 from .commands.fmt import fmt_command
 from .commands.hub import hub_group
@@ -62,28 +62,31 @@ cli.add_command(hub_group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code; never lets a traceback reach the user."""
+    """Run the CLI and return its exit code; never lets a traceback reach the user.
+
+    Every outcome becomes an exit code through :func:`ontology_kit.errors.exit_code`, the one mapping.
+    """
     try:
         rv = cli.main(
             args=list(argv) if argv is not None else None, prog_name="ontokit", standalone_mode=False
         )
-    except click.exceptions.Abort:
+    except click.exceptions.Abort:  # Ctrl-C (or end of input) at a prompt
         click.echo("Aborted.", err=True)
-        return 130
+        return int(exit_code(KeyboardInterrupt()))
     except click.ClickException as exc:  # usage errors: exit 1, not click's 2 (2 means "changes present")
         exc.show()
-        return int(ExitCode.ERROR)
+        return int(exit_code(UsageError(exc.format_message())))
     except OntokitError as exc:
         click.echo(f"error: {exc}", err=True)
-        return int(exc.exit_code)
-    except KeyboardInterrupt:
+        return int(exit_code(exc))
+    except KeyboardInterrupt as exc:
         click.echo("Interrupted.", err=True)
-        return 130
-    except BrokenPipeError:
+        return int(exit_code(exc))
+    except BrokenPipeError as exc:
         # The reader went away (| head); nothing more to say.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return int(ExitCode.ERROR)
-    except Exception as exc:
+        return int(exit_code(exc))
+    except Exception as exc:  # the last line of defence: a bug, reported without a traceback
         if os.environ.get("ONTOKIT_DEBUG"):
             raise
         click.echo(
@@ -91,5 +94,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ONTOKIT_DEBUG=1 for a traceback and report it)",
             err=True,
         )
-        return int(ExitCode.INTERNAL)
+        return int(exit_code(exc))
     return int(rv) if isinstance(rv, int) else 0

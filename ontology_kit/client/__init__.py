@@ -1,9 +1,12 @@
-"""The Hub client: one typed interface to a hub, used by everything else."""
+"""The Hub client: one typed interface to a hub (the real Ango Hub or the local one), over httpx.
+
+The workflow does all of its hub I/O through it; its errors are in ``ontology_kit.errors``.
+"""
 
 from __future__ import annotations
 
+from ..errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
 from .client import HubClient, ProjectPage
-from .errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
 from .target import HubTarget, InProcessTransport, open_client, resolve_target
 
 __all__ = [

@@ -21,12 +21,21 @@ import httpx
 import orjson
 import tenacity
 
-from .errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
+from ..errors import (
+    AuthError,
+    BadRequestError,
+    HubError,
+    HubUnavailableError,
+    NotFoundError,
+    RetryableAttempt,
+)
+from ..state import HubCapabilities
 
 __all__ = ["HubClient", "ProjectPage"]
 
 log = logging.getLogger("ontokit.client")
 
+_UNKNOWN = object()
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -36,19 +45,6 @@ class ProjectPage:
 
     projects: list[dict[str, Any]]
     total: int
-
-
-class _Retryable(Exception):
-    """A failed attempt that may be repeated. ``unsent``: the hub certainly did not process it."""
-
-    def __init__(
-        self, reason: str, *, unsent: bool, retry_after: float | None = None, status: int | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.unsent = unsent
-        self.retry_after = retry_after
-        self.status = status
 
 
 class _ApiKey:
@@ -109,6 +105,7 @@ class HubClient:
         self.backoff = backoff
         self._sleep = sleep
         self._honors_idempotency: bool | None = None
+        self._info: object = _UNKNOWN
 
     def __repr__(self) -> str:
         return f"HubClient({self.label!r})"
@@ -125,11 +122,24 @@ class HubClient:
 
     # -- endpoints --------------------------------------------------------------------------------
     def hub_info(self) -> dict[str, Any] | None:
-        """The local Hub's self-description, or None for a hub without it (the real Ango Hub)."""
-        try:
-            return self._call("GET", "/v2/ontokit/hub", safe=True, what="hub info")
-        except (NotFoundError, BadRequestError, AuthError):
-            return None
+        """The local Hub's self-description, or None for a hub without it (the real Ango Hub).
+
+        Asked once per client: a hub does not change what it is between two calls.
+        """
+        if self._info is _UNKNOWN:
+            try:
+                self._info = self._call("GET", "/v2/ontokit/hub", safe=True, what="hub info")
+            except (NotFoundError, BadRequestError, AuthError):
+                self._info = None
+        return self._info  # type: ignore[return-value]
+
+    def capabilities(self) -> HubCapabilities:
+        """The extensions the hub announces (none for the real Ango Hub); docs/hub.md."""
+        info = self.hub_info()
+        extensions = info.get("extensions") if info else None
+        if not isinstance(extensions, list):
+            return HubCapabilities()
+        return HubCapabilities(frozenset(str(e) for e in extensions))
 
     def list_projects(self, page: int = 1, limit: int = 100) -> ProjectPage:
         """One page of the organization's projects (newest first)."""
@@ -259,18 +269,18 @@ class HubClient:
             try:
                 response = self._http.request(method, path, json=json, params=params, headers=headers)
             except _UNSENT as exc:
-                raise _Retryable(f"cannot connect ({type(exc).__name__})", unsent=True) from None
+                raise RetryableAttempt(f"cannot connect ({type(exc).__name__})", unsent=True) from None
             except httpx.TimeoutException as exc:
-                raise _Retryable(f"timed out ({type(exc).__name__})", unsent=False) from None
+                raise RetryableAttempt(f"timed out ({type(exc).__name__})", unsent=False) from None
             except httpx.TransportError as exc:
-                raise _Retryable(f"connection failed ({type(exc).__name__})", unsent=False) from None
+                raise RetryableAttempt(f"connection failed ({type(exc).__name__})", unsent=False) from None
             self._note_hub(response)
             if response.status_code == 429:
-                raise _Retryable(
+                raise RetryableAttempt(
                     "rate limited (429)", unsent=True, retry_after=_retry_after(response), status=429
                 )
             if response.status_code >= 500:
-                raise _Retryable(
+                raise RetryableAttempt(
                     f"server error ({response.status_code})",
                     unsent=False,
                     retry_after=_retry_after(response),
@@ -282,14 +292,18 @@ class HubClient:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_attempts),
             wait=self._wait,
-            retry=tenacity.retry_if_exception(lambda e: isinstance(e, _Retryable) and (safe or e.unsent)),
+            retry=tenacity.retry_if_exception(
+                lambda e: isinstance(e, RetryableAttempt) and (safe or e.unsent)
+            ),
             sleep=self._sleep,
             reraise=True,
-            before_sleep=lambda rs: log.debug("%s %s: %s; retrying", method, path, rs.outcome.exception()),
+            before_sleep=lambda rs: log.debug(
+                "%s %s: %s; retrying", method, path, rs.outcome.exception() if rs.outcome else None
+            ),
         )
         try:
             response = retrying(attempt)
-        except _Retryable as exc:
+        except RetryableAttempt as exc:
             tried = (
                 f"after {attempts} attempt{'s' if attempts != 1 else ''}"
                 if attempts > 1
@@ -327,7 +341,7 @@ class HubClient:
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+        if isinstance(exc, RetryableAttempt) and exc.retry_after is not None:
             return min(max(exc.retry_after, 0.0), self.max_wait)
         # Exponential backoff with full jitter (tenacity), capped.
         return float(tenacity.wait_random_exponential(multiplier=self.backoff, max=self.max_wait)(state))

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import secrets
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import OntokitError
+from ..errors import DropConnection, OntokitError
+from ..hub import build_app, local_api_key
+from ..state import HubRecord
 from .client import HubClient
 
 __all__ = ["ANGO_HOSTS", "HubTarget", "InProcessTransport", "open_client", "resolve_target", "state_dir"]
@@ -32,14 +34,13 @@ ANGO_HOSTS = {
 _EMBEDDED = ("", "embedded", "local")
 STATE_DIR = ".ontokit"
 DB_NAME = "hub.sqlite3"
-KEY_NAME = "local-api-key"
 
 
 @dataclass(frozen=True)
 class HubTarget:
     """A resolved hub: ``embedded`` (``db`` set) or a ``url``."""
 
-    kind: str  # "embedded" | "url"
+    kind: Literal["embedded", "url"]
     url: str
     db: Path | None = None
 
@@ -49,6 +50,19 @@ class HubTarget:
         if self.kind == "embedded":
             return f"embedded local hub ({_relative(self.db)})"
         return self.url
+
+    def record(self) -> HubRecord:
+        """How a saved plan names this hub (compared when it is applied)."""
+        if self.kind == "embedded":
+            return HubRecord(self.description, "embedded", db=str(self.db) if self.db else None)
+        return HubRecord(self.description, "url", url=self.url)
+
+    @classmethod
+    def from_record(cls, record: HubRecord) -> HubTarget:
+        """The hub a saved plan names."""
+        if record.kind == "embedded":
+            return cls("embedded", "embedded", Path(str(record.db)))
+        return resolve_target(str(record.url))
 
 
 def state_dir(start: Path | None = None) -> Path:
@@ -86,14 +100,10 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
     """A client for ``target``: in-process for the embedded hub, HTTP otherwise."""
     env = os.environ if env is None else env
     if target.kind == "embedded":
-        import sqlite3
-
-        from ..hub import build_app
-
         assert target.db is not None
         try:
             app, store = build_app(target.db)
-            key = _embedded_key(target.db, store)
+            key = local_api_key(target.db, store)
         except (OSError, sqlite3.Error) as exc:
             raise OntokitError(f"cannot open the embedded local hub at {target.db}: {exc}") from None
         return HubClient(
@@ -115,30 +125,12 @@ class InProcessTransport(httpx.WSGITransport):
     """httpx over a WSGI app in this process; an injected dropped connection looks like a real one."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        from ..hub import DropConnection
-
         try:
             return super().handle_request(request)
         except DropConnection:
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             ) from None
-
-
-def _embedded_key(db: Path, store: Any) -> str:
-    """The embedded hub's own key, kept beside its database (mode 600), created on first use."""
-    path = db.parent / KEY_NAME
-    try:
-        key = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        key = ""
-    if not key:
-        key = secrets.token_hex(20)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(key + "\n")
-    store.ensure_key(key, "local")
-    return key
 
 
 def _is_loopback(host: str) -> bool:

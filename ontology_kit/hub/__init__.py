@@ -1,22 +1,28 @@
-"""The local Hub: an emulator of Ango Hub's REST API on SQLite (docs/hub.md)."""
+"""The local Hub: an emulator of Ango Hub's REST API on SQLite (docs/hub.md).
+
+It sits at the edge: it imports nothing of the plan, the client, the workflow or the CLI, only the
+shared base (errors, the category-schema walker, secret digests).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
+from ..errors import DropConnection
 from .app import HubApp
-from .faults import DropConnection, FaultConfig, FaultInjector
+from .faults import FaultConfig, FaultInjector
+from .keys import local_api_key
+from .local import build_app, serve_local_hub
 from .serve import HubServer, start_server
 from .store import HubStore
 
-__all__ = ["DropConnection", "FaultConfig", "HubApp", "HubServer", "HubStore", "build_app", "start_server"]
-
-
-def build_app(db: str | Path, faults: FaultConfig | None = None) -> tuple[Any, HubStore]:
-    """The WSGI app for the Hub stored in ``db`` (fault injection when ``faults`` is active)."""
-    store = HubStore(db)
-    app: Any = HubApp(store)
-    if faults is not None and faults.active:
-        app = FaultInjector(app, faults)
-    return app, store
+__all__ = [
+    "DropConnection",
+    "FaultConfig",
+    "FaultInjector",
+    "HubApp",
+    "HubServer",
+    "HubStore",
+    "build_app",
+    "local_api_key",
+    "serve_local_hub",
+    "start_server",
+]

@@ -16,6 +16,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .._version import __version__
+from ..category_schema import TOP_GROUPS, CategorySchema
+from ..errors import HubApiError as ApiError
 from .store import HubStore, new_object_id, utc_now
 
 __all__ = ["MAX_BODY_BYTES", "HubApp"]
@@ -47,15 +49,6 @@ _SETTINGS = {
     "stages": list,
 }
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
-
-
-class ApiError(Exception):
-    """An error response: HTTP status and message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _ok(data: dict[str, Any], status: int = 200) -> Response:
@@ -300,6 +293,8 @@ class HubApp:
             raise ApiError(400, "project (a project id) is required")
         self.project_or_404(db, org, project_id)
         url, types, secret = _webhook_fields(body, partial=False)
+        if url is None or types is None:  # _webhook_fields requires both when not partial
+            raise ApiError(400, "url and types are required")
         hook = self.store.insert_webhook(db, org, project_id, url, types, secret)
         return _ok({"webhook": hook, "webhooks": self.store.list_webhooks(db, project_id)}, status=201)
 
@@ -341,21 +336,33 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
 
 
 def _category_schema(value: Any) -> dict[str, Any]:
+    """The category schema of a request, checked through the one walker: the three lists are lists of
+    objects, at every depth; every category has a string ``tool`` and ``schemaId``. Stored as given."""
     if not isinstance(value, dict):
         raise ApiError(400, "categorySchema must be an object")
-    unknown = set(value) - {"tools", "classifications", "relations"}
+    groups = [group for group, _ in TOP_GROUPS]
+    unknown = set(value) - set(groups)
     if unknown:
         raise ApiError(400, f"categorySchema has unknown keys: {', '.join(sorted(unknown))}")
-    out = {}
-    for key in ("tools", "classifications", "relations"):
-        items = value.get(key, [])
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise ApiError(400, f"categorySchema.{key} must be a list of objects")
-        for i, item in enumerate(items):
-            if not isinstance(item.get("tool"), str) or not isinstance(item.get("schemaId"), str):
-                raise ApiError(400, f"categorySchema.{key}[{i}] needs string `tool` and `schemaId`")
-        out[key] = items
-    return out
+    schema = CategorySchema(value)
+    for group in groups:
+        if not isinstance(value.get(group, []), list) or schema.dropped(group):
+            raise ApiError(400, f"categorySchema.{group} must be a list of objects")
+    for node in schema.walk():
+        where = _where(node.group, node.index, node.parent)
+        for group, _ in node.child_groups():
+            if node.dropped(group):
+                raise ApiError(400, f"categorySchema.{where}.{group} must be a list of objects")
+        if node.kind.is_category and not (
+            isinstance(node.raw.get("tool"), str) and isinstance(node.raw.get("schemaId"), str)
+        ):
+            raise ApiError(400, f"categorySchema.{where} needs string `tool` and `schemaId`")
+    return {group: value.get(group, []) for group in groups}
+
+
+def _where(group: str, index: int, parent: Any) -> str:
+    here = f"{group}[{index}]"
+    return f"{_where(parent.group, parent.index, parent.parent)}.{here}" if parent is not None else here
 
 
 def _settings(body: dict[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
@@ -363,7 +370,7 @@ def _settings(body: dict[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
     for key, value in body.items():
         if key in ignore:
             continue
-        expected = _SETTINGS.get(key)
+        expected: Any = _SETTINGS.get(key)
         if expected is None:
             raise ApiError(400, f"unknown project field: {key}")
         if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
@@ -386,9 +393,10 @@ def _batch(value: Any, index: int) -> dict[str, Any]:
 
 def _webhook_fields(body: dict[str, Any], partial: bool) -> tuple[str | None, list[str] | None, str | None]:
     url = body.get("url")
-    if url is not None or not partial:
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ApiError(400, "url must be an http(s) URL")
+    if (url is not None or not partial) and (
+        not isinstance(url, str) or not url.startswith(("http://", "https://"))
+    ):
+        raise ApiError(400, "url must be an http(s) URL")
     types = body.get("types")
     if types is not None or not partial:
         if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):

@@ -15,14 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DropConnection", "FaultConfig", "FaultInjector"]
+from ..errors import DropConnection
 
-
-class DropConnection(BaseException):
-    """Raised through the WSGI stack to make the server close the socket without a response.
-
-    A BaseException, so that WSGI servers' ``except Exception`` handlers do not turn it into a 500.
-    """
+__all__ = ["FaultConfig", "FaultInjector"]
 
 
 @dataclass(frozen=True)

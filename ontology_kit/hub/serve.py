@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .faults import DropConnection
+from ..errors import DropConnection
 
 __all__ = ["HubServer", "start_server"]
 
@@ -20,12 +22,8 @@ class _Handler(WSGIRequestHandler):
         except DropConnection:
             # Close without a byte of response: the client sees a dropped connection.
             self.close_connection = True
-            try:
-                import socket
-
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         logging.getLogger("ontokit.hub.access").debug('"%s" %s %s', self.requestline, code, size)
@@ -40,7 +38,9 @@ class HubServer:
     def __init__(self, server: BaseWSGIServer, thread: threading.Thread | None) -> None:
         self._server = server
         self._thread = thread
-        self.host, self.port = server.server_address[:2]
+        host, port = server.server_address[:2]
+        self.host = host.decode() if isinstance(host, bytes) else str(host)
+        self.port = int(port)
 
     @property
     def url(self) -> str:
@@ -60,7 +60,9 @@ class HubServer:
 def start_server(app: Any, host: str = "127.0.0.1", port: int = 0, *, background: bool = True) -> HubServer:
     """Bind ``app`` on ``host:port`` (0: any free port); in a daemon thread when ``background``."""
     server = make_server(host, port, app, threaded=True, request_handler=_Handler)
-    server.daemon_threads = True
+    # make_server(threaded=True) gives a ThreadingMixIn server: its request threads must not keep
+    # the process alive.
+    server.daemon_threads = True  # type: ignore[attr-defined]
     thread = None
     if background:
         # A short poll interval makes stop() quick (shutdown waits for the next poll).

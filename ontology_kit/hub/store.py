@@ -9,7 +9,6 @@ API keys and webhook secrets are stored only as hashes.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -21,6 +20,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .._secret import secret_digest, secret_mac
 
 __all__ = ["HubStore", "new_object_id", "secret_digest", "utc_now"]
 
@@ -65,21 +66,12 @@ def new_object_id() -> str:
     return (int(time.time()).to_bytes(4, "big") + os.urandom(5) + counter.to_bytes(3, "big")).hex()
 
 
-def secret_digest(salt: str, secret: str) -> str:
-    """The salted digest the Hub exposes for a webhook secret: ``sha256:SALT:HMAC-SHA256(SALT, SECRET)``."""
-    return f"sha256:{salt}:{_mac(salt, secret)}"
-
-
-def _mac(salt: str, secret: str) -> str:
-    return hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
-
-
 def _salted(secret: str | None) -> tuple[str | None, str | None]:
     """(salt, mac) to store for a secret; (None, None) for no secret."""
     if not secret:
         return None, None
     salt = secrets.token_hex(8)
-    return salt, _mac(salt, secret)
+    return salt, secret_mac(salt, secret)
 
 
 def _key_hash(api_key: str) -> str:

@@ -1,7 +1,27 @@
-"""YAML loading: bytes in, plain data plus load diagnostics out."""
+"""YAML loading: bytes in, plain data plus load diagnostics out (positions on the error path only)."""
 
 from __future__ import annotations
 
-from .reader import MAX_ALIAS_EVENTS, MAX_FILE_BYTES, LoadResult, load_bytes, load_text, read_file
+from .reader import (
+    MAX_ALIAS_EVENTS,
+    MAX_FILE_BYTES,
+    RULES,
+    YAML_SUFFIXES,
+    LoadResult,
+    find_yaml_files,
+    load_bytes,
+    load_text,
+    read_file,
+)
 
-__all__ = ["MAX_ALIAS_EVENTS", "MAX_FILE_BYTES", "LoadResult", "load_bytes", "load_text", "read_file"]
+__all__ = [
+    "MAX_ALIAS_EVENTS",
+    "MAX_FILE_BYTES",
+    "RULES",
+    "YAML_SUFFIXES",
+    "LoadResult",
+    "find_yaml_files",
+    "load_bytes",
+    "load_text",
+    "read_file",
+]

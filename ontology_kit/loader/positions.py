@@ -14,7 +14,7 @@ from typing import Any
 
 from ..diagnostics import DataPath, Diagnostic
 
-__all__ = ["PositionIndex", "locate"]
+__all__ = ["PositionIndex", "compose_all_count", "locate"]
 
 
 class _Node:
@@ -112,7 +112,7 @@ class PositionIndex:
         (sharing the anchored node's children), so diagnostics inside it point at ``*name``.
         Only the first document is composed; on a parse error, what was built so far is kept.
         """
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: a second parse, paid only on the error path
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         anchors: dict[str, _Node] = {}
@@ -201,3 +201,13 @@ def _child(node: Any, part: str | int) -> tuple[Any, Any]:
     if node.id == "sequence" and isinstance(part, int) and 0 <= part < len(node.value):
         return (node.value[part], None)
     return (None, None)
+
+
+def compose_all_count(text: str) -> int:
+    """How many YAML documents ``text`` holds (1 when PyYAML cannot tell)."""
+    import yaml  # noqa: PLC0415 - lazy: only asked when a file may hold several documents
+
+    try:
+        return sum(1 for _ in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except Exception:
+        return 1

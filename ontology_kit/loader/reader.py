@@ -6,14 +6,132 @@ Every hazard becomes a :class:`Diagnostic` with a stable code; nothing here rais
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import yaml_rs
+
+from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
-from .positions import PositionIndex
+from .positions import PositionIndex, compose_all_count
 
-__all__ = ["MAX_ALIAS_EVENTS", "MAX_FILE_BYTES", "LoadResult", "load_text", "read_file"]
+__all__ = [
+    "MAX_ALIAS_EVENTS",
+    "MAX_FILE_BYTES",
+    "RULES",
+    "YAML_SUFFIXES",
+    "LoadResult",
+    "find_yaml_files",
+    "load_bytes",
+    "load_text",
+    "read_file",
+]
+
+#: The codes of reading a file and parsing its YAML, documented (docs/format.md, "Reading the file", "YAML").
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "file-not-found",
+        "the file does not exist",
+        "the file must exist",
+        "`ontokit validate ontolgy.yaml`",
+        "`ontokit validate ontology.yaml`",
+    ),
+    Rule(
+        "not-a-file",
+        "the path is a directory or a special file",
+        "a path to `compile` must be a regular file",
+        "`ontokit compile examples/`",
+        "`ontokit compile examples/ontologies/sdk-tree.yaml`",
+    ),
+    Rule(
+        "file-unreadable",
+        "the file cannot be read (permissions, I/O error)",
+        "the file must be readable",
+        "a file with mode `000`",
+        "mode `644`",
+    ),
+    Rule(
+        "file-too-large",
+        "the file is larger than the 16 MiB limit",
+        "at most 16 MiB",
+        "a 20 MB generated file",
+        "split it, or generate less",
+    ),
+    Rule(
+        "no-files",
+        "a folder given to validate holds no .yaml/.yml files",
+        "a folder given to `validate` must hold `.yaml`/`.yml` files",
+        "`ontokit validate docs/`",
+        "`ontokit validate examples/ontologies`",
+    ),
+    Rule(
+        "not-utf8",
+        "the file is not valid UTF-8",
+        "UTF-8 only",
+        "a file saved as Latin-1 with `Café`",
+        "the same, saved as UTF-8",
+    ),
+    Rule(
+        "control-character",
+        "the file contains a control character (NUL, ESC, ...)",
+        "no NUL/ESC/...",
+        '`title: "Car\\x00"` pasted from a binary',
+        "`title: Car`",
+    ),
+    Rule(
+        "yaml-syntax",
+        "the file is not valid YAML",
+        "valid YAML",
+        "`tools: [`",
+        "`tools: []`",
+    ),
+    Rule(
+        "yaml-tab",
+        "a tab is used for indentation",
+        "indent with spaces",
+        "`tools:⇥- title: Car`",
+        "`tools:␣␣- title: Car`",
+    ),
+    Rule(
+        "duplicate-key",
+        "a key appears twice in one mapping",
+        "a key once per mapping",
+        "`title: Car` … `title: Truck` in one item",
+        "one `title:`",
+    ),
+    Rule(
+        "alias-limit",
+        "aliases expand to too many nodes (an alias bomb)",
+        "aliases expand to ≤ 100,000 nodes",
+        "nested `&a [*b, *b, …]` bombs",
+        "`optionSets`",
+    ),
+    Rule(
+        "empty-file",
+        "the file holds no YAML document",
+        "the file holds a document",
+        "an empty file",
+        "`tools: []`",
+    ),
+    Rule(
+        "multiple-documents",
+        "the file holds several YAML documents",
+        "one document per file",
+        "`tools: []` `---` `tools: []`",
+        "two files",
+    ),
+    Rule(
+        "root-not-mapping",
+        "the document is not a mapping",
+        "the root is a mapping",
+        "`- title: Car`",
+        "`tools: [{title: Car, type: point}]`",
+    ),
+)
+
+YAML_SUFFIXES = (".yaml", ".yml")
 
 #: Files larger than this are refused before parsing (the 15,000-node benchmark file is ~1.8 MB).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -145,8 +263,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def load_text(text: str, name: str) -> LoadResult:
     """Parse YAML ``text`` (already decoded) with YAML 1.2 core-schema rules."""
-    import yaml_rs
-
     if text.startswith("\ufeff"):
         text = text[1:]
     result = LoadResult(file=name, text=text)
@@ -165,7 +281,7 @@ def load_text(text: str, name: str) -> LoadResult:
         )
         return result
     try:
-        data = yaml_rs.loads(
+        data: Any = yaml_rs.loads(
             text,
             parse_datetime=False,  # a date-looking option value stays the string the user wrote
             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
@@ -204,7 +320,13 @@ def load_text(text: str, name: str) -> LoadResult:
         )
         return result
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string"}.get(type(data), f"a {type(data).__name__}")
+        kind = (
+            "a list"
+            if isinstance(data, list)
+            else "a string"
+            if isinstance(data, str)
+            else f"a {type(data).__name__}"
+        )
         result.diagnostics.append(
             Diagnostic(
                 "root-not-mapping",
@@ -230,7 +352,8 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
                     "duplicate-key",
                     f"key {key!r} appears twice in this mapping",
                     name,
-                    hint=f"the first {key!r} is at line {first[0]}; YAML would silently keep only one of them",
+                    hint=f"the first {key!r} is at line {first[0]}; YAML would silently keep only one of "
+                    "them",
                     line=at[0],
                     column=at[1],
                 )
@@ -289,19 +412,35 @@ def _second_document_line(text: str) -> int:
 
 
 def _document_count(result: LoadResult) -> int:
-    import yaml
-
-    try:
-        return sum(
-            1 for _ in yaml.compose_all(result.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        )
-    except Exception:
-        return 1
+    return compose_all_count(result.text)
 
 
 def _fail(
-    name: str, code: str, message: str, hint: str | None = None, line: int = 0, column: int = 0
+    name: str, code: Code, message: str, hint: str | None = None, line: int = 0, column: int = 0
 ) -> LoadResult:
     return LoadResult(
         file=name, diagnostics=[Diagnostic(code, message, name, hint=hint, line=line, column=column)]
     )
+
+
+def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders skipped)
+    into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix in YAML_SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not files:
+                problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
+            found.extend((f, str(f)) for f in files)
+        else:
+            found.append((p, str(raw)))
+    return found, problems

@@ -2,16 +2,63 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
 from .._text import did_you_mean
+from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
 from .ontology import Classification, Ontology, Option, Relation, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
 
-__all__ = ["structural_diagnostics"]
+__all__ = ["RULES", "structural_diagnostics"]
+
+#: The structural codes (the JSON Schema's rules), documented (docs/format.md, "Structure").
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "non-string-key",
+        "a mapping key is not a string",
+        "keys are strings",
+        "`1: Car`",
+        "`title: Car`",
+    ),
+    Rule(
+        "unknown-field",
+        "a field the format does not have (typo?)",
+        "only documented fields",
+        "`titel: Car`",
+        "`title: Car`",
+    ),
+    Rule(
+        "missing-field",
+        "a required field is missing",
+        "`title` and `type` on categories, `value` on option mappings, `title` on tree nodes",
+        "`- type: point`",
+        "`- {title: Pin, type: point}`",
+    ),
+    Rule(
+        "unknown-type",
+        "a category type that does not exist for that kind of category",
+        "a type of that kind",
+        "`tools: [{title: Q, type: radio}]`",
+        "`classifications: [{title: Q, type: radio, options: [a]}]`",
+    ),
+    Rule(
+        "wrong-type",
+        "a value of the wrong type (for example an unquoted true where text is expected)",
+        "values of the right type",
+        '`options: [true]`, `required: "yes"`',
+        '`options: ["true"]`, `required: true`',
+    ),
+    Rule(
+        "invalid-value",
+        "a value outside the allowed range",
+        "values in range",
+        "`version: 2`",
+        "`version: 1`",
+    ),
+)
 
 _ITEM_MODEL: dict[str, type[BaseModel]] = {
     "tools": Tool,
@@ -70,7 +117,10 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         name = str(loc[-1])
         hint = _other_kind_hint(name, model)
         if name == "<<":
-            hint = "YAML merge keys (<<) are not supported (YAML 1.2 has none); use optionSets, or repeat the fields"
+            hint = (
+                "YAML merge keys (<<) are not supported (YAML 1.2 has none); use optionSets, or repeat "
+                "the fields"
+            )
         elif hint is None or name not in Classification.model_fields:
             hint = did_you_mean(name, model.model_fields) or hint or _fields_hint(model)
         what = _model_label(model)

@@ -2,119 +2,48 @@
 
 Items are matched by schemaId (tree options by key) at every depth, never by list index, so a
 reorder is a reorder, a rename with the same schemaId is a safe update, and a changed schemaId is a
-removal plus an addition (reported as a probable rename when it looks like one).
+removal plus an addition (reported as a probable rename when it looks like one). Both schemas are
+read through the one walker of ``category_schema.py``.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from .model import Action, AttributeChange, Change, Impact
+from ..category_schema import TOP_GROUPS, CategorySchema, NodeKind, SchemaNode, tree_paths, walk
+from .model import Action, AttributeChange, Change, ChangeKind, Impact
 
-__all__ = ["diff_category_schema", "flat_options", "flatten_tree"]
+__all__ = ["diff_category_schema"]
 
-_GROUPS = (("tools", "tool"), ("classifications", "classification"), ("relations", "relation"))
-_CHILD_KEYS = frozenset({"classifications", "options", "treeOptions", "children"})
+_CHILD_LISTS = frozenset({"classifications", "options", "treeOptions", "children"})
 _EMPTY: tuple[Any, ...] = (None, False, "", [], {})
-_SKIP = _CHILD_KEYS | {"schemaId"}
+_SKIP = _CHILD_LISTS | {"schemaId"}
 _SKIP_TREE = _SKIP | {"key"}
+_LIST_NAME = {"treeOptions": "tree options", "children": "tree options"}
+
+Index = dict[str, SchemaNode]
 
 
-@dataclass(slots=True)
-class _Rec:
-    kind: str  # tool | classification | relation | option | tree-option
-    sid: str
-    parent: str  # parent's schemaId, or "" at the top level
-    group: str  # the list it is in: tools, classifications, relations, options, treeOptions, children
-    index: int
-    node: dict[str, Any]
-    up: _Rec | None  # the parent record
-
-    @property
-    def label(self) -> str:
-        return _label(self.kind, self.node)
-
-    @property
-    def address(self) -> tuple[str, ...]:
-        # Built on demand: only changed items need one, and a schema has thousands of items.
-        names = []
-        rec: _Rec | None = self
-        while rec is not None:
-            names.append(rec.label)
-            rec = rec.up
-        return tuple(reversed(names))
-
-
-def _label(kind: str, node: dict[str, Any]) -> str:
-    if kind == "option":
-        return f'option "{node.get("value", "")}"'
-    if kind == "tree-option":
-        return f'"{node.get("title", "")}"'
-    return str(node.get("title", ""))
-
-
-def _walk(schema: dict[str, Any], pruned: set[int]) -> Iterator[_Rec]:
-    """Every item of a category schema, parents before children (document order), except the
-    subtrees in ``pruned`` (identical on both sides, so nothing in them changes)."""
-    stack: list[tuple[str, str, str, int, Any, _Rec | None]] = []
-    for group, kind in reversed(_GROUPS):
-        items = schema.get(group) or []
-        for i in range(len(items) - 1, -1, -1):
-            stack.append((kind, "", group, i, items[i], None))
-    seen: set[str] = set()
-    while stack:
-        kind, parent, group, index, node, up = stack.pop()
-        if not isinstance(node, dict) or id(node) in pruned:
-            continue
-        sid = node.get("key") if kind == "tree-option" else node.get("schemaId")
-        if kind == "tree-option" and not sid:
-            sid = node.get("schemaId")  # the SDK's TreeOption(key=...) writes schemaId instead
-        sid = str(sid) if sid else f"(no id) {group}[{index}] of {parent or 'top'}"
-        while sid in seen:  # a hub may hold duplicates; keep them apart so they show up
-            sid += "′"
-        seen.add(sid)
-        rec = _Rec(kind, sid, parent, group, index, node, up)
-        yield rec
-        children: list[tuple[str, str, str, int, Any, _Rec | None]] = []
-        if kind == "tree-option":
-            children += [
-                ("tree-option", sid, "children", j, c, rec) for j, c in enumerate(node.get("children") or ())
-            ]
-        else:
-            children += [
-                ("classification", sid, "classifications", j, c, rec)
-                for j, c in enumerate(node.get("classifications") or ())
-            ]
-            if node.get("tool") == "tree-dropdown" or node.get("treeOptions"):
-                children += [
-                    ("tree-option", sid, "treeOptions", j, c, rec)
-                    for j, c in enumerate(node.get("treeOptions") or ())
-                ]
-            else:
-                children += [
-                    ("option", sid, "options", j, c, rec) for j, c in enumerate(node.get("options") or ())
-                ]
-        stack.extend(reversed(children))
-
-
-def diff_category_schema(desired: dict[str, Any], live: dict[str, Any]) -> list[Change]:
+def diff_category_schema(
+    desired: CategorySchema | Mapping[str, Any], live: CategorySchema | Mapping[str, Any]
+) -> list[Change]:
     """The changes that turn ``live`` into ``desired`` (both ``categorySchema`` values)."""
-    desired, live = desired or {}, live or {}
+    want_schema = desired if isinstance(desired, CategorySchema) else CategorySchema.of(desired)
+    have_schema = live if isinstance(live, CategorySchema) else CategorySchema.of(live)
     # Most of a large schema is unchanged: drop identical subtrees first (dict == runs in C), and
-    # find reorders on the way, so the walk below only visits what differs.
+    # find reorders on the way, so that the walk below only visits what differs.
     pruned: set[int] = set()
     reorders: list[Change] = []
-    for group, _ in _GROUPS:
-        _prune(desired.get(group) or [], live.get(group) or [], group, (), pruned, reorders)
-    want = {r.sid: r for r in _walk(desired, pruned)}
-    have = {r.sid: r for r in _walk(live, pruned)}
+    for group, _ in TOP_GROUPS:
+        _prune(want_schema.roots(group), have_schema.roots(group), group, (), pruned, reorders)
+    want = {n.key: n for n in walk(want_schema, prune=pruned)}
+    have = {n.key: n for n in walk(have_schema, prune=pruned)}
     changes: list[Change] = []
-    for sid, rec in want.items():
-        if sid in have:
-            change = _compare(have[sid], rec, have, want)
+    for key, node in want.items():
+        if key in have:
+            change = _compare(have[key], node)
             if change is not None:
                 changes.append(change)
     removes, nested = _roots(have, want)  # in the live schema's document order
@@ -122,47 +51,48 @@ def diff_category_schema(desired: dict[str, Any], live: dict[str, Any]) -> list[
     nested.update(nested_added)
 
     renames = _probable_renames(removes, adds)
-    for rec in removes:
-        changes.append(_removal(rec, nested.get(rec.sid, 0), renames.get(rec.sid)))
-    for rec in adds:
-        changes.append(_addition(rec, nested.get(rec.sid, 0), want, have, renames.get(rec.sid)))
+    for node in removes:
+        changes.append(_removal(node, nested.get(node.key, 0), renames.get(node.key)))
+    for node in adds:
+        changes.append(_addition(node, nested.get(node.key, 0), have, renames.get(node.key)))
     changes.extend(reorders)
     return changes
 
 
-def _roots(index: dict[str, _Rec], other: dict[str, _Rec]) -> tuple[list[_Rec], dict[str, int]]:
+def _roots(index: Index, other: Index) -> tuple[list[SchemaNode], dict[str, int]]:
     """Items of ``index`` missing from ``other`` whose parent is not missing too (each with how many
     missing items sit under it): a removed class is one change, not one per option."""
     root_of: dict[str, str] = {}
-    roots: list[_Rec] = []
+    roots: list[SchemaNode] = []
     nested: dict[str, int] = {}
-    for sid, rec in index.items():
-        if sid in other:
+    for key, node in index.items():
+        if key in other:
             continue
-        root = root_of.get(rec.parent)
+        root = root_of.get(node.parent_key)
         if root is None:
-            root_of[sid] = sid
-            roots.append(rec)
+            root_of[key] = key
+            roots.append(node)
         else:
-            root_of[sid] = root
+            root_of[key] = root
             nested[root] = nested.get(root, 0) + 1
     return roots, nested
 
 
 # -- one matched item -------------------------------------------------------------------------------
-def _compare(old: _Rec, new: _Rec, have: dict[str, _Rec], want: dict[str, _Rec]) -> Change | None:
-    moved = (old.parent, old.group) != (new.parent, new.group)
+def _compare(old: SchemaNode, new: SchemaNode) -> Change | None:
+    moved = (old.parent_key, old.group) != (new.parent_key, new.group)
     attrs = _attributes(old, new)
     if not attrs and not moved:
         return None
     impact = Impact.SAFE
     reasons: list[str] = []
     for a in attrs:
-        level, why = _attribute_impact(new.kind, a, new.node)
+        level, why = _attribute_impact(a, new.raw)
         if why:
             reasons.append(why)
         if level.rank > impact.rank:
             impact = level
+    kind = ChangeKind.of(new.kind)
     if moved:
         impact = Impact.DESTRUCTIVE
         reasons.insert(
@@ -172,21 +102,21 @@ def _compare(old: _Rec, new: _Rec, have: dict[str, _Rec], want: dict[str, _Rec])
         )
         return Change(
             Action.MOVE,
-            new.kind,
+            kind,
             new.address,
             impact,
             tuple(reasons),
-            new.sid,
+            new.key,
             tuple(attrs),
             before=" › ".join(old.address),
             after=" › ".join(new.address),
         )
-    return Change(Action.UPDATE, new.kind, new.address, impact, tuple(reasons), new.sid, tuple(attrs))
+    return Change(Action.UPDATE, kind, new.address, impact, tuple(reasons), new.key, tuple(attrs))
 
 
-def _attributes(old: _Rec, new: _Rec) -> list[AttributeChange]:
-    a, b = old.node, new.node
-    skip = _SKIP_TREE if new.kind == "tree-option" else _SKIP
+def _attributes(old: SchemaNode, new: SchemaNode) -> list[AttributeChange]:
+    a, b = old.raw, new.raw
+    skip = _SKIP_TREE if new.kind is NodeKind.TREE_OPTION else _SKIP
     out = []
     for name in b.keys() | a.keys() if a.keys() != b.keys() else b.keys():
         if name in skip:
@@ -194,58 +124,36 @@ def _attributes(old: _Rec, new: _Rec) -> list[AttributeChange]:
         before, after = a.get(name), b.get(name)
         if before == after or (before in _EMPTY and after in _EMPTY and (before is None or after is None)):
             continue  # a missing field reads as its default
-        if (
-            name == "color"
-            and isinstance(before, str)
-            and isinstance(after, str)
-            and before.upper() == after.upper()
-        ):
+        if _same_color(name, before, after):
             continue  # "#f44336" and "#F44336" are one color
         out.append(AttributeChange(name, before, after))
     if len(out) > 1:
-        order = {k: i for i, k in enumerate(_ordered_keys(b, a))}
+        order = {k: i for i, k in enumerate([*b, *(k for k in a if k not in b)])}
         out.sort(key=lambda c: order[c.name])
-    if new.kind == "classification" and b.get("tool") == "tree-dropdown":
-        # The flattened `options` follow from the tree, whose nodes are diffed one by one; report them
-        # only when a side is inconsistent with its own tree (a hand-edited hub), since apply fixes that.
-        if not _flat_matches_tree(a) or not _flat_matches_tree(b):
-            out.append(
-                AttributeChange(
-                    "options",
-                    f"{len(a.get('options') or [])} flattened tree options",
-                    f"{len(b.get('options') or [])} flattened tree options",
-                )
-            )
+    # A tree's flattened `options` follow from the tree, whose nodes are diffed one by one; report them
+    # only when a side is inconsistent with its own tree (a hand-edited hub), since apply fixes that.
+    tree = new.kind is NodeKind.CLASSIFICATION and b.get("tool") == "tree-dropdown"
+    if tree and (not _flat_matches_tree(a) or not _flat_matches_tree(b)):
+        before, after = (f"{len(side.get('options') or [])} flattened tree options" for side in (a, b))
+        out.append(AttributeChange("options", before, after))
     return out
 
 
-def flatten_tree(nodes: list[Any], prefix: str = "") -> list[tuple[Any, Any]]:
-    """A raw tree's flattened options as the SDK builds them: (``"Parent / Child"``, key), pre-order."""
-    out: list[tuple[Any, Any]] = []
-    for n in nodes:
-        if isinstance(n, dict):
-            value = f"{prefix}{n.get('title', '')}"
-            out.append((value, n.get("key") or n.get("schemaId")))
-            out += flatten_tree(n.get("children") or [], f"{value} / ")
-    return out
+def _same_color(name: str, before: Any, after: Any) -> bool:
+    return (
+        name == "color"
+        and isinstance(before, str)
+        and isinstance(after, str)
+        and before.upper() == after.upper()
+    )
 
 
-def flat_options(node: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """A category's ``options`` as (value, schemaId) pairs."""
-    return [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, dict)]
+def _flat_matches_tree(node: Mapping[str, Any]) -> bool:
+    flat = [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, Mapping)]
+    return flat == tree_paths(node.get("treeOptions"))
 
 
-def _flat_matches_tree(node: dict[str, Any]) -> bool:
-    return flat_options(node) == flatten_tree(node.get("treeOptions") or [])
-
-
-def _ordered_keys(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
-    keys = list(first)
-    keys += [k for k in second if k not in first]
-    return keys
-
-
-def _attribute_impact(kind: str, a: AttributeChange, node: dict[str, Any]) -> tuple[Impact, str | None]:
+def _attribute_impact(a: AttributeChange, node: Mapping[str, Any]) -> tuple[Impact, str | None]:
     title = node.get("title") or node.get("value") or ""
     if a.name == "tool":
         return (
@@ -268,78 +176,79 @@ def _attribute_impact(kind: str, a: AttributeChange, node: dict[str, Any]) -> tu
 
 
 # -- additions and removals -------------------------------------------------------------------------
-def _summary(rec: _Rec) -> dict[str, Any]:
-    node = rec.node
-    if rec.kind == "option":
-        return {"value": node.get("value"), "schemaId": rec.sid}
-    if rec.kind == "tree-option":
-        return {"title": node.get("title"), "key": rec.sid}
+def _summary(node: SchemaNode) -> dict[str, Any]:
+    raw = node.raw
+    if node.kind is NodeKind.OPTION:
+        return {"value": raw.get("value"), "schemaId": node.key}
+    if node.kind is NodeKind.TREE_OPTION:
+        return {"title": raw.get("title"), "key": node.key}
     return {
-        "type": node.get("tool"),
-        "title": node.get("title"),
-        "schemaId": rec.sid,
-        "required": bool(node.get("required")),
+        "type": raw.get("tool"),
+        "title": raw.get("title"),
+        "schemaId": node.key,
+        "required": bool(raw.get("required")),
     }
 
 
-def _removal(rec: _Rec, nested: int, rename: tuple[_Rec, float] | None) -> Change:
-    what = {"option": "answers", "tree-option": "answers"}.get(rec.kind, "annotations")
-    reasons = [f"existing {what} of {rec.label} would be orphaned"]
+def _removal(node: SchemaNode, nested: int, rename: tuple[SchemaNode, float] | None) -> Change:
+    what = "annotations" if node.kind.is_category else "answers"
+    reasons = [f"existing {what} of {node.label} would be orphaned"]
     hint = None
     if rename is not None:
         new = rename[0]
         hint = (
-            f"probably a rename of {rec.label} to {new.label} that changes the schemaId: to keep its "
-            f"annotations, pin `schemaId: {rec.sid}` on {new.label} in the YAML (or give it a `key:` equal "
+            f"probably a rename of {node.label} to {new.label} that changes the schemaId: to keep its "
+            f"annotations, pin `schemaId: {node.key}` on {new.label} in the YAML (or give it a `key:` equal "
             "to the old title, if its old id was derived from it)"
         )
     return Change(
         Action.DELETE,
-        rec.kind,
-        rec.address,
+        ChangeKind.of(node.kind),
+        node.address,
         Impact.DESTRUCTIVE,
         tuple(reasons),
-        rec.sid,
-        before=_summary(rec),
+        node.key,
+        before=_summary(node),
         hint=hint,
         nested=nested,
     )
 
 
-def _addition(
-    rec: _Rec, nested: int, want: dict[str, _Rec], have: dict[str, _Rec], rename: tuple[_Rec, float] | None
-) -> Change:
+def _addition(node: SchemaNode, nested: int, have: Index, rename: tuple[SchemaNode, float] | None) -> Change:
     impact, reasons = Impact.SAFE, []
-    if rec.kind == "classification" and rec.node.get("required") and (not rec.parent or rec.parent in have):
+    parent = node.parent_key
+    if node.kind is NodeKind.CLASSIFICATION and node.raw.get("required") and (not parent or parent in have):
         impact = Impact.DATA_DEPENDENT
-        where = f"existing {have[rec.parent].label} annotations" if rec.parent else "existing labeled assets"
+        where = f"existing {have[parent].label} annotations" if parent else "existing labeled assets"
         reasons.append(f"a new required classification: {where} have no answer to it")
     hint = None
     if rename is not None:
         hint = f"probably a rename of {rename[0].label} (see its removal)"
     return Change(
         Action.CREATE,
-        rec.kind,
-        rec.address,
+        ChangeKind.of(node.kind),
+        node.address,
         impact,
         tuple(reasons),
-        rec.sid,
-        after=_summary(rec),
+        node.key,
+        after=_summary(node),
         hint=hint,
         nested=nested,
     )
 
 
-def _probable_renames(removes: list[_Rec], adds: list[_Rec]) -> dict[str, tuple[_Rec, float]]:
+def _probable_renames(
+    removes: list[SchemaNode], adds: list[SchemaNode]
+) -> dict[str, tuple[SchemaNode, float]]:
     """Pair removals with additions of the same kind, type and parent that look alike."""
-    out: dict[str, tuple[_Rec, float]] = {}
-    by_slot: dict[tuple[str, str, str, Any], list[_Rec]] = {}
-    for rec in adds:
-        by_slot.setdefault((rec.kind, rec.parent, rec.group, rec.node.get("tool")), []).append(rec)
+    out: dict[str, tuple[SchemaNode, float]] = {}
+    by_slot: dict[tuple[NodeKind, str, str, Any], list[SchemaNode]] = {}
+    for node in adds:
+        by_slot.setdefault((node.kind, node.parent_key, node.group, node.type), []).append(node)
     for old in removes:
-        best: tuple[_Rec, float] | None = None
-        for new in by_slot.get((old.kind, old.parent, old.group, old.node.get("tool")), []):
-            if new.sid in out:
+        best: tuple[SchemaNode, float] | None = None
+        for new in by_slot.get((old.kind, old.parent_key, old.group, old.type), []):
+            if new.key in out:
                 continue
             score = difflib.SequenceMatcher(None, old.label.lower(), new.label.lower()).ratio()
             if old.index == new.index:
@@ -347,47 +256,15 @@ def _probable_renames(removes: list[_Rec], adds: list[_Rec]) -> dict[str, tuple[
             if score >= 0.6 and (best is None or score > best[1]):
                 best = (new, score)
         if best is not None:
-            out[old.sid] = best
-            out[best[0].sid] = (old, best[1])
+            out[old.key] = best
+            out[best[0].key] = (old, best[1])
     return out
 
 
 # -- pruning and order ------------------------------------------------------------------------------
-_KIND_OF_GROUP = {
-    "tools": "tool",
-    "classifications": "classification",
-    "relations": "relation",
-    "options": "option",
-    "treeOptions": "tree-option",
-    "children": "tree-option",
-}
-_LIST_NAME = {
-    "tools": "tools",
-    "classifications": "classifications",
-    "relations": "relations",
-    "options": "options",
-    "treeOptions": "tree options",
-    "children": "tree options",
-}
-
-
-def _sid_of(node: dict[str, Any], kind: str) -> Any:
-    if kind == "tree-option":
-        return node.get("key") or node.get("schemaId")
-    return node.get("schemaId")
-
-
-def _child_groups(node: dict[str, Any], kind: str) -> tuple[str, ...]:
-    if kind == "tree-option":
-        return ("children",)
-    if node.get("tool") == "tree-dropdown" or node.get("treeOptions"):
-        return ("classifications", "treeOptions")
-    return ("classifications", "options")
-
-
 def _prune(
-    new: list[Any],
-    old: list[Any],
+    new: list[SchemaNode],
+    old: list[SchemaNode],
     group: str,
     address: tuple[str, ...],
     pruned: set[int],
@@ -395,43 +272,38 @@ def _prune(
 ) -> None:
     """Match one list's items by id; mark identical pairs in ``pruned``; recurse into the others;
     report the list as reordered when the items both sides share are in another order."""
-    kind = _KIND_OF_GROUP[group]
-    old_by: dict[Any, dict[str, Any]] = {}
-    old_order: list[Any] = []
+    old_by: dict[str | None, SchemaNode] = {}
+    old_order: list[str | None] = []
     for node in old:
-        if isinstance(node, dict):
-            sid = _sid_of(node, kind)
-            old_order.append(sid)
-            old_by.setdefault(sid, node)
-    new_order: list[Any] = []
+        old_order.append(node.id)
+        old_by.setdefault(node.id, node)
+    new_order: list[str] = []
     for node in new:
-        if not isinstance(node, dict):
-            continue
-        sid = _sid_of(node, kind)
+        sid = node.id
         other = old_by.get(sid)
         if other is None or sid is None:
             continue
         new_order.append(sid)
-        if node == other:
-            pruned.add(id(node))
-            pruned.add(id(other))
+        if node.raw == other.raw:
+            pruned.add(id(node.raw))
+            pruned.add(id(other.raw))
             continue
-        inner = (*address, _label(kind, node))
-        groups = _child_groups(node, kind)
-        if groups == _child_groups(other, kind):
-            for child in groups:
-                _prune(node.get(child) or [], other.get(child) or [], child, inner, pruned, reorders)
+        groups = node.child_groups()
+        if groups == other.child_groups():
+            inner = (*address, node.label)
+            for child, _ in groups:
+                _prune(node.children(child), other.children(child), child, inner, pruned, reorders)
     shared = set(new_order)
     old_shared = [sid for sid in old_order if sid in shared]
     if old_shared != new_order and len(shared) == len(new_order):
-        labels_old = {(_sid_of(n, kind)): _label(kind, n) for n in old if isinstance(n, dict)}
-        labels_new = {(_sid_of(n, kind)): _label(kind, n) for n in new if isinstance(n, dict)}
-        what = _LIST_NAME[group]
+        labels_old = {n.id: n.label for n in old}
+        labels_new = {n.id: n.label for n in new}
+        what = _LIST_NAME.get(group, group)
         where = (*address, f"order of {what}") if address else (f"order of top-level {what}",)
         reorders.append(
             Change(
                 Action.REORDER,
-                "list",
+                ChangeKind.LIST,
                 where,
                 Impact.SAFE,
                 (),

@@ -1,5 +1,11 @@
-"""The plan: what would change on a hub, as data. Renderers (``ontology_kit.render``) turn one
-:class:`Plan` into text, JSON or Markdown; nothing here prints.
+"""The plan: what would change on a hub, as data. The views (``ontology_kit.render``) turn one
+:class:`Plan` into text, JSON or Markdown; the plan file (``plan/planfile.py``) stores it; apply
+(``workflow/applier.py``) executes its operations. Nothing here prints, reads or writes.
+
+A :class:`ProjectPlan` holds two lists. Its **changes** are what people review: one per item that
+changes, with its impact on existing annotations. Its **operations** (``plan/operations.py``) are
+what apply executes, in order: one per hub call (the whole category schema is one operation, however
+many of its items change). Both come from the same diff (``plan/project_diff.py``), so they agree.
 
 Meaning of ``before``/``after`` per :class:`Action` (on :class:`AttributeChange` and :class:`Change`):
 
@@ -12,17 +18,41 @@ Meaning of ``before``/``after`` per :class:`Action` (on :class:`AttributeChange`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, Literal
 
-__all__ = ["SENSITIVE", "Action", "AttributeChange", "Change", "Impact", "Plan", "ProjectPlan", "Unmanaged"]
+from ..category_schema import NodeKind
+from ..state import DesiredProject
+from .operations import Operation
+
+__all__ = [
+    "SENSITIVE",
+    "Action",
+    "AttributeChange",
+    "Change",
+    "ChangeKind",
+    "Impact",
+    "Plan",
+    "PlanKind",
+    "ProjectPlan",
+    "Summary",
+    "Unmanaged",
+    "UnmanagedKind",
+]
 
 #: What plans show instead of a secret's value.
 SENSITIVE = "(sensitive)"
 
+#: A live item that the definition does not list.
+UnmanagedKind = Literal["batch", "webhook"]
 
-class Action(str, Enum):
+#: ``plan``: definitions against a hub (``ontokit plan``); ``diff``: two versions of files (``ontokit diff``).
+PlanKind = Literal["plan", "diff"]
+
+
+class Action(StrEnum):
     """What happens to an item."""
 
     CREATE = "create"
@@ -37,7 +67,7 @@ class Action(str, Enum):
         return {"create": "+", "delete": "-", "update": "~", "move": "→", "reorder": "↕"}[self.value]
 
 
-class Impact(str, Enum):
+class Impact(StrEnum):
     """What a change can do to existing annotations (ordered: safe < data-dependent < destructive)."""
 
     SAFE = "safe"  # no annotation is lost or invalidated
@@ -46,7 +76,27 @@ class Impact(str, Enum):
 
     @property
     def rank(self) -> int:
+        """0, 1, 2: for "at least this impact" comparisons."""
         return {"safe": 0, "data-dependent": 1, "destructive": 2}[self.value]
+
+
+class ChangeKind(StrEnum):
+    """What a changed item is: a category-schema item, a project part, or a list (for a reorder)."""
+
+    PROJECT = "project"
+    TOOL = "tool"
+    CLASSIFICATION = "classification"
+    RELATION = "relation"
+    OPTION = "option"
+    TREE_OPTION = "tree-option"
+    BATCH = "batch"
+    WEBHOOK = "webhook"
+    LIST = "list"
+
+    @classmethod
+    def of(cls, kind: NodeKind) -> ChangeKind:
+        """The change kind of a category-schema item."""
+        return cls(kind.value)
 
 
 @dataclass(frozen=True)
@@ -64,7 +114,7 @@ class Change:
     """One change to one item of a project."""
 
     action: Action
-    kind: str  # project, tool, classification, relation, option, tree-option, batch, webhook, list
+    kind: ChangeKind
     address: tuple[str, ...]  # breadcrumb of titles: ("Vehicle", "Type", 'option "Truck"')
     impact: Impact
     reasons: tuple[str, ...] = ()  # why this impact, in words
@@ -74,6 +124,11 @@ class Change:
     after: Any = None
     hint: str | None = None  # e.g. "probably a rename that changes the schemaId; ..."
     nested: int = 0  # items under this one that come or go with it (not listed separately)
+
+    def __post_init__(self) -> None:
+        kind: object = self.kind
+        if not isinstance(kind, ChangeKind):  # callers may pass the plain string
+            object.__setattr__(self, "kind", ChangeKind(str(kind)))
 
     @property
     def path(self) -> str:
@@ -85,26 +140,56 @@ class Change:
 class Unmanaged:
     """A live batch or webhook the definition does not list: shown, never deleted."""
 
-    kind: str  # batch | webhook
+    kind: UnmanagedKind
     name: str
 
 
 @dataclass(frozen=True)
-class ProjectPlan:
-    """The plan of one project definition against one hub."""
+class Summary:
+    """Changes per action and per impact (items counted in ``nested`` are not counted)."""
 
-    name: str  # the project's name in the definition
+    create: int = 0
+    update: int = 0
+    delete: int = 0
+    move: int = 0
+    reorder: int = 0
+    destructive: int = 0
+    data_dependent: int = 0
+    safe: int = 0
+
+    @classmethod
+    def of(cls, changes: Iterable[Change]) -> Summary:
+        """Count ``changes``."""
+        counts = dict.fromkeys((f.name for f in fields(cls)), 0)
+        for c in changes:
+            counts[c.action.value] += 1
+            counts[c.impact.value.replace("-", "_")] += 1
+        return cls(**counts)
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts under their field names, in field order (the JSON plan's ``summary``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class ProjectPlan:
+    """The plan of one project definition against one hub (or, for a diff, of one file)."""
+
+    name: str  # the project's name in the definition (for a diff: the file)
     definition: str  # the definition file, as the user named it
     project_id: str | None  # None: apply creates the project
     changes: tuple[Change, ...]
-    fingerprint: str  # of the live state this plan was computed against ("" when the project is new)
-    desired: dict[str, Any] = field(default_factory=dict, compare=False)  # what apply sends (no secrets)
+    fingerprint: str  # of the live state this plan was computed against
     unmanaged: tuple[Unmanaged, ...] = ()
     warnings: tuple[str, ...] = ()
-    label: str | None = None  # how renderers head this block instead of the project line (ontokit diff)
+    label: str | None = None  # how views head this block instead of the project line (ontokit diff)
+    desired: DesiredProject | None = None  # what the plan is for (None for a diff of files)
+    operations: tuple[Operation, ...] = ()  # what apply does, in order
+    blocked: tuple[str, ...] = ()  # why apply cannot carry out this plan on this hub (it refuses)
 
     @property
     def has_changes(self) -> bool:
+        """Whether anything would change."""
         return bool(self.changes)
 
     @property
@@ -113,7 +198,12 @@ class ProjectPlan:
         return max((c.impact for c in self.changes), key=lambda i: i.rank, default=Impact.SAFE)
 
     def count(self, impact: Impact) -> int:
+        """How many changes have this impact."""
         return sum(c.impact is impact for c in self.changes)
+
+    def summary(self) -> Summary:
+        """The project's counts."""
+        return Summary.of(self.changes)
 
 
 @dataclass(frozen=True)
@@ -122,15 +212,32 @@ class Plan:
 
     hub: str  # how the hub is named to users (for `ontokit diff`: what is compared)
     projects: tuple[ProjectPlan, ...]
-    kind: str = "plan"  # "plan": definitions against a hub; "diff": two versions of ontology files
+    kind: PlanKind = "plan"
 
     @property
     def has_changes(self) -> bool:
+        """Whether any project has any change (unmanaged items and warnings are not changes)."""
         return any(p.has_changes for p in self.projects)
 
     @property
     def changes(self) -> tuple[Change, ...]:
+        """Every change of every project, in plan order."""
         return tuple(c for p in self.projects for c in p.changes)
 
     def count(self, impact: Impact) -> int:
+        """How many changes have this impact."""
         return sum(p.count(impact) for p in self.projects)
+
+    def summary(self) -> Summary:
+        """Counts over all projects."""
+        return Summary.of(self.changes)
+
+    def at_least(self, impact: Impact | None) -> list[tuple[ProjectPlan, Change]]:
+        """Every change of at least ``impact`` (None: every change), with its project, in plan order."""
+        floor = -1 if impact is None else impact.rank
+        return [(p, c) for p in self.projects for c in p.changes if c.impact.rank >= floor]
+
+    @property
+    def blocked(self) -> list[tuple[ProjectPlan, str]]:
+        """Why apply cannot carry out this plan, per project (empty: it can)."""
+        return [(p, why) for p in self.projects for why in p.blocked]

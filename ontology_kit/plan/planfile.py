@@ -1,153 +1,365 @@
-"""Saved plans (``ontokit plan --out FILE``): what to apply, and the live state it was computed against.
+"""Saved plans (``ontokit plan --out FILE``): the plan model itself, as JSON, and the hub it is for.
 
-A plan file holds each project's desired state (no secret values: webhook secrets only as the names of
-their environment variables), the fingerprint of the live state, the hub it was made for, and the
-rendered JSON plan for people and tools. ``apply FILE`` re-reads the hub and refuses the plan as stale
-if any fingerprint changed.
+A plan file holds every project plan whole: the desired state (webhook secrets only as the names of
+their environment variables), the fingerprint of the live state it was computed against, the changes
+it showed and the operations apply will execute. ``apply FILE`` re-reads the hub and refuses the
+plan as stale if a fingerprint changed, or if planning again now would show or do anything else.
+
+Reading is strict: anything malformed is a :class:`~ontology_kit.errors.PlanFileError` that names the
+file and the place, never a traceback. The format has its own version (:data:`PLANFILE_VERSION`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, model_validator
+from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
 
 from .._version import __version__
-from ..errors import OntokitError
-from .model import Plan, ProjectPlan
+from ..category_schema import CategorySchema
+from ..errors import PlanFileError
+from ..state import (
+    PROJECT_TYPES,
+    WEBHOOK_TYPES,
+    DesiredProject,
+    DesiredWebhook,
+    HubRecord,
+    ProjectFields,
+    WebhookType,
+)
+from .model import (
+    Action,
+    AttributeChange,
+    Change,
+    ChangeKind,
+    Impact,
+    Plan,
+    ProjectPlan,
+    Unmanaged,
+    UnmanagedKind,
+)
+from .operations import (
+    AddBatches,
+    CreateProject,
+    CreateWebhook,
+    Operation,
+    SetCategorySchema,
+    UpdateProject,
+    UpdateWebhook,
+)
 
-__all__ = ["PLANFILE_VERSION", "SavedPlan", "SavedProject", "changes_digest", "dumps_plan", "loads_plan"]
+__all__ = ["PLANFILE_VERSION", "SavedPlan", "dumps_plan", "loads_plan", "project_digest"]
 
-PLANFILE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class SavedProject:
-    definition: str
-    name: str
-    project_id: str | None
-    fingerprint: str
-    desired: dict[str, Any]
-    changes: str  # digest of the changes the plan showed (apply refuses to do anything else)
+#: 2: the plan model itself (operations, changes, typed desired state); 1 stored a rendered view.
+PLANFILE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class SavedPlan:
-    hub: dict[str, Any]  # {"name", "kind", "url", "db"}
-    projects: tuple[SavedProject, ...]
+    """A plan read back from a file: the plan, the hub it was made for, and when."""
+
+    plan: Plan
+    hub: HubRecord
     created_at: str
 
 
-def dumps_plan(plan: Plan, hub: dict[str, Any]) -> str:
-    """The plan file's text (JSON)."""
-    from ..render.json import plan_to_dict
-
+# -- writing ------------------------------------------------------------------------------------------
+def dumps_plan(plan: Plan, hub: HubRecord, *, now: datetime | None = None) -> str:
+    """The plan file's text (JSON, UTF-8 characters kept, ending with a newline)."""
     doc = {
         "ontokit_plan": PLANFILE_VERSION,
         "ontokit_version": __version__,
-        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "hub": hub,
-        "projects": [
-            {
-                "definition": p.definition,
-                "name": p.name,
-                "project_id": p.project_id,
-                "fingerprint": p.fingerprint,
-                "changes": changes_digest(p),
-                "desired": p.desired,
-            }
-            for p in plan.projects
-        ],
-        "plan": plan_to_dict(plan),
+        "created_at": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "hub": {"name": hub.name, "kind": hub.kind, "url": hub.url, "db": hub.db},
+        "kind": plan.kind,
+        "projects": [_project(p) for p in plan.projects],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def changes_digest(project: ProjectPlan) -> str:
-    """A digest of what a project plan would do (its changes as the JSON plan shows them)."""
-    from ..render.json import plan_to_dict
-
-    shown = plan_to_dict(Plan("", (project,)))["projects"][0]["changes"]
+def project_digest(project: ProjectPlan) -> str:
+    """A digest of what a project plan shows and does (its changes and operations)."""
+    shown = {
+        "changes": [_change(c) for c in project.changes],
+        "operations": [_operation(o) for o in project.operations],
+    }
     text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def loads_plan(text: str, name: str) -> SavedPlan:
-    """Parse and check a plan file; anything malformed is an OntokitError naming the file."""
-    from pydantic import ValidationError
+def _project(p: ProjectPlan) -> dict[str, Any]:
+    if p.desired is None:
+        raise ValueError(f"{p.definition}: only plans of project definitions can be saved")
+    return {
+        "definition": p.definition,
+        "name": p.name,
+        "project_id": p.project_id,
+        "fingerprint": p.fingerprint,
+        "desired": _desired(p.desired),
+        "changes": [_change(c) for c in p.changes],
+        "operations": [_operation(o) for o in p.operations],
+        "unmanaged": [{"kind": u.kind, "name": u.name} for u in p.unmanaged],
+        "warnings": list(p.warnings),
+        "blocked": list(p.blocked),
+    }
 
+
+def _desired(d: DesiredProject) -> dict[str, Any]:
+    return {
+        "definition": d.definition,
+        "id": d.id,
+        "ontology": d.ontology,
+        "fields": _fields(d.fields),
+        "categorySchema": d.category_schema.payload(),
+        "batches": list(d.batches),
+        "webhooks": [{"url": h.url, "types": list(h.types), "secretEnv": h.secret_env} for h in d.webhooks],
+    }
+
+
+def _fields(f: ProjectFields) -> dict[str, Any]:
+    return dict(f.items())
+
+
+def _change(c: Change) -> dict[str, Any]:
+    return {
+        "action": c.action.value,
+        "kind": c.kind.value,
+        "address": list(c.address),
+        "impact": c.impact.value,
+        "reasons": list(c.reasons),
+        "schema_id": c.schema_id,
+        "attributes": [
+            {"name": a.name, "before": a.before, "after": a.after, "sensitive": a.sensitive}
+            for a in c.attributes
+        ],
+        "before": c.before,
+        "after": c.after,
+        "hint": c.hint,
+        "nested": c.nested,
+    }
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    out: dict[str, Any] = {"op": op.op}
+    if isinstance(op, CreateProject):
+        out["fields"] = _fields(op.fields)
+    elif isinstance(op, UpdateProject):
+        out["values"] = [[name, value] for name, value in op.values]
+    elif isinstance(op, AddBatches):
+        out["names"] = list(op.names)
+    elif isinstance(op, CreateWebhook):
+        hook = op.webhook
+        out["webhook"] = {"url": hook.url, "types": list(hook.types), "secretEnv": hook.secret_env}
+    elif isinstance(op, UpdateWebhook):
+        out.update(
+            webhook_id=op.webhook_id,
+            url=op.url,
+            types=None if op.types is None else list(op.types),
+            set_secret=op.set_secret,
+            secretEnv=op.secret_env,
+        )
+    return out
+
+
+# -- reading ------------------------------------------------------------------------------------------
+T = TypeVar("T")
+
+
+def loads_plan(text: str, name: str) -> SavedPlan:
+    """Parse and check a plan file; anything malformed is a PlanFileError naming the file."""
     try:
         doc = json.loads(text)
     except ValueError as exc:
-        raise OntokitError(f"{name}: not a plan file (invalid JSON: {exc})") from None
+        raise PlanFileError(f"{name}: not a plan file (invalid JSON: {exc})") from None
     if not isinstance(doc, dict) or "ontokit_plan" not in doc:
-        raise OntokitError(f"{name}: not an ontokit plan file")
+        raise PlanFileError(f"{name}: not an ontokit plan file")
     if doc["ontokit_plan"] != PLANFILE_VERSION:
-        raise OntokitError(
+        raise PlanFileError(
             f"{name}: plan file version {doc['ontokit_plan']!r} is not supported by ontokit "
             f"{__version__}; run `ontokit plan --out` again"
         )
-    try:
-        checked = _PlanFile.model_validate(doc)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise OntokitError(
-            f"{name}: plan file is damaged ({where}: {first['msg']}); run `ontokit plan --out` again"
-        ) from None
+    r = _Reader(name)
+    hub = r.hub(doc.get("hub"), "hub")
+    r.choice(doc.get("kind", "plan"), "kind", ("plan",))  # only plans of definitions are saved
     projects = tuple(
-        SavedProject(p.definition, p.name, p.project_id, p.fingerprint, p.desired.model_dump(), p.changes)
-        for p in checked.projects
+        r.project(p, f"projects.{i}") for i, p in enumerate(r.array(doc.get("projects"), "projects"))
     )
-    return SavedPlan(checked.hub.model_dump(), projects, checked.created_at)
+    created_at = doc.get("created_at", "")
+    return SavedPlan(Plan(hub.name, projects), hub, created_at if isinstance(created_at, str) else "")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
+class _Reader:
+    """Typed reads of a JSON document; the first problem is a PlanFileError with its place."""
 
+    def __init__(self, name: str) -> None:
+        self.name = name
 
-class _Hook(_Strict):
-    url: str
-    types: list[str]
-    secretEnv: str | None = None
+    def fail(self, where: str, problem: str) -> NoReturn:
+        raise PlanFileError(
+            f"{self.name}: plan file is damaged ({where}: {problem}); run `ontokit plan --out` again"
+        )
 
+    def obj(self, value: Any, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(where, "expected an object")
+        return value
 
-class _Desired(_Strict):
-    name: str
-    description: str = ""
-    type: str | None = None
-    categorySchema: dict[str, list[dict[str, Any]]]
-    batches: list[str] = []
-    webhooks: list[_Hook] = []
+    def array(self, value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(where, "expected a list")
+        return value
 
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            self.fail(where, "expected a string")
+        return value
 
-class _SavedProject(_Strict):
-    definition: str
-    name: str
-    project_id: str | None
-    fingerprint: str
-    changes: str
-    desired: _Desired
+    def opt_text(self, value: Any, where: str) -> str | None:
+        return None if value is None else self.text(value, where)
 
+    def flag(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(where, "expected true or false")
+        return value
 
-class _Hub(_Strict):
-    name: str
-    kind: Literal["embedded", "url"]
-    url: str | None
-    db: str | None
+    def count(self, value: Any, where: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.fail(where, "expected a whole number")
+        return value
 
-    @model_validator(mode="after")
-    def _where(self) -> _Hub:
-        if (self.kind == "embedded" and not self.db) or (self.kind == "url" and not self.url):
-            raise ValueError("an embedded hub needs `db`, a URL hub needs `url`")
-        return self
+    def choice(self, value: Any, where: str, choices: tuple[T, ...]) -> T:
+        if value not in choices:
+            self.fail(where, f"expected one of {', '.join(map(repr, choices))}")
+        return value  # type: ignore[no-any-return]
 
+    def texts(self, value: Any, where: str) -> tuple[str, ...]:
+        return tuple(self.text(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
 
-class _PlanFile(_Strict):
-    created_at: str = ""
-    hub: _Hub
-    projects: list[_SavedProject]
+    def items(self, value: Any, where: str, read: Callable[[Any, str], T]) -> tuple[T, ...]:
+        return tuple(read(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
+
+    # -- the model --------------------------------------------------------------------------------
+    def hub(self, value: Any, where: str) -> HubRecord:
+        doc = self.obj(value, where)
+        kind = cast(
+            Literal["embedded", "url"], self.choice(doc.get("kind"), f"{where}.kind", ("embedded", "url"))
+        )
+        url = self.opt_text(doc.get("url"), f"{where}.url")
+        db = self.opt_text(doc.get("db"), f"{where}.db")
+        if (kind == "embedded" and not db) or (kind == "url" and not url):
+            self.fail(where, "an embedded hub needs `db`, a URL hub needs `url`")
+        return HubRecord(self.text(doc.get("name"), f"{where}.name"), kind, url, db)
+
+    def project(self, value: Any, where: str) -> ProjectPlan:
+        doc = self.obj(value, where)
+        desired = self.desired(doc.get("desired"), f"{where}.desired")
+        return ProjectPlan(
+            self.text(doc.get("name"), f"{where}.name"),
+            self.text(doc.get("definition"), f"{where}.definition"),
+            self.opt_text(doc.get("project_id"), f"{where}.project_id"),
+            self.items(doc.get("changes"), f"{where}.changes", self.change),
+            self.text(doc.get("fingerprint"), f"{where}.fingerprint"),
+            unmanaged=self.items(doc.get("unmanaged", []), f"{where}.unmanaged", self.unmanaged),
+            warnings=self.texts(doc.get("warnings", []), f"{where}.warnings"),
+            desired=desired,
+            operations=self.items(doc.get("operations"), f"{where}.operations", self.operation),
+            blocked=self.texts(doc.get("blocked", []), f"{where}.blocked"),
+        )
+
+    def fields(self, value: Any, where: str) -> ProjectFields:
+        doc = self.obj(value, where)
+        kind = doc.get("type")
+        return ProjectFields(
+            self.text(doc.get("name"), f"{where}.name"),
+            self.text(doc.get("description", ""), f"{where}.description"),
+            None if kind is None else self.choice(kind, f"{where}.type", PROJECT_TYPES),
+        )
+
+    def webhook(self, value: Any, where: str) -> DesiredWebhook:
+        doc = self.obj(value, where)
+        types = tuple(
+            self.choice(t, f"{where}.types", WEBHOOK_TYPES) for t in self.array(doc.get("types"), where)
+        )
+        typed: tuple[WebhookType, ...] = types
+        return DesiredWebhook(
+            self.text(doc.get("url"), f"{where}.url"), typed, self.opt_text(doc.get("secretEnv"), where)
+        )
+
+    def desired(self, value: Any, where: str) -> DesiredProject:
+        doc = self.obj(value, where)
+        schema = self.obj(doc.get("categorySchema"), f"{where}.categorySchema")
+        for group, items in schema.items():
+            for i, item in enumerate(self.array(items, f"{where}.categorySchema.{group}")):
+                self.obj(item, f"{where}.categorySchema.{group}.{i}")
+        return DesiredProject(
+            definition=self.text(doc.get("definition"), f"{where}.definition"),
+            fields=self.fields(doc.get("fields"), f"{where}.fields"),
+            category_schema=CategorySchema(schema),
+            id=self.opt_text(doc.get("id"), f"{where}.id"),
+            ontology=self.text(doc.get("ontology", ""), f"{where}.ontology"),
+            batches=self.texts(doc.get("batches", []), f"{where}.batches"),
+            webhooks=self.items(doc.get("webhooks", []), f"{where}.webhooks", self.webhook),
+        )
+
+    def change(self, value: Any, where: str) -> Change:
+        doc = self.obj(value, where)
+        return Change(
+            Action(self.choice(doc.get("action"), f"{where}.action", tuple(a.value for a in Action))),
+            ChangeKind(self.choice(doc.get("kind"), f"{where}.kind", tuple(k.value for k in ChangeKind))),
+            self.texts(doc.get("address"), f"{where}.address"),
+            Impact(self.choice(doc.get("impact"), f"{where}.impact", tuple(i.value for i in Impact))),
+            self.texts(doc.get("reasons", []), f"{where}.reasons"),
+            self.opt_text(doc.get("schema_id"), f"{where}.schema_id"),
+            self.items(doc.get("attributes", []), f"{where}.attributes", self.attribute),
+            before=doc.get("before"),
+            after=doc.get("after"),
+            hint=self.opt_text(doc.get("hint"), f"{where}.hint"),
+            nested=self.count(doc.get("nested", 0), f"{where}.nested"),
+        )
+
+    def attribute(self, value: Any, where: str) -> AttributeChange:
+        doc = self.obj(value, where)
+        return AttributeChange(
+            self.text(doc.get("name"), f"{where}.name"),
+            doc.get("before"),
+            doc.get("after"),
+            self.flag(doc.get("sensitive", False), f"{where}.sensitive"),
+        )
+
+    def unmanaged(self, value: Any, where: str) -> Unmanaged:
+        doc = self.obj(value, where)
+        kind = self.choice(doc.get("kind"), f"{where}.kind", get_args(UnmanagedKind))
+        return Unmanaged(kind, self.text(doc.get("name"), f"{where}.name"))
+
+    def operation(self, value: Any, where: str) -> Operation:
+        doc = self.obj(value, where)
+        op = doc.get("op")
+        if op == CreateProject.op:
+            return CreateProject(self.fields(doc.get("fields"), f"{where}.fields"))
+        if op == UpdateProject.op:
+            pairs = [
+                self.array(p, f"{where}.values.{i}")
+                for i, p in enumerate(self.array(doc.get("values"), where))
+            ]
+            if any(len(p) != 2 for p in pairs):
+                self.fail(f"{where}.values", "expected [field, value] pairs")
+            return UpdateProject(tuple((self.text(k, f"{where}.values"), v) for k, v in pairs))
+        if op == SetCategorySchema.op:
+            return SetCategorySchema()
+        if op == AddBatches.op:
+            return AddBatches(self.texts(doc.get("names"), f"{where}.names"))
+        if op == CreateWebhook.op:
+            return CreateWebhook(self.webhook(doc.get("webhook"), f"{where}.webhook"))
+        if op == UpdateWebhook.op:
+            types = doc.get("types")
+            return UpdateWebhook(
+                self.text(doc.get("webhook_id"), f"{where}.webhook_id"),
+                self.text(doc.get("url"), f"{where}.url"),
+                None if types is None else self.texts(types, f"{where}.types"),
+                self.flag(doc.get("set_secret", False), f"{where}.set_secret"),
+                self.opt_text(doc.get("secretEnv"), f"{where}.secretEnv"),
+            )
+        self.fail(f"{where}.op", f"unknown operation {op!r}")

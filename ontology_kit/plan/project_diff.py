@@ -1,170 +1,238 @@
-"""The diff of a whole project: fields, category schema, batches and webhooks. Pure.
+"""The plan of a whole project: its fields, category schema, batches and webhooks. Pure.
 
-``desired`` is the state a definition asks for (``desired_state``); ``live`` the project document a
-hub returns (None when the project does not exist yet); ``live_webhooks`` the hub's webhooks of the
-project (None when the hub cannot list them).
+:func:`plan_project` compares a :class:`~ontology_kit.state.DesiredProject` with the
+:class:`~ontology_kit.state.LiveProject` a hub holds (None: the project does not exist yet) and
+returns the :class:`~ontology_kit.plan.model.ProjectPlan`: the changes people review and the
+operations apply executes, derived together so that they cannot disagree.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..project.load import ProjectSpec
+from .._secret import digest_matches
+from ..state import (
+    DesiredProject,
+    DesiredWebhook,
+    HubCapabilities,
+    LiveProject,
+    LiveWebhook,
+    absent_fingerprint,
+)
+from .attributes import PROJECT_ATTRIBUTES, ProjectAttribute
 from .diff import diff_category_schema
-from .model import SENSITIVE, Action, AttributeChange, Change, Impact, Unmanaged
+from .model import SENSITIVE, Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
+from .operations import (
+    AddBatches,
+    CreateProject,
+    CreateWebhook,
+    Operation,
+    SetCategorySchema,
+    UpdateProject,
+    UpdateWebhook,
+)
 
-__all__ = ["desired_state", "diff_project", "fingerprint", "secret_matches"]
+__all__ = ["plan_project", "secret_matches"]
 
-
-def desired_state(spec: ProjectSpec) -> dict[str, Any]:
-    """What apply sends for ``spec``, as plain data (stored in saved plans; holds no secret values)."""
-    return {
-        "name": spec.name,
-        "description": spec.description,
-        "type": spec.type,
-        "categorySchema": spec.category_schema,
-        "batches": list(spec.batches),
-        "webhooks": [
-            {"url": h.url, "types": list(h.types), "secretEnv": h.secret_env} for h in spec.webhooks
-        ],
-    }
-
-
-def fingerprint(live: dict[str, Any] | None, live_webhooks: list[dict[str, Any]] | None, name: str) -> str:
-    """A digest of the live state a plan was computed against (what a stale-plan check compares)."""
-    if live is None:
-        state: Any = {"absent": name}
-    else:
-        state = {
-            "id": live.get("_id"),
-            "name": live.get("name"),
-            "description": live.get("description"),
-            "categorySchema": live.get("categorySchema"),
-            "batches": [{"_id": b.get("_id"), "name": b.get("name")} for b in live.get("batches") or []],
-            "webhooks": None
-            if live_webhooks is None
-            else [
-                {"_id": h.get("_id"), "url": h.get("url"), "types": h.get("types"), "secret": h.get("secret")}
-                for h in live_webhooks
-            ],
-        }
-    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+_NO_WEBHOOK_LIST = (
+    "this hub cannot list webhooks, so ontokit cannot tell which exist: webhooks are not managed on it "
+    "(use the hub's UI)"
+)
 
 
-def secret_matches(live_secret: Any, value: str | None) -> bool | None:
-    """Whether a webhook's live secret equals ``value``: True/False, or None when the hub does not say."""
-    from ..hub.store import secret_digest
+def plan_project(
+    desired: DesiredProject,
+    live: LiveProject | None,
+    secrets: Mapping[str, str],
+    capabilities: HubCapabilities | None = None,
+) -> ProjectPlan:
+    """The plan that turns ``live`` into ``desired``.
 
-    if not isinstance(live_secret, dict) or "set" not in live_secret:
+    ``secrets`` maps environment variable names to their values (used only to compare digests);
+    ``capabilities`` says which changes this hub can make beyond the documented API.
+    """
+    plan = _Planner(desired, live, secrets, capabilities if capabilities is not None else HubCapabilities())
+    plan.fields()
+    plan.category_schema()
+    plan.batches()
+    plan.webhooks()
+    return ProjectPlan(
+        desired.name,
+        desired.definition,
+        live.id if live is not None else None,
+        tuple(plan.changes),
+        live.fingerprint() if live is not None else absent_fingerprint(desired.name),
+        unmanaged=tuple(plan.unmanaged),
+        warnings=tuple(plan.warnings),
+        desired=desired,
+        operations=tuple(plan.operations),
+        blocked=tuple(plan.blocked),
+    )
+
+
+def secret_matches(live: LiveWebhook, value: str | None) -> bool | None:
+    """Whether a live webhook's secret is ``value``: True/False, or None when the hub does not say."""
+    state = live.secret
+    if state is None:
         return None
-    if not live_secret.get("set"):
+    if not state.set:
         return value is None
     if value is None:
         return False
-    digest = live_secret.get("digest")
-    if not isinstance(digest, str) or digest.count(":") != 2:
-        return None
-    _, salt, _ = digest.split(":")
-    return secret_digest(salt, value) == digest
+    return digest_matches(state.digest, value) if state.digest is not None else None
 
 
-def diff_project(
-    desired: dict[str, Any],
-    live: dict[str, Any] | None,
-    live_webhooks: list[dict[str, Any]] | None,
-    secrets: Mapping[str, str],
-) -> tuple[list[Change], list[Unmanaged], list[str]]:
-    """(changes, unmanaged live items, warnings) that turn ``live`` into ``desired``.
+class _Planner:
+    def __init__(
+        self,
+        desired: DesiredProject,
+        live: LiveProject | None,
+        secrets: Mapping[str, str],
+        capabilities: HubCapabilities,
+    ) -> None:
+        self.desired = desired
+        self.live = live
+        self.secrets = secrets
+        self.capabilities = capabilities
+        self.address = (f'"{desired.name}"',)
+        self.changes: list[Change] = []
+        self.operations: list[Operation] = []
+        self.unmanaged: list[Unmanaged] = []
+        self.warnings: list[str] = []
+        self.blocked: list[str] = []
 
-    ``secrets`` maps environment variable names to their values (used only to compare digests).
-    """
-    changes: list[Change] = []
-    warnings: list[str] = []
-    name = desired["name"]
-    if live is None:
-        changes.append(
-            Change(
-                Action.CREATE,
-                "project",
-                (f'"{name}"',),
-                Impact.SAFE,
-                after={"name": name, "description": desired.get("description", "")},
+    # -- the project document ---------------------------------------------------------------------
+    def fields(self) -> None:
+        desired, live = self.desired, self.live
+        if live is None:
+            after = {"name": desired.name, "description": desired.fields.description}
+            self.changes.append(
+                Change(Action.CREATE, ChangeKind.PROJECT, self.address, Impact.SAFE, after=after)
             )
+            self.operations.append(CreateProject(desired.fields))
+            return
+        attributes: list[AttributeChange] = []
+        values: list[tuple[str, Any]] = []
+        reasons: list[str] = []
+        impact = Impact.SAFE
+        for attribute in PROJECT_ATTRIBUTES:
+            want = getattr(desired.fields, attribute.name)
+            if want is None:
+                continue  # not set in the definition: not managed by it
+            have = getattr(live.fields, attribute.name)
+            if have is None:
+                self.warnings.append(
+                    f"the hub does not say the project's {attribute.name}; it is not compared"
+                )
+                continue
+            if (have or "") == (want or ""):
+                continue
+            before = live.raw_fields.get(attribute.name)
+            attributes.append(AttributeChange(attribute.name, before, want))
+            values.append((attribute.name, want))
+            if attribute.impact.rank > impact.rank:
+                impact = attribute.impact
+            if attribute.why:
+                reasons.append(attribute.why.format(before=before, after=want))
+            self._check_supported(attribute, reasons)
+        if attributes:
+            change = Change(
+                Action.UPDATE,
+                ChangeKind.PROJECT,
+                self.address,
+                impact,
+                tuple(reasons),
+                live.id,
+                tuple(attributes),
+            )
+            self.changes.append(change)
+            self.operations.append(UpdateProject(tuple(values)))
+
+    def _check_supported(self, attribute: ProjectAttribute, reasons: list[str]) -> None:
+        if attribute.requires is None or attribute.requires in self.capabilities:
+            return
+        why = f"this hub cannot change a project's {attribute.name}: apply refuses this plan"
+        reasons.append(why)
+        self.blocked.append(f"{why} (the hub has no `{attribute.requires}` extension; docs/hub.md)")
+
+    # -- the category schema ------------------------------------------------------------------------
+    def category_schema(self) -> None:
+        live = self.live
+        changes = diff_category_schema(
+            self.desired.category_schema, live.category_schema if live is not None else {}
         )
-    else:
-        attrs = [
-            AttributeChange(k, live.get(k), desired.get(k, ""))
-            for k in ("name", "description")
-            if (live.get(k) or "") != (desired.get(k) or "")
-        ]
-        if attrs:
-            changes.append(
-                Change(
-                    Action.UPDATE,
-                    "project",
-                    (f'"{name}"',),
-                    Impact.SAFE,
-                    attributes=tuple(attrs),
-                    schema_id=live.get("_id"),
-                )
+        if live is None:  # a new project has no annotations that anything could affect
+            changes = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in changes]
+        if changes:
+            self.changes.extend(changes)
+            self.operations.append(SetCategorySchema())
+
+    # -- batches and webhooks -----------------------------------------------------------------------
+    def batches(self) -> None:
+        live_names = [b.name for b in self.live.batches] if self.live is not None else []
+        missing = tuple(name for name in self.desired.batches if name not in live_names)
+        for name in missing:
+            after = {"name": name}
+            self.changes.append(
+                Change(Action.CREATE, ChangeKind.BATCH, (f'"{name}"',), Impact.SAFE, after=after)
             )
-    live_schema = (live or {}).get("categorySchema") or {}
-    schema_changes = diff_category_schema(desired["categorySchema"], live_schema)
-    if live is None:  # a new project has no annotations that anything could affect
-        schema_changes = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in schema_changes]
-    changes.extend(schema_changes)
-    unmanaged: list[Unmanaged] = []
-    live_batches = [b.get("name") for b in (live or {}).get("batches") or [] if isinstance(b, dict)]
-    for batch in desired.get("batches", []):
-        if batch not in live_batches:
-            changes.append(
-                Change(Action.CREATE, "batch", (f'"{batch}"',), Impact.SAFE, after={"name": batch})
-            )
-    unmanaged += [Unmanaged("batch", str(b)) for b in live_batches if b not in desired.get("batches", [])]
-    hooks = desired.get("webhooks", [])
-    if live is not None and live_webhooks is None:
-        if hooks:
-            warnings.append(
-                "this hub cannot list webhooks, so ontokit cannot tell which exist: webhooks are not "
-                "managed on it (use the hub's UI)"
-            )
-        return changes, unmanaged, warnings
-    by_url = {h.get("url"): h for h in live_webhooks or []}
-    for hook in hooks:
-        value = secrets.get(hook["secretEnv"]) if hook.get("secretEnv") else None
-        current = by_url.get(hook["url"])
-        address = (hook["url"],)
-        if current is None:
-            after = {"url": hook["url"], "types": hook["types"], "secret": SENSITIVE if value else None}
-            changes.append(Change(Action.CREATE, "webhook", address, Impact.SAFE, after=after))
-            continue
-        attrs = []
-        if sorted(current.get("types") or []) != sorted(hook["types"]):
-            attrs.append(AttributeChange("types", current.get("types"), hook["types"]))
-        same = secret_matches(current.get("secret"), value)
+        if missing:
+            self.operations.append(AddBatches(missing))
+        self.unmanaged += [Unmanaged("batch", n) for n in live_names if n not in self.desired.batches]
+
+    def webhooks(self) -> None:
+        live = self.live
+        hooks = self.desired.webhooks
+        if live is not None and live.webhooks is None:
+            if hooks:
+                self.warnings.append(_NO_WEBHOOK_LIST)
+            return
+        by_url = {h.url: h for h in live.webhooks or ()} if live is not None else {}
+        for hook in hooks:
+            current = by_url.get(hook.url)
+            if current is None:
+                self.create_webhook(hook)
+            else:
+                self.update_webhook(hook, current)
+        wanted = {h.url for h in hooks}
+        if live is not None:
+            self.unmanaged += [
+                Unmanaged("webhook", h.url) for h in live.webhooks or () if h.url not in wanted
+            ]
+
+    def _secret(self, hook: DesiredWebhook) -> str | None:
+        return self.secrets.get(hook.secret_env) if hook.secret_env else None
+
+    def create_webhook(self, hook: DesiredWebhook) -> None:
+        value = self._secret(hook)
+        after = {"url": hook.url, "types": list(hook.types), "secret": SENSITIVE if value else None}
+        self.changes.append(Change(Action.CREATE, ChangeKind.WEBHOOK, (hook.url,), Impact.SAFE, after=after))
+        self.operations.append(CreateWebhook(hook))
+
+    def update_webhook(self, hook: DesiredWebhook, current: LiveWebhook) -> None:
+        value = self._secret(hook)
+        attributes = []
+        types = None
+        if sorted(current.types) != sorted(hook.types):
+            attributes.append(AttributeChange("types", list(current.types), list(hook.types)))
+            types = tuple(hook.types)
+        same = secret_matches(current, value)
         if same is False:
-            before = SENSITIVE if (current.get("secret") or {}).get("set") else None
-            attrs.append(AttributeChange("secret", before, SENSITIVE if value else None, sensitive=True))
+            before = SENSITIVE if current.secret is not None and current.secret.set else None
+            attributes.append(AttributeChange("secret", before, SENSITIVE if value else None, sensitive=True))
         elif same is None and value is not None:
-            warnings.append(f"webhook {hook['url']}: the hub does not tell whether its secret matches")
-        if attrs:
-            changes.append(
-                Change(
-                    Action.UPDATE,
-                    "webhook",
-                    address,
-                    Impact.SAFE,
-                    attributes=tuple(attrs),
-                    schema_id=current.get("_id"),
-                )
+            self.warnings.append(f"webhook {hook.url}: the hub does not tell whether its secret matches")
+        if attributes:
+            change = Change(
+                Action.UPDATE,
+                ChangeKind.WEBHOOK,
+                (hook.url,),
+                Impact.SAFE,
+                attributes=tuple(attributes),
+                schema_id=current.id,
             )
-    wanted = {h["url"] for h in hooks}
-    unmanaged += [
-        Unmanaged("webhook", str(h.get("url"))) for h in live_webhooks or [] if h.get("url") not in wanted
-    ]
-    return changes, unmanaged, warnings
+            self.changes.append(change)
+            operation = UpdateWebhook(current.id, hook.url, types, same is False, hook.secret_env)
+            self.operations.append(operation)

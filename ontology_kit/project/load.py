@@ -1,4 +1,4 @@
-"""Load project definitions and workspaces into :class:`ProjectSpec` (the desired state of a project).
+"""Load project definitions and workspaces into :class:`~ontology_kit.state.DesiredProject` values.
 
 Problems are diagnostics, as for ontology files: one line each, with ``file:line:col``.
 """
@@ -8,87 +8,121 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+from pydantic import ValidationError
 
 from .._text import did_you_mean
-from ..diagnostics import DataPath, Diagnostic, has_errors
+from ..category_schema import CategorySchema
+from ..codes import Code, Rule
+from ..diagnostics import DataPath, Diagnostic, Severity, has_errors
+from ..errors import InputError, InvalidDefinitionsError
 from ..loader import LoadResult, read_file
 from ..loader.positions import locate
+from ..state import DesiredProject, DesiredWebhook, ProjectFields
+from ..validate import check_data, check_file
+from .kinds import detect_kind
+from .model import BatchSpec, ProjectFile, SecretRef, WebhookSpec, WorkspaceFile
 
 __all__ = [
+    "RULES",
     "WORKSPACE_FILE",
-    "ProjectSpec",
-    "WebhookDesired",
-    "detect_kind",
+    "Definitions",
     "find_workspace",
+    "load_definitions",
     "load_project",
     "load_workspace",
 ]
 
 WORKSPACE_FILE = "ontokit.yaml"
 
+#: The codes of project definitions and workspaces, documented (docs/format.md).
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "duplicate-batch",
+        "a project definition lists a batch twice",
+        "a batch once per project",
+        "`batches: [Week 1, Week 1]`",
+        "`batches: [Week 1, Week 2]`",
+    ),
+    Rule(
+        "duplicate-webhook",
+        "a project definition lists a webhook URL twice",
+        "one entry per webhook URL",
+        "the same `url:` twice with different `types`",
+        "one entry with both types",
+    ),
+    Rule(
+        "duplicate-project",
+        "two definitions of a workspace manage the same project (same id, or same name)",
+        "each definition of a workspace manages its own project",
+        "two files with `name: Road scenes` and no `id`",
+        "different names, or different `id`s",
+    ),
+)
+
 
 @dataclass(frozen=True)
-class WebhookDesired:
-    """A webhook as a definition wants it; the secret only as the name of its environment variable."""
+class Definitions:
+    """The project definitions that plan and apply work on, from one project file or a workspace."""
 
-    url: str
-    types: tuple[str, ...]
-    secret_env: str | None
-
-
-@dataclass(frozen=True)
-class ProjectSpec:
-    """The desired state of one project, from one definition file."""
-
-    file: str  # the definition file, as the user named it
-    name: str
-    description: str
-    id: str | None
-    type: str | None
-    ontology: str  # the ontology file, or "<file> (inline)"
-    category_schema: dict[str, Any]
-    batches: tuple[str, ...]
-    webhooks: tuple[WebhookDesired, ...]
+    projects: tuple[DesiredProject, ...]
+    diagnostics: tuple[Diagnostic, ...]  # warnings only: definitions with errors raise instead
+    hub: str | None = None  # the workspace's `hub:`
 
 
-_KIND_KEYS = {
-    "ontology": ("version", "description", "optionSets", "tools", "classifications", "relations"),
-    "project": ("name", "description", "id", "type", "ontology", "batches", "webhooks"),
-    "workspace": ("projects", "hub"),
-}
+def load_definitions(target: str | None, cwd: Path | None = None) -> Definitions:
+    """Load the definitions named by ``target``: a project file, a workspace file, or a folder holding
+    ``ontokit.yaml`` (default: the nearest ``ontokit.yaml`` at or above ``cwd``).
+
+    Raises:
+        InvalidDefinitionsError: a definition (or its ontology) has errors; ``.diagnostics`` has all.
+        InputError: there is nothing to load, or ``target`` is an ontology file.
+    """
+    if target is None:
+        found = find_workspace(cwd)
+        if found is None:
+            raise InputError(
+                f"no {WORKSPACE_FILE} in this folder or above; give a project file or a workspace file"
+            )
+        path, shown = found, _shown(found, cwd)
+    else:
+        path = Path(target)
+        if path.is_dir():
+            path = path / WORKSPACE_FILE
+        shown = str(path)
+    loaded = read_file(path, shown)
+    kind = detect_kind(loaded.data)
+    if loaded.data is not None and kind == "ontology":
+        raise InputError(
+            f"{shown} is an ontology file; plan and apply take a project definition (with "
+            f"`name:` and `ontology:`) or {WORKSPACE_FILE}"
+        )
+    hub = None
+    if kind == "workspace":
+        projects, diags, hub = load_workspace(path, shown, loaded)
+    else:
+        project, diags = load_project(path, shown, loaded)
+        projects = [project] if project is not None else []
+    unique = tuple(dict.fromkeys(diags))
+    if has_errors(unique):
+        errors = sum(d.severity is Severity.ERROR for d in unique)
+        raise InvalidDefinitionsError(unique, f"the definitions have errors ({errors}); nothing was planned")
+    return Definitions(tuple(projects), unique, hub)
 
 
-def detect_kind(data: Any) -> str:
-    """``workspace``, ``project``, ``ontology`` or ``other`` (some other tool's YAML, such as a CI
-    workflow), from a parsed document's top-level keys (typos count as the key they are close to)."""
-    import difflib
-
-    if not isinstance(data, dict) or not data or not all(isinstance(k, str) for k in data):
-        return "ontology"  # not a mapping, empty, odd keys: let the ontology checks say what is wrong
-    if "projects" in data:
-        return "workspace"
-    if "ontology" in data:
-        return "project"
-    keys = [str(k) for k in data]
-    best, score = "other", 0.0
-    for kind, known in _KIND_KEYS.items():
-        hits = sum(1 for k in keys if k in known or difflib.get_close_matches(k, known, n=1, cutoff=0.8))
-        ratio = hits / len(keys)
-        if ratio > score or (ratio == score and kind == "ontology"):
-            best, score = kind, ratio
-    return best if score >= 0.5 else "other"
+def _shown(path: Path, cwd: Path | None) -> str:
+    try:
+        return str(path.relative_to(cwd or Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def load_project(
     path: str | Path, display: str | None = None, loaded: LoadResult | None = None
-) -> tuple[ProjectSpec | None, list[Diagnostic]]:
-    """Load and validate one project definition (and its ontology)."""
-    from pydantic import ValidationError
-
-    from ..validate import check_data, check_file
-    from .model import ProjectFile
-
+) -> tuple[DesiredProject | None, list[Diagnostic]]:
+    """Load and validate one project definition (and its ontology): its desired state, or None
+    when it has errors, and every diagnostic."""
     loaded = loaded or read_file(path, display)
     name = loaded.file
     if loaded.data is None:
@@ -154,17 +188,15 @@ def load_project(
     diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
-    spec = ProjectSpec(
-        file=name,
-        name=model.name,
-        description=model.description,
+    spec = DesiredProject(
+        definition=name,
+        fields=ProjectFields(model.name, model.description, model.type),
+        category_schema=CategorySchema(payload["categorySchema"]),
         id=model.id,
-        type=model.type,
         ontology=ontology_name,
-        category_schema=payload["categorySchema"],
         batches=tuple(b.name for b in model.batches),
         webhooks=tuple(
-            WebhookDesired(h.url, tuple(h.types), h.secret.env if h.secret else None) for h in model.webhooks
+            DesiredWebhook(h.url, tuple(h.types), h.secret.env if h.secret else None) for h in model.webhooks
         ),
     )
     return spec, diags
@@ -182,12 +214,8 @@ def find_workspace(start: Path | None = None) -> Path | None:
 
 def load_workspace(
     path: str | Path, display: str | None = None, loaded: LoadResult | None = None
-) -> tuple[list[ProjectSpec], list[Diagnostic], str | None]:
-    """Load ``ontokit.yaml`` and every project it lists: (specs, diagnostics, the workspace's hub)."""
-    from pydantic import ValidationError
-
-    from .model import WorkspaceFile
-
+) -> tuple[list[DesiredProject], list[Diagnostic], str | None]:
+    """Load ``ontokit.yaml`` and every project it lists: (projects, diagnostics, the workspace's hub)."""
     loaded = loaded or read_file(path, display)
     name = loaded.file
     if loaded.data is None:
@@ -199,7 +227,7 @@ def load_workspace(
     root = Path(path).parent
     shown_root = Path(name).parent
     diags: list[Diagnostic] = []
-    specs: list[ProjectSpec] = []
+    specs: list[DesiredProject] = []
     files: list[tuple[Path, str]] = []
     for i, entry in enumerate(model.projects):
         matches = (
@@ -209,7 +237,7 @@ def load_workspace(
         )
         matches = [m for m in matches if Path(m).is_file()]
         if not matches:
-            code = "no-files" if glob.has_magic(entry) else "file-not-found"
+            code: Code = "no-files" if glob.has_magic(entry) else "file-not-found"
             diags.append(
                 Diagnostic(
                     code,
@@ -231,9 +259,9 @@ def load_workspace(
     return specs, locate(diags, loaded.index, name), model.hub
 
 
-def _duplicate_identities(specs: list[ProjectSpec], workspace: str) -> list[Diagnostic]:
+def _duplicate_identities(specs: list[DesiredProject], workspace: str) -> list[Diagnostic]:
     out = []
-    seen: dict[str, ProjectSpec] = {}
+    seen: dict[str, DesiredProject] = {}
     for spec in specs:
         key = f"id:{spec.id}" if spec.id else f"name:{spec.name}"
         if key in seen:
@@ -241,7 +269,7 @@ def _duplicate_identities(specs: list[ProjectSpec], workspace: str) -> list[Diag
             out.append(
                 Diagnostic(
                     "duplicate-project",
-                    f"{seen[key].file} and {spec.file} both define the project with {what}",
+                    f"{seen[key].definition} and {spec.definition} both define the project with {what}",
                     workspace,
                     path=("projects",),
                     hint="each definition must manage a different project",
@@ -251,12 +279,14 @@ def _duplicate_identities(specs: list[ProjectSpec], workspace: str) -> list[Diag
     return out
 
 
-_ITEM_FIELDS = {"webhooks": "WebhookSpec", "batches": "BatchSpec", "secret": "SecretRef"}
+_ITEM_MODELS: Final[dict[str, type[Any]]] = {
+    "webhooks": WebhookSpec,
+    "batches": BatchSpec,
+    "secret": SecretRef,
+}
 
 
-def _convert(exc: Any, file: str, workspace: bool = False) -> list[Diagnostic]:
-    from . import model as m
-
+def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[Diagnostic]:
     out = []
     seen_locs: set[DataPath] = set()
     for err in exc.errors(include_url=False):
@@ -270,9 +300,7 @@ def _convert(exc: Any, file: str, workspace: bool = False) -> list[Diagnostic]:
         field = next((p for p in reversed(loc) if isinstance(p, str)), "(document)")
         if kind == "extra_forbidden":
             parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), None)
-            model = getattr(m, _ITEM_FIELDS.get(parent or "", ""), None) or (
-                m.WorkspaceFile if workspace else m.ProjectFile
-            )
+            model = _ITEM_MODELS.get(parent or "") or (WorkspaceFile if workspace else ProjectFile)
             hint = did_you_mean(str(loc[-1]), model.model_fields) or "fields here are: " + ", ".join(
                 model.model_fields
             )

@@ -7,7 +7,7 @@ the repo root lists the project files of a workspace.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -52,9 +52,7 @@ def _batch_shorthand(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-BatchItem = Annotated[
-    BatchSpec, BeforeValidator(_batch_shorthand, json_schema_input_type=Union[str, BatchSpec])
-]
+BatchItem = Annotated[BatchSpec, BeforeValidator(_batch_shorthand, json_schema_input_type=str | BatchSpec)]
 
 
 class ProjectFile(_Model):

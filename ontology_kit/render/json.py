@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 from ..plan.model import Change, Plan, ProjectPlan
-from .text import counts, shown_values
+from .values import shown_values
 
 __all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
 
@@ -42,7 +42,7 @@ def _change(c: Change) -> dict[str, Any]:
         )
     return {
         "action": c.action.value,
-        "kind": c.kind,
+        "kind": c.kind.value,
         "path": c.path,
         "address": list(c.address),
         "impact": c.impact.value,
@@ -62,10 +62,11 @@ def _project(p: ProjectPlan) -> dict[str, Any]:
         "definition": p.definition,
         "project_id": p.project_id,
         "fingerprint": p.fingerprint,
-        "summary": counts(p.changes),
+        "summary": p.summary().as_dict(),
         "changes": [_change(c) for c in p.changes],
         "unmanaged": [{"kind": u.kind, "name": u.name} for u in p.unmanaged],
-        "warnings": list(p.warnings),
+        # A change this hub cannot make is a warning too (format 1.0 has no field of its own for it).
+        "warnings": [*p.warnings, *(f"cannot apply: {b}" for b in p.blocked)],
     }
 
 
@@ -77,7 +78,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "kind": plan.kind,
         "hub": plan.hub,
         "has_changes": plan.has_changes,
-        "summary": counts(plan.changes),
+        "summary": plan.summary().as_dict(),
         "projects": [_project(p) for p in plan.projects],
     }
 

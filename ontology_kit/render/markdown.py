@@ -16,8 +16,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from ..plan.model import Plan
-from .text import counts, destructive, one_line, plan_sentence, project_heading, project_lines
+from ..plan.model import Impact, Plan
+from .text import project_lines
+from .values import one_line, plan_sentence, project_heading
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
 
@@ -51,12 +52,12 @@ def _table(plan: Plan) -> list[str]:
     header = "| project | create | update | delete | move | reorder | destructive | data-dependent |"
     lines = [header, "| --- " + "| ---: " * len(_COLUMNS) + "|"]
     for p in plan.projects:
-        n = counts(p.changes)
+        n = p.summary().as_dict()
         # a diff's block has a label and no project id: a file, not a project to create
         name = _md(p.name) if p.label else _md(p.name) + ("" if p.project_id else " (new)")
         lines.append(f"| {name} | " + " | ".join(str(n[k]) for k in _COLUMNS) + " |")
     if len(plan.projects) > 1:
-        n = counts(plan.changes)
+        n = plan.summary().as_dict()
         lines.append("| **total** | " + " | ".join(f"**{n[k]}**" for k in _COLUMNS) + " |")
     return lines
 
@@ -74,7 +75,7 @@ def _capped(items: Sequence[str], budget: int, rest: str) -> list[str]:
 
 
 def _caution(plan: Plan, budget: int) -> list[str]:
-    found = destructive(plan)
+    found = plan.at_least(Impact.DESTRUCTIVE)
     if not found:
         return []
     many = len(plan.projects) > 1
@@ -97,7 +98,9 @@ def _caution(plan: Plan, budget: int) -> list[str]:
 def _warnings(plan: Plan, budget: int) -> list[str]:
     many = len(plan.projects) > 1
     items = [
-        f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}" for p in plan.projects for w in p.warnings
+        f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}"
+        for p in plan.projects
+        for w in (*p.warnings, *(f"cannot apply: {b}" for b in p.blocked))
     ]
     if not items:
         return []

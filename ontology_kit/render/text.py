@@ -1,35 +1,22 @@
 """The text rendering of a plan: Terraform-like, one line per change, destructive changes first.
 
-Also home of the small helpers the other renderers share (counts, values, one-line text), so that
-every format counts and spells things the same way. Nothing here prints or reads anything.
+Nothing here prints or reads anything; the helpers every view shares are in ``values.py``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from enum import Enum
 from typing import Any
 
-from ..plan.model import SENSITIVE, Action, AttributeChange, Change, Impact, Plan, ProjectPlan
+import click
 
-__all__ = [
-    "NO_CHANGES",
-    "counts",
-    "destructive",
-    "format_value",
-    "one_line",
-    "plan_sentence",
-    "project_heading",
-    "project_lines",
-    "render_text",
-    "shown_values",
-]
+from ..plan.model import SENSITIVE, Action, Change, Impact, Plan, ProjectPlan
+from .values import format_value, one_line, plan_sentence, project_heading, shown_values
 
-NO_CHANGES = "No changes. The hub matches the definitions."
+__all__ = ["project_lines", "render_text"]
+
 _INDENT = "      "  # body lines under a change line
 _ORDER_ITEMS = 8  # a reordered list longer than this is shown around the part that moved
-_STYLE = {
+_STYLE: dict[Any, dict[str, Any]] = {
     "+": {"fg": "green"},
     "-": {"fg": "red"},
     "~": {"fg": "yellow"},
@@ -39,95 +26,12 @@ _STYLE = {
     Impact.DATA_DEPENDENT: {"fg": "yellow"},
     "!": {"fg": "red", "bold": True},
 }
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _GUTTER = {Action.CREATE: "+", Action.DELETE: "-"}  # for ```diff blocks; the other actions get "!"
-
-
-# -- shared helpers -------------------------------------------------------------------------------
-def counts(changes: Iterable[Change]) -> dict[str, int]:
-    """Changes per action and per impact, under the JSON summary's keys (in its order)."""
-    out = dict.fromkeys(
-        ("create", "update", "delete", "move", "reorder", "destructive", "data_dependent", "safe"), 0
-    )
-    for c in changes:
-        out[c.action.value] += 1
-        out[c.impact.value.replace("-", "_")] += 1
-    return out
-
-
-def plan_sentence(changes: Sequence[Change], kind: str = "plan") -> str:
-    """``Plan: 3 to add, 2 to change, … (1 destructive).``, or :data:`NO_CHANGES` (for a diff: ``No
-    changes.``, since no hub is involved)."""
-    if not changes:
-        return NO_CHANGES if kind == "plan" else "No changes."
-    n = counts(changes)
-    text = (
-        f"Plan: {n['create']} to add, {n['update']} to change, {n['delete']} to remove, "
-        f"{n['move']} to move, {n['reorder']} to reorder"
-    )
-    risky = [f"{n['destructive']} destructive"] if n["destructive"] else []
-    risky += [f"{n['data_dependent']} data-dependent"] if n["data_dependent"] else []
-    return text + (f" ({', '.join(risky)})." if risky else ".")
-
-
-def one_line(text: Any) -> str:
-    """``text`` as one line: control characters (newlines, ESC, …) shown as escapes, never obeyed."""
-    s = str(text)
-    if s.isprintable():
-        return s
-    out = []
-    for ch in s:
-        if ch.isprintable():
-            out.append(ch)
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
-
-
-def format_value(value: Any) -> str:
-    """A value as plans show it: strings in double quotes, ``null``, ``true``/``false``, lists, maps."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{one_line(k)}: {format_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=format_value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
-    return one_line(value)
-
-
-def shown_values(a: AttributeChange) -> tuple[Any, Any]:
-    """An attribute's before and after as every format may show them: a sensitive value is
-    :data:`SENSITIVE` whatever the plan holds (``None`` stays ``None``: no secret on that side)."""
-    if not a.sensitive:
-        return a.before, a.after
-    return (None if a.before is None else SENSITIVE), (None if a.after is None else SENSITIVE)
-
-
-def project_heading(p: ProjectPlan) -> str:
-    """``Project "Cars" (p-1), from cars.yaml`` (or the plan's own label, for ``ontokit diff``)."""
-    if p.label:
-        return one_line(p.label)
-    where = one_line(p.project_id or "new")
-    return f"Project {format_value(p.name)} ({where}), from {one_line(p.definition)}"
 
 
 def _style(text: str, key: Any, color: bool) -> str:
     if not color:
         return text
-    import click  # only when colors are asked for: importing the renderers stays light
-
     return click.style(text, **_STYLE[key])
 
 
@@ -223,16 +127,12 @@ def project_lines(p: ProjectPlan, *, color: bool = False, gutter: bool = False) 
         for u in p.unmanaged
     ]
     lines += [f"  warning: {one_line(w)}" for w in p.warnings]
+    lines += [f"  ! cannot apply: {one_line(b)}" for b in p.blocked]
     return lines
 
 
-def destructive(plan: Plan) -> list[tuple[ProjectPlan, Change]]:
-    """Every destructive change of the plan, with its project, in plan order."""
-    return [(p, c) for p in plan.projects for c in p.changes if c.impact is Impact.DESTRUCTIVE]
-
-
 def _warning_lines(plan: Plan, color: bool) -> list[str]:
-    found = destructive(plan)
+    found = plan.at_least(Impact.DESTRUCTIVE)
     if not found:
         return []
     many = len(plan.projects) > 1
@@ -247,10 +147,23 @@ def _warning_lines(plan: Plan, color: bool) -> list[str]:
     return [*lines, ""]
 
 
+def _blocked_lines(plan: Plan, color: bool) -> list[str]:
+    blocked = plan.blocked
+    if not blocked:
+        return []
+    many = len(plan.projects) > 1
+    lines = [_style("! apply cannot carry out this plan on this hub:", "!", color)]
+    lines += [
+        f"  - {one_line(why)}" + (f" (in {format_value(p.name)})" if many else "") for p, why in blocked
+    ]
+    return [*lines, ""]
+
+
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as terminal text (ends with a newline); ANSI colors only when ``color`` is true."""
     lines = [f"{'Compared' if plan.kind == 'diff' else 'Hub'}: {one_line(plan.hub)}", ""]
     lines += _warning_lines(plan, color)
+    lines += _blocked_lines(plan, color)
     for p in plan.projects:
         lines += [*project_lines(p, color=color), ""]
     lines.append(plan_sentence(plan.changes, plan.kind))

@@ -1,30 +1,40 @@
-"""An ontology as a tree in the terminal, and as a Mermaid diagram (GitHub renders it in Markdown)."""
+"""An ontology as a tree in the terminal, and as a Mermaid diagram (GitHub renders it in Markdown).
+
+Both read the category schema through the one walker (``category_schema.py``).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["render_mermaid", "render_tree"]
+from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema, SchemaNode
+from ..plan.model import Plan
 
-_GROUPS = (("tools", "tool"), ("classifications", "classification"), ("relations", "relation"))
+__all__ = ["render_diff_diagrams", "render_mermaid", "render_tree"]
 
 
-def render_tree(schema: dict[str, Any], keys: dict[str, str] | None = None, *, color: bool = False) -> str:
+def _schema(schema: CategorySchema | Mapping[str, Any]) -> CategorySchema:
+    return schema if isinstance(schema, CategorySchema) else CategorySchema.of(schema)
+
+
+def render_tree(
+    schema: CategorySchema | Mapping[str, Any], keys: Mapping[str, str] | None = None, *, color: bool = False
+) -> str:
     """A category schema as an indented tree: type, key, shortcut, color swatch, conditional links.
 
     ``keys`` maps schemaIds to the user's ``key:`` names (a compiled payload does not carry them).
     """
     keys = keys or {}
     lines: list[str] = []
-    for group, kind in _GROUPS:
-        items = schema.get(group) or []
-        if not items:
+    for group, _ in TOP_GROUPS:
+        roots = _schema(schema).roots(group)
+        if not roots:
             continue
-        lines.append(f"{group} ({len(items)})")
-        for i, node in enumerate(items):
-            _category(node, None, "", i == len(items) - 1, keys, color, lines)
+        lines.append(f"{group} ({len(roots)})")
+        for i, node in enumerate(roots):
+            _category(node, "", i == len(roots) - 1, keys, color, lines)
     return "\n".join(lines) + "\n" if lines else "(empty ontology)\n"
 
 
@@ -37,53 +47,44 @@ def _swatch(hex_color: Any, color: bool) -> str:
     return f" \x1b[38;2;{r};{g};{b}m■\x1b[0m {hex_color.upper()}"
 
 
+def _branch(last: bool) -> str:
+    return "└─ " if last else "├─ "
+
+
 def _category(
-    node: dict[str, Any],
-    parent: dict[str, Any] | None,
-    prefix: str,
-    last: bool,
-    keys: dict[str, str],
-    color: bool,
-    lines: list[str],
+    node: SchemaNode, prefix: str, last: bool, keys: Mapping[str, str], color: bool, lines: list[str]
 ) -> None:
-    branch = "└─ " if last else "├─ "
-    facts = [str(node.get("tool", "?"))]
-    if node.get("schemaId") in keys:
-        facts.append(f"key {keys[node['schemaId']]}")
-    if node.get("shortcutKey"):
-        facts.append(f"shortcut {node['shortcutKey']}")
-    if node.get("required"):
+    raw = node.raw
+    facts = [str(raw.get("tool", "?"))]
+    if raw.get("schemaId") in keys:
+        facts.append(f"key {keys[raw['schemaId']]}")
+    if raw.get("shortcutKey"):
+        facts.append(f"shortcut {raw['shortcutKey']}")
+    if raw.get("required"):
         facts.append("required")
     cond = ""
-    ref = node.get("parentOptionId")
-    if ref and parent is not None:
-        names = {
-            o.get("schemaId"): o.get("value") for o in parent.get("options") or [] if isinstance(o, dict)
-        }
+    ref = raw.get("parentOptionId")
+    if ref and node.parent is not None:
+        names = {o.raw.get("schemaId"): o.raw.get("value") for o in node.parent.children("options")}
         cond = f"  ⟵ when {names.get(ref, ref)!r}"
-    lines.append(
-        f"{prefix}{branch}{node.get('title', '')}  ({', '.join(facts)}){_swatch(node.get('color'), color)}{cond}"
-    )
+    swatch = _swatch(raw.get("color"), color)
+    lines.append(f"{prefix}{_branch(last)}{raw.get('title', '')}  ({', '.join(facts)}){swatch}{cond}")
     inner = prefix + ("   " if last else "│  ")
-    children: list[tuple[str, Any]] = []
-    if node.get("treeOptions"):
-        children += [("tree", t) for t in node["treeOptions"]]
-    else:
-        children += [("option", o) for o in node.get("options") or []]
-    children += [("category", c) for c in node.get("classifications") or []]
-    for j, (kind, child) in enumerate(children):
+    tree = node.children("treeOptions") if raw.get("treeOptions") else []
+    children = [*(tree or node.children("options")), *node.children("classifications")]
+    for j, child in enumerate(children):
         is_last = j == len(children) - 1
-        if kind == "category":
-            _category(child, node, inner, is_last, keys, color, lines)
-        elif kind == "option":
-            lines.append(f"{inner}{'└─ ' if is_last else '├─ '}• {child.get('value', '')}")
+        if child.kind.is_category:
+            _category(child, inner, is_last, keys, color, lines)
+        elif child.group == "options":
+            lines.append(f"{inner}{_branch(is_last)}• {child.raw.get('value', '')}")
         else:
             _tree(child, inner, is_last, lines)
 
 
-def _tree(node: dict[str, Any], prefix: str, last: bool, lines: list[str]) -> None:
-    lines.append(f"{prefix}{'└─ ' if last else '├─ '}▸ {node.get('title', '')}")
-    children = node.get("children") or []
+def _tree(node: SchemaNode, prefix: str, last: bool, lines: list[str]) -> None:
+    lines.append(f"{prefix}{_branch(last)}▸ {node.raw.get('title', '')}")
+    children = node.children("children")
     for j, child in enumerate(children):
         _tree(child, prefix + ("   " if last else "│  "), j == len(children) - 1, lines)
 
@@ -98,9 +99,9 @@ _STYLES = {
 
 
 def render_mermaid(
-    schema: dict[str, Any],
+    schema: CategorySchema | Mapping[str, Any],
     *,
-    highlight: dict[str, str] | None = None,
+    highlight: Mapping[str, str] | None = None,
     only: Iterable[str] | None = None,
     limit: int = 400,
 ) -> str:
@@ -117,65 +118,54 @@ def render_mermaid(
     def nid(sid: Any) -> str:
         return ids.setdefault(str(sid), f"n{len(ids)}")
 
-    def wanted(node: dict[str, Any]) -> bool:
+    def wanted(node: SchemaNode) -> bool:
         if keep is None:
             return True
         stack = [node]
         while stack:
             n = stack.pop()
-            sid = n.get("schemaId") or n.get("key")
-            if sid in keep:
+            if (n.raw.get("schemaId") or n.raw.get("key")) in keep:
                 return True
-            stack += [
-                c
-                for c in (n.get("classifications") or [])
-                + (n.get("options") or [])
-                + (n.get("treeOptions") or [])
-                + (n.get("children") or [])
-                if isinstance(c, dict)
-            ]
+            stack += [c for group, _ in CHILD_GROUPS[n.kind] for c in n.children(group)]
         return False
 
     def label(text: Any, sub: str = "") -> str:
         clean = str(text).replace('"', "#quot;").replace("\n", " ")
         return f"{clean}<br/><small>{sub}</small>" if sub else clean
 
-    def walk(node: dict[str, Any], parent: str | None) -> None:
+    def walk(node: SchemaNode, parent: str | None) -> None:
         nonlocal drawn
+        raw = node.raw
         if drawn >= limit or not wanted(node):
             return
-        me = nid(node.get("schemaId"))
+        me = nid(raw.get("schemaId"))
         drawn += 1
-        nodes.append(f'  {me}["{label(node.get("title", ""), str(node.get("tool", "")))}"]')
+        nodes.append(f'  {me}["{label(raw.get("title", ""), str(raw.get("tool", "")))}"]')
         if parent:
             edges.append(f"  {parent} --> {me}")
-        options = {o.get("schemaId"): o for o in node.get("options") or [] if isinstance(o, dict)}
+        children = node.children("classifications")
+        options = {o.raw.get("schemaId"): o.raw for o in node.children("options")}
         for o in options.values():
             if drawn >= limit or (
                 keep is not None
                 and o.get("schemaId") not in keep
-                and not any(
-                    c.get("parentOptionId") == o.get("schemaId") for c in node.get("classifications") or []
-                )
+                and not any(c.raw.get("parentOptionId") == o.get("schemaId") for c in children)
             ):
                 continue
             oid = nid(o.get("schemaId"))
             drawn += 1
             nodes.append(f'  {oid}(["{label(o.get("value", ""))}"])')
             edges.append(f"  {me} --- {oid}")
-        for child in node.get("classifications") or []:
-            if not isinstance(child, dict):
-                continue
-            ref = child.get("parentOptionId")
+        for child in children:
+            ref = child.raw.get("parentOptionId")
             source = ids.get(str(ref)) if ref in options else None
             walk(child, None if source else me)
-            if source and str(child.get("schemaId")) in ids:
-                edges.append(f"  {source} -. when .-> {ids[str(child.get('schemaId'))]}")
+            if source and str(child.raw.get("schemaId")) in ids:
+                edges.append(f"  {source} -. when .-> {ids[str(child.raw.get('schemaId'))]}")
 
-    for group, _ in _GROUPS:
-        for node in schema.get(group) or []:
-            if isinstance(node, dict):
-                walk(node, None)
+    for group, _ in TOP_GROUPS:
+        for node in _schema(schema).roots(group):
+            walk(node, None)
     lines = ["```mermaid", "flowchart LR", *nodes, *edges]
     for action, style in _STYLES.items():
         members = [ids[s] for s, a in highlight.items() if a == action and s in ids]
@@ -186,3 +176,28 @@ def render_mermaid(
         lines.append(f'  more["… more items not drawn (limit {limit})"]')
     lines.append("```")
     return "\n".join(lines) + "\n"
+
+
+def render_diff_diagrams(
+    plan: Plan, schemas: Mapping[str, tuple[CategorySchema | None, CategorySchema | None]], old_label: str
+) -> str:
+    """For ``ontokit diff --format markdown --diagram``: a Mermaid diagram per changed file, of the
+    changed items and their ancestors colored by action, after the change and (removals) before it.
+    ``schemas`` maps each file to its old and new category schema."""
+    out = []
+    for project in plan.projects:
+        if not project.changes:
+            continue
+        old, new = schemas.get(project.name, (None, None))
+        highlight = {c.schema_id: c.action.value for c in project.changes if c.schema_id}
+        for schema, side in ((new, "new"), (old, old_label)):
+            if schema is None:
+                continue
+            present = {s: a for s, a in highlight.items() if (a != "delete") == (side == "new")}
+            if present:
+                out.append(
+                    f"\n#### {project.name} ({'after' if side == 'new' else 'before'}: "
+                    f"{', '.join(sorted(set(present.values())))})\n\n"
+                )
+                out.append(render_mermaid(schema, highlight=present, only=present))
+    return "".join(out)

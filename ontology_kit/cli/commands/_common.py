@@ -1,22 +1,35 @@
-"""Options and helpers shared by commands."""
+"""What commands share: the ``--format`` option (its choices come from the one registry of output
+formats), colors, and showing the diagnostics an error carries before the one-line error."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import click
 
-__all__ = ["format_option", "use_color"]
+from ...diagnostics import Diagnostic
+from ...errors import InvalidDefinitionsError, InvalidOntologyError
+from ...render import FORMATS, render_diagnostics
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format of diagnostics.",
-)
+__all__ = ["echo_diagnostics", "format_option", "showing_diagnostics", "use_color"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(what: str) -> Callable[[F], F]:
+    """``--format`` with every format of :data:`ontology_kit.render.FORMATS`."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(tuple(FORMATS)),
+        default="text",
+        show_default=True,
+        help=f"Output format of {what} (and of diagnostics).",
+    )
 
 
 def use_color(stream: object = None) -> bool:
@@ -25,3 +38,22 @@ def use_color(stream: object = None) -> bool:
         return False
     s = stream if stream is not None else sys.stdout
     return bool(getattr(s, "isatty", lambda: False)())
+
+
+def echo_diagnostics(diagnostics: tuple[Diagnostic, ...], fmt: str = "text") -> None:
+    """The diagnostics of a command's input, on standard error, in the command's format."""
+    text = render_diagnostics(
+        tuple(dict.fromkeys(diagnostics)), fmt, color=fmt == "text" and use_color(sys.stderr)
+    )
+    if text:
+        click.echo(text, nl=False, err=True)
+
+
+@contextmanager
+def showing_diagnostics(fmt: str = "text") -> Iterator[None]:
+    """Show the diagnostics an invalid-input error carries (then let the error go on to ``main``)."""
+    try:
+        yield
+    except (InvalidDefinitionsError, InvalidOntologyError) as exc:
+        echo_diagnostics(exc.diagnostics, fmt)
+        raise

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ._common import use_color
+from ._common import echo_diagnostics
 
 
 @click.command("compile")
@@ -33,14 +31,11 @@ def compile_command(file: str, out: str | None, compact: bool) -> int:
       ontokit compile ontology.yaml -o payload.json
     """
     from ..._io import write_atomic
-    from ...compiler import dumps_payload
+    from ...payload import dumps_payload
     from ...validate import check_file
-    from ..views.diagnostics import render_line
 
     result = check_file(file)
-    color = use_color(sys.stderr)
-    for d in result.diagnostics:
-        click.echo(render_line(d, color), err=True)
+    echo_diagnostics(result.diagnostics)
     if result.payload is None:
         return 1
     text = dumps_payload(result.payload, compact=compact)

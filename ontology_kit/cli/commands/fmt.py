@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ._common import echo_diagnostics
+
 
 @click.command("fmt")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -22,40 +24,23 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
       ontokit fmt --check ontologies/        # CI / pre-commit: exit 1 if unformatted
       ontokit fmt --diff ontology.yaml
     """
-    from ..._io import write_atomic
-    from ...fmt import format_file, unified_diff
-    from ...validate import find_ontology_files
+    from ...fmt import format_paths, unified_diff
 
-    files, problems = find_ontology_files(paths)
-    for p in problems:
-        click.echo(f"{p.file}: error[{p.code}]: {p.message}", err=True)
-    changed = failed = skipped = 0
-    for path, shown in files:
-        result = format_file(path, shown)
-        if result.skipped:
-            skipped += 1
-            continue
+    run = format_paths(paths, write=not (check or show_diff))
+    echo_diagnostics(run.problems)
+    for result in run.results:
         if result.error:
-            failed += 1
             click.echo(f"error: {result.error}", err=True)
-            continue
-        if not result.changed:
-            continue
-        changed += 1
-        if show_diff:
+        elif result.changed and show_diff:
             click.echo(unified_diff(result), nl=False)
-        elif check:
-            click.echo(f"would reformat {shown}")
-        else:
-            write_atomic(path, result.formatted or "")
-            click.echo(f"reformatted {shown}")
-    verb = "would be reformatted" if (check or show_diff) else "reformatted"
-    click.echo(
-        f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed - failed - skipped} unchanged"
-        + (f", {failed} with errors" if failed else "")
-        + (f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""),
-        err=True,
-    )
-    if failed or problems:
+        elif result.changed:
+            click.echo(f"{'would reformat' if check else 'reformatted'} {result.file}")
+    changed, failed, skipped = len(run.changed), len(run.failed), run.skipped
+    verb = "would be reformatted" if not run.written else "reformatted"
+    line = f"{changed} file{'s' if changed != 1 else ''} {verb}, {run.unchanged} unchanged"
+    line += f", {failed} with errors" if failed else ""
+    line += f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""
+    click.echo(line, err=True)
+    if failed or run.problems:
         return 1
     return 1 if check and changed else 0

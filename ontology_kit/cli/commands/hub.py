@@ -1,8 +1,10 @@
-"""``ontokit hub serve``: run the local Hub as a real HTTP server."""
+"""``ontokit hub serve`` and ``ontokit hub projects``."""
 
 from __future__ import annotations
 
 import click
+
+from ._common import format_option
 
 
 @click.group("hub")
@@ -51,37 +53,23 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
     """
     from pathlib import Path
 
-    from ...client.target import DB_NAME, _embedded_key, state_dir
-    from ...errors import OntokitError
-    from ...hub import FaultConfig, build_app, start_server
+    from ...client.target import DB_NAME, state_dir
+    from ...hub import FaultConfig, HubServer, serve_local_hub
 
     try:
         fault_config = FaultConfig.parse(faults) if faults else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from None
     db_path = Path(db) if db else state_dir() / DB_NAME
-    app, store = build_app(db_path, fault_config)
-    if api_key:
-        store.ensure_key(api_key)
-        shown = "(the key given with --api-key)"
-    else:
-        api_key = _embedded_key(db_path, store)
-        shown = api_key  # the hub's own local key: the user needs it to connect
-    try:
-        server = start_server(app, host, port, background=False)
-    except OSError as exc:
-        raise OntokitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    click.echo(f"ontokit local hub listening on {server.url} (database: {db_path})")
-    click.echo(f"API key: {shown}")
-    click.echo(f"Use it with: ONTOKIT_HUB={server.url} ANGO_API_KEY=<key> ontokit ...  (Ctrl-C stops it)")
-    if fault_config and fault_config.active:
-        click.echo(f"fault injection: {faults}")
-    try:
-        server.serve_forever()  # returns on Ctrl-C (werkzeug handles the KeyboardInterrupt)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+
+    def ready(server: HubServer, own_key: str | None) -> None:
+        click.echo(f"ontokit local hub listening on {server.url} (database: {db_path})")
+        click.echo(f"API key: {own_key or '(the key given with --api-key)'}")
+        click.echo(f"Use it with: ONTOKIT_HUB={server.url} ANGO_API_KEY=<key> ontokit ...  (Ctrl-C stops it)")
+        if fault_config and fault_config.active:
+            click.echo(f"fault injection: {faults}")
+
+    serve_local_hub(db_path, host, port, faults=fault_config, api_key=api_key, on_ready=ready)
     click.echo("stopped")
     return 0
 
@@ -94,7 +82,7 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
     metavar="URL",
     help="Hub to use: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else embedded].",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("the list")
 def projects_command(hub: str | None, fmt: str) -> int:
     """List the projects the API key can see on a hub.
 
@@ -103,24 +91,11 @@ def projects_command(hub: str | None, fmt: str) -> int:
       ontokit hub projects
       ANGO_API_KEY=... ontokit hub projects --hub ango --format json
     """
-    import json
+    from ...render import get_format
+    from ...workflow import list_projects
 
-    from ...client import open_client, resolve_target
-
-    target = resolve_target(hub)
-    click.echo(f"hub: {target.description}", err=True)
-    with open_client(target) as client:
-        projects = list(client.iter_projects())
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [{k: p.get(k) for k in ("_id", "name", "description", "createdAt")} for p in projects],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for p in projects:
-            click.echo(f"{p.get('_id')}  {p.get('createdAt', '')[:10]}  {p.get('name')}")
+    projects = list_projects(hub, on_hub=lambda target: click.echo(f"hub: {target.description}", err=True))
+    click.echo(get_format(fmt).projects(projects), nl=False)
+    if fmt == "text":
         click.echo(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
     return 0

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from ._common import use_color
+from ._common import echo_diagnostics, format_option, showing_diagnostics, use_color
+
+if TYPE_CHECKING:
+    from ...client import HubTarget
+    from ...diagnostics import Diagnostic
+    from ...plan.model import Plan, ProjectPlan
 
 _HUB_HELP = (
     "Hub: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else the workspace's hub:, "
@@ -16,17 +20,13 @@ _HUB_HELP = (
 )
 
 
-def _progress(verb: str) -> Any:
-    """Per-project progress lines on a terminal (stderr), nothing otherwise."""
+def _progress(verb: str, project: ProjectPlan, calls: int | None = None) -> None:
+    """One line per project on a terminal (stderr), nothing otherwise."""
     if not sys.stderr.isatty():
-        return None
-
-    def done(project: Any, calls: int | None = None) -> None:
-        n = len(project.changes)
-        extra = f", {calls} call{'s' if calls != 1 else ''}" if calls is not None else ""
-        click.echo(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra})", err=True)
-
-    return done
+        return
+    n = len(project.changes)
+    extra = f", {calls} call{'s' if calls != 1 else ''}" if calls is not None else ""
+    click.echo(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra})", err=True)
 
 
 @click.command("plan")
@@ -35,9 +35,7 @@ def _progress(verb: str) -> Any:
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False), help="Save the plan, for `ontokit apply FILE`."
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
-)
+@format_option("the plan")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0: none, 1: error).")
 def plan_command(
     target: str | None, hub: str | None, out: str | None, fmt: str, detailed_exitcode: bool
@@ -55,23 +53,55 @@ def plan_command(
       ontokit plan --detailed-exitcode   # CI: 0 no changes, 2 changes, 1 error
     """
     from ..._io import write_atomic
-    from ...client import resolve_target
     from ...plan.planfile import dumps_plan
     from ...render import render
-    from ...workflow import hub_record, open_session
-    from ._targets import choose_hub, load_target
+    from ...workflow import plan
 
-    loaded = load_target(target)
-    hub_target = resolve_target(choose_hub(hub, loaded.workspace_hub))
-    if fmt != "text":  # the text plan names its hub in its first line
-        click.echo(f"hub: {hub_target.description}", err=True)
-    with open_session(hub_target) as session:
-        plan = session.plan(session.planner.targets(loaded.specs), _progress("planned"))
-    click.echo(render(plan, fmt, color=fmt == "text" and use_color()), nl=False)
+    def loaded(diagnostics: tuple[Diagnostic, ...], hub_target: HubTarget) -> None:
+        echo_diagnostics(diagnostics, fmt)
+        if fmt != "text":  # the text plan names its hub in its first line
+            click.echo(f"hub: {hub_target.description}", err=True)
+
+    with showing_diagnostics(fmt):
+        result = plan(target, hub, on_loaded=loaded, on_planned=lambda p: _progress("planned", p))
+    click.echo(render(result.plan, fmt, color=fmt == "text" and use_color()), nl=False)
     if out:
-        write_atomic(out, dumps_plan(plan, hub_record(hub_target)))
+        write_atomic(out, dumps_plan(result.plan, result.hub.record()))
         click.echo(f"Saved the plan to {out}; apply exactly this with: ontokit apply {out}", err=True)
-    return 2 if detailed_exitcode and plan.has_changes else 0
+    return 2 if detailed_exitcode and result.plan.has_changes else 0
+
+
+class _TerminalApply:
+    """apply's view on a terminal: progress on stderr, the plan on stdout, `yes` asked on stdin."""
+
+    def __init__(self, auto_approve: bool) -> None:
+        self.auto_approve = auto_approve
+
+    def loaded(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        echo_diagnostics(diagnostics)
+
+    def planned(self, project: ProjectPlan) -> None:
+        _progress("planned", project)
+
+    def show(self, plan: Plan) -> None:
+        from ...render import render
+
+        click.echo(render(plan, "text", color=use_color()), nl=False)
+
+    def confirm(self, plan: Plan) -> bool:
+        from ...errors import ApplyCancelled
+
+        if self.auto_approve:
+            return True
+        if not sys.stdin.isatty():
+            raise ApplyCancelled(
+                "refusing to apply without confirmation: no terminal to ask on; pass --auto-approve"
+            )
+        answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+        return bool(answer.strip() == "yes")
+
+    def applied(self, project: ProjectPlan, calls: int) -> None:
+        _progress("applied", project, calls)
 
 
 @click.command("apply")
@@ -86,8 +116,9 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
     one, or a plan saved with `ontokit plan --out` [default: the nearest
     ontokit.yaml]. Shows the plan and asks for `yes`; refuses destructive
     changes unless --allow-destructive (exit 3); refuses a saved plan whose
-    projects changed on the hub since (stale). After applying, reads the
-    projects back and plans again: anything left is a "did not converge" error.
+    projects changed on the hub since (stale), and a change the hub cannot make.
+    After applying, reads the projects back and plans again: anything left is a
+    "did not converge" error.
 
     \b
     Examples:
@@ -95,62 +126,16 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
       ontokit apply staging.plan.json
       ontokit apply projects/prod.yaml --auto-approve --allow-destructive
     """
-    from ...applier import apply_plan, destructive_changes
-    from ...client import resolve_target
-    from ...errors import OntokitError, PolicyRefusal
-    from ...render import render
-    from ...workflow import open_session, plan_saved, saved_target
-    from ._targets import choose_hub, load_target
+    from ...workflow import apply
 
-    saved = _saved_plan(target)
-    if saved is not None:
-        hub_target = saved_target(saved, hub)
-    else:
-        loaded = load_target(target)
-        hub_target = resolve_target(choose_hub(hub, loaded.workspace_hub))
-    with open_session(hub_target) as session:
-        if saved is not None:
-            plan = plan_saved(session, saved, _progress("planned"))
-        else:
-            plan = session.plan(session.planner.targets(loaded.specs), _progress("planned"))
-        click.echo(render(plan, "text", color=use_color()), nl=False)
-        if not plan.has_changes:
-            click.echo("Nothing to apply.")
-            return 0
-        destructive = destructive_changes(plan)
-        if destructive and not allow_destructive:
-            raise PolicyRefusal(
-                f"refusing to apply {len(destructive)} destructive change(s) that can orphan "
-                "existing annotations; review them, then pass --allow-destructive"
-            )
-        if not auto_approve:
-            if not sys.stdin.isatty():
-                raise OntokitError(
-                    "refusing to apply without confirmation: no terminal to ask on; pass --auto-approve"
-                )
-            answer = click.prompt(
-                "Apply these changes? Only 'yes' is accepted", default="", show_default=False
-            )
-            if answer.strip() != "yes":
-                raise OntokitError("apply cancelled; nothing was changed")
-        results = apply_plan(plan, session.planner, on_done=_progress("applied"))
-    calls = sum(n for _, n in results)
+    with showing_diagnostics():
+        result = apply(target, hub, _TerminalApply(auto_approve), allow_destructive=allow_destructive)
+    if not result.plan.has_changes:
+        click.echo("Nothing to apply.")
+        return 0
+    changed = len(result.applied)
     click.echo(
-        f"Apply complete: {len(results)} project(s) changed with {calls} call(s); read back and "
-        "planned again: no changes remain."
+        f"Apply complete: {changed} project(s) changed with {result.calls} call(s); read back and planned "
+        "again: no changes remain."
     )
     return 0
-
-
-def _saved_plan(target: str | None) -> Any:
-    from ...plan.planfile import loads_plan
-
-    if target is None or not Path(target).is_file():
-        return None
-    try:
-        text = Path(target).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if Path(target).suffix != ".json" and not text.lstrip().startswith("{"):
-        return None
-    return loads_plan(text, target)

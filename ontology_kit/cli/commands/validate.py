@@ -9,7 +9,7 @@ from ._common import format_option, use_color
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@format_option
+@format_option("the report")
 def validate_command(paths: tuple[str, ...], fmt: str) -> int:
     """Check ontology, project and workspace files (or folders of them).
 
@@ -22,19 +22,9 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> int:
       ontokit validate examples/ontologies
       ontokit validate ontology.yaml --format json
     """
-    from ...validate import check_path, find_ontology_files
-    from ..views.diagnostics import render_json, render_line, render_summary
+    from ...project.check import check_paths
+    from ...render import render_report
 
-    files, problems = find_ontology_files(paths)
-    results = [check_path(path, display) for path, display in files]
-    # A project file is checked with its ontology, a workspace with its projects: report each
-    # problem once, however many of the given files lead to it.
-    diagnostics = list(dict.fromkeys([*problems, *(d for r in results for d in r.diagnostics)]))
-    if fmt == "json":
-        click.echo(render_json(results, diagnostics), nl=False)
-    else:
-        color = use_color()
-        for d in diagnostics:
-            click.echo(render_line(d, color))
-        click.echo(render_summary(results, diagnostics))
-    return 0 if all(r.ok for r in results) and not problems else 1
+    report = check_paths(paths)
+    click.echo(render_report(report, fmt, color=fmt == "text" and use_color()), nl=False)
+    return 0 if report.ok else 1

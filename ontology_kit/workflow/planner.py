@@ -1,4 +1,4 @@
-"""Planning: read the live state of each defined project from a hub and diff it (the I/O edge of plan).
+"""Planning against a hub: read the live state of each defined project and diff it (plan's I/O edge).
 
 Identity of a definition's project: its ``id`` when given; otherwise an exact, unique name match;
 otherwise it does not exist yet (apply creates it). Several projects with the name is an error.
@@ -11,16 +11,14 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
-from .client import HubClient, NotFoundError
-from .client.errors import BadRequestError
-from .errors import OntokitError
-from .plan.model import Plan, ProjectPlan
-from .plan.project_diff import desired_state, diff_project, fingerprint
-from .project.load import ProjectSpec
+from ..client import HubClient
+from ..errors import BadRequestError, NotFoundError, OntokitError
+from ..plan.model import Plan, ProjectPlan
+from ..plan.project_diff import plan_project
+from ..state import DesiredProject, HubCapabilities, LiveProject
 
-__all__ = ["LiveState", "Planner", "Target", "read_secrets"]
+__all__ = ["CONCURRENCY", "Planner", "Target", "read_secrets"]
 
 #: How many projects are planned (and applied) at once.
 CONCURRENCY = 4
@@ -28,39 +26,30 @@ CONCURRENCY = 4
 
 @dataclass(frozen=True)
 class Target:
-    """What to plan for one project: where it is defined, what it should be, which project it is."""
+    """What to plan for one project: what it should be, and which hub project it is, if known."""
 
-    definition: str
-    desired: dict[str, Any]
-    project_id: str | None  # known id (from the definition, or recorded in a saved plan)
-    id_from_definition: bool = False
+    desired: DesiredProject
+    project_id: str | None  # from the definition, or recorded in a saved plan
+    id_from_definition: bool = False  # a wrong id is then an error, not "the project is gone"
 
-
-@dataclass(frozen=True)
-class LiveState:
-    """A project as the hub has it now (project None: it does not exist)."""
-
-    project: dict[str, Any] | None
-    webhooks: list[dict[str, Any]] | None
-
-    def fingerprint(self, name: str) -> str:
-        return fingerprint(self.project, self.webhooks, name)
+    @classmethod
+    def of(cls, desired: DesiredProject) -> Target:
+        """The target of a definition."""
+        return cls(desired, desired.id, id_from_definition=bool(desired.id))
 
 
-def read_secrets(
-    desired: Mapping[str, Any], definition: str, env: Mapping[str, str] | None = None
-) -> dict[str, str]:
+def read_secrets(desired: DesiredProject, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The webhook secrets a desired state refers to, from the environment; a missing one is an error."""
     env = os.environ if env is None else env
     out = {}
-    for hook in desired.get("webhooks", []):
-        var = hook.get("secretEnv")
+    for hook in desired.webhooks:
+        var = hook.secret_env
         if not var:
             continue
         value = env.get(var)
         if not value:
             raise OntokitError(
-                f"{definition}: webhook {hook['url']} takes its secret from the environment "
+                f"{desired.definition}: webhook {hook.url} takes its secret from the environment "
                 f"variable {var}, which is not set"
             )
         out[var] = value
@@ -85,14 +74,12 @@ def _one_definition_per_project(plan: Plan) -> None:
 class Planner:
     """Plans definitions against one hub, through one client."""
 
-    def __init__(self, client: HubClient, hub: str) -> None:
+    def __init__(self, client: HubClient, hub: str, capabilities: HubCapabilities | None = None) -> None:
         self.client = client
         self.hub = hub
+        self.capabilities = capabilities if capabilities is not None else client.capabilities()
         self._names: dict[str, list[str]] | None = None
         self._lock = threading.Lock()
-
-    def targets(self, specs: Sequence[ProjectSpec]) -> list[Target]:
-        return [Target(s.file, desired_state(s), s.id, id_from_definition=bool(s.id)) for s in specs]
 
     def plan(
         self, targets: Sequence[Target], *, on_done: Callable[[ProjectPlan], None] | None = None
@@ -113,48 +100,38 @@ class Planner:
         _one_definition_per_project(plan)
         return plan
 
-    def plan_one(self, target: Target, live: LiveState | None = None) -> ProjectPlan:
-        """The plan of one target (``live``: already read)."""
-        live = live or self.read_live(target)
-        desired = target.desired
-        secrets = read_secrets(desired, target.definition)
-        changes, unmanaged, warnings = diff_project(desired, live.project, live.webhooks, secrets)
-        project_id = live.project.get("_id") if live.project else None
-        return ProjectPlan(
-            desired["name"],
-            target.definition,
-            project_id,
-            tuple(changes),
-            live.fingerprint(desired["name"]),
-            desired,
-            tuple(unmanaged),
-            tuple(warnings),
-        )
+    def plan_one(self, target: Target) -> ProjectPlan:
+        """The plan of one target, against its live state read now."""
+        return self.plan_against(target, self.read_live(target))
 
-    def read_live(self, target: Target) -> LiveState:
-        """The live project of ``target`` (by id, else by unique name) and its webhooks."""
-        name = target.desired["name"]
+    def plan_against(self, target: Target, live: LiveProject | None) -> ProjectPlan:
+        """The plan of one target against a live state already read (None: the project is absent)."""
+        return plan_project(target.desired, live, read_secrets(target.desired), self.capabilities)
+
+    def read_live(self, target: Target) -> LiveProject | None:
+        """The live project of ``target`` (by id, else by unique name) with its webhooks; None: absent."""
+        name = target.desired.name
         project_id = target.project_id
         if project_id is None:
             matches = self._ids_named(name)
             if len(matches) > 1:
                 raise OntokitError(
-                    f"{target.definition}: {len(matches)} projects on {self.hub} are named {name!r} "
+                    f"{target.desired.definition}: {len(matches)} projects on {self.hub} are named {name!r} "
                     f"({', '.join(matches)}); set `id:` in the definition to the one it manages"
                 )
             project_id = matches[0] if matches else None
         if project_id is None:
-            return LiveState(None, None)
+            return None
         try:
-            project = self.client.get_project(project_id)
+            document = self.client.get_project(project_id)
         except NotFoundError:
             if target.id_from_definition:
                 raise OntokitError(
-                    f"{target.definition}: project {project_id} not found on {self.hub} (check "
+                    f"{target.desired.definition}: project {project_id} not found on {self.hub} (check "
                     "`id:`, and that the API key's organization owns it)"
                 ) from None
-            return LiveState(None, None)  # a saved plan's project was deleted since: the fingerprint tells
-        return LiveState(project, self._webhooks(project_id))
+            return None  # a saved plan's project was deleted since: the fingerprint tells
+        return LiveProject.from_hub(document, self._webhooks(project_id))
 
     def forget_names(self) -> None:
         """Drop the cached name index (after creating projects)."""
@@ -170,7 +147,7 @@ class Planner:
                 self._names = index
             return list(self._names.get(name, []))
 
-    def _webhooks(self, project_id: str) -> list[dict[str, Any]] | None:
+    def _webhooks(self, project_id: str) -> list[dict[str, object]] | None:
         try:
             return self.client.list_webhooks(project_id)
         except (NotFoundError, BadRequestError):

@@ -1,0 +1,27 @@
+"""Salted digests of webhook secrets: the local Hub stores and shows only these, and a plan compares
+a candidate value with one without ever seeing the stored secret (docs/hub.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+__all__ = ["digest_matches", "secret_digest", "secret_mac"]
+
+
+def secret_mac(salt: str, secret: str) -> str:
+    """HMAC-SHA256 of ``secret`` keyed by ``salt``, in hex."""
+    return hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def secret_digest(salt: str, secret: str) -> str:
+    """The digest the local Hub shows for a secret: ``sha256:SALT:HMAC-SHA256(SALT, SECRET)``."""
+    return f"sha256:{salt}:{secret_mac(salt, secret)}"
+
+
+def digest_matches(digest: str, value: str) -> bool | None:
+    """Whether ``value`` is the secret behind ``digest``; None when the digest is not one of ours."""
+    parts = digest.split(":")
+    if len(parts) != 3 or parts[0] != "sha256":
+        return None
+    return hmac.compare_digest(secret_digest(parts[1], value), digest)

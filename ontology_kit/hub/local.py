@@ -1,0 +1,60 @@
+"""A local Hub on a database file: its WSGI app, and a server that runs until interrupted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import OntokitError
+from .app import HubApp
+from .faults import FaultConfig, FaultInjector
+from .keys import local_api_key
+from .serve import HubServer, start_server
+from .store import HubStore
+
+__all__ = ["build_app", "serve_local_hub"]
+
+
+def build_app(db: str | Path, faults: FaultConfig | None = None) -> tuple[Any, HubStore]:
+    """The WSGI app for the Hub stored in ``db`` (fault injection when ``faults`` is active)."""
+    store = HubStore(db)
+    app: Any = HubApp(store)
+    if faults is not None and faults.active:
+        app = FaultInjector(app, faults)
+    return app, store
+
+
+def serve_local_hub(
+    db: Path,
+    host: str,
+    port: int,
+    *,
+    faults: FaultConfig | None = None,
+    api_key: str | None = None,
+    on_ready: Callable[[HubServer, str | None], None] | None = None,
+) -> None:
+    """Serve the hub stored in ``db`` over HTTP until interrupted (Ctrl-C).
+
+    ``api_key`` is accepted (for the default organization); without it, the hub's own local key is.
+    ``on_ready(server, key)`` runs once the server listens; ``key`` is the hub's own key when no
+    ``api_key`` was given (the user needs it to connect), else None (never echo a key one typed).
+    """
+    app, store = build_app(db, faults)
+    shown: str | None = None
+    if api_key:
+        store.ensure_key(api_key)
+    else:
+        shown = local_api_key(db, store)
+    try:
+        server = start_server(app, host, port, background=False)
+    except OSError as exc:
+        raise OntokitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if on_ready is not None:
+        on_ready(server, shown)
+    try:
+        server.serve_forever()  # returns on Ctrl-C (werkzeug handles the KeyboardInterrupt)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

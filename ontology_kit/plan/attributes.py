@@ -1,0 +1,34 @@
+"""The project attributes ontokit manages, declared once: the diff compares them, apply sets them.
+
+Each :class:`ProjectAttribute` names a field of :class:`~ontology_kit.state.ProjectFields` (which is
+also the key in the hub's project document), what changing it does to a project's existing tasks
+and annotations, and the hub extension that changing it needs, if the documented API cannot. To
+manage one more attribute: add the field to ``ProjectFields`` (and to the project file format), and
+an entry here (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from .model import Impact
+
+__all__ = ["PROJECT_ATTRIBUTES", "ProjectAttribute"]
+
+
+@dataclass(frozen=True)
+class ProjectAttribute:
+    """One managed field of the project document."""
+
+    name: str  # a field of ProjectFields: the key in the definition and in the hub's document
+    impact: Impact = Impact.SAFE  # what changing it can do to existing tasks and annotations
+    why: str | None = None  # the reason shown with a change that is not safe ({before}, {after})
+    requires: str | None = None  # the hub extension (docs/hub.md) needed to change it; None: any hub
+
+
+#: In the order plans show them.
+PROJECT_ATTRIBUTES: Final[tuple[ProjectAttribute, ...]] = (
+    ProjectAttribute("name"),
+    ProjectAttribute("description"),
+)

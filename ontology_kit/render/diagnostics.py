@@ -1,0 +1,105 @@
+"""Views of diagnostics: one text line each, a JSON report, or a Markdown list (for a PR comment).
+
+A :class:`~ontology_kit.diagnostics.Report` is what ``validate`` checked (files and diagnostics); the
+other commands show the diagnostics of their input in the same shapes. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..diagnostics import Diagnostic, Report, Severity
+from .values import one_line
+
+__all__ = [
+    "FORMAT_VERSION",
+    "render_json",
+    "render_line",
+    "render_markdown",
+    "render_summary",
+    "render_text",
+    "summary",
+]
+
+FORMAT_VERSION = "1.0"
+
+
+def render_line(d: Diagnostic, color: bool = False) -> str:
+    """``path:line:col: error[code]: message; hint: ...`` on one line."""
+    label = f"{d.severity.value}[{d.code}]"
+    if color:
+        label = click.style(label, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
+    text = f"{d.location}: {label}: {d.message}"
+    if d.hint:
+        text += f"; hint: {d.hint}"
+    return text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary(report: Report) -> str:
+    """``2 errors, 1 warning in 1 of 3 files`` or ``ok: 3 files valid``."""
+    skipped = sum(f.skipped for f in report.files)
+    files = [f for f in report.files if not f.skipped]
+    n = _plural(len(files), "file")
+    note = f" ({skipped} other YAML file{'s' if skipped != 1 else ''} skipped)" if skipped else ""
+    if not report.diagnostics:
+        return f"ok: {n} valid{note}"
+    parts = [_plural(report.error_count, "error")]
+    if report.warning_count:
+        parts.append(_plural(report.warning_count, "warning"))
+    if not files:
+        return ", ".join(parts) + note
+    bad = sum(not f.ok for f in files)
+    return ", ".join(parts) + (f" in {bad} of {n}" if bad else f" in {n}") + note
+
+
+def render_summary(report: Report) -> str:
+    """The summary line alone (see :func:`summary`)."""
+    return summary(report)
+
+
+def render_text(report: Report, color: bool = False, *, with_summary: bool = True) -> str:
+    """Every diagnostic on its own line, then (``with_summary``) the summary line."""
+    lines = [render_line(d, color) for d in report.diagnostics]
+    if with_summary:
+        lines.append(summary(report))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def render_json(report: Report, color: bool = False, *, with_summary: bool = True) -> str:
+    """The JSON report (documented in docs/format.md, "Machine-readable output")."""
+    doc = {
+        "format_version": FORMAT_VERSION,
+        "valid": report.ok,
+        "error_count": report.error_count,
+        "warning_count": report.warning_count,
+        "files": [{"file": f.file, "valid": f.ok} for f in report.files if not f.skipped],
+        "skipped": [f.file for f in report.files if f.skipped],
+        "diagnostics": [d.to_dict() for d in report.diagnostics],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_markdown(report: Report, color: bool = False, *, with_summary: bool = True) -> str:
+    """A Markdown list of the diagnostics under a bold summary line (for a pull-request comment)."""
+    lines = [f"**ontokit: {_md(summary(report))}**", ""]
+    for d in report.diagnostics:
+        hint = f" (hint: {_md(d.hint)})" if d.hint else ""
+        lines.append(f"- {_code(d.location)} {d.severity.value} {_code(d.code)}: {_md(d.message)}{hint}")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: object) -> str:
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|~&#" else c for c in one_line(text))
+
+
+def _code(text: str) -> str:
+    s = one_line(text)
+    fence = "``" if "`" in s else "`"
+    pad = " " if "`" in s else ""
+    return f"{fence}{pad}{s}{pad}{fence}"

@@ -1,0 +1,36 @@
+"""Views of a hub's project list (``ontokit hub projects``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ..state import ProjectSummary
+from .values import one_line
+
+__all__ = ["render_json", "render_markdown", "render_text"]
+
+
+def render_text(projects: Sequence[ProjectSummary]) -> str:
+    """One line per project: id, creation date, name."""
+    return "".join(f"{one_line(p.id)}  {one_line(p.created_at[:10])}  {one_line(p.name)}\n" for p in projects)
+
+
+def render_json(projects: Sequence[ProjectSummary]) -> str:
+    """A JSON list of ``{"_id", "name", "description", "createdAt"}``, as the hub names them."""
+    doc = [
+        {"_id": p.id, "name": p.name, "description": p.description, "createdAt": p.created_at}
+        for p in projects
+    ]
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_markdown(projects: Sequence[ProjectSummary]) -> str:
+    """A Markdown table."""
+    rows = ["| id | created | name |", "| --- | --- | --- |"]
+    rows += [f"| `{one_line(p.id)}` | {one_line(p.created_at[:10])} | {_cell(p.name)} |" for p in projects]
+    return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|~&#" else c for c in one_line(text))

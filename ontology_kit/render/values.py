@@ -1,0 +1,84 @@
+"""What every view of a plan shares, so that every format counts and spells things the same way:
+one-line text, values, the plan's sentence and a project's heading. Nothing here prints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from ..plan.model import SENSITIVE, AttributeChange, Change, PlanKind, ProjectPlan, Summary
+
+__all__ = ["NO_CHANGES", "format_value", "one_line", "plan_sentence", "project_heading", "shown_values"]
+
+NO_CHANGES = "No changes. The hub matches the definitions."
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def plan_sentence(changes: Sequence[Change], kind: PlanKind = "plan") -> str:
+    """``Plan: 3 to add, 2 to change, … (1 destructive).``, or :data:`NO_CHANGES` (for a diff: ``No
+    changes.``, since no hub is involved)."""
+    if not changes:
+        return NO_CHANGES if kind == "plan" else "No changes."
+    n = Summary.of(changes).as_dict()
+    text = (
+        f"Plan: {n['create']} to add, {n['update']} to change, {n['delete']} to remove, "
+        f"{n['move']} to move, {n['reorder']} to reorder"
+    )
+    risky = [f"{n['destructive']} destructive"] if n["destructive"] else []
+    risky += [f"{n['data_dependent']} data-dependent"] if n["data_dependent"] else []
+    return text + (f" ({', '.join(risky)})." if risky else ".")
+
+
+def one_line(text: Any) -> str:
+    """``text`` as one line: control characters (newlines, ESC, …) shown as escapes, never obeyed."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        if ch.isprintable():
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+def format_value(value: Any) -> str:
+    """A value as plans show it: strings in double quotes, ``null``, ``true``/``false``, lists, maps."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{one_line(k)}: {format_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=format_value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    return one_line(value)
+
+
+def shown_values(a: AttributeChange) -> tuple[Any, Any]:
+    """An attribute's before and after as every format may show them: a sensitive value is
+    :data:`SENSITIVE` whatever the plan holds (``None`` stays ``None``: no secret on that side)."""
+    if not a.sensitive:
+        return a.before, a.after
+    return (None if a.before is None else SENSITIVE), (None if a.after is None else SENSITIVE)
+
+
+def project_heading(p: ProjectPlan) -> str:
+    """``Project "Cars" (p-1), from cars.yaml`` (or the plan's own label, for ``ontokit diff``)."""
+    if p.label:
+        return one_line(p.label)
+    where = one_line(p.project_id or "new")
+    return f"Project {format_value(p.name)} ({where}), from {one_line(p.definition)}"

@@ -1,0 +1,47 @@
+"""Titles and option values: never blank, and distinct among siblings."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ..codes import Rule
+from ..diagnostics import DataPath
+from ..resolve import ResolvedCategory
+from ._context import CONTROL, Context
+
+__all__ = ["RULES", "text", "unique_titles"]
+
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "empty-title",
+        "an empty title or option value",
+        "titles and option values are not blank",
+        '`title: "  "`',
+        "`title: Car`",
+    ),
+    Rule(
+        "duplicate-title",
+        "two siblings with the same (or a look-alike) title",
+        "titles unique among siblings, also ignoring case, spacing and Unicode form",
+        "`Car` and `car ` side by side",
+        "`Car` and `Truck`",
+    ),
+)
+
+
+def text(ctx: Context, field: str, value: str, path: DataPath, empty: str) -> None:
+    """A title or option value must not be blank, nor hold control characters."""
+    if not value.strip():
+        ctx.issue("empty-title", empty, path, hint=f"give it a {field} annotators can read")
+    elif CONTROL.search(value):
+        ctx.issue(
+            "control-character",
+            f"{field} {value!r} contains a control character",
+            path,
+            hint="remove it (it came from an escape such as \\a or \\x00)",
+        )
+
+
+def unique_titles(ctx: Context, group: list[ResolvedCategory]) -> None:
+    """Sibling categories need distinct titles."""
+    ctx.unique_texts(((n.model.title, n.path) for n in group), "duplicate-title", "title")

@@ -1,0 +1,254 @@
+"""The one typed home of project state: what a definition wants, and what a hub has.
+
+:class:`DesiredProject` is built from a project definition (``project/load.py``); :class:`LiveProject`
+from a hub's project document and webhooks (:meth:`LiveProject.from_hub`, lenient: a hub may hold
+anything). Both carry the project's own fields as :class:`ProjectFields` and the category schema as
+a :class:`~ontology_kit.category_schema.CategorySchema`. The plan (``plan/``) compares the two; the
+workflow reads the live side through the client. Nothing here does I/O.
+
+Secrets never live here: a desired webhook names the environment variable that holds its secret, and
+a live webhook only says whether a secret is set (and, on the local Hub, its salted digest).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal, get_args
+
+from .category_schema import CategorySchema
+
+__all__ = [
+    "PROJECT_TYPES",
+    "WEBHOOK_TYPES",
+    "DesiredProject",
+    "DesiredWebhook",
+    "HubCapabilities",
+    "HubRecord",
+    "LiveBatch",
+    "LiveProject",
+    "LiveWebhook",
+    "ProjectFields",
+    "ProjectSummary",
+    "ProjectType",
+    "SecretState",
+    "WebhookType",
+    "absent_fingerprint",
+]
+
+ProjectType = Literal["ango", "pct", "iframe"]
+PROJECT_TYPES: Final[tuple[ProjectType, ...]] = get_args(ProjectType)
+WebhookType = Literal["ACCEPTED", "COMPLETED", "UPDATED"]
+WEBHOOK_TYPES: Final[tuple[WebhookType, ...]] = get_args(WebhookType)
+
+
+@dataclass(frozen=True)
+class ProjectFields:
+    """The fields of the project document itself that a definition sets.
+
+    A field that is None is not set: the hub's default applies when a project is created, and the
+    plan does not compare it. Which fields are managed, and what a change of each does to existing
+    annotations, is declared in ``plan/attributes.py``.
+    """
+
+    name: str
+    description: str = ""
+    type: ProjectType | None = None
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> ProjectFields:
+        """The fields of a hub's project document (a value of the wrong type reads as not set)."""
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            value = doc.get(field.name)
+            if field.name == "type":
+                value = value if value in PROJECT_TYPES else None
+            elif not isinstance(value, str):
+                value = "" if field.name == "description" else str(value or "")
+            values[field.name] = value
+        return cls(**values)
+
+    def items(self) -> tuple[tuple[str, Any], ...]:
+        """(field, value) pairs, in declaration order."""
+        return tuple((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
+
+
+@dataclass(frozen=True)
+class DesiredWebhook:
+    """A webhook as a definition wants it; the secret only as the name of its environment variable."""
+
+    url: str
+    types: tuple[WebhookType, ...]
+    secret_env: str | None = None
+
+
+@dataclass(frozen=True)
+class DesiredProject:
+    """The desired state of one project, from one definition file."""
+
+    definition: str  # the definition file, as the user named it
+    fields: ProjectFields
+    category_schema: CategorySchema
+    id: str | None = None  # the hub project this definition manages, when it says
+    ontology: str = ""  # where the ontology comes from: a file, or "<definition> (inline)"
+    batches: tuple[str, ...] = ()
+    webhooks: tuple[DesiredWebhook, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The project's name."""
+        return self.fields.name
+
+    def secret_variables(self) -> tuple[str, ...]:
+        """The environment variables this project's webhook secrets come from, in order."""
+        return tuple(dict.fromkeys(h.secret_env for h in self.webhooks if h.secret_env))
+
+
+@dataclass(frozen=True)
+class SecretState:
+    """What a hub tells of a webhook's secret: whether one is set, and (the local Hub) its digest."""
+
+    set: bool
+    digest: str | None = None  # "sha256:SALT:HMAC", comparable with a candidate value
+
+    @classmethod
+    def from_document(cls, value: Any) -> SecretState | None:
+        """None when the hub does not say."""
+        if not isinstance(value, Mapping) or "set" not in value:
+            return None
+        digest = value.get("digest")
+        return cls(bool(value.get("set")), digest if isinstance(digest, str) else None)
+
+
+@dataclass(frozen=True)
+class LiveWebhook:
+    """A webhook on a hub."""
+
+    id: str
+    url: str
+    types: tuple[str, ...]
+    secret: SecretState | None  # None: the hub does not say
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> LiveWebhook:
+        """A webhook from a hub's JSON (lenient)."""
+        types = doc.get("types")
+        return cls(
+            str(doc.get("_id") or ""),
+            str(doc.get("url") or ""),
+            tuple(str(t) for t in types) if isinstance(types, list) else (),
+            SecretState.from_document(doc.get("secret")),
+        )
+
+
+@dataclass(frozen=True)
+class LiveBatch:
+    """A batch on a hub; ``raw`` keeps every field, so that rewriting the list loses nothing."""
+
+    id: str | None
+    name: str
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class LiveProject:
+    """A project as a hub has it now."""
+
+    id: str
+    fields: ProjectFields
+    category_schema: CategorySchema
+    batches: tuple[LiveBatch, ...] = ()
+    webhooks: tuple[LiveWebhook, ...] | None = None  # None: the hub cannot list them
+    raw_fields: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)  # as the hub wrote
+
+    @classmethod
+    def from_hub(cls, doc: Mapping[str, Any], webhooks: Iterable[Mapping[str, Any]] | None) -> LiveProject:
+        """A project from a hub's project document and webhook list (lenient: junk reads as absent)."""
+        batches = tuple(
+            LiveBatch(str(b["_id"]) if b.get("_id") else None, str(b.get("name")), b)
+            for b in doc.get("batches") or ()
+            if isinstance(b, Mapping)
+        )
+        hooks = None
+        if webhooks is not None:
+            hooks = tuple(LiveWebhook.from_document(h) for h in webhooks if isinstance(h, Mapping))
+        raw_fields = {f.name: doc.get(f.name) for f in dataclasses.fields(ProjectFields)}
+        return cls(
+            str(doc.get("_id") or ""),
+            ProjectFields.from_document(doc),
+            CategorySchema.of(doc.get("categorySchema")),
+            batches,
+            hooks,
+            raw_fields,
+        )
+
+    def fingerprint(self) -> str:
+        """A digest of this state, so that a saved plan can tell the project changed since."""
+        return _digest(
+            {
+                "id": self.id,
+                "fields": dict(self.raw_fields),
+                "categorySchema": self.category_schema.raw,
+                "batches": [{"_id": b.id, "name": b.name} for b in self.batches],
+                "webhooks": None
+                if self.webhooks is None
+                else [
+                    {
+                        "_id": h.id,
+                        "url": h.url,
+                        "types": list(h.types),
+                        "secret": None if h.secret is None else dataclasses.asdict(h.secret),
+                    }
+                    for h in self.webhooks
+                ],
+            }
+        )
+
+
+def absent_fingerprint(name: str) -> str:
+    """The fingerprint of "no such project yet" (a saved plan that creates ``name``)."""
+    return _digest({"absent": name})
+
+
+def _digest(state: Any) -> str:
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """A project as a hub lists it (``listProjects``)."""
+
+    id: str
+    name: str
+    description: str = ""
+    created_at: str = ""
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> ProjectSummary:
+        """A listed project from a hub's JSON (lenient)."""
+        values = [doc.get(k) for k in ("_id", "name", "description", "createdAt")]
+        return cls(*(v if isinstance(v, str) else "" if v is None else str(v) for v in values))
+
+
+@dataclass(frozen=True)
+class HubCapabilities:
+    """What a hub can do beyond the documented Ango API: the extensions it announces (docs/hub.md)."""
+
+    extensions: frozenset[str] = frozenset()
+
+    def __contains__(self, extension: object) -> bool:
+        return extension in self.extensions
+
+
+@dataclass(frozen=True)
+class HubRecord:
+    """How a plan names the hub it was made for (a saved plan is applied to that hub only)."""
+
+    name: str  # as users see it: "embedded local hub (.ontokit/hub.sqlite3)" or the URL
+    kind: Literal["embedded", "url"]
+    url: str | None = None  # for kind "url"
+    db: str | None = None  # for kind "embedded": the database file

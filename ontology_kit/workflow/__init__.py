@@ -1,0 +1,138 @@
+"""plan and apply as library calls: definitions (or a saved plan) in, a plan and its application out.
+
+This is where ontokit does hub I/O, always through the client (``ontology_kit.client``). The CLI is a
+thin layer over these functions: it passes an :class:`ApplyView` whose methods show progress, show
+the plan and ask for confirmation, and renders what comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..client import HubTarget, open_client, resolve_target
+from ..diagnostics import Diagnostic
+from ..errors import ApplyCancelled
+from ..plan.model import Plan, ProjectPlan
+from ..project.load import load_definitions
+from ..state import ProjectSummary
+from .applier import apply_plan, check_policy
+from .planner import Target
+from .session import choose_hub, open_session, read_saved_plan, saved_target, verify_saved_plan
+
+__all__ = ["ApplyResult", "ApplyView", "PlanResult", "apply", "list_projects", "plan"]
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan, the hub it was made against, and the warnings found in the definitions."""
+
+    plan: Plan
+    hub: HubTarget
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What apply did: the plan it carried out, and each applied project with its number of calls."""
+
+    plan: Plan
+    applied: tuple[tuple[ProjectPlan, int], ...]
+
+    @property
+    def calls(self) -> int:
+        """Hub calls made, in all."""
+        return sum(n for _, n in self.applied)
+
+
+class ApplyView(Protocol):
+    """What apply shows and asks while it runs (the CLI's terminal view implements it)."""
+
+    def loaded(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """The definitions were read; these are their warnings."""
+
+    def planned(self, project: ProjectPlan) -> None:
+        """One project was planned."""
+
+    def show(self, plan: Plan) -> None:
+        """The plan, before anything is written."""
+
+    def confirm(self, plan: Plan) -> bool:
+        """Whether to apply it (after the policy checks passed)."""
+
+    def applied(self, project: ProjectPlan, calls: int) -> None:
+        """One project was applied, with so many calls."""
+
+
+def plan(
+    target: str | None,
+    hub: str | None = None,
+    *,
+    on_loaded: Callable[[tuple[Diagnostic, ...], HubTarget], None] | None = None,
+    on_planned: Callable[[ProjectPlan], None] | None = None,
+) -> PlanResult:
+    """Plan the definitions ``target`` names (a project file, a workspace, a folder holding one;
+    default: the nearest ``ontokit.yaml``) against a hub (``hub``, else ``ONTOKIT_HUB``, else the
+    workspace's ``hub:``, else the embedded local Hub).
+
+    Raises:
+        InvalidDefinitionsError: the definitions have errors (nothing was planned).
+        HubError: the hub could not be read.
+    """
+    definitions = load_definitions(target)
+    hub_target = choose_hub(hub, definitions.hub)
+    if on_loaded is not None:
+        on_loaded(definitions.diagnostics, hub_target)
+    with open_session(hub_target) as session:
+        result = session.planner.plan([Target.of(d) for d in definitions.projects], on_done=on_planned)
+    return PlanResult(result, hub_target, definitions.diagnostics)
+
+
+def apply(
+    target: str | None, hub: str | None, view: ApplyView, *, allow_destructive: bool = False
+) -> ApplyResult:
+    """Plan (or check a saved plan: ``target`` is then a plan file), show the plan, refuse what policy
+    refuses, ask, then execute the plan's operations and verify that every project converged.
+
+    Raises:
+        PolicyRefusal: destructive changes without ``allow_destructive`` (nothing was written).
+        UnsupportedChangeError: a change this hub cannot make (nothing was written).
+        ApplyCancelled: the view did not confirm (nothing was written).
+        StalePlanError: a project changed on the hub after the plan was made.
+        NotConvergedError: after applying, changes remain.
+    """
+    saved = read_saved_plan(target)
+    targets: list[Target] = []
+    if saved is not None:
+        hub_target = saved_target(saved, hub)
+        view.loaded(())
+    else:
+        definitions = load_definitions(target)
+        hub_target = choose_hub(hub, definitions.hub)
+        targets = [Target.of(d) for d in definitions.projects]
+        view.loaded(definitions.diagnostics)
+    with open_session(hub_target) as session:
+        if saved is not None:
+            current = verify_saved_plan(session, saved, view.planned)
+        else:
+            current = session.planner.plan(targets, on_done=view.planned)
+        view.show(current)
+        if not current.has_changes:
+            return ApplyResult(current, ())
+        check_policy(current, allow_destructive=allow_destructive)
+        if not view.confirm(current):
+            raise ApplyCancelled("apply cancelled; nothing was changed")
+        applied = apply_plan(current, session.planner, on_done=view.applied)
+    return ApplyResult(current, tuple(applied))
+
+
+def list_projects(
+    hub: str | None, *, on_hub: Callable[[HubTarget], None] | None = None
+) -> tuple[ProjectSummary, ...]:
+    """The projects the API key can see on a hub (``hub``, else ``ONTOKIT_HUB``, else embedded)."""
+    target = resolve_target(hub)
+    if on_hub is not None:
+        on_hub(target)
+    with open_client(target) as client:
+        return tuple(ProjectSummary.from_document(p) for p in client.iter_projects())

@@ -1,0 +1,173 @@
+"""Applying a plan: check each project is not stale, execute its operations, verify convergence.
+
+Apply decides nothing: for each project with changes it executes the plan's operations in order, one
+small function per operation type (:data:`EXECUTORS`), then reads the project back and plans again;
+whatever is left did not take (:class:`~ontology_kit.errors.NotConvergedError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ..client import HubClient
+from ..errors import NotConvergedError, OntokitError, PolicyRefusal, StalePlanError, UnsupportedChangeError
+from ..plan.model import Impact, Plan, ProjectPlan
+from ..plan.operations import (
+    AddBatches,
+    CreateProject,
+    CreateWebhook,
+    SetCategorySchema,
+    UpdateProject,
+    UpdateWebhook,
+)
+from ..state import DesiredProject, LiveProject, absent_fingerprint
+from .planner import CONCURRENCY, Planner, Target, read_secrets
+
+__all__ = ["EXECUTORS", "apply_plan", "check_policy"]
+
+
+def check_policy(plan: Plan, *, allow_destructive: bool) -> None:
+    """Refuse, before anything is written, a plan the hub cannot carry out, or one with destructive
+    changes unless they are allowed."""
+    blocked = plan.blocked
+    if blocked:
+        project, why = blocked[0]
+        more = f" (and {len(blocked) - 1} more)" if len(blocked) > 1 else ""
+        raise UnsupportedChangeError(f"{project.definition}: {why}{more}; nothing was changed")
+    destructive = plan.at_least(Impact.DESTRUCTIVE)
+    if destructive and not allow_destructive:
+        raise PolicyRefusal(
+            f"refusing to apply {len(destructive)} destructive change(s) that can orphan "
+            "existing annotations; review them, then pass --allow-destructive"
+        )
+
+
+def apply_plan(
+    plan: Plan, planner: Planner, *, on_done: Callable[[ProjectPlan, int], None] | None = None
+) -> list[tuple[ProjectPlan, int]]:
+    """Apply every project plan that has changes; returns (plan, number of calls) per applied project.
+
+    Each project is checked for staleness first: if its live state's fingerprint differs from the one
+    recorded in the plan, it is refused (StalePlanError) and nothing is written to it. Projects are
+    applied a few at a time; the first error is raised after all have finished.
+    """
+    todo = [p for p in plan.projects if p.has_changes]
+    # Secrets first, for every project: a missing variable must stop the run before any write.
+    secrets = {p.definition: read_secrets(_desired(p)) for p in todo}
+
+    def one(project: ProjectPlan) -> tuple[ProjectPlan, int]:
+        calls = _apply_one(project, planner, secrets[project.definition])
+        if on_done is not None:
+            on_done(project, calls)
+        return project, calls
+
+    results: list[tuple[ProjectPlan, int]] = []
+    errors: list[OntokitError] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(CONCURRENCY, len(todo)))) as pool:
+        futures = [pool.submit(one, p) for p in todo]
+        for future in futures:
+            try:
+                results.append(future.result())
+            except OntokitError as exc:
+                errors.append(exc)
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise OntokitError("; ".join(str(e) for e in errors))
+    return results
+
+
+@dataclass
+class _Context:
+    """What the executors of one project share: the client, the desired and live state, secrets."""
+
+    client: HubClient
+    planner: Planner
+    desired: DesiredProject
+    live: LiveProject | None  # None until the project exists
+    secrets: dict[str, str]
+
+    @property
+    def project_id(self) -> str:
+        if self.live is None:
+            raise OntokitError(f"{self.desired.definition}: the plan acts on a project that does not exist")
+        return self.live.id
+
+
+def _desired(project: ProjectPlan) -> DesiredProject:
+    if project.desired is None:
+        raise OntokitError(f"{project.definition}: this plan compares files; there is nothing to apply")
+    return project.desired
+
+
+def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) -> int:
+    desired = _desired(project)
+    live = planner.read_live(Target(desired, project.project_id))
+    now = live.fingerprint() if live is not None else absent_fingerprint(desired.name)
+    if now != project.fingerprint:
+        raise StalePlanError(
+            f"{project.definition}: saved plan is stale: project {desired.name!r} changed on "
+            f"{planner.hub} since the plan was made; run `ontokit plan` again"
+        )
+    ctx = _Context(planner.client, planner, desired, live, secrets)
+    for operation in project.operations:
+        EXECUTORS[type(operation)](ctx, operation)
+    # Converged? Read everything back and plan again: whatever is left did not take.
+    residue = planner.plan_one(Target(desired, ctx.project_id))
+    if residue.has_changes:
+        left = "; ".join(c.path for c in residue.changes[:10])
+        raise NotConvergedError(
+            f"{project.definition}: did not converge: after applying, {len(residue.changes)} "
+            f"change(s) remain on {planner.hub}: {left}"
+        )
+    return len(project.operations)
+
+
+# -- one function per operation type ---------------------------------------------------------------------
+def _create_project(ctx: _Context, op: CreateProject) -> None:
+    document = ctx.client.create_project(op.fields.name, op.fields.description, op.fields.type)
+    ctx.live = LiveProject.from_hub(document, [])  # a new project has no webhooks yet
+    ctx.planner.forget_names()
+
+
+def _update_project(ctx: _Context, op: UpdateProject) -> None:
+    ctx.client.update_project(ctx.project_id, **dict(op.values))
+
+
+def _set_category_schema(ctx: _Context, op: SetCategorySchema) -> None:
+    ctx.client.set_category_schema(ctx.project_id, ctx.desired.category_schema.payload())
+
+
+def _add_batches(ctx: _Context, op: AddBatches) -> None:
+    # The list is replaced whole: keep every live batch as the hub wrote it (ids, other fields).
+    have = [dict(b.raw) for b in ctx.live.batches] if ctx.live is not None else []
+    ctx.client.set_batches(ctx.project_id, [*have, *({"name": name} for name in op.names)])
+
+
+def _create_webhook(ctx: _Context, op: CreateWebhook) -> None:
+    hook = op.webhook
+    secret = ctx.secrets.get(hook.secret_env) if hook.secret_env else None
+    ctx.client.create_webhook(ctx.project_id, hook.url, list(hook.types), secret)
+
+
+def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
+    fields: dict[str, Any] = {}
+    if op.types is not None:
+        fields["types"] = list(op.types)
+    if op.set_secret:
+        fields["secret"] = ctx.secrets.get(op.secret_env) if op.secret_env else None
+    ctx.client.update_webhook(op.webhook_id, **fields)
+
+
+#: The executor of every operation type (a test checks that none is missing).
+EXECUTORS: Final[dict[type[Any], Callable[[_Context, Any], None]]] = {
+    CreateProject: _create_project,
+    UpdateProject: _update_project,
+    SetCategorySchema: _set_category_schema,
+    AddBatches: _add_batches,
+    CreateWebhook: _create_webhook,
+    UpdateWebhook: _update_webhook,
+}

@@ -1,0 +1,118 @@
+"""``ontokit import``: adopt a live project's ontology (or a JSON file holding one) as ontokit YAML.
+
+The conversion itself is pure (``importer.py``); this module reads the source (a hub, through the
+client, or a JSON file), proves the round trip (the YAML compiles back to the same category schema),
+and writes the files, all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._io import write_atomic
+from ..client import HubTarget, open_client, resolve_target
+from ..diagnostics import Diagnostic
+from ..errors import InputError, OntokitError
+from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml
+from ..plan.diff import diff_category_schema
+from ..plan.model import Change
+from ..schema import KINDS, SCHEMA_BASE
+from ..validate import check_text
+
+__all__ = ["Imported", "import_ontology"]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An import: the YAML written (or to print), what could not be kept, and the round trip's result."""
+
+    source: str  # where it came from: "project ID on HUB", or the JSON file
+    ontology: str  # the ontology's YAML text
+    warnings: tuple[str, ...]  # what the conversion could not keep
+    problems: tuple[Diagnostic, ...]  # the YAML does not validate (it needs fixing by hand)
+    remaining: tuple[Change, ...]  # what still differs from the source after the round trip
+    written: tuple[str, ...]  # files written, in order
+
+
+def import_ontology(
+    *,
+    project_id: str | None = None,
+    from_json: str | None = None,
+    hub: str | None = None,
+    out: str | None = None,
+    project_file: str | None = None,
+    force: bool = False,
+    on_hub: Callable[[HubTarget], None] | None = None,
+) -> Imported:
+    """Import from a hub (``project_id``, on ``hub``) or a JSON file (``from_json``); write the ontology
+    to ``out`` (and a project definition to ``project_file``) unless ``out`` is None.
+
+    Nothing is written unless everything can be: existing files need ``force``; a project definition
+    needs a project (the JSON must be a project, not only a category schema).
+    """
+    for target in filter(None, (out, project_file)):
+        if Path(target).exists() and not force:
+            raise OntokitError(f"{target} exists; pass --force to overwrite it")
+    doc, project, source = _read_source(project_id, from_json, hub, on_hub)
+    if project_file and project is None:  # before writing anything: never leave half an import behind
+        raise OntokitError(
+            "--project-file needs a project (name, id): the JSON holds only a category schema; "
+            "import by PROJECT_ID, or give the project's JSON"
+        )
+    schema = category_schema_of(doc)
+    result = import_category_schema(schema)
+    text = ontology_yaml(result, source, _schema_ref(out, "ontology"))
+    compiled = check_text(text, out or "<imported>")
+    remaining: tuple[Change, ...] = ()
+    if compiled.payload is not None:
+        remaining = tuple(diff_category_schema(compiled.payload["categorySchema"], schema))
+    written = []
+    if out:
+        write_atomic(out, text)
+        written.append(out)
+    if project_file and project is not None:
+        rel = os.path.relpath(Path(out or "").resolve(), Path(project_file).resolve().parent)
+        write_atomic(project_file, project_yaml(project, rel, _schema_ref(project_file, "project")))
+        written.append(project_file)
+    problems = compiled.diagnostics if compiled.payload is None else ()
+    return Imported(source, text, tuple(result.warnings), problems, remaining, tuple(written))
+
+
+def _read_source(
+    project_id: str | None, from_json: str | None, hub: str | None, on_hub: Callable[[HubTarget], None] | None
+) -> tuple[Any, dict[str, Any] | None, str]:
+    """(the document, the project in it or None, how to name the source)."""
+    if from_json:
+        try:
+            doc = json.loads(Path(from_json).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"{from_json}: cannot read JSON: {exc}") from None
+        project = None
+        if isinstance(doc, dict):
+            data = doc.get("data")
+            inner = data.get("project") if isinstance(data, dict) else doc.get("project", doc)
+            project = inner if isinstance(inner, dict) and "name" in inner else None
+        return doc, project, from_json
+    target = resolve_target(hub)
+    if on_hub is not None:
+        on_hub(target)
+    with open_client(target) as client:
+        document = client.get_project(project_id or "")
+    return document, document, f"project {project_id} on {target.description}"
+
+
+def _schema_ref(output: str | None, kind: str) -> str:
+    """Where editors find the schema: schemas/ in the repository, relative to the output, if found."""
+    start = Path(output).resolve().parent if output else Path.cwd()
+    for folder in (start, *start.parents):
+        candidate = folder / "schemas" / KINDS[kind]
+        if candidate.is_file():
+            return os.path.relpath(candidate, start)
+        if (folder / ".git").exists():
+            break
+    return SCHEMA_BASE + KINDS[kind]

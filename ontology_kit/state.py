@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
-from .category_schema import CategorySchema
+from .category_schema import CategorySchema, items_of
 
 __all__ = [
     "PROJECT_TYPES",
@@ -169,12 +169,12 @@ class LiveProject:
         """A project from a hub's project document and webhook list (lenient: junk reads as absent)."""
         batches = tuple(
             LiveBatch(str(b["_id"]) if b.get("_id") else None, str(b.get("name")), b)
-            for b in doc.get("batches") or ()
+            for b in items_of(doc.get("batches"))
             if isinstance(b, Mapping)
         )
         hooks = None
         if webhooks is not None:
-            hooks = tuple(LiveWebhook.from_document(h) for h in webhooks if isinstance(h, Mapping))
+            hooks = tuple(LiveWebhook.from_document(h) for h in items_of(webhooks) if isinstance(h, Mapping))
         raw_fields = {f.name: doc.get(f.name) for f in dataclasses.fields(ProjectFields)}
         return cls(
             str(doc.get("_id") or ""),

@@ -275,3 +275,30 @@ def test_bad_targets(raw: str, message: str) -> None:
 def test_url_target_needs_a_key() -> None:
     with pytest.raises(OntokitError, match="set ANGO_API_KEY"):
         open_client(resolve_target("ango", env={}), env={})
+
+
+# -- a hub that answers with the wrong shapes -----------------------------------------------------------
+def _answering(data: Any) -> HubClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": "success", "data": data})
+
+    return HubClient("http://junk.test", "k", transport=httpx.MockTransport(handler), sleep=lambda s: None)
+
+
+@pytest.mark.parametrize(
+    ("data", "call"),
+    [
+        pytest.param({"projects": 5, "total": 1}, lambda c: c.list_projects(), id="projects-not-a-list"),
+        pytest.param(
+            {"projects": [1, 2], "total": 2}, lambda c: c.list_projects(), id="projects-not-objects"
+        ),
+        pytest.param({"projects": [], "total": "many"}, lambda c: c.list_projects(), id="total-not-a-number"),
+        pytest.param({"webhooks": "x"}, lambda c: c.list_webhooks("p"), id="webhooks-not-a-list"),
+        pytest.param({"project": [1]}, lambda c: c.get_project("p"), id="project-not-an-object"),
+    ],
+)
+def test_wrong_shapes_are_one_clear_error(data: Any, call: Any) -> None:
+    from ontology_kit.errors import HubError
+
+    with _answering(data) as client, pytest.raises(HubError, match=r"unexpected answer|holds no project"):
+        call(client)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ontology_kit.rulebook import CODES
+from ontology_kit.rulebook import CODES, RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
@@ -16,6 +16,13 @@ FORMAT = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_every_code_has_a_rule_row(code: str) -> None:
     assert re.search(rf"^\| `{re.escape(code)}`", FORMAT, re.M), f"docs/format.md has no rule row for {code}"
+
+
+@pytest.mark.parametrize("rule", [pytest.param(r, id=r.code) for r in RULES])
+def test_each_rule_row_is_the_documentation_beside_the_rule(rule: object) -> None:
+    """docs/format.md's row is the code's documentation, as written beside the code that emits it."""
+    row = rule.row()  # type: ignore[attr-defined]
+    assert row in FORMAT.splitlines(), f"docs/format.md: the row of this rule should read\n{row}"
 
 
 def test_no_documented_code_is_unknown() -> None:

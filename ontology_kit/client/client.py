@@ -146,7 +146,11 @@ class HubClient:
         data = self._call(
             "GET", "/v2/listProjects", params={"page": page, "limit": limit}, safe=True, what="list projects"
         )
-        return ProjectPage(list(data.get("projects", [])), int(data.get("total", 0)))
+        projects = self._objects(data, "projects", "list projects")
+        total = data.get("total", 0)
+        if not isinstance(total, int) or isinstance(total, bool):
+            raise HubError(f"{self.label} gave an unexpected answer for list projects (total: {total!r})")
+        return ProjectPage(projects, total)
 
     def iter_projects(self, limit: int = 100) -> Iterator[dict[str, Any]]:
         """Every project of the organization, page by page."""
@@ -237,9 +241,18 @@ class HubClient:
         data = self._call(
             "GET", f"/v2/project/{project_id}/webhooks", safe=True, what=f"webhooks of project {project_id}"
         )
-        return list(data.get("webhooks", []))
+        return self._objects(data, "webhooks", f"webhooks of project {project_id}")
 
     # -- machinery --------------------------------------------------------------------------------
+    def _objects(self, data: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
+        """``data[key]``, a list of objects; anything else is the hub's fault, said in one line."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise HubError(
+                f"{self.label} gave an unexpected answer for {what} ({key} is not a list of objects)"
+            )
+        return value
+
     @staticmethod
     def _project(data: dict[str, Any]) -> dict[str, Any]:
         project = data.get("project")

@@ -1,0 +1,140 @@
+"""Apply executes the plan's operations, one hub call each, and nothing else (workflow/applier.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from conftest import LocalHub
+
+from ontology_kit import compile_text
+from ontology_kit.category_schema import CategorySchema
+from ontology_kit.client import HubClient, InProcessTransport
+from ontology_kit.errors import PolicyRefusal, StalePlanError, UnsupportedChangeError
+from ontology_kit.plan.model import Plan, ProjectPlan
+from ontology_kit.plan.operations import (
+    OPERATION_TYPES,
+    AddBatches,
+    CreateProject,
+    CreateWebhook,
+    SetCategorySchema,
+    UpdateProject,
+    UpdateWebhook,
+)
+from ontology_kit.plan.project_diff import plan_project
+from ontology_kit.state import DesiredProject, DesiredWebhook, LiveProject, ProjectFields
+from ontology_kit.workflow.applier import EXECUTORS, apply_plan, check_policy
+from ontology_kit.workflow.planner import Planner, Target
+
+ONTOLOGY = "tools: [{title: Car, type: bounding-box, classifications: [{title: Kind, type: radio, options: [A, B]}]}]"
+HOOK = "https://hooks.example.com/a"
+
+
+class CountingTransport(InProcessTransport):
+    """The in-process hub, counting the writes it is sent."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.writes: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            self.writes.append(request.url.path)
+        return super().handle_request(request)
+
+
+@pytest.fixture
+def hub(local_hub: LocalHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Planner, CountingTransport]]:
+    monkeypatch.setenv("HOOK_SECRET", "s3cr3t")
+    transport = CountingTransport(local_hub.app)
+    with HubClient(
+        "http://inprocess.test", local_hub.key, transport=transport, sleep=lambda s: None
+    ) as client:
+        yield Planner(client, "in-process hub"), transport
+
+
+def desired(**changes: Any) -> DesiredProject:
+    base = DesiredProject(
+        "demo.yaml",
+        ProjectFields("Demo", "A demo"),
+        CategorySchema(compile_text(ONTOLOGY)["categorySchema"]),
+        batches=("Week 1",),
+        webhooks=(DesiredWebhook(HOOK, ("COMPLETED",), "HOOK_SECRET"),),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_every_operation_type_has_an_executor() -> None:
+    assert set(EXECUTORS) == set(OPERATION_TYPES)
+
+
+def test_a_new_project_is_one_call_per_operation(hub: tuple[Planner, CountingTransport]) -> None:
+    planner, transport = hub
+    plan = planner.plan([Target.of(desired())])
+    ops = plan.projects[0].operations
+    assert [type(op) for op in ops] == [CreateProject, SetCategorySchema, AddBatches, CreateWebhook]
+    transport.writes.clear()
+    [(_, calls)] = apply_plan(plan, planner)
+    assert calls == len(ops) == len(transport.writes) == 4
+    assert not planner.plan([Target.of(desired())]).has_changes
+
+
+def test_each_edit_is_exactly_its_operation(
+    hub: tuple[Planner, CountingTransport], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner, transport = hub
+    apply_plan(planner.plan([Target.of(desired())]), planner)
+    monkeypatch.setenv("HOOK_SECRET", "rotated")
+    edited = desired(
+        fields=ProjectFields("Demo", "Another description"),
+        batches=("Week 1", "Week 2"),
+        webhooks=(DesiredWebhook(HOOK, ("COMPLETED", "ACCEPTED"), "HOOK_SECRET"),),
+    )
+    plan = planner.plan([Target.of(edited)])
+    ops = plan.projects[0].operations
+    assert [type(op) for op in ops] == [UpdateProject, AddBatches, UpdateWebhook]
+    assert ops[0] == UpdateProject((("description", "Another description"),))
+    assert ops[1] == AddBatches(("Week 2",))
+    webhook = ops[2]
+    assert (
+        isinstance(webhook, UpdateWebhook)
+        and webhook.set_secret
+        and set(webhook.types or ()) == {"COMPLETED", "ACCEPTED"}
+    )
+    transport.writes.clear()
+    apply_plan(plan, planner)
+    assert len(transport.writes) == 3
+    assert not planner.plan([Target.of(edited)]).has_changes
+
+
+def test_apply_refuses_a_stale_plan_before_writing(hub: tuple[Planner, CountingTransport]) -> None:
+    planner, transport = hub
+    apply_plan(planner.plan([Target.of(desired())]), planner)
+    plan = planner.plan([Target.of(desired(fields=ProjectFields("Demo", "New")))])
+    planner.client.update_project(
+        plan.projects[0].project_id or "", name="Demo", description="Changed meanwhile"
+    )
+    transport.writes.clear()
+    with pytest.raises(StalePlanError, match="changed on in-process hub since the plan was made"):
+        apply_plan(plan, planner)
+    assert transport.writes == []
+
+
+def test_policy_refuses_blocked_and_destructive_plans() -> None:
+    blocked = ProjectPlan(
+        "P", "p.yaml", "p", (), "fp", desired=desired(), blocked=("cannot change its type",)
+    )
+    with pytest.raises(UnsupportedChangeError, match=r"p\.yaml: cannot change its type; nothing was changed"):
+        check_policy(Plan("h", (blocked,)), allow_destructive=True)
+    schema = compile_text(ONTOLOGY)["categorySchema"]
+    live = LiveProject.from_hub(
+        {"_id": "p", "name": "Demo", "description": "A demo", "categorySchema": schema}, []
+    )
+    fewer = desired(category_schema=CategorySchema({**schema, "tools": []}), batches=(), webhooks=())
+    destructive = plan_project(fewer, live, {})
+    with pytest.raises(PolicyRefusal, match="--allow-destructive"):
+        check_policy(Plan("h", (destructive,)), allow_destructive=False)
+    check_policy(Plan("h", (destructive,)), allow_destructive=True)

@@ -118,6 +118,17 @@ def test_list_projects_bad_params(local_hub: LocalHub, params: dict[str, Any]) -
             "/v2/project/{pid}", b'{"categorySchema": {"tools": [{"title": "x"}]}}', id="schema-no-tool"
         ),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": {"widgets": []}}', id="schema-unknown-key"),
+        pytest.param(
+            "/v2/project/{pid}",
+            b'{"categorySchema": {"tools": [{"tool": "point", "schemaId": "a", "classifications": [{"title": "x"}]}]}}',
+            id="schema-nested-no-tool",
+        ),
+        pytest.param(
+            "/v2/project/{pid}",
+            b'{"categorySchema": {"tools": [{"tool": "point", "schemaId": "a", "options": [1]}]}}',
+            id="schema-nested-items",
+        ),
+        pytest.param("/v2/project/{pid}", b'{"type": "video"}', id="update-bad-type"),
         pytest.param("/v2/batches/{pid}", b'{"batches": {}}', id="batches-not-list"),
         pytest.param("/v2/batches/{pid}", b'{"batches": [{"name": "a"}, {"name": "a"}]}', id="batches-dupe"),
         pytest.param("/v2/batches/{pid}", b"{}", id="batches-empty-body"),
@@ -276,3 +287,13 @@ def test_hub_info_needs_no_key(local_hub: LocalHub) -> None:
     r = http(local_hub, "GET", "/v2/ontokit/hub", key=None)
     assert r.status_code == 200 and "idempotency-key" in r.json()["data"]["extensions"]
     assert json.loads(r.text)["status"] == "success"
+
+
+def test_a_projects_type_can_change_as_an_extension(local_hub: LocalHub) -> None:
+    """Ango documents no way to change a project's type; the local Hub offers one, and says so."""
+    info = http(local_hub, "GET", "/v2/ontokit/hub", key=None).json()["data"]
+    assert "project-type-update" in info["extensions"]
+    pid = create(local_hub)["_id"]
+    r = http(local_hub, "POST", f"/v2/project/{pid}", json={"type": "pct"})
+    assert r.status_code == 200 and r.json()["data"]["project"]["type"] == "pct"
+    assert http(local_hub, "GET", f"/v2/project/{pid}").json()["data"]["project"]["type"] == "pct"

@@ -815,3 +815,92 @@ def test_markdown_and_json_formats(applied: Workspace) -> None:
     plan = applied.plan_json()
     assert plan["format_version"] == "1.0"
     assert plan["has_changes"] is True and plan["summary"]["destructive"] == 1
+
+
+# --- 13: the project's type is managed ------------------------------------------------------------------
+
+
+def _with_type(project_type: str | None) -> str:
+    text = project_yaml("Demo")
+    return (
+        text
+        if project_type is None
+        else text.replace('name: "Demo"\n', f'name: "Demo"\ntype: {project_type}\n')
+    )
+
+
+def test_a_type_change_is_destructive_and_applied_only_when_allowed(applied: Workspace) -> None:
+    assert applied.live("Demo")["type"] == "ango"
+    applied.write("projects/demo.yaml", _with_type("pct"))
+    result = applied.run("plan", "--format", "json", "--detailed-exitcode")
+    assert result.code == 2, result
+    change = the_change(result.json())
+    assert (change["action"], change["kind"], change["path"], change["impact"]) == (
+        "update",
+        "project",
+        '"Demo"',
+        "destructive",
+    )
+    assert attributes(change) == {"type": ("ango", "pct")}
+    assert "type changes from ango to pct" in change["reasons"][0]
+    text = applied.run("plan")
+    assert '~ project "Demo" [destructive]' in text.out and 'type: "ango" → "pct"' in text.out, text
+
+    before = applied.snapshot()
+    refused = applied.run("apply", "--auto-approve")
+    assert refused.code == 3 and "--allow-destructive" in refused.err, refused
+    assert applied.snapshot() == before
+
+    done = applied.run("apply", "--auto-approve", "--allow-destructive")
+    assert done.code == 0 and "with 1 call(s)" in done.out, done
+    assert applied.live("Demo")["type"] == "pct"
+    assert applied.run("plan", "--detailed-exitcode").code == 0
+
+    applied.write("projects/demo.yaml", _with_type(None))  # no `type:`: not managed, whatever the hub has
+    assert applied.run("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_new_project_is_created_with_its_type(workspace: Workspace) -> None:
+    workspace.write("projects/demo.yaml", _with_type("iframe"))
+    assert workspace.run("apply", "--auto-approve").code == 0
+    assert workspace.live("Demo")["type"] == "iframe"
+    assert workspace.run("plan", "--detailed-exitcode").code == 0
+
+
+def _like_the_real_hub(app: Any) -> Any:
+    """The local Hub without its self-description, so without extensions: as the real Ango Hub is."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"].rstrip("/") == "/v2/ontokit/hub":
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [b'{"status": "fail", "message": "Resource not found"}']
+        return app(environ, start_response)
+
+    return wrapped
+
+
+def test_a_hub_that_cannot_change_the_type_refuses_before_writing(
+    tmp_path: Path, local_hub: LocalHub
+) -> None:
+    server = start_server(_like_the_real_hub(local_hub.app))
+    try:
+        hub = LocalHub(
+            local_hub.store, local_hub.app, server.url, local_hub.key, local_hub.other_key, local_hub.org
+        )
+        ws = make_workspace(tmp_path / "ws", hub=hub)
+        assert ws.run("apply", "--auto-approve").code == 0
+        ws.write("projects/demo.yaml", _with_type("pct"))
+        ws.edit("ontology.yaml", "title: Kind", "title: Category")  # a change the hub can make
+
+        text = ws.run("plan")
+        assert "! cannot apply: this hub cannot change a project's type" in text.out, text
+        assert "project-type-update" in text.out
+        plan = ws.plan_json()
+        assert any("cannot apply" in w for w in plan["projects"][0]["warnings"])
+
+        before = ws.snapshot()
+        refused = ws.run("apply", "--auto-approve", "--allow-destructive")
+        assert_one_line_error(refused, "cannot change a project's type", "nothing was changed")
+        assert ws.snapshot() == before
+    finally:
+        server.stop()

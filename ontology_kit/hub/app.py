@@ -174,7 +174,7 @@ class HubApp:
             {
                 "hub": "ontokit-local",
                 "version": __version__,
-                "extensions": ["idempotency-key", "webhooks-read", "webhook-update"],
+                "extensions": ["idempotency-key", "webhooks-read", "webhook-update", "project-type-update"],
             }
         )
 
@@ -257,7 +257,11 @@ class HubApp:
             if not isinstance(body["description"], str):
                 raise ApiError(400, "description must be a string")
             changes["description"] = body["description"]
-        changes.update(_settings(body, ignore=("categorySchema", "name", "description")))
+        if "type" in body:  # the `project-type-update` extension (docs/hub.md): Ango documents none
+            if body["type"] not in PROJECT_TYPES:
+                raise ApiError(400, f"type must be one of {', '.join(PROJECT_TYPES)}")
+            changes["type"] = body["type"]
+        changes.update(_settings(body, ignore=("categorySchema", "name", "description", "type")))
         with self.store.write() as db:
             doc = self.project_or_404(db, org, project_id)
             doc.update(changes)  # categorySchema is replaced whole, as the SDK's create_label_set expects

@@ -31,4 +31,12 @@ class ProjectAttribute:
 PROJECT_ATTRIBUTES: Final[tuple[ProjectAttribute, ...]] = (
     ProjectAttribute("name"),
     ProjectAttribute("description"),
+    ProjectAttribute(
+        "type",
+        Impact.DESTRUCTIVE,
+        "the project's type changes from {before} to {after}: its tasks and annotations were made for "
+        "the old type and may no longer open",
+        # Ango documents no way to change a project's type; the local Hub offers one as an extension.
+        requires="project-type-update",
+    ),
 )

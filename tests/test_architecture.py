@@ -286,3 +286,14 @@ def test_modules_stay_small() -> None:
     """Small modules with one job (docs/architecture.md): none over 500 lines."""
     big = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
     assert not big, big
+
+
+def test_the_architecture_page_names_real_files_and_every_component() -> None:
+    import re
+
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for path in set(re.findall(r"`(ontology_kit/[\w/]+\.py)`", page)):
+        assert (PACKAGE.parent / path).is_file(), f"docs/architecture.md names {path}, which does not exist"
+    for name in COMPONENTS:
+        if name != "api":
+            assert f"| {name} |" in page, f"docs/architecture.md's layer table has no row for {name}"

@@ -5,6 +5,7 @@ Problems are diagnostics, as for ontology files: one line each, with ``file:line
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +191,7 @@ def load_project(
         return None, diags
     spec = DesiredProject(
         definition=name,
-        fields=ProjectFields(model.name, model.description, model.type),
+        fields=ProjectFields(**{f.name: getattr(model, f.name) for f in dataclasses.fields(ProjectFields)}),
         category_schema=CategorySchema(payload["categorySchema"]),
         id=model.id,
         ontology=ontology_name,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BIG, TREE_LEVEL_3, count_nodes, fake_id, generate, scalar, slug
-from run import Goal, _ms, best_of, find_tool, machine, parse_yaml
+from run import Goal, _ms, best_of, find_tool, machine, parse_yaml, subprocess_env
 
 from ontology_kit import compile_text
 from ontology_kit.plan.diff import diff_category_schema
@@ -277,13 +276,12 @@ def diff_figures(text: str, repeats: int) -> dict[str, Any]:
 
 
 # -- (g) and (h): the CLI, against the embedded local hub ------------------------------------------
-def ontokit_command() -> tuple[list[str], dict[str, str]]:
-    """How to run the working tree's ontokit (as bench/run.py does), and its environment: ``PYTHONPATH``
-    set to the repository, ``ONTOKIT_HUB`` unset (the embedded local hub)."""
+def ontokit_command(bytecode: bool, cache: Path) -> tuple[list[str], dict[str, str]]:
+    """How to run the working tree's ontokit (as bench/run.py does), and its environment
+    (``run.subprocess_env``), with ``ONTOKIT_HUB`` unset: the embedded local hub."""
     ontokit = find_tool("ontokit")
     cmd = [ontokit] if ontokit else [sys.executable, "-m", "ontology_kit"]
-    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": pythonpath}
+    env = subprocess_env(bytecode, cache)
     env.pop("ONTOKIT_HUB", None)
     return cmd, env
 
@@ -345,9 +343,9 @@ def plan_changes(cmd: list[str], env: dict[str, str], work: Path) -> dict[str, i
     return count_actions([c["action"] for p in plan["projects"] for c in p["changes"]])
 
 
-def cli_figures(text: str, runs: int, directory: Path) -> dict[str, Any]:
+def cli_figures(text: str, runs: int, directory: Path, bytecode: bool = True) -> dict[str, Any]:
     """(g), (h) and what the plan reports."""
-    cmd, env = ontokit_command()
+    cmd, env = ontokit_command(bytecode, directory / "pycache")
     work = setup_workdir(directory, text, cmd, env)
     changes = plan_changes(cmd, env, work)
     times = median_walls(
@@ -409,6 +407,12 @@ def render_table(r: Report) -> str:
             f"{_ms(r.validate_compile_cli_s)}   median of {r.runs} sums, subprocesses",
         ),
         ("(g) / (h)", f"{_fraction(r.ratio_plan)}   goal <= {PLAN_GOAL}"),
+        (
+            "subprocesses",
+            "bytecode cached, as installed"
+            if r.machine.get("bytecode", True)
+            else "no bytecode: ontokit compiled from source every run (--no-bytecode)",
+        ),
     ]
     width = max(len(k) for k, _ in rows)
     lines = [
@@ -433,15 +437,15 @@ def big_file_stats(text: str) -> dict[str, Any]:
     }
 
 
-def measure(repeats: int, runs: int, directory: Path) -> Report:
+def measure(repeats: int, runs: int, directory: Path, bytecode: bool = True) -> Report:
     """Generate the files and measure every figure."""
     import deepdiff
 
     text = generate(BIG)
     diff = diff_figures(text, repeats)
-    cli = cli_figures(text, runs, directory)
+    cli = cli_figures(text, runs, directory, bytecode)
     report = Report(
-        machine={**machine(), "deepdiff": deepdiff.__version__},
+        machine={**machine(), "deepdiff": deepdiff.__version__, "bytecode": bytecode},
         repeats=repeats,
         runs=runs,
         big_file=big_file_stats(text),
@@ -465,6 +469,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=5, help="subprocess runs, median of M (default 5)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
+    p.add_argument(
+        "--no-bytecode",
+        dest="bytecode",
+        action="store_false",
+        help="subprocesses compile ontokit from source on every run (PYTHONDONTWRITEBYTECODE)",
+    )
     args = p.parse_args(argv)
     if args.repeats < 1 or args.runs < 1:
         p.error("--repeats and --runs must be at least 1")
@@ -479,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         raise SystemExit("DeepDiff is not installed: pip install -e '.[bench]'") from None
     with tempfile.TemporaryDirectory(prefix="ontokit-plan-bench-") as tmp:
-        report = measure(args.repeats, args.runs, Path(tmp))
+        report = measure(args.repeats, args.runs, Path(tmp), args.bytecode)
     print(json.dumps(report.as_json(), indent=2) if args.json else render_table(report))
     failed = any(g.status == "FAIL" for g in report.goals)
     return 1 if args.strict and failed else 0

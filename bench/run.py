@@ -242,18 +242,34 @@ def find_tool(name: str) -> str | None:
 
 
 # -- the CLI comparison -----------------------------------------------------------------------------
-def cli_figures(small: Path, runs: int) -> tuple[float | None, float | None, str]:
+def subprocess_env(bytecode: bool, cache: Path) -> dict[str, str]:
+    """The environment of the timed subprocesses: the working tree's package first on PYTHONPATH.
+
+    ``bytecode``: as on a user's machine, where installing a package compiles its bytecode: Python
+    writes its caches under ``cache`` in the untimed first run and reads them after. Without it,
+    every run compiles ontokit's modules from source (PYTHONDONTWRITEBYTECODE, as some containers
+    set it), while installed packages such as check-jsonschema keep the bytecode pip wrote.
+    """
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": pythonpath}
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    return env
+
+
+def cli_figures(small: Path, runs: int, env: dict[str, str]) -> tuple[float | None, float | None, str]:
     """(c) and (d) in seconds, and a note explaining a skip."""
     ontokit = find_tool("ontokit")
     cmd = [ontokit] if ontokit else [sys.executable, "-m", "ontology_kit"]
-    # PYTHONPATH: run the working tree's package as the regular package it is.
-    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": pythonpath}
     c = median_wall([*cmd, "validate", str(small)], runs, env)
     checker = find_tool("check-jsonschema")
     if checker is None:
         return c, None, "check-jsonschema is not installed (pip install -e '.[bench]'); (c)/(d) skipped"
-    d = median_wall([checker, "--schemafile", str(SCHEMA), str(small)], runs)
+    d = median_wall([checker, "--schemafile", str(SCHEMA), str(small)], runs, env)
     return c, d, ""
 
 
@@ -298,6 +314,12 @@ def render_table(r: Report) -> str:
         ("(b) peak, tracemalloc", f"{mem['tracemalloc_peak_bytes'] / 2**20:9.1f} MiB   Python allocations"),
         ("(b) peak RSS", f"{mem['rss_peak_kib'] / 1024:9.1f} MiB   {_growth(mem)}"),
         ("small file", f"{r.small_file['source']}, {r.small_file['bytes']:,} bytes"),
+        (
+            "subprocesses",
+            "bytecode cached, as installed"
+            if r.machine.get("bytecode", True)
+            else "no bytecode: ontokit compiled from source every run (--no-bytecode)",
+        ),
         ("(c) ontokit validate", f"{_ms(r.ontokit_validate_cli_s)}   median of {r.runs}, subprocess"),
         ("(d) check-jsonschema", f"{_ms(r.check_jsonschema_cli_s)}   median of {r.runs}, subprocess"),
         ("(c) / (d)", f"{_ratio(r.ratio_cli)}   goal <= {GOAL}"),
@@ -408,17 +430,17 @@ def phase_report(path: Path, repeats: int = 5) -> str:
 
 
 # -- main -------------------------------------------------------------------------------------------
-def measure(repeats: int, runs: int, directory: Path) -> Report:
+def measure(repeats: int, runs: int, directory: Path, bytecode: bool = True) -> Report:
     """Generate the files and measure every figure."""
     big, text, big_stats = write_big_file(directory)
     a = best_of(lambda: parse_yaml(text), repeats)
     b = best_of(lambda: check_and_compile(big), repeats)
     memory = peak_memory(big)
     small, source = small_file(directory)
-    c, d, note = cli_figures(small, runs)
+    c, d, note = cli_figures(small, runs, subprocess_env(bytecode, directory / "pycache"))
     ratio_cli = c / d if c is not None and d is not None else None
     report = Report(
-        machine=machine(),
+        machine={**machine(), "bytecode": bytecode},
         repeats=repeats,
         runs=runs,
         big_file=big_stats,
@@ -447,6 +469,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
     p.add_argument("--profile", action="store_true", help="also cProfile (b) and time its stages")
     p.add_argument("--keep", metavar="DIR", help="write the generated files to DIR instead of a temp dir")
+    p.add_argument(
+        "--no-bytecode",
+        dest="bytecode",
+        action="store_false",
+        help="subprocesses compile ontokit from source on every run (PYTHONDONTWRITEBYTECODE)",
+    )
     args = p.parse_args(argv)
     if args.repeats < 1 or args.runs < 1:
         p.error("--repeats and --runs must be at least 1")
@@ -461,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ontokit-bench-") as tmp:
         directory = Path(args.keep) if args.keep else Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        report = measure(args.repeats, args.runs, directory)
+        report = measure(args.repeats, args.runs, directory, args.bytecode)
         profile = profile_report(directory / "big.yaml") if args.profile else ""
     if args.json:
         print(json.dumps(report.as_json(), indent=2))

@@ -10,9 +10,9 @@ fields in :data:`CATEGORY_FIELDS` / :data:`CLASSIFICATION_FIELDS` order; the dif
 tree and Mermaid views and the local Hub read through :func:`walk` and :class:`SchemaNode`; the
 canonical key order of ontokit files follows :data:`GROUP_KIND`.
 
-A schema read from a hub may hold anything. The walker never fails on it: items that are not objects
-are skipped (and counted by :meth:`SchemaNode.dropped`), a missing id gets a positional placeholder,
-and a repeated id gets a ``′`` so that both items stay apart.
+A schema read from a hub may hold anything. The walker never fails on it: items that are not JSON
+objects (dicts) are skipped (and counted by :meth:`SchemaNode.dropped`), a missing id gets a
+positional placeholder, and a repeated id gets a ``′`` so that both items stay apart.
 """
 
 from __future__ import annotations
@@ -217,12 +217,8 @@ class SchemaNode:
     group: str  # the list it is in: tools, classifications, relations, options, treeOptions, children
     index: int  # its position in that list
     parent: SchemaNode | None
+    id: str | None  # its schemaId (a tree option's `key`), or None when it has none
     key: str
-
-    @property
-    def id(self) -> str | None:
-        """The item's schemaId (a tree option's ``key``), or None when it has none."""
-        return _id_of(self.kind, self.raw)
 
     @property
     def title(self) -> str:
@@ -267,15 +263,15 @@ class SchemaNode:
         out: list[SchemaNode] = []
         for name, kind in self.child_groups() if group is None else ((group, GROUP_KIND[group]),):
             for i, item in enumerate(items_of(self.raw.get(name))):
-                if isinstance(item, Mapping):
+                if isinstance(item, dict):
                     found = _id_of(kind, item)
                     key = found or f"(no id) {name}[{i}] of {self.key}"
-                    out.append(SchemaNode(kind, item, name, i, self, key))
+                    out.append(SchemaNode(kind, item, name, i, self, found, key))
         return out
 
     def dropped(self, group: str) -> list[int]:
         """Positions of the items of a child list that are not objects (and so not items)."""
-        return [i for i, item in enumerate(items_of(self.raw.get(group))) if not isinstance(item, Mapping)]
+        return [i for i, item in enumerate(items_of(self.raw.get(group))) if not isinstance(item, dict)]
 
 
 @dataclass(frozen=True)
@@ -290,7 +286,7 @@ class CategorySchema:
     @classmethod
     def of(cls, value: Any) -> CategorySchema:
         """Any value a hub may hold: a mapping is the schema; anything else reads as empty."""
-        return cls(value if isinstance(value, Mapping) else {})
+        return cls(value if isinstance(value, dict) else {})
 
     @classmethod
     def empty(cls) -> CategorySchema:
@@ -306,17 +302,16 @@ class CategorySchema:
         kind = GROUP_KIND[group]
         out = []
         for i, item in enumerate(items_of(self.raw.get(group))):
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):
+                found = _id_of(kind, item)
                 out.append(
-                    SchemaNode(
-                        kind, item, group, i, None, _id_of(kind, item) or f"(no id) {group}[{i}] of top"
-                    )
+                    SchemaNode(kind, item, group, i, None, found, found or f"(no id) {group}[{i}] of top")
                 )
         return out
 
     def dropped(self, group: str) -> list[int]:
         """Positions of the items of a top-level list that are not objects."""
-        return [i for i, item in enumerate(items_of(self.raw.get(group))) if not isinstance(item, Mapping)]
+        return [i for i, item in enumerate(items_of(self.raw.get(group))) if not isinstance(item, dict)]
 
     def walk(self, *, prune: Container[int] = ()) -> Iterator[SchemaNode]:
         """Every item; see :func:`walk`."""
@@ -332,18 +327,19 @@ def walk(schema: CategorySchema | Mapping[str, Any], *, prune: Container[int] = 
     raw = schema.raw if isinstance(schema, CategorySchema) else schema
     stack: list[tuple[NodeKind, str, int, Any, SchemaNode | None]] = []
     for group, kind in reversed(TOP_GROUPS):
-        items = items_of(raw.get(group)) if isinstance(raw, Mapping) else ()
+        items = items_of(raw.get(group)) if isinstance(raw, dict) else ()
         stack.extend((kind, group, i, items[i], None) for i in range(len(items) - 1, -1, -1))
     seen: set[str] = set()
     while stack:
         kind, group, index, item, parent = stack.pop()
-        if not isinstance(item, Mapping) or id(item) in prune:
+        if not isinstance(item, dict) or id(item) in prune:
             continue
-        key = _id_of(kind, item) or f"(no id) {group}[{index}] of {parent.key if parent else 'top'}"
+        found = _id_of(kind, item)
+        key = found or f"(no id) {group}[{index}] of {parent.key if parent else 'top'}"
         while key in seen:  # a hub may hold duplicates; keep them apart so that they show up
             key += "′"
         seen.add(key)
-        node = SchemaNode(kind, item, group, index, parent, key)
+        node = SchemaNode(kind, item, group, index, parent, found, key)
         yield node
         children: list[tuple[NodeKind, str, int, Any, SchemaNode | None]] = []
         for name, child_kind in _child_groups(kind, item):
@@ -354,9 +350,16 @@ def walk(schema: CategorySchema | Mapping[str, Any], *, prune: Container[int] = 
 def tree_paths(nodes: Any, prefix: str = "") -> list[tuple[Any, Any]]:
     """A raw tree's flattened options as the SDK builds them: (``"Parent / Child"``, key), pre-order."""
     out: list[tuple[Any, Any]] = []
-    for n in items_of(nodes):
-        if isinstance(n, Mapping):
+    _flatten(nodes, prefix, out)
+    return out
+
+
+def _flatten(nodes: Any, prefix: str, out: list[tuple[Any, Any]]) -> None:
+    # Hot on large trees (the diff checks both sides' flattened options): one list, no copies.
+    if not isinstance(nodes, (list, tuple)):
+        return
+    for n in nodes:
+        if isinstance(n, dict):
             value = f"{prefix}{n.get('title', '')}"
             out.append((value, n.get("key") or n.get("schemaId")))
-            out += tree_paths(n.get("children"), f"{value} / ")
-    return out
+            _flatten(n.get("children"), f"{value} / ", out)

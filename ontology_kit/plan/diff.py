@@ -149,7 +149,7 @@ def _same_color(name: str, before: Any, after: Any) -> bool:
 
 
 def _flat_matches_tree(node: Mapping[str, Any]) -> bool:
-    flat = [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, Mapping)]
+    flat = [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, dict)]
     return flat == tree_paths(node.get("treeOptions"))
 
 

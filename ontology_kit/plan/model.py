@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..category_schema import NodeKind
-from ..state import DesiredProject
-from .operations import Operation
+
+if TYPE_CHECKING:  # annotations only: the views import this model, and need neither
+    from ..state import DesiredProject
+    from .operations import Operation
 
 __all__ = [
     "SENSITIVE",

@@ -17,7 +17,8 @@ WebhookType = Literal["ACCEPTED", "COMPLETED", "UPDATED"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # defer_build: validating an ontology file never needs these models; build them on first use.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class SecretRef(_Model):

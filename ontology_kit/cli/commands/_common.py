@@ -13,11 +13,28 @@ import click
 
 from ...diagnostics import Diagnostic
 from ...errors import InvalidDefinitionsError, InvalidOntologyError
-from ...render import FORMATS, render_diagnostics
 
 __all__ = ["echo_diagnostics", "format_option", "showing_diagnostics", "use_color"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _FormatChoice(click.Choice[str]):
+    """The names of :data:`ontology_kit.render.FORMATS`, looked up when first needed: importing every
+    view costs start-up time that commands without ``--format`` (and ``--version``) should not pay."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from ...render import FORMATS
+
+        return tuple(FORMATS)
+
+    @choices.setter
+    def choices(self, value: object) -> None:  # click's __init__ sets it; the registry decides
+        pass
 
 
 def format_option(what: str) -> Callable[[F], F]:
@@ -25,7 +42,7 @@ def format_option(what: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(tuple(FORMATS)),
+        type=_FormatChoice(),
         default="text",
         show_default=True,
         help=f"Output format of {what} (and of diagnostics).",
@@ -42,6 +59,8 @@ def use_color(stream: object = None) -> bool:
 
 def echo_diagnostics(diagnostics: tuple[Diagnostic, ...], fmt: str = "text") -> None:
     """The diagnostics of a command's input, on standard error, in the command's format."""
+    from ...render import render_diagnostics
+
     text = render_diagnostics(
         tuple(dict.fromkeys(diagnostics)), fmt, color=fmt == "text" and use_color(sys.stderr)
     )

@@ -1,12 +1,15 @@
-"""Small text helpers shared by the rules and the diagnostics."""
+"""Small text helpers shared by the rules, the diagnostics and the views."""
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["did_you_mean", "normalize_title"]
+__all__ = ["did_you_mean", "normalize_title", "one_line"]
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def did_you_mean(word: str, choices: Iterable[object]) -> str | None:
@@ -21,3 +24,19 @@ def normalize_title(title: str) -> str:
     "Car", "car ", "Ｃａｒ" and "C\u0061r" all normalize alike, so they count as duplicates.
     """
     return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+def one_line(text: Any) -> str:
+    """``text`` as one line: control characters (newlines, ESC, …) shown as escapes, never obeyed."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        if ch.isprintable():
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)

@@ -35,7 +35,10 @@ __all__ = [
     "NodeKind",
     "SchemaNode",
     "category_payload",
+    "child_groups",
     "classification_payload",
+    "item_id",
+    "item_label",
     "items_of",
     "option_payload",
     "tree_option_payload",
@@ -186,17 +189,28 @@ def tree_option_payload(title: str, children: list[dict[str, Any]], key: str, va
     return {"title": title, "children": children, "key": key, "value": value}
 
 
+def item_label(kind: NodeKind, raw: Mapping[str, Any]) -> str:
+    """How plans name an item: ``Vehicle``, ``option "Truck"``, ``"Europe"`` (a tree option)."""
+    if kind is NodeKind.OPTION:
+        return f'option "{raw.get("value", "")}"'
+    if kind is NodeKind.TREE_OPTION:
+        return f'"{raw.get("title", "")}"'
+    return str(raw.get("title", ""))
+
+
 def items_of(value: Any) -> Sequence[Any]:
     """``value`` when it is a list (or tuple), else nothing: a list field may hold anything."""
     return value if isinstance(value, (list, tuple)) else ()
 
 
-def _id_of(kind: NodeKind, raw: Mapping[str, Any]) -> str | None:
+def item_id(kind: NodeKind, raw: Mapping[str, Any]) -> str | None:
+    """An item's id: its ``schemaId`` (a tree option's ``key``, else its ``schemaId``), or None."""
     found = raw.get("key") or raw.get("schemaId") if kind is NodeKind.TREE_OPTION else raw.get("schemaId")
     return str(found) if found else None
 
 
-def _child_groups(kind: NodeKind, raw: Mapping[str, Any]) -> tuple[tuple[str, NodeKind], ...]:
+def child_groups(kind: NodeKind, raw: Mapping[str, Any]) -> tuple[tuple[str, NodeKind], ...]:
+    """The lists that hold an item's children, in walk order (a tree-dropdown: its tree options)."""
     groups = CHILD_GROUPS[kind]
     if kind is NodeKind.CLASSIFICATION:
         tree = raw.get("tool") == "tree-dropdown" or bool(raw.get("treeOptions"))
@@ -233,11 +247,7 @@ class SchemaNode:
     @property
     def label(self) -> str:
         """How plans name it: ``Vehicle``, ``option "Truck"``, ``"Europe"`` (a tree option)."""
-        if self.kind is NodeKind.OPTION:
-            return f'option "{self.title}"'
-        if self.kind is NodeKind.TREE_OPTION:
-            return f'"{self.title}"'
-        return self.title
+        return item_label(self.kind, self.raw)
 
     @property
     def address(self) -> tuple[str, ...]:
@@ -256,7 +266,7 @@ class SchemaNode:
 
     def child_groups(self) -> tuple[tuple[str, NodeKind], ...]:
         """The lists that hold this item's children, in walk order."""
-        return _child_groups(self.kind, self.raw)
+        return child_groups(self.kind, self.raw)
 
     def children(self, group: str | None = None) -> list[SchemaNode]:
         """The items of one child list (default: every child list, in walk order)."""
@@ -264,7 +274,7 @@ class SchemaNode:
         for name, kind in self.child_groups() if group is None else ((group, GROUP_KIND[group]),):
             for i, item in enumerate(items_of(self.raw.get(name))):
                 if isinstance(item, dict):
-                    found = _id_of(kind, item)
+                    found = item_id(kind, item)
                     key = found or f"(no id) {name}[{i}] of {self.key}"
                     out.append(SchemaNode(kind, item, name, i, self, found, key))
         return out
@@ -303,7 +313,7 @@ class CategorySchema:
         out = []
         for i, item in enumerate(items_of(self.raw.get(group))):
             if isinstance(item, dict):
-                found = _id_of(kind, item)
+                found = item_id(kind, item)
                 out.append(
                     SchemaNode(kind, item, group, i, None, found, found or f"(no id) {group}[{i}] of top")
                 )
@@ -334,7 +344,7 @@ def walk(schema: CategorySchema | Mapping[str, Any], *, prune: Container[int] = 
         kind, group, index, item, parent = stack.pop()
         if not isinstance(item, dict) or id(item) in prune:
             continue
-        found = _id_of(kind, item)
+        found = item_id(kind, item)
         key = found or f"(no id) {group}[{index}] of {parent.key if parent else 'top'}"
         while key in seen:  # a hub may hold duplicates; keep them apart so that they show up
             key += "′"
@@ -342,7 +352,7 @@ def walk(schema: CategorySchema | Mapping[str, Any], *, prune: Container[int] = 
         node = SchemaNode(kind, item, group, index, parent, found, key)
         yield node
         children: list[tuple[NodeKind, str, int, Any, SchemaNode | None]] = []
-        for name, child_kind in _child_groups(kind, item):
+        for name, child_kind in child_groups(kind, item):
             children.extend((child_kind, name, j, c, node) for j, c in enumerate(items_of(item.get(name))))
         stack.extend(reversed(children))
 

@@ -11,7 +11,7 @@ from typing import Final
 from . import loader, resolve, rules
 from .codes import Code, Rule
 from .model import errors as structure
-from .project import load as project
+from .project import definitions as project
 
 __all__ = ["CODES", "RULES", "rule"]
 

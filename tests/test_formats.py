@@ -13,7 +13,10 @@ from conftest import run_ontokit
 from ontology_kit.cli import cli
 from ontology_kit.diagnostics import Diagnostic, FileStatus, Report, Severity
 from ontology_kit.plan.model import Action, Change, Impact, Plan, ProjectPlan
-from ontology_kit.render import FORMATS, get_format, render_diagnostics
+from ontology_kit.render import FORMATS, check_format
+from ontology_kit.render.diagnostics import DIAGNOSTIC_VIEWS, REPORT_VIEWS, render_diagnostics
+from ontology_kit.render.plans import PLAN_VIEWS
+from ontology_kit.render.projects import PROJECT_VIEWS
 from ontology_kit.state import ProjectSummary
 
 PLAN = Plan(
@@ -51,14 +54,27 @@ def test_format_choices_come_from_the_registry(command: str) -> None:
     assert tuple(option.type.choices) == tuple(FORMATS)
 
 
-@pytest.mark.parametrize("name", sorted(FORMATS))
+@pytest.mark.parametrize(
+    "table",
+    [
+        pytest.param(PLAN_VIEWS, id="plans"),
+        pytest.param(REPORT_VIEWS, id="reports"),
+        pytest.param(DIAGNOSTIC_VIEWS, id="diagnostics"),
+        pytest.param(PROJECT_VIEWS, id="projects"),
+    ],
+)
+def test_every_model_has_a_view_in_every_format(table: object) -> None:
+    assert tuple(table) == FORMATS  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("name", FORMATS)
 def test_every_format_renders_every_model(name: str) -> None:
-    fmt = get_format(name)
+    projects = [ProjectSummary("p1", "Roads", "", "2026-01-02T00:00:00Z")]
     for text in (
-        fmt.plan(PLAN, False),
-        fmt.report(REPORT, False),
-        fmt.diagnostics(REPORT, False),
-        fmt.projects([ProjectSummary("p1", "Roads", "", "2026-01-02T00:00:00Z")]),
+        PLAN_VIEWS[name](PLAN, False),
+        REPORT_VIEWS[name](REPORT, False),
+        DIAGNOSTIC_VIEWS[name](REPORT, False),
+        PROJECT_VIEWS[name](projects),
     ):
         assert text.endswith("\n") and "\x1b" not in text
 
@@ -77,7 +93,7 @@ def test_markdown_diagnostics_escape_what_markdown_would_read() -> None:
 
 def test_an_unknown_format_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown output format 'yaml'"):
-        get_format("yaml")
+        check_format("yaml")
 
 
 # -- the command line --------------------------------------------------------------------------------
@@ -125,3 +141,11 @@ def test_hub_projects_markdown(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     run = run_ontokit("hub", "projects", "--format", "markdown", cwd=tmp_path)
     assert run.returncode == 0 and run.stdout.startswith("| id | created | name |")
+
+
+def test_fail_on_choices_are_the_impacts_that_are_not_safe() -> None:
+    from ontology_kit.plan.model import Impact
+
+    (option,) = [p for p in cli.commands["diff"].params if p.name == "fail_on"]
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == (*(i.value for i in reversed(Impact) if i is not Impact.SAFE), "any")

@@ -18,7 +18,7 @@ from ontology_kit.plan.model import (
     ProjectPlan,
     Unmanaged,
 )
-from ontology_kit.render import (
+from ontology_kit.render.plans import (
     FORMAT_VERSION,
     RENDERERS,
     plan_to_dict,

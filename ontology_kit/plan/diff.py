@@ -9,10 +9,22 @@ read through the one walker of ``category_schema.py``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..category_schema import TOP_GROUPS, CategorySchema, NodeKind, SchemaNode, tree_paths, walk
+from ..category_schema import (
+    GROUP_KIND,
+    TOP_GROUPS,
+    CategorySchema,
+    NodeKind,
+    SchemaNode,
+    child_groups,
+    item_id,
+    item_label,
+    items_of,
+    tree_paths,
+    walk,
+)
 from .model import Action, AttributeChange, Change, ChangeKind, Impact
 
 __all__ = ["diff_category_schema"]
@@ -37,7 +49,14 @@ def diff_category_schema(
     pruned: set[int] = set()
     reorders: list[Change] = []
     for group, _ in TOP_GROUPS:
-        _prune(want_schema.roots(group), have_schema.roots(group), group, (), pruned, reorders)
+        _prune(
+            items_of(want_schema.raw.get(group)),
+            items_of(have_schema.raw.get(group)),
+            group,
+            (),
+            pruned,
+            reorders,
+        )
     want = {n.key: n for n in walk(want_schema, prune=pruned)}
     have = {n.key: n for n in walk(have_schema, prune=pruned)}
     changes: list[Change] = []
@@ -263,41 +282,49 @@ def _probable_renames(
 
 # -- pruning and order ------------------------------------------------------------------------------
 def _prune(
-    new: list[SchemaNode],
-    old: list[SchemaNode],
+    new: Sequence[Any],
+    old: Sequence[Any],
     group: str,
     address: tuple[str, ...],
     pruned: set[int],
     reorders: list[Change],
 ) -> None:
     """Match one list's items by id; mark identical pairs in ``pruned``; recurse into the others;
-    report the list as reordered when the items both sides share are in another order."""
-    old_by: dict[str | None, SchemaNode] = {}
+    report the list as reordered when the items both sides share are in another order.
+
+    It reads the raw items (and the shape from ``category_schema``) rather than walking: it visits
+    every item of a large schema's lists, and making a node of each would cost more than the diff."""
+    kind = GROUP_KIND[group]
+    old_by: dict[str | None, dict[str, Any]] = {}
     old_order: list[str | None] = []
-    for node in old:
-        old_order.append(node.id)
-        old_by.setdefault(node.id, node)
+    for raw in old:
+        if isinstance(raw, dict):
+            sid = item_id(kind, raw)
+            old_order.append(sid)
+            old_by.setdefault(sid, raw)
     new_order: list[str] = []
-    for node in new:
-        sid = node.id
+    for raw in new:
+        if not isinstance(raw, dict):
+            continue
+        sid = item_id(kind, raw)
         other = old_by.get(sid)
         if other is None or sid is None:
             continue
         new_order.append(sid)
-        if node.raw == other.raw:
-            pruned.add(id(node.raw))
-            pruned.add(id(other.raw))
+        if raw == other:
+            pruned.add(id(raw))
+            pruned.add(id(other))
             continue
-        groups = node.child_groups()
-        if groups == other.child_groups():
-            inner = (*address, node.label)
+        groups = child_groups(kind, raw)
+        if groups == child_groups(kind, other):
+            inner = (*address, item_label(kind, raw))
             for child, _ in groups:
-                _prune(node.children(child), other.children(child), child, inner, pruned, reorders)
+                _prune(items_of(raw.get(child)), items_of(other.get(child)), child, inner, pruned, reorders)
     shared = set(new_order)
     old_shared = [sid for sid in old_order if sid in shared]
     if old_shared != new_order and len(shared) == len(new_order):
-        labels_old = {n.id: n.label for n in old}
-        labels_new = {n.id: n.label for n in new}
+        labels_old = {item_id(kind, n): item_label(kind, n) for n in old if isinstance(n, dict)}
+        labels_new = {item_id(kind, n): item_label(kind, n) for n in new if isinstance(n, dict)}
         what = _LIST_NAME.get(group, group)
         where = (*address, f"order of {what}") if address else (f"order of top-level {what}",)
         reorders.append(

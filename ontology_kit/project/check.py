@@ -9,8 +9,8 @@ from pathlib import Path
 from ..diagnostics import FileStatus, Report
 from ..loader import find_yaml_files, read_file
 from ..validate import FileResult, check_loaded
+from .definitions import read_project, read_workspace
 from .kinds import detect_kind
-from .load import load_project, load_workspace
 
 __all__ = ["check_path", "check_paths"]
 
@@ -26,10 +26,10 @@ def check_path(path: str | Path, display: str | None = None) -> FileResult:
     if kind == "other":
         return FileResult(loaded.file, (), None, skipped=True)
     if kind == "project":
-        _, diags = load_project(path, display, loaded)
+        _, diags = read_project(path, display, loaded)
         return FileResult(loaded.file, tuple(diags), None)
     if kind == "workspace":
-        _, diags, _ = load_workspace(path, display, loaded)
+        _, diags, _ = read_workspace(path, display, loaded)
         return FileResult(loaded.file, tuple(diags), None)
     return check_loaded(loaded)
 

@@ -7,17 +7,24 @@ other commands show the diagnostics of their input in the same shapes. Nothing h
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from typing import Final
 
 import click
 
+from .._text import one_line
 from ..diagnostics import Diagnostic, Report, Severity
-from .values import one_line
+from . import check_format
 
 __all__ = [
+    "DIAGNOSTIC_VIEWS",
     "FORMAT_VERSION",
+    "REPORT_VIEWS",
+    "render_diagnostics",
     "render_json",
     "render_line",
     "render_markdown",
+    "render_report",
     "render_summary",
     "render_text",
     "summary",
@@ -103,3 +110,33 @@ def _code(text: str) -> str:
     fence = "``" if "`" in s else "`"
     pad = " " if "`" in s else ""
     return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def _text_diagnostics(report: Report, color: bool = False) -> str:
+    return render_text(report, color, with_summary=False)
+
+
+#: Format name -> view of ``validate``'s report: every diagnostic, then a summary.
+REPORT_VIEWS: Final[Mapping[str, Callable[[Report, bool], str]]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+}
+#: Format name -> view of the problems of a command's input (as the report; text: no summary line).
+DIAGNOSTIC_VIEWS: Final[Mapping[str, Callable[[Report, bool], str]]] = {
+    "text": _text_diagnostics,
+    "json": render_json,
+    "markdown": render_markdown,
+}
+
+
+def render_report(report: Report, fmt: str, color: bool = False) -> str:
+    """A validation report in the format named ``fmt``."""
+    return REPORT_VIEWS[check_format(fmt)](report, color)
+
+
+def render_diagnostics(diagnostics: tuple[Diagnostic, ...], fmt: str, color: bool = False) -> str:
+    """The diagnostics of a command's input in the format named ``fmt`` ("" when there are none)."""
+    if not diagnostics:
+        return ""
+    return DIAGNOSTIC_VIEWS[check_format(fmt)](Report((), diagnostics), color)

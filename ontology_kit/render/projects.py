@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final
 
+from .._text import one_line
 from ..state import ProjectSummary
-from .values import one_line
+from . import check_format
 
-__all__ = ["render_json", "render_markdown", "render_text"]
+__all__ = ["PROJECT_VIEWS", "render_json", "render_markdown", "render_projects", "render_text"]
 
 
 def render_text(projects: Sequence[ProjectSummary]) -> str:
@@ -34,3 +36,16 @@ def render_markdown(projects: Sequence[ProjectSummary]) -> str:
 
 def _cell(text: str) -> str:
     return "".join(f"\\{c}" if c in "\\`*_[]<>|~&#" else c for c in one_line(text))
+
+
+#: Format name -> view of a project list.
+PROJECT_VIEWS: Final[Mapping[str, Callable[[Sequence[ProjectSummary]], str]]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+}
+
+
+def render_projects(projects: Sequence[ProjectSummary], fmt: str) -> str:
+    """A project list in the format named ``fmt``."""
+    return PROJECT_VIEWS[check_format(fmt)](projects)

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
+from .._text import one_line
 from ..plan.model import SENSITIVE, AttributeChange, Change, PlanKind, ProjectPlan, Summary
 
 __all__ = ["NO_CHANGES", "format_value", "one_line", "plan_sentence", "project_heading", "shown_values"]
 
 NO_CHANGES = "No changes. The hub matches the definitions."
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def plan_sentence(changes: Sequence[Change], kind: PlanKind = "plan") -> str:
@@ -29,22 +29,6 @@ def plan_sentence(changes: Sequence[Change], kind: PlanKind = "plan") -> str:
     risky = [f"{n['destructive']} destructive"] if n["destructive"] else []
     risky += [f"{n['data_dependent']} data-dependent"] if n["data_dependent"] else []
     return text + (f" ({', '.join(risky)})." if risky else ".")
-
-
-def one_line(text: Any) -> str:
-    """``text`` as one line: control characters (newlines, ESC, …) shown as escapes, never obeyed."""
-    s = str(text)
-    if s.isprintable():
-        return s
-    out = []
-    for ch in s:
-        if ch.isprintable():
-            out.append(ch)
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
 
 
 def format_value(value: Any) -> str:

@@ -20,8 +20,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _FormatChoice(click.Choice[str]):
-    """The names of :data:`ontology_kit.render.FORMATS`, looked up when first needed: importing every
-    view costs start-up time that commands without ``--format`` (and ``--version``) should not pay."""
+    """The names of :data:`ontology_kit.render.FORMATS`, looked up when first needed (``--version``
+    and commands without ``--format`` need not import the views' package)."""
 
     def __init__(self) -> None:
         super().__init__(())
@@ -59,7 +59,7 @@ def use_color(stream: object = None) -> bool:
 
 def echo_diagnostics(diagnostics: tuple[Diagnostic, ...], fmt: str = "text") -> None:
     """The diagnostics of a command's input, on standard error, in the command's format."""
-    from ...render import render_diagnostics
+    from ...render.diagnostics import render_diagnostics
 
     text = render_diagnostics(
         tuple(dict.fromkeys(diagnostics)), fmt, color=fmt == "text" and use_color(sys.stderr)

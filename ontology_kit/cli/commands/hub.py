@@ -91,11 +91,11 @@ def projects_command(hub: str | None, fmt: str) -> int:
       ontokit hub projects
       ANGO_API_KEY=... ontokit hub projects --hub ango --format json
     """
-    from ...render import get_format
+    from ...render.projects import render_projects
     from ...workflow import list_projects
 
     projects = list_projects(hub, on_hub=lambda target: click.echo(f"hub: {target.description}", err=True))
-    click.echo(get_format(fmt).projects(projects), nl=False)
+    click.echo(render_projects(projects, fmt), nl=False)
     if fmt == "text":
         click.echo(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
     return 0

@@ -54,7 +54,7 @@ def plan_command(
     """
     from ..._io import write_atomic
     from ...plan.planfile import dumps_plan
-    from ...render import render
+    from ...render.plans import render
     from ...workflow import plan
 
     def loaded(diagnostics: tuple[Diagnostic, ...], hub_target: HubTarget) -> None:
@@ -84,7 +84,7 @@ class _TerminalApply:
         _progress("planned", project)
 
     def show(self, plan: Plan) -> None:
-        from ...render import render
+        from ...render.plans import render
 
         click.echo(render(plan, "text", color=use_color()), nl=False)
 

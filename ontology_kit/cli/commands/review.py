@@ -49,7 +49,7 @@ def diff_command(
     """
     from ...errors import PolicyRefusal
     from ...plan.model import Impact
-    from ...render import render
+    from ...render.plans import render
     from ...render.tree import render_diff_diagrams
     from ...review import diff_files, diff_git
 

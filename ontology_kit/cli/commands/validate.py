@@ -23,7 +23,7 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> int:
       ontokit validate ontology.yaml --format json
     """
     from ...project.check import check_paths
-    from ...render import render_report
+    from ...render.diagnostics import render_report
 
     report = check_paths(paths)
     click.echo(render_report(report, fmt, color=fmt == "text" and use_color()), nl=False)

@@ -117,3 +117,8 @@ def test_any_hub_document_reads_without_error(doc: dict[str, Any], hooks: list[A
     assert live.fields.type in (None, "ango", "pct", "iframe")
     assert live.fingerprint().startswith("sha256:")
     ProjectSummary.from_document(doc)
+
+
+def test_the_fingerprint_of_numbers_json_has_but_orjson_does_not() -> None:
+    huge = LiveProject.from_hub({**DOC, "categorySchema": {"tools": [{"tool": "point", "n": 2**70}]}}, HOOKS)
+    assert huge.fingerprint() != LiveProject.from_hub(DOC, HOOKS).fingerprint()

@@ -18,9 +18,8 @@ positional placeholder, and a repeated id gets a ``′`` so that both items stay
 from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 __all__ = [
     "CATEGORY_FIELDS",
@@ -218,9 +217,11 @@ def child_groups(kind: NodeKind, raw: Mapping[str, Any]) -> tuple[tuple[str, Nod
     return groups
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class SchemaNode:
+class SchemaNode(NamedTuple):
     """One item of a category schema, where it sits, and its raw JSON object (never modified).
+
+    A named tuple: immutable, and the cheapest typed record to make (a large schema has thousands of
+    items) and to define (every ``ontokit`` run that compiles defines it).
 
     ``key`` identifies the item within the walk that produced it: its id, or a placeholder such as
     ``(no id) options[2] of <parent key>`` when it has none; a repeated id gets a ``′`` per repeat.
@@ -229,7 +230,7 @@ class SchemaNode:
     kind: NodeKind
     raw: Mapping[str, Any]
     group: str  # the list it is in: tools, classifications, relations, options, treeOptions, children
-    index: int  # its position in that list
+    position: int  # its index in that list
     parent: SchemaNode | None
     id: str | None  # its schemaId (a tree option's `key`), or None when it has none
     key: str
@@ -284,11 +285,11 @@ class SchemaNode:
         return [i for i, item in enumerate(items_of(self.raw.get(group))) if not isinstance(item, dict)]
 
 
-@dataclass(frozen=True)
-class CategorySchema:
+class CategorySchema(NamedTuple):
     """A category schema as the plain JSON data that is sent and stored (treated as read-only).
 
-    Equality is equality of that data.
+    Equality is equality of that data. (A named tuple: immutable, and cheaper to define than a
+    dataclass; every ``ontokit validate`` imports it.)
     """
 
     raw: Mapping[str, Any]

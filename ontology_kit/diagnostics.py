@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .codes import Code
 
@@ -83,8 +83,7 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
-@dataclass(frozen=True)
-class FileStatus:
+class FileStatus(NamedTuple):
     """How one checked file fared."""
 
     file: str  # as the user named it
@@ -92,8 +91,7 @@ class FileStatus:
     skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """What checking some files found: each file's status and every diagnostic, each once."""
 
     files: tuple[FileStatus, ...]

@@ -74,7 +74,7 @@ def import_category_schema(schema: dict[str, Any]) -> ImportResult:
     result = ImportResult({})
     cs = CategorySchema.of(schema)
     for group, _ in TOP_GROUPS:
-        roots = {node.index: node for node in cs.roots(group)}
+        roots = {node.position: node for node in cs.roots(group)}
         items = []
         for i in range(len(items_of(schema.get(group)))):
             node = roots.get(i)
@@ -126,7 +126,7 @@ def _category(
     options = node.children("options")
     if raw.get("treeOptions"):
         out["treeOptions"] = [
-            _tree(t, f"{where}.treeOptions[{t.index}]", result) for t in node.children("treeOptions")
+            _tree(t, f"{where}.treeOptions[{t.position}]", result) for t in node.children("treeOptions")
         ]
         flat = [(o.raw.get("value"), o.raw.get("schemaId")) for o in options]
         if tree_paths(raw["treeOptions"]) != flat:
@@ -140,7 +140,7 @@ def _category(
     if children:
         out["classifications"] = []
         for c in children:
-            here = f"{where}.classifications[{c.index}]"
+            here = f"{where}.classifications[{c.position}]"
             if isinstance(c.raw.get("tool"), str):
                 out["classifications"].append(_category(c, here, options, result))
             else:
@@ -167,7 +167,7 @@ def _tree(node: SchemaNode, where: str, result: ImportResult) -> Any:
         out["value"] = quoted(str(raw["value"]))
     children = node.children("children")
     if children:
-        out["children"] = [_tree(c, f"{where}.children[{c.index}]", result) for c in children]
+        out["children"] = [_tree(c, f"{where}.children[{c.position}]", result) for c in children]
         return out
     return _flow(out)
 

@@ -271,3 +271,16 @@ def test_a_corrupt_embedded_hub_is_a_one_line_error(tmp_path: Path) -> None:
     out = run("hub", "projects", cwd=tmp_path, env={"ONTOKIT_HUB": ""})
     assert out.returncode == 1 and "cannot open the embedded local hub" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_every_listed_command_loads_and_importing_the_cli_loads_none() -> None:
+    import click
+
+    from ontology_kit.cli import COMMANDS, cli
+
+    for name in COMMANDS:
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.name == name
+    code = "import sys, ontology_kit.cli; print(sorted(m for m in sys.modules if '.cli.commands.' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -36,13 +36,19 @@ WARNING = Diagnostic(
 REPORT = Report((FileStatus("bad.yaml", False), FileStatus("a.yaml", True)), (DIAGNOSTIC, WARNING))
 
 
+def _command(name: str) -> click.Command:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    return command
+
+
 def _commands() -> dict[str, click.Command]:
-    hub = cli.commands["hub"]
+    hub = _command("hub")
     assert isinstance(hub, click.Group)
     return {
-        "plan": cli.commands["plan"],
-        "validate": cli.commands["validate"],
-        "diff": cli.commands["diff"],
+        "plan": _command("plan"),
+        "validate": _command("validate"),
+        "diff": _command("diff"),
         "hub projects": hub.commands["projects"],
     }
 
@@ -146,6 +152,6 @@ def test_hub_projects_markdown(tmp_path: Path) -> None:
 def test_fail_on_choices_are_the_impacts_that_are_not_safe() -> None:
     from ontology_kit.plan.model import Impact
 
-    (option,) = [p for p in cli.commands["diff"].params if p.name == "fail_on"]
+    (option,) = [p for p in _command("diff").params if p.name == "fail_on"]
     assert isinstance(option.type, click.Choice)
     assert tuple(option.type.choices) == (*(i.value for i in reversed(Impact) if i is not Impact.SAFE), "any")

@@ -13,14 +13,6 @@ import click
 
 from .._version import __version__
 from ..errors import OntokitError, UsageError, exit_code
-from .commands.compile import compile_command
-from .commands.fmt import fmt_command
-from .commands.hub import hub_group
-from .commands.importer import import_command
-from .commands.plan import apply_command, plan_command
-from .commands.review import diff_command, show_command
-from .commands.schema import schema_command
-from .commands.validate import validate_command
 
 __all__ = ["cli", "main"]
 
@@ -30,7 +22,51 @@ Exit codes: 0 ok, 1 error, 2 changes present (--detailed-exitcode),
 Docs: docs/format.md, docs/projects.md, docs/review.md, docs/hub.md."""
 
 
+#: The commands (--help lists them in alphabetical order).
+COMMANDS = ("validate", "compile", "schema", "plan", "apply", "import", "diff", "fmt", "show", "hub")
+
+
+def _command(name: str) -> click.Command | None:
+    # Each command's module is imported when that command runs (or --help lists them), so that a
+    # command does not pay for importing the others.
+    match name:
+        case "validate":
+            from .commands.validate import validate_command as command
+        case "compile":
+            from .commands.compile import compile_command as command
+        case "schema":
+            from .commands.schema import schema_command as command
+        case "plan":
+            from .commands.plan import plan_command as command
+        case "apply":
+            from .commands.plan import apply_command as command
+        case "import":
+            from .commands.importer import import_command as command
+        case "diff":
+            from .commands.review import diff_command as command
+        case "fmt":
+            from .commands.fmt import fmt_command as command
+        case "show":
+            from .commands.review import show_command as command
+        case "hub":
+            from .commands.hub import hub_group as command
+        case _:
+            return None
+    return command
+
+
+class _Commands(click.Group):
+    """The ``ontokit`` group, loading each command on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return _command(cmd_name)
+
+
 @click.group(
+    cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=_EPILOG,
 )
@@ -47,18 +83,6 @@ def cli() -> None:
       ontokit apply examples
       ontokit diff --base origin/main --fail-on destructive
     """
-
-
-cli.add_command(validate_command)
-cli.add_command(compile_command)
-cli.add_command(schema_command)
-cli.add_command(plan_command)
-cli.add_command(apply_command)
-cli.add_command(import_command)
-cli.add_command(diff_command)
-cli.add_command(fmt_command)
-cli.add_command(show_command)
-cli.add_command(hub_group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

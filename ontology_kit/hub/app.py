@@ -353,7 +353,7 @@ def _category_schema(value: Any) -> dict[str, Any]:
         if not isinstance(value.get(group, []), list) or schema.dropped(group):
             raise ApiError(400, f"categorySchema.{group} must be a list of objects")
     for node in schema.walk():
-        where = _where(node.group, node.index, node.parent)
+        where = _where(node.group, node.position, node.parent)
         for group, _ in node.child_groups():
             if node.dropped(group):
                 raise ApiError(400, f"categorySchema.{where}.{group} must be a list of objects")
@@ -366,7 +366,7 @@ def _category_schema(value: Any) -> dict[str, Any]:
 
 def _where(group: str, index: int, parent: Any) -> str:
     here = f"{group}[{index}]"
-    return f"{_where(parent.group, parent.index, parent.parent)}.{here}" if parent is not None else here
+    return f"{_where(parent.group, parent.position, parent.parent)}.{here}" if parent is not None else here
 
 
 def _settings(body: dict[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:

@@ -270,7 +270,7 @@ def _probable_renames(
             if new.key in out:
                 continue
             score = difflib.SequenceMatcher(None, old.label.lower(), new.label.lower()).ratio()
-            if old.index == new.index:
+            if old.position == new.position:
                 score = max(score, 0.75)
             if score >= 0.6 and (best is None or score > best[1]):
                 best = (new, score)

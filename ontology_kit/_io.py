@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -12,8 +13,28 @@ __all__ = ["write_atomic"]
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename (all or nothing)."""
+    """Write ``text`` to ``path`` via a temporary file and a rename (all or nothing).
+
+    Only a regular file (or a new one) is replaced so: a symbolic link is written through to its
+    file, and a device or pipe (``/dev/stdout``, ``/dev/null``) is written to as it is, since a rename
+    would replace the device itself.
+    """
     target = Path(path)
+    try:
+        mode: int | None = os.stat(target).st_mode  # through links
+    except OSError:
+        mode = None  # a new file (or one the write below reports on)
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OntokitError(f"cannot write {path}: it is a directory")
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise OntokitError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
+    if target.is_symlink():
+        target = target.resolve()
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)

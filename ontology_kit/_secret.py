@@ -22,6 +22,6 @@ def secret_digest(salt: str, secret: str) -> str:
 def digest_matches(digest: str, value: str) -> bool | None:
     """Whether ``value`` is the secret behind ``digest``; None when the digest is not one of ours."""
     parts = digest.split(":")
-    if len(parts) != 3 or parts[0] != "sha256":
+    if len(parts) != 3 or parts[0] != "sha256" or not digest.isascii():
         return None
-    return hmac.compare_digest(secret_digest(parts[1], value), digest)
+    return hmac.compare_digest(secret_digest(parts[1], value).encode(), digest.encode())

@@ -21,6 +21,8 @@ from collections.abc import Container, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
+from ._text import text_of
+
 __all__ = [
     "CATEGORY_FIELDS",
     "CHILD_GROUPS",
@@ -191,10 +193,10 @@ def tree_option_payload(title: str, children: list[dict[str, Any]], key: str, va
 def item_label(kind: NodeKind, raw: Mapping[str, Any]) -> str:
     """How plans name an item: ``Vehicle``, ``option "Truck"``, ``"Europe"`` (a tree option)."""
     if kind is NodeKind.OPTION:
-        return f'option "{raw.get("value", "")}"'
+        return f'option "{text_of(raw.get("value", ""))}"'
     if kind is NodeKind.TREE_OPTION:
-        return f'"{raw.get("title", "")}"'
-    return str(raw.get("title", ""))
+        return f'"{text_of(raw.get("title", ""))}"'
+    return text_of(raw.get("title", ""))
 
 
 def items_of(value: Any) -> Sequence[Any]:
@@ -205,7 +207,7 @@ def items_of(value: Any) -> Sequence[Any]:
 def item_id(kind: NodeKind, raw: Mapping[str, Any]) -> str | None:
     """An item's id: its ``schemaId`` (a tree option's ``key``, else its ``schemaId``), or None."""
     found = raw.get("key") or raw.get("schemaId") if kind is NodeKind.TREE_OPTION else raw.get("schemaId")
-    return str(found) if found else None
+    return text_of(found) if found else None
 
 
 def child_groups(kind: NodeKind, raw: Mapping[str, Any]) -> tuple[tuple[str, NodeKind], ...]:

@@ -3,7 +3,7 @@
 Codes are stable: never reuse or rename one. Each code is documented beside the code that emits it,
 as a :class:`Rule` in that module's ``RULES`` (the reader: ``loader/reader.py``; the structure:
 ``model/errors.py``; references: ``resolve.py``; semantic rules: one module per family under
-``rules/``; project definitions: ``project/load.py``). :mod:`ontology_kit.rulebook` collects them,
+``rules/``; project definitions: ``project/definitions.py``). :mod:`ontology_kit.rulebook` collects them,
 and a test keeps docs/format.md's rule tables equal to them.
 """
 

@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, NamedTuple, get_args
 
 import orjson
 
@@ -39,6 +39,7 @@ __all__ = [
     "SecretState",
     "WebhookType",
     "absent_fingerprint",
+    "check_field",
 ]
 
 ProjectType = Literal["ango", "pct", "iframe"]
@@ -62,20 +63,60 @@ class ProjectFields:
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> ProjectFields:
-        """The fields of a hub's project document (a value of the wrong type reads as not set)."""
-        values: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
-            value = doc.get(field.name)
-            if field.name == "type":
-                value = value if value in PROJECT_TYPES else None
-            elif not isinstance(value, str):
-                value = "" if field.name == "description" else str(value or "")
-            values[field.name] = value
+        """The fields of a hub's project document (lenient: a value it cannot hold reads as unset)."""
+        return cls(**{f.name: _FIELD_VALUES[f.name].read(doc.get(f.name)) for f in dataclasses.fields(cls)})
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> ProjectFields:
+        """Fields from values written elsewhere, such as a plan file (strict: ValueError names the
+        first field that is unknown or holds a value it cannot)."""
+        for name, value in values.items():
+            check_field(name, value)
         return cls(**values)
 
     def items(self) -> tuple[tuple[str, Any], ...]:
         """(field, value) pairs, in declaration order."""
         return tuple((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
+
+    def set(self) -> dict[str, Any]:
+        """The fields that are set (not None), in declaration order."""
+        return {name: value for name, value in self.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class _FieldValues:
+    """What one field of ``ProjectFields`` may hold, and how a hub's value of it is read."""
+
+    choices: tuple[str, ...] | None = None  # None: any text
+    default: str | None = ""  # what a hub's missing or unreadable value reads as
+
+    def read(self, value: Any) -> Any:
+        if self.choices is not None:
+            return value if value in self.choices else None
+        return value if isinstance(value, str) else self.default if value is None else str(value)
+
+    def accepts(self, value: Any) -> bool:
+        if self.choices is not None:
+            return value is None or value in self.choices
+        return isinstance(value, str)
+
+
+#: One entry per field of ProjectFields (a test keeps the two in step).
+_FIELD_VALUES: Final[dict[str, _FieldValues]] = {
+    "name": _FieldValues(),
+    "description": _FieldValues(),
+    "type": _FieldValues(PROJECT_TYPES, None),
+}
+
+
+def check_field(name: str, value: Any) -> None:
+    """ValueError unless ``name`` is a field of ``ProjectFields`` and ``value`` one it can hold."""
+    values = _FIELD_VALUES.get(name)
+    if values is None:
+        raise ValueError(f"{name!r} is not a project field")
+    if not values.accepts(value):
+        allowed = ", ".join(values.choices) if values.choices is not None else "text"
+        raise ValueError(f"project field {name!r} cannot be {value!r} (expected {allowed})")
 
 
 @dataclass(frozen=True)
@@ -218,11 +259,40 @@ def absent_fingerprint(name: str) -> str:
 def _digest(state: Any) -> str:
     # orjson: a large project's schema is MBs, and the stdlib's sorted dump is 5x slower.
     try:
-        text = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # integers over 64 bits, and the like (never in a hub's JSON): the stdlib copes
-        compact = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-        text = compact.encode()
-    return "sha256:" + hashlib.sha256(text).hexdigest()
+        return "sha256:" + hashlib.sha256(orjson.dumps(state, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except TypeError:  # integers over 64 bits, or nested over 255 levels (a hostile hub's answer)
+        return "sha256:" + _deep_digest(state)
+
+
+def _deep_digest(state: Any) -> str:
+    """The SHA-256 of ``state``'s canonical JSON, without recursion: any depth, any integer."""
+    digest = hashlib.sha256()
+    todo: list[Any] = [state]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, _Token):
+            digest.update(item.text)
+        elif isinstance(item, dict):
+            parts: list[Any] = [_Token(b"{")]
+            for i, key in enumerate(sorted(item, key=str)):
+                parts += [_Token(b"," if i else b""), _Token(_scalar(str(key)) + b":"), item[key]]
+            todo.extend(reversed([*parts, _Token(b"}")]))
+        elif isinstance(item, (list, tuple)):
+            parts = [_Token(b"[")]
+            for i, element in enumerate(item):
+                parts += [_Token(b"," if i else b""), element]
+            todo.extend(reversed([*parts, _Token(b"]")]))
+        else:
+            digest.update(_scalar(item))
+    return digest.hexdigest()
+
+
+class _Token(NamedTuple):
+    text: bytes
+
+
+def _scalar(value: Any) -> bytes:
+    return json.dumps(value, default=str).encode()  # ASCII: lone surrogates and all
 
 
 @dataclass(frozen=True)

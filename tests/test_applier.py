@@ -13,8 +13,7 @@ from conftest import LocalHub
 from ontology_kit import compile_text
 from ontology_kit.category_schema import CategorySchema
 from ontology_kit.client import HubClient, InProcessTransport
-from ontology_kit.errors import PolicyRefusal, StalePlanError, UnsupportedChangeError
-from ontology_kit.plan.model import Plan, ProjectPlan
+from ontology_kit.errors import StalePlanError
 from ontology_kit.plan.operations import (
     OPERATION_TYPES,
     AddBatches,
@@ -24,9 +23,8 @@ from ontology_kit.plan.operations import (
     UpdateProject,
     UpdateWebhook,
 )
-from ontology_kit.plan.project_diff import plan_project
-from ontology_kit.state import DesiredProject, DesiredWebhook, LiveProject, ProjectFields
-from ontology_kit.workflow.applier import EXECUTORS, apply_plan, check_policy
+from ontology_kit.state import DesiredProject, DesiredWebhook, ProjectFields
+from ontology_kit.workflow.applier import EXECUTORS, apply_plan
 from ontology_kit.workflow.planner import Planner, Target
 
 ONTOLOGY = "tools: [{title: Car, type: bounding-box, classifications: [{title: Kind, type: radio, options: [A, B]}]}]"
@@ -123,18 +121,14 @@ def test_apply_refuses_a_stale_plan_before_writing(hub: tuple[Planner, CountingT
     assert transport.writes == []
 
 
-def test_policy_refuses_blocked_and_destructive_plans() -> None:
-    blocked = ProjectPlan(
-        "P", "p.yaml", "p", (), "fp", desired=desired(), blocked=("cannot change its type",)
-    )
-    with pytest.raises(UnsupportedChangeError, match=r"p\.yaml: cannot change its type; nothing was changed"):
-        check_policy(Plan("h", (blocked,)), allow_destructive=True)
-    schema = compile_text(ONTOLOGY)["categorySchema"]
-    live = LiveProject.from_hub(
-        {"_id": "p", "name": "Demo", "description": "A demo", "categorySchema": schema}, []
-    )
-    fewer = desired(category_schema=CategorySchema({**schema, "tools": []}), batches=(), webhooks=())
-    destructive = plan_project(fewer, live, {})
-    with pytest.raises(PolicyRefusal, match="--allow-destructive"):
-        check_policy(Plan("h", (destructive,)), allow_destructive=False)
-    check_policy(Plan("h", (destructive,)), allow_destructive=True)
+def test_a_project_created_after_planning_is_not_created_twice(
+    hub: tuple[Planner, CountingTransport],
+) -> None:
+    planner, transport = hub
+    plan = planner.plan([Target.of(desired())])  # "Demo" does not exist yet: the plan creates it
+    planner.client.create_project("Demo", "made by someone else meanwhile")
+    transport.writes.clear()
+    with pytest.raises(StalePlanError, match="the plan is stale: project 'Demo' changed"):
+        apply_plan(plan, planner)
+    assert transport.writes == []
+    assert [p["name"] for p in planner.client.iter_projects()].count("Demo") == 1

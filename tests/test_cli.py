@@ -147,6 +147,33 @@ def test_missing_file(tmp_path: Path) -> None:
     assert out.returncode == 1 and "error[file-not-found]" in out.stderr and "Traceback" not in out.stderr
 
 
+HOSTILE_NAME = "a\n\x1b[31merror: forged\r.yaml"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("validate", "{name}"), id="validate"),
+        pytest.param(("compile", "{name}"), id="compile"),
+        pytest.param(("show", "{name}"), id="show"),
+        pytest.param(("fmt", "--check", "{name}"), id="fmt"),
+        pytest.param(("diff", "{good}", "{name}"), id="diff"),
+        pytest.param(("plan", "{name}"), id="plan"),
+        pytest.param(("apply", "{name}", "--auto-approve"), id="apply"),
+    ],
+)
+def test_every_message_is_one_line_whatever_it_quotes(
+    args: tuple[str, ...], good: Path, tmp_path: Path
+) -> None:
+    """A file name (or a hub's message) with newlines and escape sequences never forges output lines."""
+    (tmp_path / ".git").mkdir()
+    argv = [a.format(name=HOSTILE_NAME, good=good) for a in args]
+    out = run(*argv, cwd=tmp_path)
+    assert out.returncode == 1, out
+    assert "\x1b" not in out.stderr + out.stdout and "Traceback" not in out.stderr
+    assert not any(line.startswith("error: forged") for line in out.stderr.splitlines()), out.stderr
+
+
 def test_internal_error_has_no_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], good: Path
 ) -> None:

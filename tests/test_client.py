@@ -121,6 +121,13 @@ def test_honors_retry_after() -> None:
     assert len(seen) == 3 and waits == [3.0, 1.0]
 
 
+@pytest.mark.parametrize("hint", ["nan", "inf", "-inf", "NaN", "soon"])
+def test_a_retry_after_that_is_not_a_time_is_ignored(hint: str) -> None:
+    client, seen, waits = scripted([(429, {"Retry-After": hint}), (200, {})])
+    client.list_projects()
+    assert len(seen) == 2 and len(waits) == 1 and 0 <= waits[0] <= client.max_wait
+
+
 def test_retry_after_is_capped() -> None:
     client, _seen, waits = scripted([(429, {"Retry-After": "3600"}), (200, {})])
     client.max_wait = 5
@@ -295,6 +302,14 @@ def _answering(data: Any) -> HubClient:
         pytest.param({"projects": [], "total": "many"}, lambda c: c.list_projects(), id="total-not-a-number"),
         pytest.param({"webhooks": "x"}, lambda c: c.list_webhooks("p"), id="webhooks-not-a-list"),
         pytest.param({"project": [1]}, lambda c: c.get_project("p"), id="project-not-an-object"),
+        pytest.param(
+            {"webhook": "abc"},
+            lambda c: c.create_webhook("p", "https://a", ["COMPLETED"], None),
+            id="webhook-str",
+        ),
+        pytest.param(
+            {"webhook": [1, 2]}, lambda c: c.update_webhook("w", url="https://a"), id="webhook-list"
+        ),
     ],
 )
 def test_wrong_shapes_are_one_clear_error(data: Any, call: Any) -> None:
@@ -302,3 +317,32 @@ def test_wrong_shapes_are_one_clear_error(data: Any, call: Any) -> None:
 
     with _answering(data) as client, pytest.raises(HubError, match=r"unexpected answer|holds no project"):
         call(client)
+
+
+@pytest.mark.parametrize(
+    "extensions", [None, 5, "idempotency-key", {"a": 1}], ids=["null", "int", "str", "object"]
+)
+def test_odd_extensions_mean_none(extensions: Any) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/ontokit/hub":
+            return httpx.Response(200, json={"status": "success", "data": {"extensions": extensions}})
+        return httpx.Response(200, json={"status": "success", "data": {"project": {"_id": "a", "name": "x"}}})
+
+    with HubClient("http://junk.test", "k", transport=httpx.MockTransport(handler)) as client:
+        assert not client.capabilities().extensions
+        assert client.create_project("x")["_id"] == "a"  # asks whether to send an idempotency key
+
+
+def test_a_hub_that_repeats_its_listing_is_read_once() -> None:
+    pages: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        pages.append(int(request.url.params["page"]))
+        projects = [{"_id": "a", "name": "A"}, {"_id": "b", "name": "B"}]
+        return httpx.Response(
+            200, json={"status": "success", "data": {"projects": projects, "total": 10**12}}
+        )
+
+    with HubClient("http://junk.test", "k", transport=httpx.MockTransport(handler)) as client:
+        assert [p["_id"] for p in client.iter_projects(limit=2)] == ["a", "b"]
+    assert pages == [1, 2]

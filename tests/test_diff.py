@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from ontology_kit import compile_text
 from ontology_kit.plan.diff import diff_category_schema
@@ -226,3 +228,114 @@ def test_everything_new(base: dict[str, Any]) -> None:
         ("create", "Tows"),
     ]
     assert changes[0].nested == 7
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        pytest.param({"options": 5}, id="options-a-number"),
+        pytest.param({"options": "abc"}, id="options-a-string"),
+        pytest.param({"treeOptions": {"a": 1}}, id="tree-a-mapping"),
+        pytest.param({"classifications": [1, None, "x"]}, id="children-not-objects"),
+        pytest.param(
+            {"treeOptions": [{"title": "a", "key": "k", "children": 7}]}, id="tree-children-a-number"
+        ),
+    ],
+)
+def test_a_hand_edited_hub_never_crashes_the_diff(base: dict[str, Any], junk: dict[str, Any]) -> None:
+    live = copy.deepcopy(base)
+    live["classifications"][0].update(junk)  # the tree-dropdown
+    changes = diff_category_schema(base, live)
+    assert all(c.path for c in changes)
+    diff_category_schema(live, base)
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    """Every JSON object inside ``value`` that sits in a list: each item of the schema, at any depth,
+    walked or not."""
+    found: list[dict[str, Any]] = []
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                found.append(item)
+            found.extend(_items(item))
+    elif isinstance(value, dict):
+        for child in value.values():
+            found.extend(_items(child))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("where", "field", "value"),
+    [
+        pytest.param(
+            ("tools", 0), "treeOptions", [{"title": "SMUGGLED", "key": "0"}], id="tool-tree-options"
+        ),
+        pytest.param(("relations", 0), "treeOptions", [{"title": "SMUGGLED"}], id="relation-tree-options"),
+        pytest.param(
+            ("tools", 0, "classifications", 0, "options", 0),
+            "classifications",
+            [{"title": "X"}],
+            id="option-classifications",
+        ),
+        pytest.param(
+            ("classifications", 0, "treeOptions", 0), "options", [{"title": "X"}], id="tree-option-options"
+        ),
+        pytest.param((), "smuggled", {"a": 1}, id="top-level-field"),
+    ],
+)
+def test_content_the_walker_does_not_visit_is_compared_as_a_value(
+    base: dict[str, Any], where: tuple[Any, ...], field: str, value: Any
+) -> None:
+    def edit(schema: dict[str, Any]) -> None:
+        target: Any = schema
+        for step in where:
+            target = target[step]
+        target[field] = value
+
+    changes = diff_after(base, edit)
+    assert len(changes) == 1 and changes[0].action is Action.UPDATE, summary(changes)
+    assert [(a.name, a.after) for a in changes[0].attributes] == [(field, value)]
+
+
+_NAMES = st.sampled_from(
+    [
+        "title",
+        "tool",
+        "schemaId",
+        "key",
+        "options",
+        "classifications",
+        "treeOptions",
+        "children",
+        "required",
+        "regex",
+        "parentOptionId",
+        "frameSpecific",
+        "exportName",
+        "metadata",
+        "anything",
+    ]
+)
+_VALUES = st.recursive(
+    st.text(min_size=1, max_size=5),
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=3)
+        | st.dictionaries(st.sampled_from(["title", "schemaId", "key", "x"]), inner, min_size=1, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), name=_NAMES, value=_VALUES)
+def test_any_edit_of_any_item_shows_in_the_diff(data: Any, name: str, value: Any) -> None:
+    """Nothing is written unseen: whatever field of whatever item a plan file or hub edit changes,
+    the diff is not empty (the stale check of saved plans rests on this)."""
+    base = compile_text(BASE)["categorySchema"]
+    desired = copy.deepcopy(base)
+    items = [desired, *_items(desired)]
+    item = items[data.draw(st.integers(0, len(items) - 1), label="item")]
+    assume(item.get(name) != value)
+    item[name] = value
+    assert diff_category_schema(desired, base), (name, value)

@@ -112,6 +112,10 @@ def test_list_projects_bad_params(local_hub: LocalHub, params: dict[str, Any]) -
         pytest.param("/v2/project", b'{"name": "x", "type": "video"}', id="bad-type"),
         pytest.param("/v2/project", b'{"name": "x", "bogus": 1}', id="unknown-field"),
         pytest.param("/v2/project", b"\xff\xfe", id="not-utf8"),
+        pytest.param("/v2/project", b'{"name": "x", "description": "\\ud800"}', id="lone-surrogate"),
+        pytest.param("/v2/project/{pid}", b'{"benchmarkRatio": NaN}', id="nan"),
+        pytest.param("/v2/project/{pid}", b'{"benchmarkRatio": Infinity}', id="infinity"),
+        pytest.param("/v2/project/{pid}", b'{"benchmarkRatio": 1e999}', id="overflow"),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": []}', id="schema-not-object"),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": {"tools": [1]}}', id="schema-items"),
         pytest.param(
@@ -129,6 +133,11 @@ def test_list_projects_bad_params(local_hub: LocalHub, params: dict[str, Any]) -
             id="schema-nested-items",
         ),
         pytest.param("/v2/project/{pid}", b'{"type": "video"}', id="update-bad-type"),
+        pytest.param(
+            "/v2/project/{pid}",
+            b'{"categorySchema": {"classifications": [{"tool": "tree-dropdown", "schemaId": "t", "options": 5}]}}',
+            id="schema-child-list-not-a-list",
+        ),
         pytest.param("/v2/batches/{pid}", b'{"batches": {}}', id="batches-not-list"),
         pytest.param("/v2/batches/{pid}", b'{"batches": [{"name": "a"}, {"name": "a"}]}', id="batches-dupe"),
         pytest.param("/v2/batches/{pid}", b"{}", id="batches-empty-body"),

@@ -554,6 +554,54 @@ def test_damaged_plan_file_is_a_one_line_error(
     assert _files(applied.root) == files
 
 
+def test_saved_plan_for_a_project_created_since_is_stale(served: Workspace, sdk: Any) -> None:
+    assert served.run("plan", "--out", "p.json").code == 0  # plans to create "Demo"
+    assert sdk.create_project("Demo")["status"] == "success"  # someone else creates it first
+    before = served.snapshot()
+
+    stale = served.run("apply", "p.json", "--auto-approve")
+    assert_one_line_error(stale, "stale")
+    assert served.snapshot() == before
+    assert [p["project"]["name"] for p in before.values()].count("Demo") == 1
+
+
+def _smuggle_tree_options_on_a_tool(schema: dict[str, Any]) -> None:
+    schema["tools"][0]["treeOptions"] = [{"title": "SMUGGLED", "key": "s"}]
+
+
+def _smuggle_a_top_level_field(schema: dict[str, Any]) -> None:
+    schema["smuggled"] = {"title": "SMUGGLED"}
+
+
+def _smuggle_a_field_on_an_option(schema: dict[str, Any]) -> None:
+    schema["tools"][0]["classifications"][0]["options"][0]["classifications"] = [{"title": "SMUGGLED"}]
+
+
+@pytest.mark.parametrize(
+    "smuggle",
+    [
+        pytest.param(_smuggle_tree_options_on_a_tool, id="tree-options-on-a-tool"),
+        pytest.param(_smuggle_a_top_level_field, id="top-level-field"),
+        pytest.param(_smuggle_a_field_on_an_option, id="option-field"),
+    ],
+)
+def test_content_added_to_a_saved_plan_is_never_written(
+    applied: Workspace, saved_plan: tuple[str, Path], smuggle: Any
+) -> None:
+    text, made_in = saved_plan
+    text = text.replace(json.dumps(str(made_in))[1:-1], json.dumps(str(applied.root))[1:-1])
+    doc = json.loads(text)
+    smuggle(doc["projects"][0]["desired"]["categorySchema"])
+    applied.write("p.json", json.dumps(doc))
+    before = applied.snapshot()
+
+    result = applied.run("apply", "p.json", "--auto-approve", "--allow-destructive")
+    assert_one_line_error(result)
+    assert "stale" in result.err or "damaged" in result.err, result
+    assert applied.snapshot() == before
+    assert "SMUGGLED" not in json.dumps(applied.snapshot())
+
+
 def test_saved_plan_applies_nothing_it_did_not_show(applied: Workspace) -> None:
     applied.edit("ontology.yaml", "title: Kind", "title: Category")
     saved = applied.run("plan", "--out", "p.json")
@@ -690,6 +738,15 @@ def test_missing_secret_variable_is_a_one_line_error(workspace: Workspace) -> No
     del env["HOOK_SECRET"]
     for args in (("plan", "--detailed-exitcode"), ("apply", "--auto-approve")):
         assert_one_line_error(workspace.run(*args, env=env), "HOOK_SECRET", "not set")
+
+
+def test_a_secret_that_is_not_utf8_is_refused_before_any_write(applied: Workspace) -> None:
+    applied.edit("ontology.yaml", "title: Kind", "title: Category")  # something to apply first
+    before = applied.snapshot()
+    env = base_env(HOOK_SECRET="abc\udcff")  # the byte 0xff, as os.environ holds it
+    for args in (("plan",), ("apply", "--auto-approve")):
+        assert_one_line_error(applied.run(*args, env=env), "HOOK_SECRET", "not valid UTF-8")
+    assert applied.snapshot() == before
 
 
 def test_changed_secret_is_a_sensitive_update(applied: Workspace) -> None:
@@ -901,6 +958,16 @@ def test_a_hub_that_cannot_change_the_type_refuses_before_writing(
         before = ws.snapshot()
         refused = ws.run("apply", "--auto-approve", "--allow-destructive")
         assert_one_line_error(refused, "cannot change a project's type", "nothing was changed")
+        assert ws.snapshot() == before
+
+        # A saved plan whose refusal was edited out is not the plan that was shown: it is refused.
+        assert ws.run("plan", "--out", "p.json").code == 0
+        doc = json.loads((ws.root / "p.json").read_text(encoding="utf-8"))
+        assert doc["projects"][0]["blocked"]
+        doc["projects"][0]["blocked"] = []
+        ws.write("p.json", json.dumps(doc))
+        edited = ws.run("apply", "p.json", "--auto-approve", "--allow-destructive")
+        assert_one_line_error(edited, "stale")
         assert ws.snapshot() == before
     finally:
         server.stop()

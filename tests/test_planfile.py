@@ -62,7 +62,15 @@ webhooks = st.builds(
 )
 operations: st.SearchStrategy[Operation] = st.one_of(
     st.builds(CreateProject, fields),
-    st.builds(UpdateProject, st.lists(st.tuples(texts, json_values), max_size=3).map(tuple)),
+    st.builds(
+        UpdateProject,
+        st.lists(
+            st.tuples(st.just("name"), texts)
+            | st.tuples(st.just("description"), texts)
+            | st.tuples(st.just("type"), st.sampled_from(PROJECT_TYPES)),
+            max_size=3,
+        ).map(tuple),
+    ),
     st.just(SetCategorySchema()),
     st.builds(AddBatches, st.lists(texts, max_size=3).map(tuple)),
     st.builds(CreateWebhook, webhooks),
@@ -184,7 +192,14 @@ def _set(path: str, value: Any) -> Any:
             _set("projects.0.operations.0.op", "drop-project"), "projects.0.operations.0.op", id="unknown-op"
         ),
         pytest.param(_set("projects.0.operations", {}), "projects.0.operations", id="operations-not-a-list"),
-        pytest.param(_set("projects.0.desired.fields.type", "video"), "desired.fields.type", id="bad-type"),
+        pytest.param(
+            _set("projects.0.desired.fields.type", "video"), "desired.fields: .*'type'", id="bad-type"
+        ),
+        pytest.param(
+            _set("projects.0.operations.0", {"op": "update-project", "values": [["owner", "me"]]}),
+            "operations.0.values: 'owner' is not a project field",
+            id="update-of-an-unknown-field",
+        ),
         pytest.param(
             _set("projects.0.desired.categorySchema.tools", [1]), "categorySchema.tools.0", id="schema"
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -108,3 +109,61 @@ def test_a_new_project_starts_with_its_creation() -> None:
     )
     assert all(c.impact is Impact.SAFE for c in plan.changes)  # a new project has no annotations
     assert plan.project_id is None and plan.fingerprint.startswith("sha256:")
+
+
+def test_a_new_projects_creation_shows_every_field_it_sets() -> None:
+    plan = plan_project(desired("pct"), None, {})
+    assert plan.changes[0].after == {"name": "Roads", "description": "", "type": "pct"}
+    assert plan_project(desired(None), None, {}).changes[0].after == {"name": "Roads", "description": ""}
+
+
+def test_a_type_the_hub_names_but_ontokit_does_not_know() -> None:
+    plan = plan_project(desired("pct"), live(type="video"), {}, CAN_CHANGE_TYPE)
+    assert plan.changes == ()
+    assert plan.warnings == (
+        "the hub says 'video', which ontokit does not know, for the project's type; it is not compared",
+    )
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("where", ["extra-field", "title", "option-value"])
+def test_values_nested_to_the_parser_limit_plan_render_and_save(where: str) -> None:
+    """A hub's answer may nest a value 1,000 levels deep (the JSON parser stops at 1,024): the plan
+    holds it bounded, and every view and the plan file show it without a recursion error."""
+    from ontology_kit.plan.model import Plan
+    from ontology_kit.plan.planfile import dumps_plan, loads_plan
+    from ontology_kit.render import FORMATS
+    from ontology_kit.render.plans import render
+    from ontology_kit.state import HubRecord
+
+    rich = (
+        "tools: [{title: Car, type: point, classifications: [{title: Kind, type: radio, options: [A, B]}]}]"
+    )
+    desired = DesiredProject(
+        "roads.yaml", ProjectFields("Roads"), CategorySchema(compile_text(rich)["categorySchema"])
+    )
+    schema = copy.deepcopy(desired.category_schema.payload())
+    deep = _nested(1010)
+    if where == "extra-field":
+        schema["tools"][0]["extra"] = deep
+    elif where == "title":
+        schema["tools"][0]["title"] = deep
+    else:
+        schema["tools"][0]["classifications"][0]["options"][0]["value"] = deep
+    live = LiveProject.from_hub(
+        {"_id": "p1", "name": "Roads", "description": "", "categorySchema": schema}, []
+    )
+
+    project = plan_project(desired, live, {})
+    assert project.has_changes
+    plan = Plan("a hub", (project,))
+    for fmt in FORMATS:
+        assert "…" in render(plan, fmt)
+    text = dumps_plan(plan, HubRecord("embedded local hub", "embedded", db="/tmp/hub.sqlite3"))
+    assert loads_plan(text, "p.json").plan.projects[0].changes == project.changes

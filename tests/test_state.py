@@ -122,3 +122,45 @@ def test_any_hub_document_reads_without_error(doc: dict[str, Any], hooks: list[A
 def test_the_fingerprint_of_numbers_json_has_but_orjson_does_not() -> None:
     huge = LiveProject.from_hub({**DOC, "categorySchema": {"tools": [{"tool": "point", "n": 2**70}]}}, HOOKS)
     assert huge.fingerprint() != LiveProject.from_hub(DOC, HOOKS).fingerprint()
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for i in range(depth):
+        value = [value] if i % 2 else {"k": value}
+    return value
+
+
+@pytest.mark.parametrize("depth", [300, 1020], ids=["over-orjson", "at-the-parser-limit"])
+def test_the_fingerprint_of_deeply_nested_values(depth: int) -> None:
+    """A hub may answer with values nested up to the JSON parser's limit (1,024): no recursion error,
+    and the depth still counts."""
+
+    def live(value: Any) -> LiveProject:
+        return LiveProject.from_hub(
+            {**DOC, "categorySchema": {"tools": [{"tool": "point", "x": value}]}}, HOOKS
+        )
+
+    deep = live(_nested(depth)).fingerprint()
+    assert deep == live(_nested(depth)).fingerprint()
+    assert deep != live(_nested(depth - 1)).fingerprint()
+    assert live(2**70).fingerprint() != live(2**70 + 1).fingerprint()
+
+
+def test_every_project_field_says_what_it_may_hold() -> None:
+    from ontology_kit.state import _FIELD_VALUES
+
+    assert list(_FIELD_VALUES) == [f.name for f in dataclasses.fields(ProjectFields)]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        pytest.param({"name": "P", "owner": "me"}, "'owner' is not a project field", id="unknown"),
+        pytest.param({"name": 5}, "'name' cannot be 5", id="not-text"),
+        pytest.param({"name": "P", "type": "video"}, "'type' cannot be 'video'", id="not-a-type"),
+    ],
+)
+def test_fields_from_elsewhere_are_checked(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ProjectFields.from_values(values)

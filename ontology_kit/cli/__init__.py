@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import click
 
+from .._text import one_line
 from .._version import __version__
 from ..errors import OntokitError, UsageError, exit_code
 
@@ -101,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return int(exit_code(UsageError(exc.format_message())))
     except OntokitError as exc:
-        click.echo(f"error: {exc}", err=True)
+        # One line, whatever the message quotes (a hub's answer, a file name, a plan file's text).
+        click.echo(f"error: {one_line(exc)}", err=True)
         return int(exit_code(exc))
     except KeyboardInterrupt as exc:
         click.echo("Interrupted.", err=True)
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ONTOKIT_DEBUG"):
             raise
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (this is a bug in ontokit; run with "
+            f"internal error: {type(exc).__name__}: {one_line(exc)} (this is a bug in ontokit; run with "
             "ONTOKIT_DEBUG=1 for a traceback and report it)",
             err=True,
         )

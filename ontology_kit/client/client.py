@@ -9,6 +9,7 @@ local Hub does), or when the failure proves the hub never processed them (429, c
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 import uuid
@@ -124,12 +125,13 @@ class HubClient:
     def hub_info(self) -> dict[str, Any] | None:
         """The local Hub's self-description, or None for a hub without it (the real Ango Hub).
 
-        Asked once per client: a hub does not change what it is between two calls.
+        Asked once per client: a hub does not change what it is between two calls. Whatever goes
+        wrong in asking (a 404, a 5xx, an answer that is not ours) means: no extensions.
         """
         if self._info is _UNKNOWN:
             try:
                 self._info = self._call("GET", "/v2/ontokit/hub", safe=True, what="hub info")
-            except (NotFoundError, BadRequestError, AuthError):
+            except HubError:
                 self._info = None
         return self._info  # type: ignore[return-value]
 
@@ -153,14 +155,20 @@ class HubClient:
         return ProjectPage(projects, total)
 
     def iter_projects(self, limit: int = 100) -> Iterator[dict[str, Any]]:
-        """Every project of the organization, page by page."""
+        """Every project of the organization, page by page.
+
+        Ends when the hub's ``total`` is reached, at an empty page, or at a page that holds no project
+        with an id not seen before (a hub that repeats itself would otherwise be read forever).
+        """
         page = 1
-        seen = 0
+        seen: set[str] = set()
         while True:
             result = self.list_projects(page, limit)
-            yield from result.projects
-            seen += len(result.projects)
-            if not result.projects or seen >= result.total:
+            fresh = [p for p in result.projects if not isinstance(p.get("_id"), str) or p["_id"] not in seen]
+            ids = {p["_id"] for p in fresh if isinstance(p.get("_id"), str)}
+            yield from fresh
+            seen |= ids
+            if not ids or len(seen) >= result.total:
                 return
             page += 1
 
@@ -171,12 +179,14 @@ class HubClient:
         )
 
     def create_project(
-        self, name: str, description: str = "", project_type: str | None = None
+        self, name: str, description: str = "", project_type: str | None = None, **fields: Any
     ) -> dict[str, Any]:
-        """Create a project; returns the new project document."""
+        """Create a project (with any other documented ``fields`` that are not None); returns the new
+        project document."""
         body: dict[str, Any] = {"name": name, "description": description}
         if project_type:
             body["type"] = project_type
+        body.update((key, value) for key, value in fields.items() if value is not None)
         return self._project(
             self._call("POST", "/v2/project", json=body, safe=False, what=f"create project {name!r}")
         )
@@ -224,17 +234,16 @@ class HubClient:
         body: dict[str, Any] = {"url": url, "types": types, "project": project_id}
         if secret:
             body["secret"] = secret
-        data = self._call(
-            "POST", "/v2/webhook", json=body, safe=False, what=f"create webhook for {project_id}"
+        what = f"create webhook for {project_id}"
+        return self._object(
+            self._call("POST", "/v2/webhook", json=body, safe=False, what=what), "webhook", what
         )
-        return dict(data.get("webhook") or {})
 
     def update_webhook(self, webhook_id: str, **fields: Any) -> dict[str, Any]:
         """Change a webhook's ``url``, ``types`` or ``secret`` (a local Hub extension)."""
-        data = self._call(
-            "POST", f"/v2/webhook/{webhook_id}", json=fields, safe=True, what=f"webhook {webhook_id}"
-        )
-        return dict(data.get("webhook") or {})
+        what = f"webhook {webhook_id}"
+        data = self._call("POST", f"/v2/webhook/{webhook_id}", json=fields, safe=True, what=what)
+        return self._object(data, "webhook", what)
 
     def list_webhooks(self, project_id: str) -> list[dict[str, Any]]:
         """A project's webhooks, secrets as digests only (a local Hub extension)."""
@@ -244,6 +253,13 @@ class HubClient:
         return self._objects(data, "webhooks", f"webhooks of project {project_id}")
 
     # -- machinery --------------------------------------------------------------------------------
+    def _object(self, data: dict[str, Any], key: str, what: str) -> dict[str, Any]:
+        """``data[key]``, an object (absent: empty); anything else is the hub's fault, said in one line."""
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise HubError(f"{self.label} gave an unexpected answer for {what} ({key} is not an object)")
+        return value
+
     def _objects(self, data: dict[str, Any], key: str, what: str) -> list[dict[str, Any]]:
         """``data[key]``, a list of objects; anything else is the hub's fault, said in one line."""
         value = data.get(key, [])
@@ -365,8 +381,7 @@ class HubClient:
 
     def _idempotency_supported(self, path: str) -> bool:
         if self._honors_idempotency is None:
-            info = self.hub_info()
-            self._honors_idempotency = bool(info and "idempotency-key" in info.get("extensions", []))
+            self._honors_idempotency = "idempotency-key" in self.capabilities()
         return self._honors_idempotency
 
 
@@ -384,9 +399,11 @@ def _retry_after(response: httpx.Response) -> float | None:
     if raw is None:
         return None
     try:
-        return float(raw)
+        seconds = float(raw)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) else None  # "nan", "inf": no usable hint
     try:
         when = parsedate_to_datetime(raw)
     except (TypeError, ValueError):

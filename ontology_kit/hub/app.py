@@ -11,13 +11,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .._version import __version__
-from ..category_schema import TOP_GROUPS, CategorySchema
+from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema
 from ..errors import HubApiError as ApiError
+from ..state import PROJECT_TYPES, WEBHOOK_TYPES
 from .store import HubStore, new_object_id, utc_now
 
 __all__ = ["MAX_BODY_BYTES", "HubApp"]
@@ -25,8 +27,6 @@ __all__ = ["MAX_BODY_BYTES", "HubApp"]
 log = logging.getLogger("ontokit.hub")
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
-PROJECT_TYPES = ("ango", "pct", "iframe")
-WEBHOOK_TYPES = ("ACCEPTED", "COMPLETED", "UPDATED")
 # Documented optional project settings (docs.imerit.net api/docs/projects); stored as given.
 _SETTINGS = {
     "benchmarkEnabled": bool,
@@ -129,8 +129,10 @@ class HubApp:
         if not raw:
             raise ApiError(400, "Request body is empty; expected a JSON object")
         try:
-            doc = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+            # Strict JSON (RFC 8259), as a real server reads it: no NaN or Infinity, no lone surrogate,
+            # UTF-8 only. Whatever is stored here, every client can read back.
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
             raise ApiError(400, f"Malformed JSON body: {exc}") from None
         if not isinstance(doc, dict):
             raise ApiError(400, "Request body must be a JSON object")
@@ -210,7 +212,7 @@ class HubApp:
             "type": ptype,
             "owner": "local-hub-user",
             "organization": org,
-            "categorySchema": {"tools": [], "classifications": [], "relations": []},
+            "categorySchema": CategorySchema.empty().payload(),
             "stages": [
                 {"id": "Start", "name": "Start", "type": "Start", "next": ["Label"]},
                 {"id": "Label", "name": "Labeling", "type": "Label", "next": ["Complete"]},
@@ -340,8 +342,9 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
 
 
 def _category_schema(value: Any) -> dict[str, Any]:
-    """The category schema of a request, checked through the one walker: the three lists are lists of
-    objects, at every depth; every category has a string ``tool`` and ``schemaId``. Stored as given."""
+    """The category schema of a request, checked through the one walker: every list of items, at every
+    depth, is a list of objects (or absent); every category has a string ``tool`` and ``schemaId``.
+    Stored as given."""
     if not isinstance(value, dict):
         raise ApiError(400, "categorySchema must be an object")
     groups = [group for group, _ in TOP_GROUPS]
@@ -354,8 +357,9 @@ def _category_schema(value: Any) -> dict[str, Any]:
             raise ApiError(400, f"categorySchema.{group} must be a list of objects")
     for node in schema.walk():
         where = _where(node.group, node.position, node.parent)
-        for group, _ in node.child_groups():
-            if node.dropped(group):
+        for group, _ in CHILD_GROUPS[node.kind]:
+            items = node.raw.get(group)
+            if items is not None and (not isinstance(items, list) or node.dropped(group)):
                 raise ApiError(400, f"categorySchema.{where}.{group} must be a list of objects")
         if node.kind.is_category and not (
             isinstance(node.raw.get("tool"), str) and isinstance(node.raw.get("schemaId"), str)

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._text import bounded
 from ..category_schema import (
     GROUP_KIND,
     TOP_GROUPS,
@@ -22,6 +23,7 @@ from ..category_schema import (
     item_id,
     item_label,
     items_of,
+    option_payload,
     tree_paths,
     walk,
 )
@@ -29,10 +31,12 @@ from .model import Action, AttributeChange, Change, ChangeKind, Impact
 
 __all__ = ["diff_category_schema"]
 
-_CHILD_LISTS = frozenset({"classifications", "options", "treeOptions", "children"})
 _EMPTY: tuple[Any, ...] = (None, False, "", [], {})
-_SKIP = _CHILD_LISTS | {"schemaId"}
-_SKIP_TREE = _SKIP | {"key"}
+# Every field of an item is compared (its id too: matched items have equal ids, unless one is 0 and
+# the other "0"), except the child lists the walker visits in the desired item, whose items are
+# diffed one by one. Anything else, such as a `treeOptions` list on a tool, is compared as a value:
+# what apply writes is always what the plan shows.
+_TOP_GROUP_NAMES = frozenset(group for group, _ in TOP_GROUPS)
 _LIST_NAME = {"treeOptions": "tree options", "children": "tree options"}
 
 Index = dict[str, SchemaNode]
@@ -75,7 +79,31 @@ def diff_category_schema(
     for node in adds:
         changes.append(_addition(node, nested.get(node.key, 0), have, renames.get(node.key)))
     changes.extend(reorders)
+    top = _top_level_fields(want_schema.raw, have_schema.raw)
+    if top is not None:
+        changes.append(top)
     return changes
+
+
+def _top_level_fields(want: Mapping[str, Any], have: Mapping[str, Any]) -> Change | None:
+    """Fields of the category schema beside its groups (none in a compiled ontology; a hand-edited
+    hub or plan file may hold some): compared as values, so that nothing is written unseen."""
+    attributes = [
+        AttributeChange(name, have.get(name), want.get(name))
+        for name in sorted(want.keys() | have.keys())
+        if have.get(name) != want.get(name)
+        and (name not in _TOP_GROUP_NAMES or not (_all_items(have.get(name)) and _all_items(want.get(name))))
+    ]
+    if not attributes:
+        return None
+    return Change(
+        Action.UPDATE,
+        ChangeKind.LIST,
+        ("category schema",),
+        Impact.SAFE,
+        ("fields beside tools, classifications and relations; ontokit does not know what they do",),
+        attributes=tuple(attributes),
+    )
 
 
 def _roots(index: Index, other: Index) -> tuple[list[SchemaNode], dict[str, int]]:
@@ -135,7 +163,14 @@ def _compare(old: SchemaNode, new: SchemaNode) -> Change | None:
 
 def _attributes(old: SchemaNode, new: SchemaNode) -> list[AttributeChange]:
     a, b = old.raw, new.raw
-    skip = _SKIP_TREE if new.kind is NodeKind.TREE_OPTION else _SKIP
+    walked = {name for name, _ in new.child_groups()}
+    # A tree's flattened `options` follow from its tree, whose nodes are diffed one by one (below).
+    flat = new.kind is NodeKind.CLASSIFICATION and "options" not in walked
+    skip = {
+        name
+        for name in (walked | {"options"} if flat else walked)
+        if _all_items(a.get(name)) and _all_items(b.get(name))
+    }
     out = []
     for name in b.keys() | a.keys() if a.keys() != b.keys() else b.keys():
         if name in skip:
@@ -145,17 +180,26 @@ def _attributes(old: SchemaNode, new: SchemaNode) -> list[AttributeChange]:
             continue  # a missing field reads as its default
         if _same_color(name, before, after):
             continue  # "#f44336" and "#F44336" are one color
-        out.append(AttributeChange(name, before, after))
+        out.append(AttributeChange(name, bounded(before), bounded(after)))  # a hub's value may be deep
     if len(out) > 1:
         order = {k: i for i, k in enumerate([*b, *(k for k in a if k not in b)])}
         out.sort(key=lambda c: order[c.name])
-    # A tree's flattened `options` follow from the tree, whose nodes are diffed one by one; report them
-    # only when a side is inconsistent with its own tree (a hand-edited hub), since apply fixes that.
-    tree = new.kind is NodeKind.CLASSIFICATION and b.get("tool") == "tree-dropdown"
-    if tree and (not _flat_matches_tree(a) or not _flat_matches_tree(b)):
-        before, after = (f"{len(side.get('options') or [])} flattened tree options" for side in (a, b))
-        out.append(AttributeChange("options", before, after))
+    # Report a tree's flattened options only when a side is inconsistent with its own tree (a
+    # hand-edited hub or plan file): apply writes them as they are.
+    if flat and "options" in skip and a.get("options") != b.get("options"):
+        old_flat = all(name != "options" for name, _ in old.child_groups())
+        if not _flat_matches_tree(b) or (old_flat and not _flat_matches_tree(a)):
+            before, after = (
+                f"{len(items_of(side.get('options')))} flattened tree options" for side in (a, b)
+            )
+            out.append(AttributeChange("options", before, after))
     return out
+
+
+def _all_items(value: Any) -> bool:
+    """Whether a child list is absent or a list of objects: all of it is seen by the walker. Anything
+    else (from a hand-edited hub or plan file) is compared as a value instead."""
+    return value is None or (isinstance(value, list) and all(isinstance(item, dict) for item in value))
 
 
 def _same_color(name: str, before: Any, after: Any) -> bool:
@@ -168,8 +212,9 @@ def _same_color(name: str, before: Any, after: Any) -> bool:
 
 
 def _flat_matches_tree(node: Mapping[str, Any]) -> bool:
-    flat = [(o.get("value"), o.get("schemaId")) for o in node.get("options") or [] if isinstance(o, dict)]
-    return flat == tree_paths(node.get("treeOptions"))
+    """Whether a tree's flattened ``options`` are exactly what the SDK derives from its tree."""
+    flat = [option_payload(value, key) for value, key in tree_paths(node.get("treeOptions"))]
+    return bool(node.get("options", []) == flat)
 
 
 def _attribute_impact(a: AttributeChange, node: Mapping[str, Any]) -> tuple[Impact, str | None]:
@@ -198,12 +243,12 @@ def _attribute_impact(a: AttributeChange, node: Mapping[str, Any]) -> tuple[Impa
 def _summary(node: SchemaNode) -> dict[str, Any]:
     raw = node.raw
     if node.kind is NodeKind.OPTION:
-        return {"value": raw.get("value"), "schemaId": node.key}
+        return {"value": bounded(raw.get("value")), "schemaId": node.key}
     if node.kind is NodeKind.TREE_OPTION:
-        return {"title": raw.get("title"), "key": node.key}
+        return {"title": bounded(raw.get("title")), "key": node.key}
     return {
-        "type": raw.get("tool"),
-        "title": raw.get("title"),
+        "type": bounded(raw.get("tool")),
+        "title": bounded(raw.get("title")),
         "schemaId": node.key,
         "required": bool(raw.get("required")),
     }

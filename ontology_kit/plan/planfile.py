@@ -22,13 +22,13 @@ from .._version import __version__
 from ..category_schema import CategorySchema
 from ..errors import PlanFileError
 from ..state import (
-    PROJECT_TYPES,
     WEBHOOK_TYPES,
     DesiredProject,
     DesiredWebhook,
     HubRecord,
     ProjectFields,
     WebhookType,
+    check_field,
 )
 from .model import (
     Action,
@@ -81,10 +81,15 @@ def dumps_plan(plan: Plan, hub: HubRecord, *, now: datetime | None = None) -> st
 
 
 def project_digest(project: ProjectPlan) -> str:
-    """A digest of what a project plan shows and does (its changes and operations)."""
+    """A digest of everything a project plan shows and does: its changes, operations, unmanaged items,
+    warnings, and what this hub cannot do (a saved plan is applied only while planning again gives
+    the same digest)."""
     shown = {
         "changes": [_change(c) for c in project.changes],
         "operations": [_operation(o) for o in project.operations],
+        "unmanaged": [[u.kind, u.name] for u in project.unmanaged],
+        "warnings": list(project.warnings),
+        "blocked": list(project.blocked),
     }
     text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
@@ -271,12 +276,10 @@ class _Reader:
 
     def fields(self, value: Any, where: str) -> ProjectFields:
         doc = self.obj(value, where)
-        kind = doc.get("type")
-        return ProjectFields(
-            self.text(doc.get("name"), f"{where}.name"),
-            self.text(doc.get("description", ""), f"{where}.description"),
-            None if kind is None else self.choice(kind, f"{where}.type", PROJECT_TYPES),
-        )
+        try:
+            return ProjectFields.from_values(doc)
+        except (ValueError, TypeError) as exc:  # TypeError: a required field is missing
+            self.fail(where, str(exc))
 
     def webhook(self, value: Any, where: str) -> DesiredWebhook:
         doc = self.obj(value, where)
@@ -346,7 +349,12 @@ class _Reader:
             ]
             if any(len(p) != 2 for p in pairs):
                 self.fail(f"{where}.values", "expected [field, value] pairs")
-            return UpdateProject(tuple((self.text(k, f"{where}.values"), v) for k, v in pairs))
+            for name, field_value in pairs:
+                try:
+                    check_field(self.text(name, f"{where}.values"), field_value)
+                except ValueError as exc:
+                    self.fail(f"{where}.values", str(exc))
+            return UpdateProject(tuple((k, v) for k, v in pairs))
         if op == SetCategorySchema.op:
             return SetCategorySchema()
         if op == AddBatches.op:

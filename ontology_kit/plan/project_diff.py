@@ -107,7 +107,7 @@ class _Planner:
     def fields(self) -> None:
         desired, live = self.desired, self.live
         if live is None:
-            after = {"name": desired.name, "description": desired.fields.description}
+            after = desired.fields.set()
             self.changes.append(
                 Change(Action.CREATE, ChangeKind.PROJECT, self.address, Impact.SAFE, after=after)
             )
@@ -123,9 +123,9 @@ class _Planner:
                 continue  # not set in the definition: not managed by it
             have = getattr(live.fields, attribute.name)
             if have is None:
-                self.warnings.append(
-                    f"the hub does not say the project's {attribute.name}; it is not compared"
-                )
+                raw = live.raw_fields.get(attribute.name)
+                said = "does not say" if raw is None else f"says {raw!r}, which ontokit does not know, for"
+                self.warnings.append(f"the hub {said} the project's {attribute.name}; it is not compared")
                 continue
             if (have or "") == (want or ""):
                 continue

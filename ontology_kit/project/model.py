@@ -7,13 +7,13 @@ the repo root lists the project files of a workspace.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-__all__ = ["BatchSpec", "ProjectFile", "SecretRef", "WebhookSpec", "WorkspaceFile"]
+from ..state import ProjectType, WebhookType
 
-WebhookType = Literal["ACCEPTED", "COMPLETED", "UPDATED"]
+__all__ = ["BatchSpec", "ProjectFile", "SecretRef", "WebhookSpec", "WorkspaceFile"]
 
 
 class _Model(BaseModel):
@@ -70,8 +70,10 @@ class ProjectFile(_Model):
         description="The project's id on the hub. Without it, the project is "
         "found by its exact name (which must be unique), or created.",
     )
-    type: Literal["ango", "pct", "iframe"] | None = Field(
-        None, description="Project type, used when creating it."
+    type: ProjectType | None = Field(
+        None,
+        description="The project's type. When set, ontokit manages it: sent when the project is created, "
+        "and compared with the hub's; a change is destructive (docs/projects.md).",
     )
     ontology: str | dict[str, Any] = Field(
         description="Path to an ontology file (relative to this file), or the ontology itself, inline."

@@ -38,9 +38,10 @@ def render_line(d: Diagnostic, color: bool = False) -> str:
     label = f"{d.severity.value}[{d.code}]"
     if color:
         label = click.style(label, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
-    text = f"{d.location}: {label}: {d.message}"
+    # One line whatever a file name or a quoted value holds (newlines, escape sequences).
+    text = f"{one_line(d.location)}: {label}: {one_line(d.message)}"
     if d.hint:
-        text += f"; hint: {d.hint}"
+        text += f"; hint: {one_line(d.hint)}"
     return text
 
 

@@ -11,13 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from .._io import write_atomic
 from ..client import HubTarget, open_client, resolve_target
 from ..diagnostics import Diagnostic
 from ..errors import ApplyCancelled
 from ..plan.model import Plan, ProjectPlan
+from ..plan.planfile import dumps_plan
+from ..plan.policy import check_policy
 from ..project.load import load_definitions
 from ..state import ProjectSummary
-from .applier import apply_plan, check_policy
+from .applier import apply_plan
 from .planner import Target
 from .session import choose_hub, open_session, read_saved_plan, saved_target, verify_saved_plan
 
@@ -26,11 +29,13 @@ __all__ = ["ApplyResult", "ApplyView", "PlanResult", "apply", "list_projects", "
 
 @dataclass(frozen=True)
 class PlanResult:
-    """A plan, the hub it was made against, and the warnings found in the definitions."""
+    """A plan, the hub it was made against, the warnings found in the definitions, and the file the
+    plan was saved to (if any)."""
 
     plan: Plan
     hub: HubTarget
     diagnostics: tuple[Diagnostic, ...] = ()
+    saved_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,14 +76,17 @@ def plan(
     *,
     on_loaded: Callable[[tuple[Diagnostic, ...], HubTarget], None] | None = None,
     on_planned: Callable[[ProjectPlan], None] | None = None,
+    out: str | None = None,
 ) -> PlanResult:
     """Plan the definitions ``target`` names (a project file, a workspace, a folder holding one;
     default: the nearest ``ontokit.yaml``) against a hub (``hub``, else ``ONTOKIT_HUB``, else the
-    workspace's ``hub:``, else the embedded local Hub).
+    workspace's ``hub:``, else the embedded local Hub); with ``out``, save the plan there for
+    :func:`apply` (written whole or not at all; it holds no secret).
 
     Raises:
         InvalidDefinitionsError: the definitions have errors (nothing was planned).
         HubError: the hub could not be read.
+        OntokitError: ``out`` could not be written.
     """
     definitions = load_definitions(target)
     hub_target = choose_hub(hub, definitions.hub)
@@ -86,7 +94,9 @@ def plan(
         on_loaded(definitions.diagnostics, hub_target)
     with open_session(hub_target) as session:
         result = session.planner.plan([Target.of(d) for d in definitions.projects], on_done=on_planned)
-    return PlanResult(result, hub_target, definitions.diagnostics)
+    if out is not None:
+        write_atomic(out, dumps_plan(result, hub_target.record()))
+    return PlanResult(result, hub_target, definitions.diagnostics, out)
 
 
 def apply(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..client import HubClient
-from ..errors import NotConvergedError, OntokitError, PolicyRefusal, StalePlanError, UnsupportedChangeError
-from ..plan.model import Impact, Plan, ProjectPlan
+from ..errors import NotConvergedError, OntokitError, StalePlanError
+from ..plan.model import Plan, ProjectPlan
 from ..plan.operations import (
     AddBatches,
     CreateProject,
@@ -26,23 +26,7 @@ from ..plan.operations import (
 from ..state import DesiredProject, LiveProject, absent_fingerprint
 from .planner import CONCURRENCY, Planner, Target, read_secrets
 
-__all__ = ["EXECUTORS", "apply_plan", "check_policy"]
-
-
-def check_policy(plan: Plan, *, allow_destructive: bool) -> None:
-    """Refuse, before anything is written, a plan the hub cannot carry out, or one with destructive
-    changes unless they are allowed."""
-    blocked = plan.blocked
-    if blocked:
-        project, why = blocked[0]
-        more = f" (and {len(blocked) - 1} more)" if len(blocked) > 1 else ""
-        raise UnsupportedChangeError(f"{project.definition}: {why}{more}; nothing was changed")
-    destructive = plan.at_least(Impact.DESTRUCTIVE)
-    if destructive and not allow_destructive:
-        raise PolicyRefusal(
-            f"refusing to apply {len(destructive)} destructive change(s) that can orphan "
-            "existing annotations; review them, then pass --allow-destructive"
-        )
+__all__ = ["EXECUTORS", "apply_plan"]
 
 
 def apply_plan(
@@ -57,6 +41,9 @@ def apply_plan(
     todo = [p for p in plan.projects if p.has_changes]
     # Secrets first, for every project: a missing variable must stop the run before any write.
     secrets = {p.definition: read_secrets(_desired(p)) for p in todo}
+    # A project found (or not) by name when planning may have been created since: look again, so that
+    # the stale check sees it instead of creating a second one.
+    planner.forget_names()
 
     def one(project: ProjectPlan) -> tuple[ProjectPlan, int]:
         calls = _apply_one(project, planner, secrets[project.definition])
@@ -109,7 +96,7 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
     now = live.fingerprint() if live is not None else absent_fingerprint(desired.name)
     if now != project.fingerprint:
         raise StalePlanError(
-            f"{project.definition}: saved plan is stale: project {desired.name!r} changed on "
+            f"{project.definition}: the plan is stale: project {desired.name!r} changed on "
             f"{planner.hub} since the plan was made; run `ontokit plan` again"
         )
     ctx = _Context(planner.client, planner, desired, live, secrets)
@@ -128,7 +115,13 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
 
 # -- one function per operation type ---------------------------------------------------------------------
 def _create_project(ctx: _Context, op: CreateProject) -> None:
-    document = ctx.client.create_project(op.fields.name, op.fields.description, op.fields.type)
+    fields = op.fields.set()
+    name, description, project_type = (
+        fields.pop("name"),
+        fields.pop("description", ""),
+        fields.pop("type", None),
+    )
+    document = ctx.client.create_project(name, description, project_type, **fields)
     ctx.live = LiveProject.from_hub(document, [])  # a new project has no webhooks yet
     ctx.planner.forget_names()
 

@@ -52,6 +52,13 @@ def read_secrets(desired: DesiredProject, env: Mapping[str, str] | None = None) 
                 f"{desired.definition}: webhook {hook.url} takes its secret from the environment "
                 f"variable {var}, which is not set"
             )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 reach os.environ as lone surrogates
+            raise OntokitError(
+                f"{desired.definition}: the environment variable {var} (the secret of webhook "
+                f"{hook.url}) is not valid UTF-8 text"
+            ) from None
         out[var] = value
     return out
 

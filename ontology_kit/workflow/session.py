@@ -86,11 +86,11 @@ def verify_saved_plan(
                 f"({saved.created_at}); run `ontokit plan` again"
             )
         if project_digest(after) != project_digest(before):
-            # Same hub state, other changes: something outside the file changed (a webhook secret in
-            # the environment). Apply does exactly what the saved plan showed, or nothing.
+            # Same hub state, another plan: a webhook secret in the environment, what the hub can
+            # do, or the file itself changed. Apply does exactly what the saved plan showed, or nothing.
             raise StalePlanError(
-                f"saved plan is stale: for project {before.name!r} it would now do "
-                "something it did not show (has a webhook secret in the environment changed?); "
-                "run `ontokit plan` again"
+                f"saved plan is stale: for project {before.name!r} it would now do or show "
+                "something it did not (a webhook secret in the environment, what the hub can do, "
+                "or the plan file itself changed); run `ontokit plan` again"
             )
     return Plan(now.hub, saved.plan.projects, saved.plan.kind)

@@ -11,12 +11,19 @@ from typing import Any, TypeVar
 
 import click
 
+from ..._text import one_line
 from ...diagnostics import Diagnostic
 from ...errors import InvalidDefinitionsError, InvalidOntologyError
 
-__all__ = ["echo_diagnostics", "format_option", "showing_diagnostics", "use_color"]
+__all__ = ["echo_diagnostics", "echo_line", "format_option", "showing_diagnostics", "use_color"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo_line(text: str, *, err: bool = False) -> None:
+    """Print one line of a command's own output: whatever it quotes (a file name, a title from a
+    hub) shows as escapes, so that it can neither break the line nor send terminal controls."""
+    click.echo(one_line(text), err=err)
 
 
 class _FormatChoice(click.Choice[str]):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ._common import echo_diagnostics
+from ...errors import ExitCode
+from ._common import echo_diagnostics, echo_line
 
 
 @click.command("compile")
@@ -37,11 +38,11 @@ def compile_command(file: str, out: str | None, compact: bool) -> int:
     result = check_file(file)
     echo_diagnostics(result.diagnostics)
     if result.payload is None:
-        return 1
+        return ExitCode.ERROR
     text = dumps_payload(result.payload, compact=compact)
     if out:
         write_atomic(out, text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {out}", err=True)
+        echo_line(f"wrote {out}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
-    return 0
+    return ExitCode.OK

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ._common import echo_diagnostics
+from ...errors import ExitCode
+from ._common import echo_diagnostics, echo_line
 
 
 @click.command("fmt")
@@ -30,11 +31,11 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
     echo_diagnostics(run.problems)
     for result in run.results:
         if result.error:
-            click.echo(f"error: {result.error}", err=True)
+            echo_line(f"error: {result.error}", err=True)
         elif result.changed and show_diff:
             click.echo(unified_diff(result), nl=False)
         elif result.changed:
-            click.echo(f"{'would reformat' if check else 'reformatted'} {result.file}")
+            echo_line(f"{'would reformat' if check else 'reformatted'} {result.file}")
     changed, failed, skipped = len(run.changed), len(run.failed), run.skipped
     verb = "would be reformatted" if not run.written else "reformatted"
     line = f"{changed} file{'s' if changed != 1 else ''} {verb}, {run.unchanged} unchanged"
@@ -42,5 +43,5 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
     line += f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""
     click.echo(line, err=True)
     if failed or run.problems:
-        return 1
-    return 1 if check and changed else 0
+        return ExitCode.ERROR
+    return ExitCode.ERROR if check and changed else ExitCode.OK

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ._common import format_option
+from ...errors import ExitCode
+from ._common import echo_line, format_option
 
 
 @click.group("hub")
@@ -63,15 +64,15 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
     db_path = Path(db) if db else state_dir() / DB_NAME
 
     def ready(server: HubServer, own_key: str | None) -> None:
-        click.echo(f"ontokit local hub listening on {server.url} (database: {db_path})")
-        click.echo(f"API key: {own_key or '(the key given with --api-key)'}")
-        click.echo(f"Use it with: ONTOKIT_HUB={server.url} ANGO_API_KEY=<key> ontokit ...  (Ctrl-C stops it)")
+        echo_line(f"ontokit local hub listening on {server.url} (database: {db_path})")
+        echo_line(f"API key: {own_key or '(the key given with --api-key)'}")
+        echo_line(f"Use it with: ONTOKIT_HUB={server.url} ANGO_API_KEY=<key> ontokit ...  (Ctrl-C stops it)")
         if fault_config and fault_config.active:
-            click.echo(f"fault injection: {faults}")
+            echo_line(f"fault injection: {faults}")
 
     serve_local_hub(db_path, host, port, faults=fault_config, api_key=api_key, on_ready=ready)
     click.echo("stopped")
-    return 0
+    return ExitCode.OK
 
 
 @hub_group.command("projects")
@@ -94,8 +95,8 @@ def projects_command(hub: str | None, fmt: str) -> int:
     from ...render.projects import render_projects
     from ...workflow import list_projects
 
-    projects = list_projects(hub, on_hub=lambda target: click.echo(f"hub: {target.description}", err=True))
+    projects = list_projects(hub, on_hub=lambda target: echo_line(f"hub: {target.description}", err=True))
     click.echo(render_projects(projects, fmt), nl=False)
     if fmt == "text":
-        click.echo(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
-    return 0
+        echo_line(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
+    return ExitCode.OK

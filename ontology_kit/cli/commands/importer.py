@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ._common import echo_diagnostics
+from ...errors import ExitCode
+from ._common import echo_diagnostics, echo_line
 
 
 @click.command("import")
@@ -62,20 +63,20 @@ def import_command(
         out=out,
         project_file=project_file,
         force=force,
-        on_hub=lambda target: click.echo(f"hub: {target.description}", err=True),
+        on_hub=lambda target: echo_line(f"hub: {target.description}", err=True),
     )
     for warning in imported.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo_line(f"warning: {warning}", err=True)
     if imported.problems:
         click.echo("warning: the imported ontology needs fixing:", err=True)
         echo_diagnostics(imported.problems)
     elif imported.remaining:
         shown = "; ".join(f"{c.action.value} {c.path}" for c in imported.remaining[:5])
-        click.echo(f"warning: {len(imported.remaining)} difference(s) remain after import: {shown}", err=True)
+        echo_line(f"warning: {len(imported.remaining)} difference(s) remain after import: {shown}", err=True)
     else:
         click.echo("imported losslessly: the file compiles back to the same category schema", err=True)
     if not out:
         click.echo(imported.ontology, nl=False)
     for path in imported.written:
-        click.echo(f"wrote {path}", err=True)
-    return 0
+        echo_line(f"wrote {path}", err=True)
+    return ExitCode.OK

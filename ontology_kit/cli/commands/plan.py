@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import echo_diagnostics, format_option, showing_diagnostics, use_color
+from ...errors import ExitCode
+from ._common import echo_diagnostics, echo_line, format_option, showing_diagnostics, use_color
 
 if TYPE_CHECKING:
     from ...client import HubTarget
@@ -26,7 +27,7 @@ def _progress(verb: str, project: ProjectPlan, calls: int | None = None) -> None
         return
     n = len(project.changes)
     extra = f", {calls} call{'s' if calls != 1 else ''}" if calls is not None else ""
-    click.echo(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra})", err=True)
+    echo_line(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra})", err=True)
 
 
 @click.command("plan")
@@ -52,23 +53,21 @@ def plan_command(
       ontokit plan --format markdown > plan.md
       ontokit plan --detailed-exitcode   # CI: 0 no changes, 2 changes, 1 error
     """
-    from ..._io import write_atomic
-    from ...plan.planfile import dumps_plan
     from ...render.plans import render
     from ...workflow import plan
 
     def loaded(diagnostics: tuple[Diagnostic, ...], hub_target: HubTarget) -> None:
         echo_diagnostics(diagnostics, fmt)
         if fmt != "text":  # the text plan names its hub in its first line
-            click.echo(f"hub: {hub_target.description}", err=True)
+            echo_line(f"hub: {hub_target.description}", err=True)
 
     with showing_diagnostics(fmt):
-        result = plan(target, hub, on_loaded=loaded, on_planned=lambda p: _progress("planned", p))
+        result = plan(target, hub, on_loaded=loaded, on_planned=lambda p: _progress("planned", p), out=out)
     click.echo(render(result.plan, fmt, color=fmt == "text" and use_color()), nl=False)
-    if out:
-        write_atomic(out, dumps_plan(result.plan, result.hub.record()))
-        click.echo(f"Saved the plan to {out}; apply exactly this with: ontokit apply {out}", err=True)
-    return 2 if detailed_exitcode and result.plan.has_changes else 0
+    if result.saved_to:
+        saved = result.saved_to
+        echo_line(f"Saved the plan to {saved}; apply exactly this with: ontokit apply {saved}", err=True)
+    return ExitCode.CHANGES if detailed_exitcode and result.plan.has_changes else ExitCode.OK
 
 
 class _TerminalApply:
@@ -132,10 +131,10 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
         result = apply(target, hub, _TerminalApply(auto_approve), allow_destructive=allow_destructive)
     if not result.plan.has_changes:
         click.echo("Nothing to apply.")
-        return 0
+        return ExitCode.OK
     changed = len(result.applied)
     click.echo(
         f"Apply complete: {changed} project(s) changed with {result.calls} call(s); read back and planned "
         "again: no changes remain."
     )
-    return 0
+    return ExitCode.OK

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ...errors import ExitCode
+from ...plan.policy import FAIL_ON, FailOn
 from ._common import echo_diagnostics, format_option, use_color
-
-_FAIL_ON = ("destructive", "data-dependent", "any")
 
 
 @click.command("diff")
@@ -23,7 +23,7 @@ _FAIL_ON = ("destructive", "data-dependent", "any")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @click.option(
     "--fail-on",
-    type=click.Choice(_FAIL_ON),
+    type=click.Choice(FAIL_ON),
     default=None,
     help="Exit 3 when a change of at least this impact is present (a CI gate).",
 )
@@ -33,7 +33,7 @@ def diff_command(
     fmt: str,
     diagram: bool,
     detailed_exitcode: bool,
-    fail_on: str | None,
+    fail_on: FailOn | None,
 ) -> int:
     """Show what changes between two versions of ontologies, offline.
 
@@ -47,8 +47,7 @@ def diff_command(
       ontokit diff --base origin/main --format markdown --diagram > comment.md
       ontokit diff --base HEAD~1 --fail-on destructive   # CI gate: exit 3
     """
-    from ...errors import PolicyRefusal
-    from ...plan.model import Impact
+    from ...plan.policy import check_fail_on
     from ...render.plans import render
     from ...render.tree import render_diff_diagrams
     from ...review import diff_files, diff_git
@@ -58,19 +57,14 @@ def diff_command(
     review = diff_git(base, paths) if base is not None else diff_files(paths[0], paths[1])
     if review.diagnostics:
         echo_diagnostics(review.diagnostics, fmt)
-        return 1
+        return ExitCode.ERROR
     text = render(review.plan, fmt, color=fmt == "text" and use_color())
     if fmt == "markdown" and diagram:
         text += render_diff_diagrams(review.plan, review.schemas, review.old_label)
     click.echo(text, nl=False)
     if fail_on is not None:
-        hits = review.plan.at_least(None if fail_on == "any" else Impact(fail_on))
-        if hits:
-            worst = max((c.impact for _, c in hits), key=lambda i: i.rank)
-            raise PolicyRefusal(
-                f"{len(hits)} change(s) at or above --fail-on {fail_on} (worst: {worst.value})"
-            )
-    return 2 if detailed_exitcode and review.plan.has_changes else 0
+        check_fail_on(review.plan, fail_on)
+    return ExitCode.CHANGES if detailed_exitcode and review.plan.has_changes else ExitCode.OK
 
 
 @click.command("show")
@@ -92,11 +86,11 @@ def show_command(file: str, fmt: str) -> int:
     shown = show(file)
     echo_diagnostics(shown.diagnostics)
     if shown.schema is None:
-        return 1
+        return ExitCode.ERROR
     if shown.source:
         click.echo(shown.source, err=True)
     if fmt == "mermaid":
         click.echo(render_mermaid(shown.schema), nl=False)
     else:
         click.echo(render_tree(shown.schema, shown.keys, color=use_color(sys.stdout)), nl=False)
-    return 0
+    return ExitCode.OK

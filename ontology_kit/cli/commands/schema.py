@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ...errors import ExitCode
+
 
 @click.command("schema")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the schema here.")
@@ -34,4 +36,4 @@ def schema_command(out: str | None, kind: str) -> int:
         write_atomic(out, text)
     else:
         click.echo(text, nl=False)
-    return 0
+    return ExitCode.OK

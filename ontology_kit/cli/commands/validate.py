@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ...errors import ExitCode
 from ._common import format_option, use_color
 
 
@@ -27,4 +28,4 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> int:
 
     report = check_paths(paths)
     click.echo(render_report(report, fmt, color=fmt == "text" and use_color()), nl=False)
-    return 0 if report.ok else 1
+    return ExitCode.OK if report.ok else ExitCode.ERROR

@@ -116,6 +116,17 @@ def test_list_projects_bad_params(local_hub: LocalHub, params: dict[str, Any]) -
         pytest.param("/v2/project/{pid}", b'{"benchmarkRatio": NaN}', id="nan"),
         pytest.param("/v2/project/{pid}", b'{"benchmarkRatio": Infinity}', id="infinity"),
         pytest.param("/v2/project/{pid}", b'{"benchmarkRatio": 1e999}', id="overflow"),
+        *(
+            pytest.param(
+                "/v2/project/{pid}",
+                b'{"categorySchema": {"tools": [{"tool": "point", "schemaId": "a", "x": '
+                + b"[" * depth
+                + b"]" * depth
+                + b"}]}}",
+                id=f"nested-{depth}",
+            )
+            for depth in (600, 1000, 100_000)
+        ),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": []}', id="schema-not-object"),
         pytest.param("/v2/project/{pid}", b'{"categorySchema": {"tools": [1]}}', id="schema-items"),
         pytest.param(
@@ -306,3 +317,26 @@ def test_a_projects_type_can_change_as_an_extension(local_hub: LocalHub) -> None
     r = http(local_hub, "POST", f"/v2/project/{pid}", json={"type": "pct"})
     assert r.status_code == 200 and r.json()["data"]["project"]["type"] == "pct"
     assert http(local_hub, "GET", f"/v2/project/{pid}").json()["data"]["project"]["type"] == "pct"
+
+
+def test_the_deepest_ontology_ontokit_accepts_is_stored_and_read_back(local_hub: LocalHub) -> None:
+    from ontology_kit import compile_text
+    from ontology_kit.errors import InvalidOntologyError
+
+    def ontology(levels: int) -> str:
+        inner = "{title: Leaf, type: text}"
+        for i in range(levels):
+            inner = f"{{title: C{i}, type: text, classifications: [{inner}]}}"
+        return f"tools: [{{title: Car, type: point, classifications: [{inner}]}}]"
+
+    levels = 100
+    while True:  # the YAML reader's own depth limit decides how deep a valid ontology can be
+        try:
+            compile_text(ontology(levels + 1))
+        except InvalidOntologyError:
+            break
+        levels += 1
+    schema = compile_text(ontology(levels))["categorySchema"]
+    pid = create(local_hub)["_id"]
+    assert http(local_hub, "POST", f"/v2/project/{pid}", json={"categorySchema": schema}).status_code == 200
+    assert http(local_hub, "GET", f"/v2/project/{pid}").json()["data"]["project"]["categorySchema"] == schema

@@ -27,6 +27,10 @@ __all__ = ["MAX_BODY_BYTES", "HubApp"]
 log = logging.getLogger("ontokit.hub")
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: Bodies nested deeper are refused (inferred). The deepest ontology ontokit accepts compiles to
+#: about 260 levels; a stored document must stay well within what the stdlib's JSON encoder (and
+#: every client) can write back without recursing too deep.
+MAX_BODY_DEPTH = 512
 # Documented optional project settings (docs.imerit.net api/docs/projects); stored as given.
 _SETTINGS = {
     "benchmarkEnabled": bool,
@@ -136,6 +140,8 @@ class HubApp:
             raise ApiError(400, f"Malformed JSON body: {exc}") from None
         if not isinstance(doc, dict):
             raise ApiError(400, "Request body must be a JSON object")
+        if _deeper_than(doc, MAX_BODY_DEPTH):
+            raise ApiError(400, f"JSON body is nested more than {MAX_BODY_DEPTH} levels deep")
         return doc
 
     def idempotent(self, request: Request, org: str, run: Callable[[Any], Response]) -> Response:
@@ -421,3 +427,15 @@ def _webhook_fields(body: dict[str, Any], partial: bool) -> tuple[str | None, li
     if unknown:
         raise ApiError(400, f"unknown webhook fields: {', '.join(sorted(unknown))}")
     return url, types, secret or None
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether JSON ``value`` nests containers more than ``limit`` deep (iterative: any depth)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False

@@ -17,9 +17,9 @@ positional placeholder, and a repeated id gets a ``′`` so that both items stay
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, Protocol
 
 from ._text import text_of
 
@@ -34,6 +34,7 @@ __all__ = [
     "TREE_OPTION_FIELDS",
     "CategorySchema",
     "NodeKind",
+    "OptionLike",
     "SchemaNode",
     "category_payload",
     "child_groups",
@@ -42,6 +43,7 @@ __all__ = [
     "item_label",
     "items_of",
     "option_payload",
+    "option_payloads",
     "tree_option_payload",
     "tree_paths",
     "walk",
@@ -185,6 +187,21 @@ def option_payload(value: str, schema_id: str) -> dict[str, Any]:
     return {"value": value, "schemaId": schema_id}
 
 
+class OptionLike(Protocol):
+    """Anything with an option's value and schemaId (the resolver's options)."""
+
+    @property
+    def value(self) -> str: ...
+    @property
+    def schema_id(self) -> str: ...
+
+
+def option_payloads(options: Iterable[OptionLike]) -> list[dict[str, Any]]:
+    """A category's options as the SDK sends them (:func:`option_payload`, in one pass: a large
+    ontology has tens of thousands)."""
+    return [{"value": o.value, "schemaId": o.schema_id} for o in options]
+
+
 def tree_option_payload(title: str, children: list[dict[str, Any]], key: str, value: str) -> dict[str, Any]:
     """A tree option as the server expects it: :data:`TREE_OPTION_FIELDS`."""
     return {"title": title, "children": children, "key": key, "value": value}
@@ -192,11 +209,12 @@ def tree_option_payload(title: str, children: list[dict[str, Any]], key: str, va
 
 def item_label(kind: NodeKind, raw: Mapping[str, Any]) -> str:
     """How plans name an item: ``Vehicle``, ``option "Truck"``, ``"Europe"`` (a tree option)."""
+    text = raw.get("value" if kind is NodeKind.OPTION else "title", "")
+    if type(text) is not str:  # a hub may send anything; most titles are strings
+        text = text_of(text)
     if kind is NodeKind.OPTION:
-        return f'option "{text_of(raw.get("value", ""))}"'
-    if kind is NodeKind.TREE_OPTION:
-        return f'"{text_of(raw.get("title", ""))}"'
-    return text_of(raw.get("title", ""))
+        return f'option "{text}"'
+    return f'"{text}"' if kind is NodeKind.TREE_OPTION else text
 
 
 def items_of(value: Any) -> Sequence[Any]:
@@ -207,7 +225,9 @@ def items_of(value: Any) -> Sequence[Any]:
 def item_id(kind: NodeKind, raw: Mapping[str, Any]) -> str | None:
     """An item's id: its ``schemaId`` (a tree option's ``key``, else its ``schemaId``), or None."""
     found = raw.get("key") or raw.get("schemaId") if kind is NodeKind.TREE_OPTION else raw.get("schemaId")
-    return text_of(found) if found else None
+    if not found:
+        return None
+    return found if type(found) is str else text_of(found)  # hot: every item of every list
 
 
 def child_groups(kind: NodeKind, raw: Mapping[str, Any]) -> tuple[tuple[str, NodeKind], ...]:

@@ -17,7 +17,7 @@ from .category_schema import (
     TOP_GROUPS,
     category_payload,
     classification_payload,
-    option_payload,
+    option_payloads,
     tree_option_payload,
 )
 from .model import Classification
@@ -43,7 +43,7 @@ def _category(node: ResolvedCategory) -> dict[str, Any]:
         node.color,
         m.shortcutKey,
         [_category(c) for c in node.children],
-        [option_payload(o.value, o.schema_id) for o in node.options],
+        option_payloads(node.options),
         node.schema_id,
     )
     for extra in SERVER_FIELDS:  # only when the file sets them

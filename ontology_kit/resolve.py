@@ -72,6 +72,10 @@ class ResolvedOption:
     explicit_id: bool  # schemaId written in the file (not derived)
 
 
+#: Each kind as plain text, for identities (a dict lookup: ``.value`` on an enum is slow in a loop).
+_KIND_TEXT: Final[dict[NodeKind, str]] = {kind: str(kind.value) for kind in NodeKind}
+
+
 @dataclass(slots=True)
 class ResolvedTreeNode:
     """A tree-dropdown node with its payload key and value."""
@@ -182,7 +186,7 @@ class _Resolver:
         parent: ResolvedCategory | None,
     ) -> ResolvedCategory:
         # The identity spells the kind as text: every derived id and color depends on these bytes.
-        identity = (*parent_identity, kind.value, model.key if model.key is not None else model.title)
+        identity = (*parent_identity, _KIND_TEXT[kind], model.key if model.key is not None else model.title)
         schema_id = model.schemaId if model.schemaId is not None else derive_id(identity)
         color = model.color.upper() if model.color is not None else derive_color(identity)
         node = ResolvedCategory(

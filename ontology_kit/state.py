@@ -17,11 +17,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, NamedTuple, get_args
+from typing import Any, Final, Literal, NamedTuple
 
 import orjson
 
 from .category_schema import CategorySchema, items_of
+from .vocabulary import PROJECT_TYPES, WEBHOOK_TYPES, ProjectType, WebhookType
 
 __all__ = [
     "PROJECT_TYPES",
@@ -41,11 +42,6 @@ __all__ = [
     "absent_fingerprint",
     "check_field",
 ]
-
-ProjectType = Literal["ango", "pct", "iframe"]
-PROJECT_TYPES: Final[tuple[ProjectType, ...]] = get_args(ProjectType)
-WebhookType = Literal["ACCEPTED", "COMPLETED", "UPDATED"]
-WEBHOOK_TYPES: Final[tuple[WebhookType, ...]] = get_args(WebhookType)
 
 
 @dataclass(frozen=True)

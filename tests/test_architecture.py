@@ -35,6 +35,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.identity",
         "ontology_kit.category_schema",
         "ontology_kit.state",
+        "ontology_kit.vocabulary",
     ),
     "loader": ("ontology_kit.loader",),
     "model": ("ontology_kit.model",),

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 from .._version import __version__
 from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema
 from ..errors import HubApiError as ApiError
-from ..state import PROJECT_TYPES, WEBHOOK_TYPES
+from ..vocabulary import PROJECT_TYPES, WEBHOOK_TYPES
 from .store import HubStore, new_object_id, utc_now
 
 __all__ = ["MAX_BODY_BYTES", "HubApp"]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from .._text import bounded
 from ..category_schema import (
     GROUP_KIND,
+    OPTION_FIELDS,
     TOP_GROUPS,
     CategorySchema,
     NodeKind,
@@ -23,7 +25,6 @@ from ..category_schema import (
     item_id,
     item_label,
     items_of,
-    option_payload,
     tree_paths,
     walk,
 )
@@ -36,6 +37,7 @@ _EMPTY: tuple[Any, ...] = (None, False, "", [], {})
 # the other "0"), except the child lists the walker visits in the desired item, whose items are
 # diffed one by one. Anything else, such as a `treeOptions` list on a tool, is compared as a value:
 # what apply writes is always what the plan shows.
+_OPTION_FIELD_COUNT = len(OPTION_FIELDS)  # a flattened tree option holds these, nothing else
 _TOP_GROUP_NAMES = frozenset(group for group, _ in TOP_GROUPS)
 _LIST_NAME = {"treeOptions": "tree options", "children": "tree options"}
 
@@ -89,10 +91,11 @@ def _top_level_fields(want: Mapping[str, Any], have: Mapping[str, Any]) -> Chang
     """Fields of the category schema beside its groups (none in a compiled ontology; a hand-edited
     hub or plan file may hold some): compared as values, so that nothing is written unseen."""
     attributes = [
-        AttributeChange(name, have.get(name), want.get(name))
+        AttributeChange(name, bounded(have.get(name)), bounded(want.get(name)))
         for name in sorted(want.keys() | have.keys())
-        if have.get(name) != want.get(name)
-        and (name not in _TOP_GROUP_NAMES or not (_all_items(have.get(name)) and _all_items(want.get(name))))
+        # a group the walker reads whole is diffed item by item (and comparing it here costs MBs)
+        if not (name in _TOP_GROUP_NAMES and _all_items(have.get(name)) and _all_items(want.get(name)))
+        and have.get(name) != want.get(name)
     ]
     if not attributes:
         return None
@@ -164,13 +167,11 @@ def _compare(old: SchemaNode, new: SchemaNode) -> Change | None:
 def _attributes(old: SchemaNode, new: SchemaNode) -> list[AttributeChange]:
     a, b = old.raw, new.raw
     walked = {name for name, _ in new.child_groups()}
+    skip = {name for name in walked if _all_items(a.get(name)) and _all_items(b.get(name))}
     # A tree's flattened `options` follow from its tree, whose nodes are diffed one by one (below).
     flat = new.kind is NodeKind.CLASSIFICATION and "options" not in walked
-    skip = {
-        name
-        for name in (walked | {"options"} if flat else walked)
-        if _all_items(a.get(name)) and _all_items(b.get(name))
-    }
+    if flat:
+        skip.add("options")
     out = []
     for name in b.keys() | a.keys() if a.keys() != b.keys() else b.keys():
         if name in skip:
@@ -186,7 +187,7 @@ def _attributes(old: SchemaNode, new: SchemaNode) -> list[AttributeChange]:
         out.sort(key=lambda c: order[c.name])
     # Report a tree's flattened options only when a side is inconsistent with its own tree (a
     # hand-edited hub or plan file): apply writes them as they are.
-    if flat and "options" in skip and a.get("options") != b.get("options"):
+    if flat and a.get("options") != b.get("options"):
         old_flat = all(name != "options" for name, _ in old.child_groups())
         if not _flat_matches_tree(b) or (old_flat and not _flat_matches_tree(a)):
             before, after = (
@@ -199,7 +200,7 @@ def _attributes(old: SchemaNode, new: SchemaNode) -> list[AttributeChange]:
 def _all_items(value: Any) -> bool:
     """Whether a child list is absent or a list of objects: all of it is seen by the walker. Anything
     else (from a hand-edited hub or plan file) is compared as a value instead."""
-    return value is None or (isinstance(value, list) and all(isinstance(item, dict) for item in value))
+    return value is None or (isinstance(value, list) and all(map(isinstance, value, repeat(dict))))
 
 
 def _same_color(name: str, before: Any, after: Any) -> bool:
@@ -212,9 +213,18 @@ def _same_color(name: str, before: Any, after: Any) -> bool:
 
 
 def _flat_matches_tree(node: Mapping[str, Any]) -> bool:
-    """Whether a tree's flattened ``options`` are exactly what the SDK derives from its tree."""
-    flat = [option_payload(value, key) for value, key in tree_paths(node.get("treeOptions"))]
-    return bool(node.get("options", []) == flat)
+    """Whether a tree's flattened ``options`` are exactly what the SDK derives from its tree: the
+    same (value, schemaId) pairs, in order, and no other field (``option_payload``'s two)."""
+    options = node.get("options", [])
+    paths = tree_paths(node.get("treeOptions"))
+    if not isinstance(options, list) or len(options) != len(paths):
+        return False
+    try:
+        pairs = [(o["value"], o["schemaId"]) for o in options]
+    except (KeyError, TypeError, IndexError):  # not objects, or not these fields
+        return False
+    # Both fields present and no other (map runs in C: a tree can flatten to thousands of options).
+    return pairs == paths and set(map(len, options)) <= {_OPTION_FIELD_COUNT}
 
 
 def _attribute_impact(a: AttributeChange, node: Mapping[str, Any]) -> tuple[Impact, str | None]:

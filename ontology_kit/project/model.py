@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..state import ProjectType, WebhookType
+from ..vocabulary import ProjectType, WebhookType
 
 __all__ = ["BatchSpec", "ProjectFile", "SecretRef", "WebhookSpec", "WorkspaceFile"]
 

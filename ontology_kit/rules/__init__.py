@@ -45,7 +45,7 @@ def check(
     for group in (resolved.tools, resolved.classifications, resolved.relations):
         titles.unique_titles(ctx, group)
         identity.unique_sibling_names(ctx, group)
-    shortcuts.unique_shortcuts(ctx, top, "the top level")
+    shortcuts.unique_shortcuts(ctx, top, None)
     for node in resolved.walk():
         _category(ctx, node)
     identity.schema_ids(ctx, resolved)
@@ -61,7 +61,7 @@ def check(
 
 def _category(ctx: Context, node: ResolvedCategory) -> None:
     m = node.model
-    titles.text(ctx, "title", m.title, (*node.path, "title"), f"{node.kind} has an empty title")
+    titles.text(ctx, "title", m.title, node.path, node.kind)
     identity.key_and_id(ctx, m.key, m.schemaId, node.path)
     colors.check_color(ctx, node)
     shortcuts.check_shortcut(ctx, node)
@@ -73,7 +73,7 @@ def _category(ctx: Context, node: ResolvedCategory) -> None:
             trees.check_tree(ctx, node.tree)
     titles.unique_titles(ctx, node.children)
     identity.unique_sibling_names(ctx, node.children)
-    shortcuts.unique_shortcuts(ctx, node.children, f"the nested classifications of {node.display!r}")
+    shortcuts.unique_shortcuts(ctx, node.children, node)
     options.check_option_values(ctx, node)
 
 

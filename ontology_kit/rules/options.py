@@ -107,7 +107,7 @@ def check_option_values(ctx: Context, node: ResolvedCategory) -> None:
             seen.setdefault(o.value, (title, o.path))
         return
     for o in node.options:
-        text(ctx, "value", o.value, (*o.path, "value"), "option has an empty value")
+        text(ctx, "value", o.value, o.path, "option")
         key_and_id(ctx, o.key, o.schema_id if o.explicit_id else None, o.path)
     ctx.unique_texts(
         ((o.value, o.path) for o in node.options),

@@ -47,14 +47,16 @@ def check_shortcut(ctx: Context, node: ResolvedCategory) -> None:
         )
 
 
-def unique_shortcuts(ctx: Context, group: list[ResolvedCategory], scope: str) -> None:
-    """Categories of one keyboard scope (the top level, or one category's nested ones) need distinct keys."""
+def unique_shortcuts(ctx: Context, group: list[ResolvedCategory], parent: ResolvedCategory | None) -> None:
+    """Categories of one keyboard scope (the top level, or one category's nested ones: ``parent``'s)
+    need distinct keys."""
     seen: dict[str, ResolvedCategory] = {}
     for n in group:
         key = n.model.shortcutKey
         if not key:
             continue
         if key in seen:
+            scope = "the top level" if parent is None else f"the nested classifications of {parent.display!r}"
             ctx.issue(
                 "duplicate-shortcut",
                 f"shortcut key {key!r} is already used by {seen[key].display!r} in {scope}",

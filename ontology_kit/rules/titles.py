@@ -29,15 +29,22 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 
 
-def text(ctx: Context, field: str, value: str, path: DataPath, empty: str) -> None:
-    """A title or option value must not be blank, nor hold control characters."""
+def text(ctx: Context, field: str, value: str, owner: DataPath, what: str) -> None:
+    """The ``field`` (a title or an option's value) of ``what`` at ``owner`` must not be blank, nor
+    hold control characters. (Messages and paths are built only for a problem: this runs for every
+    item of every ontology.)"""
     if not value.strip():
-        ctx.issue("empty-title", empty, path, hint=f"give it a {field} annotators can read")
+        ctx.issue(
+            "empty-title",
+            f"{what} has an empty {field}",
+            (*owner, field),
+            hint=f"give it a {field} annotators can read",
+        )
     elif CONTROL.search(value):
         ctx.issue(
             "control-character",
             f"{field} {value!r} contains a control character",
-            path,
+            (*owner, field),
             hint="remove it (it came from an escape such as \\a or \\x00)",
         )
 

@@ -57,7 +57,7 @@ def check_tree(ctx: Context, roots: list[ResolvedTreeNode]) -> None:
 
     def visit(siblings: list[ResolvedTreeNode]) -> None:  # pre-order: document order
         for n in siblings:
-            text(ctx, "title", n.title, (*n.path, "title"), "tree option has an empty title")
+            text(ctx, "title", n.title, n.path, "tree option")
             key_and_id(ctx, n.user_key, n.key if n.explicit_id else None, n.path)
             keys.append((n.user_key, n.path))
             visit(n.children)

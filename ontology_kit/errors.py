@@ -17,7 +17,10 @@ Errors a user sees (each is one line, never a traceback; the CLI prints ``error:
     │   ├── StalePlanError            the live project changed after the plan was made
     │   ├── UnsupportedChangeError    the plan holds a change this hub cannot make
     │   ├── NotConvergedError         after applying, the hub still differs from the definitions
-    │   └── ApplyCancelled            the user did not confirm
+    │   ├── ApplyCancelled            the user did not confirm
+    │   ├── LockedError               another apply holds a lock on a project (or took ours)
+    │   ├── DuplicateProjectsError    after creating, several hub projects have one name
+    │   └── ApplyInterrupted          stopped by Ctrl-C; says what was applied and what not (130)
     └── PolicyRefusal                 a safety policy refused the operation (exit 3)
 
 Signals inside ontokit's own machinery (they never reach a user)::
@@ -47,9 +50,11 @@ if TYPE_CHECKING:
 __all__ = [
     "ApplyCancelled",
     "ApplyError",
+    "ApplyInterrupted",
     "AuthError",
     "BadRequestError",
     "DropConnection",
+    "DuplicateProjectsError",
     "ExitCode",
     "HubApiError",
     "HubError",
@@ -57,6 +62,7 @@ __all__ = [
     "InputError",
     "InvalidDefinitionsError",
     "InvalidOntologyError",
+    "LockedError",
     "NotConvergedError",
     "NotFoundError",
     "OntokitError",
@@ -168,6 +174,49 @@ class NotConvergedError(ApplyError):
 
 class ApplyCancelled(ApplyError):
     """The user did not confirm the plan; nothing was written."""
+
+
+class LockedError(ApplyError):
+    """Another apply holds a lock on a project this one would read and write (the hub's ``locks``
+    extension), or took it after this apply's lease ended; nothing more is written."""
+
+
+class DuplicateProjectsError(ApplyError):
+    """After apply created projects, the hub holds several projects with one of their names (another
+    client created them at the same time); the message lists each name with its ids."""
+
+
+class ApplyInterrupted(ApplyError):
+    """Apply stopped at the user's request (Ctrl-C) before starting any further write.
+
+    ``applied``: projects whose operations all ran (and were read back); ``partial``: (project,
+    operations done, operations planned) for projects stopped in between; ``not_applied``: projects
+    nothing was written to; ``failed``: (project, message) for projects that ended in an error.
+    """
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(
+        self,
+        applied: tuple[str, ...],
+        partial: tuple[tuple[str, int, int], ...],
+        not_applied: tuple[str, ...],
+        failed: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.applied = applied
+        self.partial = partial
+        self.not_applied = not_applied
+        self.failed = failed
+        parts = [
+            f"applied: {', '.join(applied) or 'none'}",
+            f"partly applied: {', '.join(f'{n} ({d} of {t} operations)' for n, d, t in partial) or 'none'}",
+            f"not applied: {', '.join(not_applied) or 'none'}",
+        ]
+        if failed:
+            parts.append(f"failed: {', '.join(f'{n} ({m})' for n, m in failed)}")
+        super().__init__(
+            f"interrupted: {'; '.join(parts)}; run `ontokit apply` again to continue from what the hub holds"
+        )
 
 
 class PolicyRefusal(OntokitError):

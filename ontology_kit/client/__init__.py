@@ -6,7 +6,7 @@ The workflow does all of its hub I/O through it; its errors are in ``ontology_ki
 from __future__ import annotations
 
 from ..errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
-from .client import HubClient, ProjectPage
+from .client import HubClient, HubLock, ProjectPage
 from .target import HubTarget, InProcessTransport, open_client, resolve_target
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "BadRequestError",
     "HubClient",
     "HubError",
+    "HubLock",
     "HubTarget",
     "HubUnavailableError",
     "InProcessTransport",

@@ -32,7 +32,7 @@ from ..errors import (
 )
 from ..state import HubCapabilities
 
-__all__ = ["HubClient", "ProjectPage"]
+__all__ = ["HubClient", "HubLock", "ProjectPage"]
 
 log = logging.getLogger("ontokit.client")
 
@@ -46,6 +46,24 @@ class ProjectPage:
 
     projects: list[dict[str, Any]]
     total: int
+
+
+@dataclass(frozen=True)
+class HubLock:
+    """A lease of the ``locks`` extension (docs/hub.md): who holds ``name``, since when, until when."""
+
+    name: str
+    owner: str
+    info: str
+    acquired_at: str
+    expires_at: str
+
+    @classmethod
+    def from_document(cls, doc: Any) -> HubLock:
+        """A lease as the hub answers it (lenient: what is not a string reads as ``?``)."""
+        doc = doc if isinstance(doc, dict) else {}
+        keys = ("name", "owner", "info", "acquiredAt", "expiresAt")
+        return cls(*(str(v) if isinstance(v := doc.get(k), str) else "?" for k in keys))
 
 
 class _ApiKey:
@@ -252,6 +270,21 @@ class HubClient:
         )
         return self._objects(data, "webhooks", f"webhooks of project {project_id}")
 
+    def acquire_locks(self, names: list[str], owner: str, info: str, ttl: float) -> HubLock | None:
+        """Take (or renew) the leases of ``names`` for ``owner``, all or none (the ``locks``
+        extension): None when granted, else the lease another owner holds."""
+        body = {"names": names, "owner": owner, "info": info, "ttl": ttl}
+        # Safe to repeat: asking again for one's own leases renews them.
+        data = self._call("POST", "/v2/ontokit/locks", json=body, safe=True, what="locks", conflict=True)
+        if data.get("status") == "fail":  # 409: held by another owner
+            return HubLock.from_document(data.get("lock"))
+        return None
+
+    def release_locks(self, names: list[str], owner: str) -> None:
+        """Release the leases of ``names`` that ``owner`` holds (the ``locks`` extension)."""
+        body = {"names": names, "owner": owner}
+        self._call("POST", "/v2/ontokit/locks/release", json=body, safe=True, what="release locks")
+
     # -- machinery --------------------------------------------------------------------------------
     def _object(self, data: dict[str, Any], key: str, what: str) -> dict[str, Any]:
         """``data[key]``, an object (absent: empty); anything else is the hub's fault, said in one line."""
@@ -285,7 +318,10 @@ class HubClient:
         params: dict[str, Any] | None = None,
         safe: bool,
         what: str,
+        conflict: bool = False,
     ) -> dict[str, Any]:
+        """The ``data`` of a successful answer (with ``conflict``, a 409's whole body instead of an
+        error); every failure is a HubError."""
         headers = {"apikey": self._key.reveal()}
         if not safe and self._idempotency_supported(path):
             headers["Idempotency-Key"] = uuid.uuid4().hex  # one key for every attempt of this call
@@ -341,9 +377,9 @@ class HubClient:
             raise HubUnavailableError(
                 f"{self.label}: {what} failed {tried}: {exc.reason}", exc.status
             ) from None
-        return self._data(response, what)
+        return self._data(response, what, conflict)
 
-    def _data(self, response: httpx.Response, what: str) -> dict[str, Any]:
+    def _data(self, response: httpx.Response, what: str, conflict: bool = False) -> dict[str, Any]:
         try:
             doc = orjson.loads(response.content)  # several times faster than json on MB-sized projects
         except ValueError:
@@ -354,6 +390,8 @@ class HubClient:
             raise AuthError(
                 f"API key rejected by {self.label} ({status}{': ' + message if message else ''})", status
             )
+        if conflict and status == 409 and isinstance(doc, dict):
+            return doc
         if status == 404:
             raise NotFoundError(f"{what} not found on {self.label}", status)
         if status >= 400:

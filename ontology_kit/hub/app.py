@@ -20,6 +20,7 @@ from .._version import __version__
 from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema
 from ..errors import HubApiError as ApiError
 from ..vocabulary import PROJECT_TYPES, WEBHOOK_TYPES
+from . import locks
 from .store import HubStore, new_object_id, utc_now
 
 __all__ = ["MAX_BODY_BYTES", "HubApp"]
@@ -52,6 +53,8 @@ _SETTINGS = {
     "gcSyncEnabled": bool,
     "stages": list,
 }
+#: What ``GET /v2/ontokit/hub`` announces (docs/hub.md): the extensions clients may use.
+EXTENSIONS = ("idempotency-key", "webhooks-read", "webhook-update", "project-type-update", "locks")
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
 
 
@@ -83,6 +86,9 @@ class HubApp:
                 Rule("/v2/webhook/<webhook_id>", methods=["POST"], endpoint="update_webhook"),
                 Rule("/v2/project/<project_id>/webhooks", methods=["GET"], endpoint="list_webhooks"),
                 Rule("/v2/ontokit/hub", methods=["GET"], endpoint="hub_info"),
+                Rule("/v2/ontokit/locks", methods=["GET"], endpoint="list_locks"),
+                Rule("/v2/ontokit/locks", methods=["POST"], endpoint="acquire_locks"),
+                Rule("/v2/ontokit/locks/release", methods=["POST"], endpoint="release_locks"),
             ],
             strict_slashes=False,
         )
@@ -182,7 +188,7 @@ class HubApp:
             {
                 "hub": "ontokit-local",
                 "version": __version__,
-                "extensions": ["idempotency-key", "webhooks-read", "webhook-update", "project-type-update"],
+                "extensions": list(EXTENSIONS),
             }
         )
 
@@ -330,6 +336,21 @@ class HubApp:
         with self.store.read() as db:
             self.project_or_404(db, org, project_id)
             return _ok({"webhooks": self.store.list_webhooks(db, project_id)})
+
+    # -- the `locks` extension (hub/locks.py) ---------------------------------------------------
+    def acquire_locks(self, request: Request, org: str) -> Response:
+        granted, leases = locks.acquire(self.store, org, self.body(request))
+        if not granted:  # 409 Conflict, with the holder's lease beside the message
+            holder = leases[0]
+            doc = {"status": "fail", "message": locks.held_message(holder), "lock": holder.document()}
+            return _json(doc, 409)
+        return _ok({"locks": [lease.document() for lease in leases]})
+
+    def release_locks(self, request: Request, org: str) -> Response:
+        return _ok({"released": locks.release(self.store, org, self.body(request))})
+
+    def list_locks(self, request: Request, org: str) -> Response:
+        return _ok({"locks": [lease.document() for lease in self.store.list_locks(org)]})
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,25 @@ from .keys import local_api_key
 from .serve import HubServer, start_server
 from .store import HubStore
 
-__all__ = ["build_app", "serve_local_hub"]
+__all__ = ["FAULTS_ENV", "build_app", "serve_local_hub"]
+
+
+#: Fault injection for a local Hub given none (the embedded hub too), for tests: a ``--faults`` spec.
+FAULTS_ENV = "ONTOKIT_HUB_FAULTS"
 
 
 def build_app(db: str | Path, faults: FaultConfig | None = None) -> tuple[Any, HubStore]:
-    """The WSGI app for the Hub stored in ``db`` (fault injection when ``faults`` is active)."""
+    """The WSGI app for the Hub stored in ``db`` (fault injection when ``faults`` is active; without
+    ``faults``, as ``ONTOKIT_HUB_FAULTS`` says, if set).
+
+    Raises:
+        OntokitError: ``ONTOKIT_HUB_FAULTS`` is not a fault spec.
+    """
+    if faults is None and os.environ.get(FAULTS_ENV):
+        try:
+            faults = FaultConfig.parse(os.environ[FAULTS_ENV])
+        except ValueError as exc:
+            raise OntokitError(f"{FAULTS_ENV}: {exc}") from None
     store = HubStore(db)
     app: Any = HubApp(store)
     if faults is not None and faults.active:

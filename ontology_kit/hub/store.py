@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._secret import secret_digest, secret_mac
 
-__all__ = ["HubStore", "new_object_id", "secret_digest", "utc_now"]
+__all__ = ["HubStore", "LockRow", "new_object_id", "secret_digest", "utc_now"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS organizations (
@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS idempotency (
     organization TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
     status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
     PRIMARY KEY (organization, key));
+CREATE TABLE IF NOT EXISTS locks (
+    organization TEXT NOT NULL, name TEXT NOT NULL, owner TEXT NOT NULL, info TEXT NOT NULL,
+    acquired_at TEXT NOT NULL, expires REAL NOT NULL, PRIMARY KEY (organization, name));
 """
 
 
@@ -64,6 +67,31 @@ def new_object_id() -> str:
         _oid_counter = (_oid_counter + 1) % 0xFFFFFF
         counter = _oid_counter
     return (int(time.time()).to_bytes(4, "big") + os.urandom(5) + counter.to_bytes(3, "big")).hex()
+
+
+def _iso(epoch: float) -> str:
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class LockRow(NamedTuple):
+    """One lease of the ``locks`` extension: who holds ``name``, since when, until when."""
+
+    name: str
+    owner: str
+    info: str
+    acquired_at: str
+    expires_at: str
+
+    def document(self) -> dict[str, str]:
+        """As the hub answers it."""
+        return {
+            "name": self.name,
+            "owner": self.owner,
+            "info": self.info,
+            "acquiredAt": self.acquired_at,
+            "expiresAt": self.expires_at,
+        }
 
 
 def _salted(secret: str | None) -> tuple[str | None, str | None]:
@@ -257,3 +285,60 @@ class HubStore:
             "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
             (org, key, method, path, status, body, utc_now()),
         )
+
+    # -- locks (the `locks` extension: leases a client takes before it writes; docs/hub.md) ------
+    def acquire_locks(
+        self, org: str, names: list[str], owner: str, info: str, ttl: float
+    ) -> tuple[bool, list[LockRow]]:
+        """Take (or renew) every lock of ``names`` for ``owner``, all or none, in one transaction.
+
+        Returns (True, the leases) when granted; (False, [the first lease held by another owner])
+        when not. An expired lease is free; the owner's own lease is renewed (its start is kept).
+        """
+        now = time.time()
+        with self.write() as db:
+            held: dict[str, sqlite3.Row] = {}
+            for name in names:
+                row = db.execute(
+                    "SELECT * FROM locks WHERE organization = ? AND name = ?", (org, name)
+                ).fetchone()
+                if row is None or row["expires"] <= now:
+                    continue
+                if row["owner"] != owner:
+                    return False, [self._lock_row(row)]
+                held[name] = row
+            leases = []
+            for name in names:
+                mine = held.get(name)
+                since = mine["acquired_at"] if mine is not None else utc_now()
+                db.execute(
+                    "INSERT OR REPLACE INTO locks VALUES (?, ?, ?, ?, ?, ?)",
+                    (org, name, owner, info, since, now + ttl),
+                )
+                leases.append(LockRow(name, owner, info, since, _iso(now + ttl)))
+        return True, leases
+
+    def release_locks(self, org: str, names: list[str], owner: str) -> list[str]:
+        """Release the locks of ``names`` that ``owner`` holds; returns the names released."""
+        released = []
+        with self.write() as db:
+            for name in names:
+                cursor = db.execute(
+                    "DELETE FROM locks WHERE organization = ? AND name = ? AND owner = ?", (org, name, owner)
+                )
+                if cursor.rowcount:
+                    released.append(name)
+        return released
+
+    def list_locks(self, org: str) -> list[LockRow]:
+        """The leases of ``org`` that have not expired, oldest first."""
+        with self.read() as db:
+            rows = db.execute(
+                "SELECT * FROM locks WHERE organization = ? AND expires > ? ORDER BY acquired_at, name",
+                (org, time.time()),
+            ).fetchall()
+        return [self._lock_row(r) for r in rows]
+
+    @staticmethod
+    def _lock_row(row: sqlite3.Row) -> LockRow:
+        return LockRow(row["name"], row["owner"], row["info"], row["acquired_at"], _iso(row["expires"]))

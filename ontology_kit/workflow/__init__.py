@@ -20,11 +20,12 @@ from ..plan.planfile import dumps_plan
 from ..plan.policy import check_policy
 from ..project.load import load_definitions
 from ..state import ProjectSummary
-from .applier import apply_plan
+from .applier import StopFlag, apply_plan
+from .locking import holding_locks, lock_names
 from .planner import Target
 from .session import choose_hub, open_session, read_saved_plan, saved_target, verify_saved_plan
 
-__all__ = ["ApplyResult", "ApplyView", "PlanResult", "apply", "list_projects", "plan"]
+__all__ = ["ApplyResult", "ApplyView", "PlanResult", "StopFlag", "apply", "list_projects", "plan"]
 
 
 @dataclass(frozen=True)
@@ -100,29 +101,47 @@ def plan(
 
 
 def apply(
-    target: str | None, hub: str | None, view: ApplyView, *, allow_destructive: bool = False
+    target: str | None,
+    hub: str | None,
+    view: ApplyView,
+    *,
+    allow_destructive: bool = False,
+    lock_timeout: float = 0.0,
+    stop: StopFlag | None = None,
 ) -> ApplyResult:
     """Plan (or check a saved plan: ``target`` is then a plan file), show the plan, refuse what policy
     refuses, ask, then execute the plan's operations and verify that every project converged.
 
+    On a hub with the ``locks`` extension, apply holds a lease on every project it manages (by name,
+    and by id once known) from before it reads the hub until it ends, waiting up to ``lock_timeout``
+    seconds for another apply's lease. Once ``stop`` is set (the CLI sets it on Ctrl-C), no new
+    write starts.
+
     Raises:
+        LockedError: another apply holds a lock on one of the projects (nothing was written).
         PolicyRefusal: destructive changes without ``allow_destructive`` (nothing was written).
         UnsupportedChangeError: a change this hub cannot make (nothing was written).
         ApplyCancelled: the view did not confirm (nothing was written).
         StalePlanError: a project changed on the hub after the plan was made.
         NotConvergedError: after applying, changes remain.
+        DuplicateProjectsError: another client created projects of the same names at the same time.
+        ApplyInterrupted: ``stop`` was set before every project was applied.
     """
     saved = read_saved_plan(target)
-    targets: list[Target] = []
     if saved is not None:
         hub_target = saved_target(saved, hub)
+        targets = [Target(p.desired, p.project_id) for p in saved.plan.projects if p.desired is not None]
         view.loaded(())
     else:
         definitions = load_definitions(target)
         hub_target = choose_hub(hub, definitions.hub)
         targets = [Target.of(d) for d in definitions.projects]
         view.loaded(definitions.diagnostics)
-    with open_session(hub_target) as session:
+    with (
+        open_session(hub_target) as session,
+        holding_locks(session.client, session.planner.hub, targets, lock_timeout) as lease,
+    ):
+        # Read under the lock: a plan made before another apply finished is then seen as stale.
         if saved is not None:
             current = verify_saved_plan(session, saved, view.planned)
         else:
@@ -130,10 +149,14 @@ def apply(
         view.show(current)
         if not current.has_changes:
             return ApplyResult(current, ())
+        # Projects found by name are now known by id too: hold those as well.
+        lease.take(lock_names(Target(p.desired, p.project_id) for p in current.projects if p.desired), 0)
         check_policy(current, allow_destructive=allow_destructive)
         if not view.confirm(current):
             raise ApplyCancelled("apply cancelled; nothing was changed")
-        applied = apply_plan(current, session.planner, on_done=view.applied)
+        applied = apply_plan(
+            current, session.planner, on_done=view.applied, stop=stop, before_write=lease.check
+        )
     return ApplyResult(current, tuple(applied))
 
 

@@ -1,4 +1,5 @@
-"""Applying a plan: check each project is not stale, execute its operations, verify convergence.
+"""Applying a plan: check each project is not stale, execute its operations, verify convergence;
+stop before any new write when asked to (Ctrl-C), and never take duplicate projects for success.
 
 Apply decides nothing: for each project with changes it executes the plan's operations in order, one
 small function per operation type (:data:`EXECUTORS`), then reads the project back and plans again;
@@ -10,10 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
+from .._text import one_line
 from ..client import HubClient
-from ..errors import NotConvergedError, OntokitError, StalePlanError
+from ..errors import (
+    ApplyInterrupted,
+    DuplicateProjectsError,
+    NotConvergedError,
+    OntokitError,
+    StalePlanError,
+)
 from ..plan.model import Plan, ProjectPlan
 from ..plan.operations import (
     AddBatches,
@@ -24,19 +32,39 @@ from ..plan.operations import (
     UpdateWebhook,
 )
 from ..state import DesiredProject, LiveProject, absent_fingerprint
-from .planner import CONCURRENCY, Planner, Target, read_secrets
+from .planner import CONCURRENCY, LOCKS_EXTENSION, Planner, Target, read_secrets
 
-__all__ = ["EXECUTORS", "apply_plan"]
+__all__ = ["EXECUTORS", "StopFlag", "apply_plan"]
+
+
+class StopFlag(Protocol):
+    """Set when the user asked to stop (the CLI sets it on Ctrl-C): a ``threading.Event``."""
+
+    def is_set(self) -> bool:
+        """Whether to stop before the next write."""
 
 
 def apply_plan(
-    plan: Plan, planner: Planner, *, on_done: Callable[[ProjectPlan, int], None] | None = None
+    plan: Plan,
+    planner: Planner,
+    *,
+    on_done: Callable[[ProjectPlan, int], None] | None = None,
+    stop: StopFlag | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> list[tuple[ProjectPlan, int]]:
     """Apply every project plan that has changes; returns (plan, number of calls) per applied project.
 
     Each project is checked for staleness first: if its live state's fingerprint differs from the one
     recorded in the plan, it is refused (StalePlanError) and nothing is written to it. Projects are
-    applied a few at a time; the first error is raised after all have finished.
+    applied a few at a time; the first error is raised after all have finished. ``stop`` is checked
+    before every write: once it is set, no write starts (those in flight finish) and
+    ApplyInterrupted says which projects were applied, partly applied and not applied.
+    ``before_write`` runs before every write too (it raises to stop: a lost lock).
+
+    Raises:
+        StalePlanError, NotConvergedError, HubError: as each project ends.
+        DuplicateProjectsError: after creating projects, the hub holds several of one name.
+        ApplyInterrupted: ``stop`` was set before every project was applied.
     """
     todo = [p for p in plan.projects if p.has_changes]
     # Secrets first, for every project: a missing variable must stop the run before any write.
@@ -45,26 +73,77 @@ def apply_plan(
     # the stale check sees it instead of creating a second one.
     planner.forget_names()
 
-    def one(project: ProjectPlan) -> tuple[ProjectPlan, int]:
-        calls = _apply_one(project, planner, secrets[project.definition])
-        if on_done is not None:
-            on_done(project, calls)
-        return project, calls
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
 
-    results: list[tuple[ProjectPlan, int]] = []
-    errors: list[OntokitError] = []
+    def gate() -> bool:
+        """Whether the next write may start."""
+        if stopped():
+            return False
+        if before_write is not None:
+            before_write()
+        return True
+
+    def one(project: ProjectPlan) -> _Outcome:
+        outcome = _Outcome(project)
+        try:
+            _apply_one(project, planner, secrets[project.definition], outcome, gate)
+        except OntokitError as exc:
+            outcome.error = exc
+        if outcome.verified and on_done is not None:
+            on_done(project, outcome.done)
+        return outcome
+
     with ThreadPoolExecutor(max_workers=max(1, min(CONCURRENCY, len(todo)))) as pool:
-        futures = [pool.submit(one, p) for p in todo]
-        for future in futures:
-            try:
-                results.append(future.result())
-            except OntokitError as exc:
-                errors.append(exc)
+        outcomes = list(pool.map(one, todo))
+    created = [o.project.name for o in outcomes if o.done and _creates(o.project)]
+    if created:
+        _no_duplicates(created, planner)
+    errors = [o.error for o in outcomes if o.error is not None]
+    if stopped() and not all(o.verified for o in outcomes):
+        raise ApplyInterrupted(
+            applied=tuple(o.project.name for o in outcomes if o.verified),
+            partial=tuple(
+                (o.project.name, o.done, len(o.project.operations))
+                for o in outcomes
+                if o.done and not o.verified and o.error is None
+            ),
+            not_applied=tuple(o.project.name for o in outcomes if not o.done and o.error is None),
+            failed=tuple((o.project.name, one_line(o.error)) for o in outcomes if o.error is not None),
+        )
     if errors:
         if len(errors) == 1:
             raise errors[0]
         raise OntokitError("; ".join(str(e) for e in errors))
-    return results
+    return [(o.project, o.done) for o in outcomes]
+
+
+def _creates(project: ProjectPlan) -> bool:
+    return any(isinstance(op, CreateProject) for op in project.operations)
+
+
+def _no_duplicates(created: list[str], planner: Planner) -> None:
+    """After creating projects, read the hub's names once more: a project created under one of those
+    names by another client at the same time is reported with every id, never taken for success."""
+    index = planner.names_now()
+    twice = {name: index[name] for name in dict.fromkeys(created) if len(index.get(name, ())) > 1}
+    if twice:
+        listed = "; ".join(f"{name!r}: {', '.join(ids)}" for name, ids in twice.items())
+        raise DuplicateProjectsError(
+            f"duplicate projects on {planner.hub}: another client created projects with the same "
+            f"names at the same time ({listed}); keep one of each, delete the others on the hub, and "
+            "set `id:` in the definition to the one kept"
+        )
+
+
+@dataclass
+class _Outcome:
+    """How far one project got: operations executed, read back (converged), or the error it ended in."""
+
+    project: ProjectPlan
+    done: int = 0
+    verified: bool = False
+    error: OntokitError | None = None
 
 
 @dataclass
@@ -90,8 +169,16 @@ def _desired(project: ProjectPlan) -> DesiredProject:
     return project.desired
 
 
-def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) -> int:
+def _apply_one(
+    project: ProjectPlan,
+    planner: Planner,
+    secrets: dict[str, str],
+    outcome: _Outcome,
+    gate: Callable[[], bool],
+) -> None:
     desired = _desired(project)
+    if not gate():  # stopped before this project began: not even read
+        return
     live = planner.read_live(Target(desired, project.project_id))
     now = live.fingerprint() if live is not None else absent_fingerprint(desired.name)
     if now != project.fingerprint:
@@ -101,7 +188,10 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
         )
     ctx = _Context(planner.client, planner, desired, live, secrets)
     for operation in project.operations:
+        if not gate():  # Ctrl-C: no new write starts; the summary says how far this project got
+            return
         EXECUTORS[type(operation)](ctx, operation)
+        outcome.done += 1
     # Converged? Read everything back and plan again: whatever is left did not take.
     residue = planner.plan_one(Target(desired, ctx.project_id))
     if residue.has_changes:
@@ -110,7 +200,7 @@ def _apply_one(project: ProjectPlan, planner: Planner, secrets: dict[str, str]) 
             f"{project.definition}: did not converge: after applying, {len(residue.changes)} "
             f"change(s) remain on {planner.hub}: {left}"
         )
-    return len(project.operations)
+    outcome.verified = True
 
 
 # -- one function per operation type ---------------------------------------------------------------------
@@ -121,6 +211,16 @@ def _create_project(ctx: _Context, op: CreateProject) -> None:
         fields.pop("description", ""),
         fields.pop("type", None),
     )
+    if LOCKS_EXTENSION not in ctx.planner.capabilities:
+        # No lock on this hub (the real Ango Hub): look the name up again right before creating, so
+        # that another client's create since the stale check is seen (apply_plan checks once more).
+        found = ctx.planner.names_now().get(name)
+        if found:
+            raise StalePlanError(
+                f"{ctx.desired.definition}: the plan is stale: a project named {name!r} was created on "
+                f"{ctx.planner.hub} since the plan was made ({', '.join(found)}); nothing was written "
+                "to it; run `ontokit plan` again"
+            )
     document = ctx.client.create_project(name, description, project_type, **fields)
     ctx.live = LiveProject.from_hub(document, [])  # a new project has no webhooks yet
     ctx.planner.forget_names()

@@ -18,10 +18,12 @@ from ..plan.model import Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..state import DesiredProject, HubCapabilities, LiveProject
 
-__all__ = ["CONCURRENCY", "Planner", "Target", "read_secrets"]
+__all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Planner", "Target", "read_secrets"]
 
 #: How many projects are planned (and applied) at once.
 CONCURRENCY = 4
+#: The hub extension that offers leases to apply (docs/hub.md; workflow/locking.py).
+LOCKS_EXTENSION = "locks"
 
 
 @dataclass(frozen=True)
@@ -145,13 +147,17 @@ class Planner:
         with self._lock:
             self._names = None
 
+    def names_now(self) -> dict[str, list[str]]:
+        """Every project's ids by name, read from the hub now (not the cached index)."""
+        index: dict[str, list[str]] = {}
+        for p in self.client.iter_projects():
+            index.setdefault(str(p.get("name")), []).append(str(p.get("_id")))
+        return index
+
     def _ids_named(self, name: str) -> list[str]:
         with self._lock:
             if self._names is None:
-                index: dict[str, list[str]] = {}
-                for p in self.client.iter_projects():
-                    index.setdefault(str(p.get("name")), []).append(str(p.get("_id")))
-                self._names = index
+                self._names = self.names_now()
             return list(self._names.get(name, []))
 
     def _webhooks(self, project_id: str) -> list[dict[str, object]] | None:

@@ -9,10 +9,12 @@ import click
 
 from ...errors import ExitCode
 from ._common import echo_diagnostics, echo_line, format_option, showing_diagnostics, use_color
+from ._interrupts import Interrupts
 
 if TYPE_CHECKING:
     from ...client import HubTarget
     from ...diagnostics import Diagnostic
+    from ...errors import ApplyInterrupted
     from ...plan.model import Plan, ProjectPlan
 
 _HUB_HELP = (
@@ -71,10 +73,14 @@ def plan_command(
 
 
 class _TerminalApply:
-    """apply's view on a terminal: progress on stderr, the plan on stdout, `yes` asked on stdin."""
+    """apply's view on a terminal: progress on stderr, the plan on stdout, `yes` asked on stdin.
 
-    def __init__(self, auto_approve: bool) -> None:
+    Once confirmed, writes begin: Ctrl-C then stops new writes instead of aborting (``interrupts``).
+    """
+
+    def __init__(self, auto_approve: bool, interrupts: Interrupts) -> None:
         self.auto_approve = auto_approve
+        self.interrupts = interrupts
 
     def loaded(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         echo_diagnostics(diagnostics)
@@ -90,14 +96,18 @@ class _TerminalApply:
     def confirm(self, plan: Plan) -> bool:
         from ...errors import ApplyCancelled
 
-        if self.auto_approve:
-            return True
-        if not sys.stdin.isatty():
-            raise ApplyCancelled(
-                "refusing to apply without confirmation: no terminal to ask on; pass --auto-approve"
+        if not self.auto_approve:
+            if not sys.stdin.isatty():
+                raise ApplyCancelled(
+                    "refusing to apply without confirmation: no terminal to ask on; pass --auto-approve"
+                )
+            answer = click.prompt(
+                "Apply these changes? Only 'yes' is accepted", default="", show_default=False
             )
-        answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
-        return bool(answer.strip() == "yes")
+            if answer.strip() != "yes":
+                return False
+        self.interrupts.arm()
+        return True
 
     def applied(self, project: ProjectPlan, calls: int) -> None:
         _progress("applied", project, calls)
@@ -108,7 +118,17 @@ class _TerminalApply:
 @click.option("--hub", default=None, metavar="URL", help=_HUB_HELP)
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a terminal).")
 @click.option("--allow-destructive", is_flag=True, help="Allow changes that can orphan existing annotations.")
-def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow_destructive: bool) -> int:
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0, max=24 * 3600),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply's lock on a project (hubs with the locks extension).",
+)
+def apply_command(
+    target: str | None, hub: str | None, auto_approve: bool, allow_destructive: bool, lock_timeout: float
+) -> int:
     """Apply the definitions (or a saved plan) to the hub, then verify it converged.
 
     TARGET is a project definition, a workspace (ontokit.yaml), a folder holding
@@ -117,7 +137,11 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
     changes unless --allow-destructive (exit 3); refuses a saved plan whose
     projects changed on the hub since (stale), and a change the hub cannot make.
     After applying, reads the projects back and plans again: anything left is a
-    "did not converge" error.
+    "did not converge" error. Holds a lock on its projects while it reads and
+    writes (hubs with the locks extension; --lock-timeout waits for another
+    apply's). Ctrl-C after confirming starts no new write, lets the calls in
+    flight finish and says which projects were applied (exit 130); a second
+    Ctrl-C aborts at once.
 
     \b
     Examples:
@@ -125,10 +149,22 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
       ontokit apply staging.plan.json
       ontokit apply projects/prod.yaml --auto-approve --allow-destructive
     """
+    from ...errors import ApplyInterrupted
     from ...workflow import apply
 
-    with showing_diagnostics():
-        result = apply(target, hub, _TerminalApply(auto_approve), allow_destructive=allow_destructive)
+    with showing_diagnostics(), Interrupts() as interrupts:
+        try:
+            result = apply(
+                target,
+                hub,
+                _TerminalApply(auto_approve, interrupts),
+                allow_destructive=allow_destructive,
+                lock_timeout=lock_timeout,
+                stop=interrupts.stop,
+            )
+        except ApplyInterrupted as stopped:
+            _echo_interrupted(stopped)
+            return ExitCode.INTERRUPTED
     if not result.plan.has_changes:
         click.echo("Nothing to apply.")
         return ExitCode.OK
@@ -138,3 +174,18 @@ def apply_command(target: str | None, hub: str | None, auto_approve: bool, allow
         "again: no changes remain."
     )
     return ExitCode.OK
+
+
+def _echo_interrupted(stopped: ApplyInterrupted) -> None:
+    """Which projects were applied, partly applied and not applied, and that a re-run continues."""
+    rows = [
+        ("applied", list(stopped.applied)),
+        ("partly applied", [f"{n} ({d} of {t} operations)" for n, d, t in stopped.partial]),
+        ("not applied", list(stopped.not_applied)),
+        ("failed", [f"{n}: {m}" for n, m in stopped.failed]),
+    ]
+    echo_line("Apply interrupted: no write was started after Ctrl-C; the calls in flight finished.", err=True)
+    for label, names in rows:
+        if names or label != "failed":
+            echo_line(f"  {label} ({len(names)}): {', '.join(names) or '-'}", err=True)
+    echo_line("Run `ontokit apply` again to continue: it plans against what the hub holds now.", err=True)

@@ -1,0 +1,410 @@
+"""Two applies at once, and Ctrl-C during an apply (issue 9, findings 5 and 6).
+
+Concurrency: the local Hub's ``locks`` extension (leases, like Terraform's state lock) keeps two
+applies from both creating or both writing one project; on a hub without it (the real Ango Hub),
+apply looks names up again right before each create and once after, and never reports success
+while duplicates exist. Interrupts: after the first Ctrl-C no new write starts, the summary names
+what was applied, partly applied and not applied, the exit code is 130, and a re-run converges.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import LocalHub
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_plan_apply import Run, Workspace, make_workspace, project_yaml
+
+from ontology_kit.client import HubClient, InProcessTransport
+from ontology_kit.errors import LockedError, StalePlanError
+from ontology_kit.hub import FaultConfig, HubStore, start_server
+from ontology_kit.workflow.applier import apply_plan
+from ontology_kit.workflow.locking import Lease, lock_names
+from ontology_kit.workflow.planner import Planner, Target
+
+NAMES = tuple(f"Project {i}" for i in range(1, 7))
+
+
+def six_projects() -> dict[str, str]:
+    """The finding's workspace: six new projects."""
+    return {f"p{i}": project_yaml(name) for i, name in enumerate(NAMES, 1)}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One bytecode cache for the subprocesses (as test_plan_apply does)."""
+    from test_plan_apply import _BYTECODE
+
+    _BYTECODE["PYTHONPYCACHEPREFIX"] = str(tmp_path_factory.mktemp("pycache"))
+
+
+def spawn(ws: Workspace, *args: str, **env: str) -> subprocess.Popen[str]:
+    """``ontokit ARGS`` in the workspace, started and not waited for (``--hub`` added when served)."""
+    if ws.hub is not None:
+        args = (*args, "--hub", str(ws.hub.url))
+    return subprocess.Popen(
+        [sys.executable, "-m", "ontology_kit", *args],
+        cwd=ws.root,
+        env=ws.env(**env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(proc: subprocess.Popen[str], *args: str) -> Run:
+    out, err = proc.communicate(timeout=180)
+    run = Run(args, proc.returncode, out, err)
+    assert "Traceback" not in out + err and "internal error" not in err, run
+    return run
+
+
+def names_on(store: HubStore, org: str) -> list[str]:
+    docs, _ = store.list_projects(org, 0, 100)
+    return sorted(str(d["name"]) for d in docs)
+
+
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
+    """Poll until ``condition`` holds (or the process ended: the test then fails on what it did)."""
+    deadline = time.monotonic() + 120
+    while not condition() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _hide_extensions(app: Any, on_create: Callable[[], None] | None = None) -> Any:
+    """The local Hub without its self-description (so without extensions, as the real Ango Hub);
+    ``on_create`` runs before each ``POST /v2/project``."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ["PATH_INFO"].rstrip("/")
+        if path.startswith("/v2/ontokit/"):
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [b'{"status": "fail", "message": "Resource not found"}']
+        if on_create is not None and environ["REQUEST_METHOD"] == "POST" and path == "/v2/project":
+            on_create()
+        return app(environ, start_response)
+
+    return wrapped
+
+
+@contextlib.contextmanager
+def serving(app: Any, hub: LocalHub) -> Iterator[LocalHub]:
+    """``app`` served on its own port, with ``hub``'s store and keys."""
+    server = start_server(app)
+    try:
+        yield LocalHub(hub.store, app, server.url, hub.key, hub.other_key, hub.org)
+    finally:
+        server.stop()
+
+
+# --- finding 5: two applies at once ---------------------------------------------------------------
+
+
+def test_two_applies_at_once_create_each_project_once(tmp_path: Path, make_hub: Any) -> None:
+    """The finding: two `apply --auto-approve` of one new 6-project workspace at once, one served hub.
+    The hub is slowed so that the first apply still writes when the second asks for the lock."""
+    hub = make_hub(FaultConfig(latency=0.3))
+    ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
+    procs = [spawn(ws, "apply", "--auto-approve") for _ in range(2)]
+    runs = [finish(p, "apply") for p in procs]
+
+    assert names_on(hub.store, hub.org) == sorted(NAMES)  # each project exactly once
+    winners = [r for r in runs if "Apply complete" in r.out]
+    assert len(winners) == 1, runs  # at most one apply reports creating them
+    (loser,) = [r for r in runs if r is not winners[0]]
+    assert winners[0].code == 0 and loser.code == 1, runs
+    (error,) = [line for line in loser.err.splitlines() if line.startswith("error:")]
+    assert re.search(
+        r"cannot lock project '.+' on .+: held by ontokit apply \(.+, pid \d+\) since \S+", error
+    )
+    assert "--lock-timeout" in error and "nothing was written" in error
+    # The hub holds no lease any more, and a plan now works (no "2 projects ... are named").
+    assert hub.store.list_locks(hub.org) == []
+    assert "No changes" in ws.run("plan").out
+
+
+def test_an_apply_that_waits_for_the_lock_then_sees_the_projects(tmp_path: Path, make_hub: Any) -> None:
+    """With --lock-timeout, the second apply waits for the first, then plans what the hub holds now:
+    nothing left to do. Each project exists once; one apply created them."""
+    hub = make_hub(FaultConfig(latency=0.05))
+    ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
+    procs = [spawn(ws, "apply", "--auto-approve", "--lock-timeout", "150") for _ in range(2)]
+    runs = [finish(p, "apply") for p in procs]
+    assert names_on(hub.store, hub.org) == sorted(NAMES)
+    assert sorted(r.code for r in runs) == [0, 0], runs
+    assert sum("Apply complete: 6 project(s)" in r.out for r in runs) == 1, runs
+    assert sum("Nothing to apply" in r.out for r in runs) == 1, runs
+
+
+def test_a_plan_made_before_another_apply_finished_is_stale(tmp_path: Path, local_hub: LocalHub) -> None:
+    ws = make_workspace(tmp_path / "ws", six_projects(), hub=local_hub)
+    assert ws.run("plan", "--out", "before.json").code == 0  # plans to create all six
+    assert ws.run("apply", "--auto-approve").code == 0
+    before = ws.snapshot()
+    stale = ws.run("apply", "before.json", "--auto-approve")
+    assert stale.code == 1 and "stale" in stale.err, stale
+    assert ws.snapshot() == before
+
+
+def test_without_the_lock_extension_duplicates_are_reported_with_their_ids(
+    tmp_path: Path, local_hub: LocalHub
+) -> None:
+    """A hub without the extension (as the real Ango Hub): both applies look the name up right before
+    creating and find nothing, then both create (the hub holds each create until both arrived). The
+    check after the creates sees two projects of one name: neither apply reports success."""
+    barrier = threading.Barrier(2, timeout=60)
+    with serving(_hide_extensions(local_hub.app, barrier.wait), local_hub) as hub:
+        ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo")}, hub=hub)
+        runs = [finish(p, "apply") for p in [spawn(ws, "apply", "--auto-approve") for _ in range(2)]]
+    ids = [p["_id"] for p in local_hub.store.list_projects(local_hub.org, 0, 100)[0]]
+    assert len(ids) == 2  # the race was real
+    for run in runs:
+        assert run.code == 1 and "Apply complete" not in run.out, run
+        assert "duplicate projects" in run.err and all(i in run.err for i in ids), run
+
+
+def test_without_the_lock_extension_a_create_rechecks_the_name_first(local_hub: LocalHub) -> None:
+    """Someone creates the project after apply's stale check and before its create: the look-up right
+    before the create sees it, and nothing is written."""
+    calls: list[str] = []
+
+    def sneak_in() -> None:
+        calls.append("create")
+
+    state = {"lists": 0}
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"] == "/v2/listProjects":
+            state["lists"] += 1
+            if state["lists"] == 3:  # plan, stale check, then the look-up right before the create
+                with local_hub.client("inprocess") as other:
+                    other.create_project("Demo", "made by someone else meanwhile")
+        return _hide_extensions(local_hub.app, sneak_in)(environ, start_response)
+
+    with HubClient(
+        "http://inprocess.test", local_hub.key, transport=InProcessTransport(app), sleep=lambda s: None
+    ) as client:
+        planner = Planner(client, "a hub without locks")
+        assert "locks" not in planner.capabilities
+        desired = make_desired()
+        plan = planner.plan([Target.of(desired)])
+        with pytest.raises(StalePlanError, match="a project named 'Demo' was created on a hub without locks"):
+            apply_plan(plan, planner)
+    assert calls == []  # apply sent no create
+    assert names_on(local_hub.store, local_hub.org) == ["Demo"]
+
+
+def make_desired() -> Any:
+    from ontology_kit import compile_text
+    from ontology_kit.category_schema import CategorySchema
+    from ontology_kit.state import DesiredProject, ProjectFields
+
+    schema = CategorySchema(
+        compile_text("classifications: [{title: Kind, type: radio, options: [A, B]}]")["categorySchema"]
+    )
+    return DesiredProject("demo.yaml", ProjectFields("Demo"), schema)
+
+
+# --- the `locks` extension of the local Hub ---------------------------------------------------------
+
+
+def _locks(
+    hub: LocalHub, body: dict[str, Any], path: str = "/v2/ontokit/locks", key: str | None = None
+) -> Any:
+    assert hub.url is not None
+    return httpx.post(hub.url + path, json=body, headers={"apikey": key or hub.key}, timeout=30)
+
+
+def test_locks_are_announced_and_taken_all_or_none(local_hub: LocalHub) -> None:
+    with local_hub.client() as client:
+        assert "locks" in client.capabilities()
+        assert client.acquire_locks(["a", "b"], "owner-1", "first apply", 60) is None
+        holder = client.acquire_locks(["c", "b"], "owner-2", "second apply", 60)
+        assert holder is not None
+        assert (holder.name, holder.owner, holder.info) == ("b", "owner-1", "first apply")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", holder.acquired_at)
+        assert holder.expires_at > holder.acquired_at
+        # All or none: "c" was not taken by the refused request.
+        assert client.acquire_locks(["c"], "owner-3", "", 60) is None
+        # The owner renews its own lease: the same start, a later end at the latest.
+        assert client.acquire_locks(["a", "b"], "owner-1", "first apply", 120) is None
+        (b,) = [lease for lease in local_hub.store.list_locks(local_hub.org) if lease.name == "b"]
+        assert b.acquired_at == holder.acquired_at and b.expires_at >= holder.expires_at
+        # Released, it is free; another owner's release releases nothing.
+        client.release_locks(["a", "b"], "owner-2")
+        assert client.acquire_locks(["b"], "owner-2", "", 60) is not None
+        client.release_locks(["a", "b"], "owner-1")
+        assert client.acquire_locks(["b"], "owner-2", "", 60) is None
+
+
+def test_a_held_lock_is_a_409_that_names_its_holder(local_hub: LocalHub) -> None:
+    assert _locks(local_hub, {"names": ["x"], "owner": "o1", "info": "ci job 7"}).status_code == 200
+    refused = _locks(local_hub, {"names": ["x"], "owner": "o2"})
+    assert refused.status_code == 409
+    doc = refused.json()
+    assert doc["status"] == "fail" and doc["lock"]["owner"] == "o1" and doc["lock"]["info"] == "ci job 7"
+    assert "held by ci job 7 (owner o1) since " + doc["lock"]["acquiredAt"] in doc["message"]
+    # Another organization has its own locks.
+    assert _locks(local_hub, {"names": ["x"], "owner": "o2"}, key=local_hub.other_key).status_code == 200
+
+
+def test_an_expired_lease_is_free(local_hub: LocalHub) -> None:
+    """A crashed apply holds nothing for good: once its lease ended, another owner gets the lock."""
+    assert _locks(local_hub, {"names": ["x"], "owner": "crashed", "ttl": 60}).status_code == 200
+    with local_hub.store.write() as db:  # the lease's time is over (no test waits for a clock)
+        db.execute("UPDATE locks SET expires = 0")
+    assert local_hub.store.list_locks(local_hub.org) == []
+    assert _locks(local_hub, {"names": ["x"], "owner": "next"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "needle"),
+    [
+        ("/v2/ontokit/locks", {"owner": "o"}, "names must be a list"),
+        ("/v2/ontokit/locks", {"names": [], "owner": "o"}, "names must be a list"),
+        ("/v2/ontokit/locks", {"names": [1], "owner": "o"}, "each lock name"),
+        ("/v2/ontokit/locks", {"names": [""], "owner": "o"}, "each lock name"),
+        ("/v2/ontokit/locks", {"names": ["x" * 1025], "owner": "o"}, "each lock name"),
+        ("/v2/ontokit/locks", {"names": ["x"] * 2001, "owner": "o"}, "names must be a list"),
+        ("/v2/ontokit/locks", {"names": ["x"]}, "owner must be"),
+        ("/v2/ontokit/locks", {"names": ["x"], "owner": " "}, "owner must be"),
+        ("/v2/ontokit/locks", {"names": ["x"], "owner": "o", "info": 5}, "info must be"),
+        ("/v2/ontokit/locks", {"names": ["x"], "owner": "o", "ttl": 0}, "ttl must be"),
+        ("/v2/ontokit/locks", {"names": ["x"], "owner": "o", "ttl": True}, "ttl must be"),
+        ("/v2/ontokit/locks", {"names": ["x"], "owner": "o", "ttl": 1e9}, "ttl must be"),
+        ("/v2/ontokit/locks", {"names": ["x"], "owner": "o", "until": 1}, "unknown lock fields: until"),
+        ("/v2/ontokit/locks/release", {"names": ["x"]}, "owner must be"),
+        ("/v2/ontokit/locks/release", {"names": ["x"], "owner": "o", "ttl": 1}, "unknown lock fields"),
+    ],
+    ids=[
+        "no-names",
+        "empty-names",
+        "name-not-string",
+        "empty-name",
+        "long-name",
+        "too-many",
+        "no-owner",
+        "blank-owner",
+        "info-not-string",
+        "ttl-zero",
+        "ttl-bool",
+        "ttl-huge",
+        "unknown-field",
+        "release-no-owner",
+        "release-unknown-field",
+    ],
+)
+def test_a_bad_lock_request_is_a_400(
+    local_hub: LocalHub, path: str, body: dict[str, Any], needle: str
+) -> None:
+    response = _locks(local_hub, body, path)
+    assert response.status_code == 400 and needle in response.json()["message"], response.text
+
+
+def test_locks_need_a_key(local_hub: LocalHub) -> None:
+    assert local_hub.url is not None
+    response = httpx.post(local_hub.url + "/v2/ontokit/locks", json={"names": ["x"], "owner": "o"})
+    assert response.status_code == 401
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["acquire", "release"]),
+            st.sampled_from(["o1", "o2", "o3"]),
+            st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=3),
+        ),
+        max_size=25,
+    )
+)
+def test_no_lock_is_ever_held_by_two_owners(steps: list[tuple[str, str, list[str]]]) -> None:
+    """Against a model: a lock request is granted exactly when no other owner holds any of its
+    names, and then the owner holds them all; a release frees only the owner's own."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = HubStore(Path(folder) / "hub.sqlite3")
+        model: dict[str, str] = {}
+        for action, owner, names in steps:
+            if action == "acquire":
+                granted, leases = store.acquire_locks("org", names, owner, "", 60)
+                expected = all(model.get(n, owner) == owner for n in names)
+                assert granted == expected
+                if granted:
+                    model.update(dict.fromkeys(names, owner))
+                else:
+                    assert model[leases[0].name] == leases[0].owner != owner
+            else:
+                released = store.release_locks("org", names, owner)
+                assert sorted(released) == sorted({n for n in names if model.get(n) == owner})
+                for n in released:
+                    del model[n]
+            assert {lease.name: lease.owner for lease in store.list_locks("org")} == model
+
+
+def test_a_waiting_apply_gets_the_lock_when_the_holder_releases_it(local_hub: LocalHub) -> None:
+    with local_hub.client() as client:
+        assert client.acquire_locks(["project-name:Demo"], "other", "another apply", 60) is None
+        lease = Lease(client, "the hub", supported=True)
+        waits: list[float] = []
+
+        def sleep(seconds: float) -> None:  # the other apply ends while this one waits
+            waits.append(seconds)
+            client.release_locks(["project-name:Demo"], "other")
+
+        lease.take(lock_names([Target.of(make_desired())]), 30, sleep=sleep)
+        try:
+            assert len(waits) == 1
+            assert [lk.owner for lk in local_hub.store.list_locks(local_hub.org)] == [lease.owner]
+        finally:
+            lease.release()
+        assert local_hub.store.list_locks(local_hub.org) == []
+
+
+def test_a_lock_held_past_the_timeout_is_a_clear_error(local_hub: LocalHub) -> None:
+    with local_hub.client() as client:
+        assert (
+            client.acquire_locks(["project-name:Demo"], "other", "ontokit apply (ci@runner, pid 7)", 60)
+            is None
+        )
+        lease = Lease(client, "the hub", supported=True)
+        clock = iter(range(0, 1000, 10))
+        with pytest.raises(LockedError) as caught:
+            lease.take(["project-name:Demo"], 25, sleep=lambda s: None, clock=lambda: float(next(clock)))
+        message = str(caught.value)
+        assert "cannot lock project 'Demo' on the hub after waiting 25 s" in message
+        assert "held by ontokit apply (ci@runner, pid 7) since 20" in message
+        assert lease.names == []
+
+
+def test_a_lease_taken_over_after_it_ended_stops_the_next_write(local_hub: LocalHub) -> None:
+    """An apply whose lease ended (a suspended laptop) and was taken by another apply learns so at
+    its next renewal, and writes nothing more."""
+    with local_hub.client() as client:
+        lease = Lease(client, "the hub", supported=True, ttl=1.5)
+        lease.take(["project-name:Demo"], 0)
+        try:
+            with local_hub.store.write() as db:
+                db.execute("UPDATE locks SET expires = 0")
+            assert client.acquire_locks(["project-name:Demo"], "thief", "another apply", 60) is None
+            deadline = time.monotonic() + 30
+            while lease._lost is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with pytest.raises(LockedError, match="lost the lock on project 'Demo' on the hub"):
+                lease.check()
+        finally:
+            lease.release()
+        assert [lk.owner for lk in local_hub.store.list_locks(local_hub.org)] == ["thief"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,7 +30,7 @@ from test_plan_apply import Run, Workspace, make_workspace, project_yaml
 
 from ontology_kit.client import HubClient, InProcessTransport
 from ontology_kit.errors import LockedError, StalePlanError
-from ontology_kit.hub import FaultConfig, HubStore, start_server
+from ontology_kit.hub import FaultConfig, HubStore, build_app, start_server
 from ontology_kit.workflow.applier import apply_plan
 from ontology_kit.workflow.locking import Lease, lock_names
 from ontology_kit.workflow.planner import Planner, Target
@@ -408,3 +410,123 @@ def test_a_lease_taken_over_after_it_ended_stops_the_next_write(local_hub: Local
         finally:
             lease.release()
         assert [lk.owner for lk in local_hub.store.list_locks(local_hub.org)] == ["thief"]
+
+
+# --- finding 6: Ctrl-C during an apply ----------------------------------------------------------------
+
+SUMMARY = re.compile(r"^  (applied|partly applied|not applied) \(\d+\): (.*)$", re.MULTILINE)
+
+
+def names_in(db: Path) -> list[str]:
+    """The names of the projects a hub's database holds (any organization; none before it exists)."""
+    if not db.exists():
+        return []
+    with contextlib.closing(sqlite3.connect(db, timeout=30)) as conn:
+        try:
+            return sorted(row[0] for row in conn.execute("SELECT name FROM projects"))
+        except sqlite3.OperationalError:  # the hub is still creating its tables
+            return []
+
+
+def summary(run: Run) -> dict[str, set[str]]:
+    """The interrupted apply's summary: the project names on each of its lines."""
+    found: dict[str, set[str]] = {}
+    for label, listed in SUMMARY.findall(run.err):
+        names = (
+            []
+            if listed == "-"
+            else [re.sub(r" \(\d+ of \d+ operations\)$", "", n) for n in listed.split(", ")]
+        )
+        found[label] = set(names)
+    assert set(found) == {"applied", "partly applied", "not applied"}, run
+    return found
+
+
+def interrupt_after_the_first_create(ws: Workspace, db: Path, **env: str) -> subprocess.Popen[str]:
+    """Start ``apply --auto-approve`` and press Ctrl-C once the hub holds its first project: after
+    the confirmation, in the middle of the writes."""
+    proc = spawn(ws, "apply", "--auto-approve", **env)
+    wait_for(lambda: bool(names_in(db)), proc)
+    assert proc.poll() is None, finish(proc, "apply")
+    proc.send_signal(signal.SIGINT)
+    return proc
+
+
+def assert_stopped_and_named(run: Run, db: Path) -> None:
+    assert run.code == 130, run
+    assert "Interrupted: no new write will start" in run.err, run
+    written = names_in(db)
+    assert 0 < len(written) < len(NAMES), run  # fewer projects written than planned
+    said = summary(run)
+    assert said["applied"] | said["partly applied"] == set(written), run
+    assert said["not applied"] == set(NAMES) - set(written), run
+    assert not said["applied"] & said["partly applied"], run
+    assert "Run `ontokit apply` again to continue" in run.err, run
+    assert "Apply complete" not in run.out and "Aborted" not in run.err, run
+
+
+def test_ctrl_c_on_a_served_hub_stops_new_writes_and_a_rerun_converges(tmp_path: Path, make_hub: Any) -> None:
+    """The finding: Ctrl-C after `yes` (here --auto-approve), before most projects are written."""
+    hub = make_hub(FaultConfig(latency=0.4))
+    db = Path(hub.store.path)
+    ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
+    run = finish(interrupt_after_the_first_create(ws, db), "apply")
+    assert_stopped_and_named(run, db)
+    for name in summary(run)["applied"]:  # applied means whole: read back and planned again
+        live = ws.live(name)
+        assert [b["name"] for b in live["batches"]] == ["Week 1", "Week 2"] and len(live["webhooks"]) == 1
+
+    fast, _ = build_app(db)  # the same hub, without the latency
+    with serving(fast, hub) as again:
+        rerun = Workspace(ws.root, again)
+        assert rerun.run("apply", "--auto-approve").code == 0
+        assert "No changes" in rerun.run("plan").out
+    assert names_in(db) == sorted(NAMES)  # each once: the re-run continued, it did not duplicate
+
+
+def test_ctrl_c_on_the_embedded_hub_stops_new_writes_and_a_rerun_converges(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", six_projects())
+    db = ws.root / ".ontokit" / "hub.sqlite3"
+    proc = interrupt_after_the_first_create(ws, db, ONTOKIT_HUB_FAULTS="latency=0.4")
+    assert_stopped_and_named(finish(proc, "apply"), db)
+    assert ws.run("apply", "--auto-approve").code == 0
+    assert "No changes" in ws.run("plan").out
+    assert names_in(db) == sorted(NAMES)
+
+
+def test_a_second_ctrl_c_aborts_at_once(tmp_path: Path, make_hub: Any) -> None:
+    hub = make_hub(FaultConfig(latency=1.0))
+    db = Path(hub.store.path)
+    ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
+    proc = interrupt_after_the_first_create(ws, db)
+    assert proc.stderr is not None
+    seen: list[str] = []
+    for line in proc.stderr:  # the first Ctrl-C was heard: press it again
+        seen.append(line)
+        if line.startswith("Interrupted:"):
+            break
+    proc.send_signal(signal.SIGINT)
+    run = finish(proc, "apply")
+    run.err = "".join(seen) + run.err
+    assert run.code == 130, run
+    assert "Aborted at once" in run.err and "Apply interrupted" not in run.err, run
+    assert len(names_in(db)) < len(NAMES), run
+
+    # Aborted at once: its lease was not even released. It ends on its own (here: made to end now).
+    assert hub.store.list_locks(hub.org) != []
+    with hub.store.write() as conn:
+        conn.execute("UPDATE locks SET expires = 0")
+    fast, _ = build_app(db)
+    with serving(fast, hub) as again:
+        rerun = Workspace(ws.root, again)
+        assert rerun.run("apply", "--auto-approve").code == 0
+        assert "No changes" in rerun.run("plan").out
+    assert names_in(db) == sorted(NAMES)
+
+
+@pytest.mark.parametrize("spec", ["latency=abc", "boom=1"], ids=["bad-value", "unknown-name"])
+def test_a_bad_fault_spec_in_the_environment_is_a_one_line_error(tmp_path: Path, spec: str) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    run = ws.run("plan", env=ws.env(ONTOKIT_HUB_FAULTS=spec))
+    assert run.code == 1 and run.err.startswith("error: ONTOKIT_HUB_FAULTS is not a fault spec"), run
+    assert run.err.count("\n") == 1, run

@@ -32,7 +32,7 @@ def build_app(db: str | Path, faults: FaultConfig | None = None) -> tuple[Any, H
         try:
             faults = FaultConfig.parse(os.environ[FAULTS_ENV])
         except ValueError as exc:
-            raise OntokitError(f"{FAULTS_ENV}: {exc}") from None
+            raise OntokitError(f"{FAULTS_ENV} is not a fault spec: {exc}") from None
     store = HubStore(db)
     app: Any = HubApp(store)
     if faults is not None and faults.active:

@@ -530,3 +530,88 @@ def test_a_bad_fault_spec_in_the_environment_is_a_one_line_error(tmp_path: Path,
     run = ws.run("plan", env=ws.env(ONTOKIT_HUB_FAULTS=spec))
     assert run.code == 1 and run.err.startswith("error: ONTOKIT_HUB_FAULTS is not a fault spec"), run
     assert run.err.count("\n") == 1, run
+
+
+# --- the stop flag in the library (no signals: the CLI owns those) ------------------------------------
+
+
+class StoppingTransport(InProcessTransport):
+    """The in-process hub; counts the writes it is sent, and sets ``stop`` while the n-th is in
+    flight (as a Ctrl-C landing during that call would)."""
+
+    def __init__(self, app: Any, stop: threading.Event, at: int | None) -> None:
+        super().__init__(app)
+        self.stop = stop
+        self.at = at
+        self.writes: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not request.url.path.startswith("/v2/ontokit/"):
+            self.writes.append(request.url.path)
+            if len(self.writes) == self.at:
+                self.stop.set()
+        return super().handle_request(request)
+
+
+def desired_project(name: str) -> Any:
+    import dataclasses
+
+    from ontology_kit.state import DesiredWebhook, ProjectFields
+
+    return dataclasses.replace(
+        make_desired(),
+        definition=f"{name}.yaml",
+        fields=ProjectFields(name),
+        batches=("Week 1",),
+        webhooks=(DesiredWebhook("https://hooks.example.com/a", ("COMPLETED",), None),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "projects", "done"),
+    [(None, 3, 0), (1, 1, 1), (2, 1, 2), (3, 1, 3)],
+    ids=["before-any-write", "during-the-create", "during-the-schema", "during-the-batches"],
+)
+def test_a_stop_lets_the_call_in_flight_finish_and_starts_no_other(
+    local_hub: LocalHub, at: int | None, projects: int, done: int
+) -> None:
+    """Each new project is four writes (create, schema, batches, webhook). Stopped before any write:
+    nothing is written; stopped during the n-th: exactly n are written, and the error says so."""
+    from ontology_kit.errors import ApplyInterrupted
+
+    stop = threading.Event()
+    if at is None:
+        stop.set()  # Ctrl-C right after `yes`, before the first write
+    transport = StoppingTransport(local_hub.app, stop, at)
+    with HubClient(
+        "http://inprocess.test", local_hub.key, transport=transport, sleep=lambda s: None
+    ) as client:
+        planner = Planner(client, "in-process hub")
+        names = [f"Project {i}" for i in range(1, projects + 1)]
+        plan = planner.plan([Target.of(desired_project(n)) for n in names])
+        assert all(len(p.operations) == 4 for p in plan.projects)
+        with pytest.raises(ApplyInterrupted) as caught:
+            apply_plan(plan, planner, stop=stop)
+    assert len(transport.writes) == done
+    stopped = caught.value
+    assert stopped.exit_code == 130 and stopped.applied == () and stopped.failed == ()
+    if done:
+        assert stopped.partial == (("Project 1", done, 4),) and stopped.not_applied == ()
+    else:
+        assert stopped.partial == () and stopped.not_applied == tuple(names)
+    assert "run `ontokit apply` again to continue" in str(stopped)
+    assert names_on(local_hub.store, local_hub.org) == (["Project 1"] if done else [])
+
+
+def test_a_stop_after_the_last_write_is_a_normal_success(local_hub: LocalHub) -> None:
+    """Nothing was left undone: the apply read the project back and reports success."""
+    stop = threading.Event()
+    transport = StoppingTransport(local_hub.app, stop, 4)
+    with HubClient(
+        "http://inprocess.test", local_hub.key, transport=transport, sleep=lambda s: None
+    ) as client:
+        planner = Planner(client, "in-process hub")
+        plan = planner.plan([Target.of(desired_project("Demo"))])
+        [(_, calls)] = apply_plan(plan, planner, stop=stop)
+        assert calls == 4 and stop.is_set()
+        assert not planner.plan([Target.of(desired_project("Demo"))]).has_changes

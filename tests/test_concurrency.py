@@ -78,10 +78,10 @@ def names_on(store: HubStore, org: str) -> list[str]:
     return sorted(str(d["name"]) for d in docs)
 
 
-def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
-    """Poll until ``condition`` holds (or the process ended: the test then fails on what it did)."""
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str] | None = None) -> None:
+    """Poll until ``condition`` holds (or ``proc`` ended: the test then fails on what it did)."""
     deadline = time.monotonic() + 120
-    while not condition() and proc.poll() is None and time.monotonic() < deadline:
+    while not condition() and (proc is None or proc.poll() is None) and time.monotonic() < deadline:
         time.sleep(0.02)
 
 
@@ -452,6 +452,17 @@ def interrupt_after_the_first_create(ws: Workspace, db: Path, **env: str) -> sub
     return proc
 
 
+def read_until(proc: subprocess.Popen[str], start: str) -> str:
+    """The process's standard error up to and including the first line that starts with ``start``."""
+    assert proc.stderr is not None
+    seen = []
+    for line in iter(proc.stderr.readline, ""):
+        seen.append(line)
+        if line.startswith(start):
+            break
+    return "".join(seen)
+
+
 def assert_stopped_and_named(run: Run, db: Path) -> None:
     assert run.code == 130, run
     assert "Interrupted: no new write will start" in run.err, run
@@ -494,33 +505,47 @@ def test_ctrl_c_on_the_embedded_hub_stops_new_writes_and_a_rerun_converges(tmp_p
     assert names_in(db) == sorted(NAMES)
 
 
-def test_a_second_ctrl_c_aborts_at_once(tmp_path: Path, make_hub: Any) -> None:
-    hub = make_hub(FaultConfig(latency=1.0))
-    db = Path(hub.store.path)
-    ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
-    proc = interrupt_after_the_first_create(ws, db)
-    assert proc.stderr is not None
-    seen: list[str] = []
-    for line in proc.stderr:  # the first Ctrl-C was heard: press it again
-        seen.append(line)
-        if line.startswith("Interrupted:"):
-            break
-    proc.send_signal(signal.SIGINT)
-    run = finish(proc, "apply")
-    run.err = "".join(seen) + run.err
+class InFlight:
+    """WSGI middleware that counts the requests being processed."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.lock:
+            self.count += 1
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self.lock:
+                self.count -= 1
+
+
+def test_a_second_ctrl_c_aborts_at_once(tmp_path: Path, local_hub: LocalHub) -> None:
+    db = Path(local_hub.store.path)
+    slow = InFlight(build_app(db, FaultConfig(latency=1.0))[0])
+    with serving(slow, local_hub) as hub:
+        ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
+        proc = interrupt_after_the_first_create(ws, db)
+        seen = read_until(proc, "Interrupted:")  # the first Ctrl-C was heard: press it again
+        proc.send_signal(signal.SIGINT)
+        run = finish(proc, "apply")
+        run.err = seen + run.err
+        # The calls it abandoned still reach the hub: let them land before looking.
+        wait_for(lambda: slow.count == 0)
     assert run.code == 130, run
     assert "Aborted at once" in run.err and "Apply interrupted" not in run.err, run
     assert len(names_in(db)) < len(NAMES), run
 
     # Aborted at once: its lease was not even released. It ends on its own (here: made to end now).
-    assert hub.store.list_locks(hub.org) != []
-    with hub.store.write() as conn:
+    assert local_hub.store.list_locks(local_hub.org) != []
+    with local_hub.store.write() as conn:
         conn.execute("UPDATE locks SET expires = 0")
-    fast, _ = build_app(db)
-    with serving(fast, hub) as again:
-        rerun = Workspace(ws.root, again)
-        assert rerun.run("apply", "--auto-approve").code == 0
-        assert "No changes" in rerun.run("plan").out
+    rerun = Workspace(ws.root, local_hub)
+    assert rerun.run("apply", "--auto-approve").code == 0
+    assert "No changes" in rerun.run("plan").out
     assert names_in(db) == sorted(NAMES)
 
 
@@ -615,3 +640,34 @@ def test_a_stop_after_the_last_write_is_a_normal_success(local_hub: LocalHub) ->
         [(_, calls)] = apply_plan(plan, planner, stop=stop)
         assert calls == 4 and stop.is_set()
         assert not planner.plan([Target.of(desired_project("Demo"))]).has_changes
+
+
+def test_ctrl_c_after_yes_and_before_any_write_writes_nothing(tmp_path: Path, local_hub: LocalHub) -> None:
+    """The finding's exact case: 12 projects, Ctrl-C after the confirmation and before any project is
+    written. The hub holds apply's first read after the confirmation until the Ctrl-C was heard."""
+    held, release = threading.Event(), threading.Event()
+    lists = iter(range(1, 1000))
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"] == "/v2/listProjects" and next(lists) == 2:  # 1: the plan; 2: apply
+            held.set()
+            release.wait(60)
+        return local_hub.app(environ, start_response)
+
+    names = [f"Project {i}" for i in range(1, 13)]
+    with serving(app, local_hub) as hub:
+        ws = make_workspace(tmp_path / "ws", {f"p{i}": project_yaml(n) for i, n in enumerate(names)}, hub=hub)
+        proc = spawn(ws, "apply", "--auto-approve")
+        wait_for(held.is_set, proc)
+        proc.send_signal(signal.SIGINT)
+        seen = read_until(proc, "Interrupted:")  # the Ctrl-C was heard
+        release.set()
+        run = finish(proc, "apply")
+        run.err = seen + run.err
+    assert "Interrupted:" in seen, run
+    assert run.code == 130, run
+    assert names_on(local_hub.store, local_hub.org) == []  # nothing written
+    said = summary(run)
+    assert said["applied"] == said["partly applied"] == set() and said["not applied"] == set(names), run
+    assert "Aborted" not in run.err and "Apply complete" not in run.out, run
+    assert local_hub.store.list_locks(local_hub.org) == []  # the first Ctrl-C lets apply release them

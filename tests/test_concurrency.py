@@ -114,15 +114,30 @@ def serving(app: Any, hub: LocalHub) -> Iterator[LocalHub]:
 # --- finding 5: two applies at once ---------------------------------------------------------------
 
 
-def test_two_applies_at_once_create_each_project_once(tmp_path: Path, make_hub: Any) -> None:
+def test_two_applies_at_once_create_each_project_once(tmp_path: Path, local_hub: LocalHub) -> None:
     """The finding: two `apply --auto-approve` of one new 6-project workspace at once, one served hub.
-    The hub is slowed so that the first apply still writes when the second asks for the lock."""
-    hub = make_hub(FaultConfig(latency=0.3))
-    ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
-    procs = [spawn(ws, "apply", "--auto-approve") for _ in range(2)]
-    runs = [finish(p, "apply") for p in procs]
+    So that they truly overlap, the hub answers no project list (the first read of either) until
+    the hub has refused a lock once (or 30 s passed: without locks, both then go on)."""
+    refused = threading.Event()
 
-    assert names_on(hub.store, hub.org) == sorted(NAMES)  # each project exactly once
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"] == "/v2/listProjects":
+            refused.wait(30)
+
+        def spy(status: str, *args: Any) -> Any:
+            if environ["PATH_INFO"] == "/v2/ontokit/locks" and status.startswith("409"):
+                refused.set()
+            return start_response(status, *args)
+
+        return local_hub.app(environ, spy)
+
+    with serving(app, local_hub) as hub:
+        ws = make_workspace(tmp_path / "ws", six_projects(), hub=hub)
+        procs = [spawn(ws, "apply", "--auto-approve") for _ in range(2)]
+        runs = [finish(p, "apply") for p in procs]
+
+    assert refused.is_set()
+    assert names_on(local_hub.store, local_hub.org) == sorted(NAMES)  # each project exactly once
     winners = [r for r in runs if "Apply complete" in r.out]
     assert len(winners) == 1, runs  # at most one apply reports creating them
     (loser,) = [r for r in runs if r is not winners[0]]
@@ -133,8 +148,8 @@ def test_two_applies_at_once_create_each_project_once(tmp_path: Path, make_hub: 
     )
     assert "--lock-timeout" in error and "nothing was written" in error
     # The hub holds no lease any more, and a plan now works (no "2 projects ... are named").
-    assert hub.store.list_locks(hub.org) == []
-    assert "No changes" in ws.run("plan").out
+    assert local_hub.store.list_locks(local_hub.org) == []
+    assert "No changes" in Workspace(ws.root, local_hub).run("plan").out
 
 
 def test_an_apply_that_waits_for_the_lock_then_sees_the_projects(tmp_path: Path, make_hub: Any) -> None:

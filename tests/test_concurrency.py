@@ -686,3 +686,11 @@ def test_ctrl_c_after_yes_and_before_any_write_writes_nothing(tmp_path: Path, lo
     assert said["applied"] == said["partly applied"] == set() and said["not applied"] == set(names), run
     assert "Aborted" not in run.err and "Apply complete" not in run.out, run
     assert local_hub.store.list_locks(local_hub.org) == []  # the first Ctrl-C lets apply release them
+
+
+@pytest.mark.parametrize("value", ["-1", "abc", "nan", "1e9"], ids=["negative", "word", "nan", "huge"])
+def test_a_bad_lock_timeout_is_a_one_line_usage_error(tmp_path: Path, value: str) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    run = ws.run("apply", "--auto-approve", "--lock-timeout", value)
+    assert run.code == 1 and "--lock-timeout" in run.err and "Traceback" not in run.err, run
+    assert not (ws.root / ".ontokit").exists()  # refused before any hub was opened

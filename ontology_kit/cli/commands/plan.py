@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import TYPE_CHECKING
 
@@ -124,6 +125,7 @@ class _TerminalApply:
     default=0,
     show_default=True,
     metavar="SECONDS",
+    callback=lambda ctx, param, value: _finite(value),
     help="How long to wait for another apply's lock on a project (hubs with the locks extension).",
 )
 def apply_command(
@@ -174,6 +176,12 @@ def apply_command(
         "again: no changes remain."
     )
     return ExitCode.OK
+
+
+def _finite(value: float) -> float:
+    if math.isnan(value):  # NaN passes every range check
+        raise click.BadParameter("must be a number of seconds, not nan")
+    return value
 
 
 def _echo_interrupted(stopped: ApplyInterrupted) -> None:

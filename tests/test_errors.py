@@ -26,6 +26,9 @@ EXPECTED = {
     "UnsupportedChangeError": ExitCode.ERROR,
     "NotConvergedError": ExitCode.ERROR,
     "ApplyCancelled": ExitCode.ERROR,
+    "LockedError": ExitCode.ERROR,
+    "DuplicateProjectsError": ExitCode.ERROR,
+    "ApplyInterrupted": ExitCode.INTERRUPTED,
     "PolicyRefusal": ExitCode.POLICY,
 }
 
@@ -41,7 +44,10 @@ def test_every_user_error_has_its_documented_exit_code() -> None:
 @pytest.mark.parametrize(("name", "code"), [pytest.param(n, c, id=n) for n, c in EXPECTED.items()])
 def test_exit_code_of(name: str, code: ExitCode) -> None:
     cls = getattr(errors, name)
-    exc = cls([]) if name.startswith("Invalid") else cls("message")
+    if name == "ApplyInterrupted":  # what was applied, partly applied and not applied
+        exc = cls(("A",), (("B", 1, 4),), ("C",))
+    else:
+        exc = cls([]) if name.startswith("Invalid") else cls("message")
     assert exit_code(exc) is code
 
 

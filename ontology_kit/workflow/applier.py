@@ -140,9 +140,17 @@ def _add_batches(ctx: _Context, op: AddBatches) -> None:
     ctx.client.set_batches(ctx.project_id, [*have, *({"name": name} for name in op.names)])
 
 
+def _secret_of(ctx: _Context, url: str, var: str | None) -> str | None:
+    # The plan refuses a webhook whose secret variable is unset; this keeps a plan that slipped past
+    # that from writing the webhook without its secret.
+    if var and var not in ctx.secrets:
+        raise OntokitError(f"{ctx.desired.definition}: webhook {url}: its secret's variable {var} is not set")
+    return ctx.secrets[var] if var else None
+
+
 def _create_webhook(ctx: _Context, op: CreateWebhook) -> None:
     hook = op.webhook
-    secret = ctx.secrets.get(hook.secret_env) if hook.secret_env else None
+    secret = _secret_of(ctx, hook.url, hook.secret_env)
     ctx.client.create_webhook(ctx.project_id, hook.url, list(hook.types), secret)
 
 
@@ -151,7 +159,7 @@ def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
     if op.types is not None:
         fields["types"] = list(op.types)
     if op.set_secret:
-        fields["secret"] = ctx.secrets.get(op.secret_env) if op.secret_env else None
+        fields["secret"] = _secret_of(ctx, op.url, op.secret_env)
     ctx.client.update_webhook(op.webhook_id, **fields)
 
 

@@ -456,3 +456,77 @@ def test_apply_of_a_randomly_edited_plan_file_is_one_line_and_never_writes(
     check()
     if signed:
         assert recorded.ws.snapshot() == before
+
+
+# --- the mechanisms, one by one ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        pytest.param(f"http://user:{CREDENTIAL}@127.0.0.1:8080", "credentials", id="user-password"),
+        pytest.param(f"https://{CREDENTIAL}@imeritapi.ango.ai", "credentials", id="token-only"),
+        pytest.param(f"https://imeritapi.ango.ai@{CREDENTIAL}.example", "credentials", id="at-in-host"),
+        pytest.param(f"{CREDENTIAL}@127.0.0.1", "credentials", id="no-scheme"),
+        pytest.param("https://h.example.com/\r\nX-Key: 1", "control characters", id="crlf"),
+        pytest.param("https://h.example.com/a b", "spaces", id="space"),
+        pytest.param("https://h.example.com/?next=1", "query", id="query"),
+        pytest.param("https://h.example.com/#frag", "fragment", id="fragment"),
+        pytest.param("https://h.example.com/x/../v2", "`..`", id="dotdot"),
+        pytest.param("https://h.example.com:port", "not a URL", id="bad-port"),
+        pytest.param("//h.example.com", "not a URL", id="scheme-relative"),
+        pytest.param("/v2/projects", "not a URL", id="a-path"),
+    ],
+)
+def test_a_hub_url_is_checked_wherever_it_comes_from(url: str, message: str) -> None:
+    from ontology_kit.client import resolve_target
+    from ontology_kit.errors import OntokitError
+
+    with pytest.raises(OntokitError, match=message) as caught:
+        resolve_target(url, env={})
+    assert CREDENTIAL not in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+        ("https://h.example.com/v2", "https://h.example.com"),
+        ("http://[::1]:9000", "http://[::1]:9000"),
+        ("ango-us", "https://us-api.ango.ai"),
+    ],
+)
+def test_a_plain_hub_url_is_kept(url: str, expected: str) -> None:
+    from ontology_kit.client import resolve_target
+
+    assert resolve_target(url, env={}).url == expected
+
+
+def test_a_webhook_without_its_secret_is_planned_with_a_warning_and_a_refusal() -> None:
+    from ontology_kit import compile_text
+    from ontology_kit.category_schema import CategorySchema
+    from ontology_kit.plan.project_diff import plan_project
+    from ontology_kit.state import DesiredProject, DesiredWebhook, LiveProject, ProjectFields
+
+    hook = DesiredWebhook(HOOK_URL, ("COMPLETED",), "HOOK_SECRET")
+    schema = CategorySchema(compile_text("tools: [{title: Car, type: point}]")["categorySchema"])
+    want = DesiredProject("p.yaml", ProjectFields("P"), schema, webhooks=(hook,))
+    document = {"_id": "p1", "name": "P", "description": "", "categorySchema": schema.payload()}
+
+    def live(types: list[str]) -> LiveProject:
+        hooks: list[dict[str, object]] = [
+            {"_id": "w1", "url": HOOK_URL, "types": types, "secret": {"set": True, "digest": None}}
+        ]
+        return LiveProject.from_hub(document, hooks)
+
+    created = plan_project(want, None, {})
+    assert [w for w in created.warnings if "secret not set: not compared" in w]
+    assert [b for b in created.blocked if "HOOK_SECRET is not set" in b and "create" in b]
+
+    unchanged = plan_project(want, live(["COMPLETED"]), {})
+    assert not unchanged.has_changes and unchanged.blocked == ()
+    assert [w for w in unchanged.warnings if "secret not set: not compared" in w]
+
+    changed = plan_project(want, live(["ACCEPTED"]), {})
+    assert [b for b in changed.blocked if "cannot update" in b]
+    assert [a.name for c in changed.changes for a in c.attributes] == ["types"]  # the secret: not compared

@@ -76,14 +76,17 @@ def state_dir(start: Path | None = None) -> Path:
 
 
 def resolve_target(
-    hub: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+    hub: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    where: str = "--hub/ONTOKIT_HUB",
 ) -> HubTarget:
-    """Resolve ``--hub``/``ONTOKIT_HUB`` into a target."""
+    """Resolve ``--hub``/``ONTOKIT_HUB`` (``where`` names the source in errors) into a target."""
     env = os.environ if env is None else env
     raw = (hub if hub is not None else env.get("ONTOKIT_HUB", "")).strip()
     if raw.lower() in _EMBEDDED:
         return HubTarget("embedded", "embedded", state_dir(cwd) / DB_NAME)
-    return HubTarget("url", check_hub_url(ANGO_HOSTS.get(raw.lower(), raw)))
+    return HubTarget("url", check_hub_url(ANGO_HOSTS.get(raw.lower(), raw), where))
 
 
 def check_hub_url(raw: str, where: str = "--hub/ONTOKIT_HUB") -> str:

@@ -32,9 +32,10 @@ __all__ = [
 
 #: The largest plan file read (the same limit as every YAML file: loader.reader.MAX_FILE_BYTES).
 MAX_PLAN_BYTES: Final = 16 * 1024 * 1024
-#: The deepest nesting of arrays and objects read. A plan nests a category schema a few levels
-#: under its projects; ontologies nest far less than this, and Python's own parser recurses.
-MAX_PLAN_DEPTH: Final = 200
+#: The deepest nesting of arrays and objects read: room for a category schema as deep as the local
+#: Hub takes in a request (512 levels) a few levels down in the file, and well below the ~1,000
+#: levels where Python's parser (which recurses) fails.
+MAX_PLAN_DEPTH: Final = 600
 SIGNATURE_PREFIX: Final = "hmac-sha256:"
 
 # A JSON string (with its escapes) or one bracket: strings are skipped whole, so a bracket inside

@@ -56,8 +56,10 @@ def choose_hub(
     """--hub, else ONTOKIT_HUB, else the workspace's ``hub:``, else the embedded hub."""
     env = os.environ if env is None else env
     if cli_hub is not None:
-        return resolve_target(cli_hub, env)
-    return resolve_target(env.get("ONTOKIT_HUB") or workspace_hub, env)
+        return resolve_target(cli_hub, env, where="--hub")
+    if env.get("ONTOKIT_HUB"):
+        return resolve_target(env["ONTOKIT_HUB"], env, where="ONTOKIT_HUB")
+    return resolve_target(workspace_hub, env, where="the workspace's hub:")
 
 
 def read_saved_plan(target: str | None, env: Mapping[str, str] | None = None) -> SavedPlan | None:

@@ -39,7 +39,8 @@ def apply_plan(
     applied a few at a time; the first error is raised after all have finished.
     """
     todo = [p for p in plan.projects if p.has_changes]
-    # Secrets first, for every project: a missing variable must stop the run before any write.
+    # Secrets first, for every project (a webhook whose variable is unset was refused by the policy
+    # check, before any write; the executors check again).
     secrets = {p.definition: read_secrets(_desired(p)) for p in todo}
     # A project found (or not) by name when planning may have been created since: look again, so that
     # the stale check sees it instead of creating a second one.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, NamedTuple
@@ -22,10 +23,11 @@ from typing import Any, Final, Literal, NamedTuple
 import orjson
 
 from .category_schema import CategorySchema, items_of
-from .vocabulary import PROJECT_TYPES, WEBHOOK_TYPES, ProjectType, WebhookType
+from .vocabulary import PROJECT_TYPES, SECRET_ENV_PATTERN, WEBHOOK_TYPES, ProjectType, WebhookType
 
 __all__ = [
     "PROJECT_TYPES",
+    "SECRET_ENV_PATTERN",
     "WEBHOOK_TYPES",
     "DesiredProject",
     "DesiredWebhook",
@@ -41,6 +43,7 @@ __all__ = [
     "WebhookType",
     "absent_fingerprint",
     "check_field",
+    "is_secret_env",
 ]
 
 
@@ -113,6 +116,11 @@ def check_field(name: str, value: Any) -> None:
     if not values.accepts(value):
         allowed = ", ".join(values.choices) if values.choices is not None else "text"
         raise ValueError(f"project field {name!r} cannot be {value!r} (expected {allowed})")
+
+
+def is_secret_env(name: str) -> bool:
+    """Whether ``name`` may name a webhook secret's environment variable (:data:`SECRET_ENV_PATTERN`)."""
+    return re.fullmatch(SECRET_ENV_PATTERN, name) is not None
 
 
 @dataclass(frozen=True)

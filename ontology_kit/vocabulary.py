@@ -1,4 +1,5 @@
-"""The Hub's closed vocabularies: the project types and the webhook event types.
+"""The Hub's closed vocabularies: the project types and the webhook event types; and the names a
+webhook secret's environment variable may have.
 
 Project files (``project/model.py``), the typed state (``state.py``), plan files and the local Hub
 all take their choices from here; it imports nothing, so that reading a project file does not load
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-__all__ = ["PROJECT_TYPES", "WEBHOOK_TYPES", "ProjectType", "WebhookType"]
+__all__ = ["PROJECT_TYPES", "SECRET_ENV_PATTERN", "WEBHOOK_TYPES", "ProjectType", "WebhookType"]
 
 #: A project's ``type`` (the SDK's ``ProjectType``).
 ProjectType = Literal["ango", "pct", "iframe"]
@@ -17,3 +18,8 @@ PROJECT_TYPES: Final[tuple[ProjectType, ...]] = get_args(ProjectType)
 #: The events a webhook is sent for.
 WebhookType = Literal["ACCEPTED", "COMPLETED", "UPDATED"]
 WEBHOOK_TYPES: Final[tuple[WebhookType, ...]] = get_args(WebhookType)
+#: The names a webhook secret's environment variable may have: ``HOOK`` somewhere, ``_SECRET`` at the
+#: end (``HOOK_SECRET``, ``DRIVING_WEBHOOK_SECRET``). A project or plan file names a variable whose
+#: value apply sends to the hub; this keeps it from naming ``ANGO_API_KEY``, ``ONTOKIT_PLAN_KEY``,
+#: ``AWS_SECRET_ACCESS_KEY`` or any other secret of the machine it runs on (docs/projects.md).
+SECRET_ENV_PATTERN: Final = r"^(?:[A-Z_][A-Z0-9_]*)?HOOK[A-Z0-9_]*_SECRET$"

@@ -85,7 +85,11 @@ def clean_env(**extra: str) -> dict[str, str]:
     """The environment for running ontokit in a test: no hub, key or debug flag from outside; no colors."""
     import os
 
-    out = {k: v for k, v in os.environ.items() if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG")}
+    out = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG", "ONTOKIT_PLAN_KEY")
+    }
     out.update(NO_COLOR="1", GIT_CONFIG_NOSYSTEM="1", **extra)
     return out
 

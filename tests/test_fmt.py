@@ -282,7 +282,7 @@ def test_project_and_workspace_keys_in_order(tmp_path: Path) -> None:
     project = write(
         tmp_path,
         "p.yaml",
-        "webhooks:\n  - secret: {env: S}\n    types: [COMPLETED]\n"
+        "webhooks:\n  - secret: {env: HOOK_SECRET}\n    types: [COMPLETED]\n"
         "    url: https://hooks.example.com/x\nbatches: [Week 1]\n"
         "ontology: o.yaml\nid: abc\nname: P\n",
     )
@@ -294,7 +294,7 @@ def test_project_and_workspace_keys_in_order(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert project.read_text(encoding="utf-8") == (
         "name: P\nid: abc\nontology: o.yaml\nbatches: [Week 1]\nwebhooks:\n"
-        "  - url: https://hooks.example.com/x\n    types: [COMPLETED]\n    secret: {env: S}\n"
+        "  - url: https://hooks.example.com/x\n    types: [COMPLETED]\n    secret: {env: HOOK_SECRET}\n"
     )
     assert workspace.read_text(encoding="utf-8") == "projects: [p.yaml]\nhub: embedded\n"
     assert inline.read_text(encoding="utf-8") == (

@@ -95,6 +95,7 @@ def base_env(**extra: str) -> dict[str, str]:
         "HOOK_SECRET",
         "FORCE_COLOR",
         "PYTHONDONTWRITEBYTECODE",
+        "ONTOKIT_PLAN_KEY",
     )
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(NO_COLOR="1", ONTOKIT_HTTP_ATTEMPTS="2", HOOK_SECRET=SECRET, **_BYTECODE)
@@ -733,11 +734,14 @@ def test_no_secret_or_api_key_appears_anywhere(tmp_path: Path, local_hub: LocalH
     assert _files_containing(tmp_path, *secrets) == []  # .ontokit/, the plan file, the served hub's database
 
 
-def test_missing_secret_variable_is_a_one_line_error(workspace: Workspace) -> None:
+def test_missing_secret_variable_plans_and_refuses_to_apply(workspace: Workspace) -> None:
     env = base_env()
     del env["HOOK_SECRET"]
-    for args in (("plan", "--detailed-exitcode"), ("apply", "--auto-approve")):
-        assert_one_line_error(workspace.run(*args, env=env), "HOOK_SECRET", "not set")
+    planned = workspace.run("plan", "--detailed-exitcode", env=env)
+    assert planned.code == 2 and "secret not set: not compared" in planned.out, planned
+    refused = workspace.run("apply", "--auto-approve", env=env)
+    assert_one_line_error(refused, "HOOK_SECRET", "not set", "nothing was changed")
+    assert workspace.snapshot() == {}
 
 
 def test_a_secret_that_is_not_utf8_is_refused_before_any_write(applied: Workspace) -> None:

@@ -50,6 +50,8 @@ SCHEMA = compile_text(
 )
 
 texts = st.text(max_size=8)
+hub_ids = st.from_regex(r"[A-Za-z0-9_.~-]{1,12}", fullmatch=True).filter(lambda s: s not in (".", ".."))
+secret_envs = st.from_regex(r"(?:[A-Z_][A-Z0-9_]{0,4})?HOOK[A-Z0-9_]{0,4}_SECRET", fullmatch=True)
 json_scalars = st.none() | st.booleans() | st.integers(-5, 5) | texts
 json_values = st.recursive(
     json_scalars,
@@ -58,7 +60,10 @@ json_values = st.recursive(
 )
 fields = st.builds(ProjectFields, texts, texts, st.none() | st.sampled_from(PROJECT_TYPES))
 webhooks = st.builds(
-    DesiredWebhook, texts, st.lists(st.sampled_from(WEBHOOK_TYPES), max_size=3).map(tuple), st.none() | texts
+    DesiredWebhook,
+    texts,
+    st.lists(st.sampled_from(WEBHOOK_TYPES), max_size=3).map(tuple),
+    st.none() | secret_envs,
 )
 operations: st.SearchStrategy[Operation] = st.one_of(
     st.builds(CreateProject, fields),
@@ -76,11 +81,11 @@ operations: st.SearchStrategy[Operation] = st.one_of(
     st.builds(CreateWebhook, webhooks),
     st.builds(
         UpdateWebhook,
-        texts,
+        hub_ids,
         texts,
         st.none() | st.lists(texts, max_size=2).map(tuple),
         st.booleans(),
-        st.none() | texts,
+        st.none() | secret_envs,
     ),
 )
 changes = st.builds(
@@ -113,7 +118,7 @@ projects = st.builds(
     ProjectPlan,
     texts,
     texts,
-    st.none() | texts,
+    st.none() | hub_ids,
     st.lists(changes, max_size=4).map(tuple),
     texts,
     unmanaged=st.lists(st.builds(Unmanaged, st.sampled_from(["batch", "webhook"]), texts), max_size=2).map(
@@ -137,14 +142,14 @@ def test_a_plan_reads_back_equal(projects: tuple[ProjectPlan, ...]) -> None:
 
 
 def test_every_operation_type_is_stored() -> None:
-    hook = DesiredWebhook("https://h.example.com", ("COMPLETED",), "SECRET_VAR")
+    hook = DesiredWebhook("https://h.example.com", ("COMPLETED",), "HOOK_SECRET")
     ops = (
         CreateProject(ProjectFields("P", "d", "pct")),
         UpdateProject((("name", "Q"),)),
         SetCategorySchema(),
         AddBatches(("Week 1",)),
         CreateWebhook(hook),
-        UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "SECRET_VAR"),
+        UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "HOOK_SECRET"),
     )
     assert {type(op) for op in ops} == set(OPERATION_TYPES)
     project = ProjectPlan("P", "p.yaml", None, (), "fp", desired=_desired(), operations=ops)
@@ -217,3 +222,133 @@ def test_a_plan_file_of_another_version_is_refused() -> None:
     doc = {**_saved(), "ontokit_plan": PLANFILE_VERSION - 1}
     with pytest.raises(PlanFileError, match="version 1 is not supported"):
         loads_plan(json.dumps(doc), "p.json")
+
+
+# --- issue 9: signed plan files, and bounds --------------------------------------------------------------
+KEY = "plan-key"
+
+
+def test_a_signed_plan_reads_back_only_with_its_key() -> None:
+    text = dumps_plan(Plan(HUB.name, ()), HUB, key=KEY)
+    assert json.loads(text)["signature"].startswith("hmac-sha256:")
+    assert loads_plan(text, "p.json", key=KEY).signed
+    assert not loads_plan(text, "p.json").signed  # no key: nothing checked (apply says so)
+    with pytest.raises(PlanFileError, match="signature does not match"):
+        loads_plan(text, "p.json", key="another key")
+    with pytest.raises(PlanFileError, match="unsigned and ONTOKIT_PLAN_KEY is set"):
+        loads_plan(dumps_plan(Plan(HUB.name, ()), HUB), "p.json", key=KEY)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value in a JSON document (objects and lists included)."""
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, (*prefix, i))
+    return out
+
+
+def _replace(doc: Any, path: tuple[Any, ...], value: Any) -> None:
+    node = doc
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+def _kind(value: Any) -> str:
+    return (
+        "number" if isinstance(value, int | float) and not isinstance(value, bool) else type(value).__name__
+    )
+
+
+def _full_plan() -> dict[str, Any]:
+    """A plan file with every operation type, changes with attributes, warnings and unmanaged items."""
+    hook = DesiredWebhook("https://h.example.com", ("COMPLETED",), "HOOK_SECRET")
+    desired_state = DesiredProject(
+        "p.yaml", ProjectFields("P", "d", "pct"), CategorySchema(SCHEMA["categorySchema"]), "p1",
+        "o.yaml", ("Week 1",), (hook,),
+    )  # fmt: skip
+    change = Change(
+        Action.UPDATE, ChangeKind.WEBHOOK, (hook.url,), Impact.SAFE, ("why",), "w1",
+        (AttributeChange("types", ["A"], ["B"]),), before={"a": [1]}, after={"a": [2]}, hint="h", nested=1,
+    )  # fmt: skip
+    ops = (
+        CreateProject(ProjectFields("P", "d", "pct")),
+        UpdateProject((("name", "Q"),)),
+        SetCategorySchema(),
+        AddBatches(("Week 1",)),
+        CreateWebhook(hook),
+        UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "HOOK_SECRET"),
+    )
+    project = ProjectPlan(
+        "P", "p.yaml", "p1", (change,), "fp", unmanaged=(Unmanaged("batch", "Old"),), warnings=("w",),
+        desired=desired_state, operations=ops, blocked=("b",),
+    )  # fmt: skip
+    return json.loads(dumps_plan(Plan(HUB.name, (project,)), HUB, key=KEY))  # type: ignore[no-any-return]
+
+
+FULL = _full_plan()
+PATHS = [p for p in _paths(FULL) if p != ("signature",)]
+#: Where any JSON value is content (a change's before/after, an ontology's own fields): a new type
+#: there is a different plan, which apply then refuses as stale, not a damaged file.
+FREE = ("before", "after", "categorySchema")
+#: Fields that may be null.
+OPTIONAL = ("id", "project_id", "schema_id", "hint", "secretEnv", "types", "url", "db", "type")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PATHS), json_values)
+def test_any_edit_of_a_signed_plan_is_refused(path: tuple[Any, ...], value: Any) -> None:
+    doc = json.loads(json.dumps(FULL))
+    _replace(doc, path, value)
+    if doc == FULL:
+        return  # not an edit
+    with pytest.raises(PlanFileError, match="signature does not match"):
+        loads_plan(json.dumps(doc), "p.json", key=KEY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PATHS), json_values | st.integers() | st.floats(allow_nan=False))
+def test_a_value_of_a_wrong_type_anywhere_is_a_plan_file_error(path: tuple[Any, ...], value: Any) -> None:
+    doc = json.loads(json.dumps(FULL))
+    old = doc
+    for part in path:
+        old = old[part]
+    _replace(doc, path, value)
+    problem = ""
+    try:
+        loads_plan(json.dumps(doc), "p.json")
+    except PlanFileError as exc:
+        problem = str(exc)
+    if problem:
+        assert "\n" not in problem and problem.startswith("p.json: ")
+        return
+    # Read without complaint: only a value of the same type, or content (checked against the hub).
+    optional = value is None and path[-1] in OPTIONAL
+    assert _kind(old) == _kind(value) or optional or any(part in FREE for part in path), (path, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, "nested deeper than", id="deep"),
+        pytest.param('{"a": "\\udc00"}', "lone surrogate", id="surrogate"),
+        pytest.param('{"a": 1, "a": 2}', "duplicate key 'a'", id="duplicate-key"),
+        pytest.param('{"a": Infinity}', "Infinity", id="infinity"),
+        pytest.param('{"a": "' + "x" * (16 * 1024 * 1024) + '"}', "the limit is", id="too-large"),
+        pytest.param('{"a": "\\"' + "[" * 100 + '", "b": ' + "[" * 550 + "]" * 550 + "}", "not an ontokit plan", id="brackets-in-strings"),
+    ],
+)  # fmt: skip
+def test_plan_json_is_read_within_bounds(text: str, message: str) -> None:
+    with pytest.raises(PlanFileError, match=message):
+        loads_plan(text, "p.json")
+
+
+def test_the_plan_file_size_limit_is_the_yaml_limit() -> None:
+    from ontology_kit.loader.reader import MAX_FILE_BYTES
+    from ontology_kit.plan.planjson import MAX_PLAN_BYTES
+
+    assert MAX_PLAN_BYTES == MAX_FILE_BYTES

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..errors import AuthError, BadRequestError, HubError, HubUnavailableError, NotFoundError
 from .client import HubClient, HubLock, ProjectPage
-from .target import HubTarget, InProcessTransport, open_client, resolve_target
+from .target import HubTarget, InProcessTransport, check_hub_url, open_client, resolve_target
 
 __all__ = [
     "AuthError",
@@ -20,6 +20,7 @@ __all__ = [
     "InProcessTransport",
     "NotFoundError",
     "ProjectPage",
+    "check_hub_url",
     "open_client",
     "resolve_target",
 ]

@@ -22,7 +22,15 @@ from ..hub import build_app, local_api_key
 from ..state import HubRecord
 from .client import HubClient
 
-__all__ = ["ANGO_HOSTS", "HubTarget", "InProcessTransport", "open_client", "resolve_target", "state_dir"]
+__all__ = [
+    "ANGO_HOSTS",
+    "HubTarget",
+    "InProcessTransport",
+    "check_hub_url",
+    "open_client",
+    "resolve_target",
+    "state_dir",
+]
 
 #: Short names for the real Ango Hub's documented API hosts.
 ANGO_HOSTS = {
@@ -57,13 +65,6 @@ class HubTarget:
             return HubRecord(self.description, "embedded", db=str(self.db) if self.db else None)
         return HubRecord(self.description, "url", url=self.url)
 
-    @classmethod
-    def from_record(cls, record: HubRecord) -> HubTarget:
-        """The hub a saved plan names."""
-        if record.kind == "embedded":
-            return cls("embedded", "embedded", Path(str(record.db)))
-        return resolve_target(str(record.url))
-
 
 def state_dir(start: Path | None = None) -> Path:
     """``.ontokit/`` at the repository root (nearest ancestor with ``.git`` or ``ontokit.yaml``)."""
@@ -75,25 +76,54 @@ def state_dir(start: Path | None = None) -> Path:
 
 
 def resolve_target(
-    hub: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+    hub: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    where: str = "--hub/ONTOKIT_HUB",
 ) -> HubTarget:
-    """Resolve ``--hub``/``ONTOKIT_HUB`` into a target."""
+    """Resolve ``--hub``/``ONTOKIT_HUB`` (``where`` names the source in errors) into a target."""
     env = os.environ if env is None else env
     raw = (hub if hub is not None else env.get("ONTOKIT_HUB", "")).strip()
     if raw.lower() in _EMBEDDED:
         return HubTarget("embedded", "embedded", state_dir(cwd) / DB_NAME)
-    url = ANGO_HOSTS.get(raw.lower(), raw).rstrip("/")
+    return HubTarget("url", check_hub_url(ANGO_HOSTS.get(raw.lower(), raw), where))
+
+
+def check_hub_url(raw: str, where: str = "--hub/ONTOKIT_HUB") -> str:
+    """``raw`` as a hub's base URL (no trailing ``/`` or ``/v2``), or a one-line OntokitError.
+
+    Refused: credentials (``user:password@``; the message never repeats them: the API key goes in
+    ANGO_API_KEY), spaces and control characters, a query or fragment, ``.``/``..`` path segments,
+    and plain http to anything but this machine.
+    """
+    if "@" in raw:
+        raise OntokitError(
+            f"{where}: a hub URL must not hold credentials (user:password@...); give the API key in "
+            "ANGO_API_KEY"
+        )
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise OntokitError(f"{where}: a hub URL must not hold spaces or control characters")
+    url = raw.rstrip("/")
     if url.endswith("/v2"):
         url = url[:-3]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here, not in the client
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host:
         raise OntokitError(
-            f"--hub/ONTOKIT_HUB {raw!r} is not a URL; give https://HOST, a short name "
+            f"{where} {raw!r} is not a URL; give https://HOST, a short name "
             f"({', '.join(ANGO_HOSTS)}), or 'embedded'"
         )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise OntokitError(f"refusing to send an API key over plain http to {parts.hostname}; use https")
-    return HubTarget("url", url)
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise OntokitError(f"{where} {raw!r}: a hub URL has no query or fragment; give https://HOST")
+    if any(segment in (".", "..") for segment in parts.path.split("/")):
+        raise OntokitError(f"{where} {raw!r}: a hub URL's path must not hold `.` or `..` segments")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise OntokitError(f"refusing to send an API key over plain http to {host}; use https")
+    return url
 
 
 def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **options: Any) -> HubClient:

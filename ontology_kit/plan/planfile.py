@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
 
 from .._version import __version__
@@ -29,6 +31,7 @@ from ..state import (
     ProjectFields,
     WebhookType,
     check_field,
+    is_secret_env,
 )
 from .model import (
     Action,
@@ -50,6 +53,7 @@ from .operations import (
     UpdateProject,
     UpdateWebhook,
 )
+from .planjson import parse_plan_json, plan_signature, verify_signature
 
 __all__ = ["PLANFILE_VERSION", "SavedPlan", "dumps_plan", "loads_plan", "project_digest"]
 
@@ -59,17 +63,20 @@ PLANFILE_VERSION = 2
 
 @dataclass(frozen=True)
 class SavedPlan:
-    """A plan read back from a file: the plan, the hub it was made for, and when."""
+    """A plan read back from a file: the plan, the hub it was made for, when, and whether its
+    signature was checked (with a key; docs/plan-format.md)."""
 
     plan: Plan
     hub: HubRecord
     created_at: str
+    signed: bool = False
 
 
 # -- writing ------------------------------------------------------------------------------------------
-def dumps_plan(plan: Plan, hub: HubRecord, *, now: datetime | None = None) -> str:
-    """The plan file's text (JSON, UTF-8 characters kept, ending with a newline)."""
-    doc = {
+def dumps_plan(plan: Plan, hub: HubRecord, *, now: datetime | None = None, key: str | None = None) -> str:
+    """The plan file's text (JSON, UTF-8 characters kept, ending with a newline); with ``key``
+    (``ONTOKIT_PLAN_KEY``), signed: an HMAC-SHA256 over its canonical content."""
+    doc: dict[str, Any] = {
         "ontokit_plan": PLANFILE_VERSION,
         "ontokit_version": __version__,
         "created_at": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -77,6 +84,8 @@ def dumps_plan(plan: Plan, hub: HubRecord, *, now: datetime | None = None) -> st
         "kind": plan.kind,
         "projects": [_project(p) for p in plan.projects],
     }
+    if key is not None:
+        doc["signature"] = plan_signature(doc, key)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -171,19 +180,23 @@ def _operation(op: Operation) -> dict[str, Any]:
 
 # -- reading ------------------------------------------------------------------------------------------
 T = TypeVar("T")
+#: A hub's own id, as plan files hold it (it is put into request paths).
+_HUB_ID = re.compile(r"[A-Za-z0-9_.~-]{1,200}")
 
 
-def loads_plan(text: str, name: str) -> SavedPlan:
-    """Parse and check a plan file; anything malformed is a PlanFileError naming the file."""
-    try:
-        doc = json.loads(text)
-    except ValueError as exc:
-        raise PlanFileError(f"{name}: not a plan file (invalid JSON: {exc})") from None
+def loads_plan(text: str, name: str, *, key: str | None = None) -> SavedPlan:
+    """Parse and check a plan file; anything malformed is a PlanFileError naming the file.
+
+    With ``key`` (``ONTOKIT_PLAN_KEY``), a plan that is unsigned, or whose signature does not match,
+    is refused before anything else in it is read.
+    """
+    doc = parse_plan_json(text, name)
     if not isinstance(doc, dict) or "ontokit_plan" not in doc:
         raise PlanFileError(f"{name}: not an ontokit plan file")
+    signed = verify_signature(doc, key, name)
     if doc["ontokit_plan"] != PLANFILE_VERSION:
         raise PlanFileError(
-            f"{name}: plan file version {doc['ontokit_plan']!r} is not supported by ontokit "
+            f"{name}: plan file version {doc['ontokit_plan']!r:.20} is not supported by ontokit "
             f"{__version__}; run `ontokit plan --out` again"
         )
     r = _Reader(name)
@@ -192,8 +205,9 @@ def loads_plan(text: str, name: str) -> SavedPlan:
     projects = tuple(
         r.project(p, f"projects.{i}") for i, p in enumerate(r.array(doc.get("projects"), "projects"))
     )
-    created_at = doc.get("created_at", "")
-    return SavedPlan(Plan(hub.name, projects), hub, created_at if isinstance(created_at, str) else "")
+    r.text(doc.get("ontokit_version", ""), "ontokit_version")
+    created_at = r.text(doc.get("created_at", ""), "created_at")
+    return SavedPlan(Plan(hub.name, projects), hub, created_at, signed)
 
 
 class _Reader:
@@ -246,6 +260,23 @@ class _Reader:
     def items(self, value: Any, where: str, read: Callable[[Any, str], T]) -> tuple[T, ...]:
         return tuple(read(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
 
+    def hub_id(self, value: Any, where: str) -> str:
+        """An id the hub gave (it goes into a request's path): letters, digits, ``_ - . ~``."""
+        text = self.text(value, where)
+        if not _HUB_ID.fullmatch(text) or text in (".", ".."):
+            self.fail(where, "expected a hub id (letters, digits, `_`, `-`, `.`, `~`)")
+        return text
+
+    def opt_hub_id(self, value: Any, where: str) -> str | None:
+        return None if value is None else self.hub_id(value, where)
+
+    def secret_env(self, value: Any, where: str) -> str | None:
+        """A webhook secret's variable: a plan file must not pick which secret apply sends to the hub."""
+        var = self.opt_text(value, where)
+        if var is not None and not is_secret_env(var):
+            self.fail(where, "a webhook secret's variable must be named like WEBHOOK_SECRET")
+        return var
+
     # -- the model --------------------------------------------------------------------------------
     def hub(self, value: Any, where: str) -> HubRecord:
         doc = self.obj(value, where)
@@ -256,6 +287,8 @@ class _Reader:
         db = self.opt_text(doc.get("db"), f"{where}.db")
         if (kind == "embedded" and not db) or (kind == "url" and not url):
             self.fail(where, "an embedded hub needs `db`, a URL hub needs `url`")
+        if db is not None and ("\x00" in db or not PurePath(db).is_absolute()):
+            self.fail(f"{where}.db", "expected the absolute path of a database file")
         return HubRecord(self.text(doc.get("name"), f"{where}.name"), kind, url, db)
 
     def project(self, value: Any, where: str) -> ProjectPlan:
@@ -264,7 +297,7 @@ class _Reader:
         return ProjectPlan(
             self.text(doc.get("name"), f"{where}.name"),
             self.text(doc.get("definition"), f"{where}.definition"),
-            self.opt_text(doc.get("project_id"), f"{where}.project_id"),
+            self.opt_hub_id(doc.get("project_id"), f"{where}.project_id"),
             self.items(doc.get("changes"), f"{where}.changes", self.change),
             self.text(doc.get("fingerprint"), f"{where}.fingerprint"),
             unmanaged=self.items(doc.get("unmanaged", []), f"{where}.unmanaged", self.unmanaged),
@@ -287,9 +320,8 @@ class _Reader:
             self.choice(t, f"{where}.types", WEBHOOK_TYPES) for t in self.array(doc.get("types"), where)
         )
         typed: tuple[WebhookType, ...] = types
-        return DesiredWebhook(
-            self.text(doc.get("url"), f"{where}.url"), typed, self.opt_text(doc.get("secretEnv"), where)
-        )
+        secret_env = self.secret_env(doc.get("secretEnv"), f"{where}.secretEnv")
+        return DesiredWebhook(self.text(doc.get("url"), f"{where}.url"), typed, secret_env)
 
     def desired(self, value: Any, where: str) -> DesiredProject:
         doc = self.obj(value, where)
@@ -364,10 +396,10 @@ class _Reader:
         if op == UpdateWebhook.op:
             types = doc.get("types")
             return UpdateWebhook(
-                self.text(doc.get("webhook_id"), f"{where}.webhook_id"),
+                self.hub_id(doc.get("webhook_id"), f"{where}.webhook_id"),
                 self.text(doc.get("url"), f"{where}.url"),
                 None if types is None else self.texts(types, f"{where}.types"),
                 self.flag(doc.get("set_secret", False), f"{where}.set_secret"),
-                self.opt_text(doc.get("secretEnv"), f"{where}.secretEnv"),
+                self.secret_env(doc.get("secretEnv"), f"{where}.secretEnv"),
             )
         self.fail(f"{where}.op", f"unknown operation {op!r}")

@@ -205,9 +205,26 @@ class _Planner:
     def _secret(self, hook: DesiredWebhook) -> str | None:
         return self.secrets.get(hook.secret_env) if hook.secret_env else None
 
+    def _unset_secret(self, hook: DesiredWebhook, verb: str) -> bool:
+        """Whether the hook's secret variable is unset: warned about; and, when the webhook would be
+        written (``verb``), a refusal: apply never writes a webhook without the secret it wants."""
+        var = hook.secret_env
+        if not var or var in self.secrets:
+            return False
+        self.warnings.append(
+            f"webhook {hook.url}: secret not set: not compared (the environment variable {var} is not set)"
+        )
+        if verb:
+            self.blocked.append(
+                f"webhook {hook.url}: its secret's variable {var} is not set, so apply cannot {verb} "
+                f"it: set {var} and plan again"
+            )
+        return True
+
     def create_webhook(self, hook: DesiredWebhook) -> None:
         value = self._secret(hook)
-        after = {"url": hook.url, "types": list(hook.types), "secret": SENSITIVE if value else None}
+        unset = self._unset_secret(hook, "create")
+        after = {"url": hook.url, "types": list(hook.types), "secret": SENSITIVE if value or unset else None}
         self.changes.append(Change(Action.CREATE, ChangeKind.WEBHOOK, (hook.url,), Impact.SAFE, after=after))
         self.operations.append(CreateWebhook(hook))
 
@@ -218,7 +235,9 @@ class _Planner:
         if sorted(current.types) != sorted(hook.types):
             attributes.append(AttributeChange("types", list(current.types), list(hook.types)))
             types = tuple(hook.types)
-        same = secret_matches(current, value)
+        # An unset variable: the secret is not compared (and never written: apply refuses).
+        unset = self._unset_secret(hook, "update" if attributes else "")
+        same = True if unset else secret_matches(current, value)
         if same is False:
             before = SENSITIVE if current.secret is not None and current.secret.set else None
             attributes.append(AttributeChange("secret", before, SENSITIVE if value else None, sensitive=True))

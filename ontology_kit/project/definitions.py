@@ -231,6 +231,17 @@ def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[D
             )
         elif kind == "missing":
             out.append(Diagnostic("missing-field", f"missing required field `{field}`", file, path=loc[:-1]))
+        elif kind == "string_pattern_mismatch" and loc[-2:-1] == ("secret",):
+            out.append(
+                Diagnostic(
+                    "invalid-value",
+                    "a webhook secret's variable must be named like WEBHOOK_SECRET (`HOOK` in it, "
+                    "`_SECRET` at its end): apply sends its value to the hub",
+                    file,
+                    path=loc,
+                    hint="rename the variable, e.g. PROD_WEBHOOK_SECRET (docs/projects.md)",
+                )
+            )
         elif field == "secret" or (len(loc) >= 2 and loc[-2] == "secret"):
             out.append(
                 Diagnostic(

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..vocabulary import ProjectType, WebhookType
+from ..vocabulary import SECRET_ENV_PATTERN, ProjectType, WebhookType
 
 __all__ = ["BatchSpec", "ProjectFile", "SecretRef", "WebhookSpec", "WorkspaceFile"]
 
@@ -27,8 +27,9 @@ class SecretRef(_Model):
     env: Annotated[
         str,
         Field(
-            pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-            description="Name of the environment variable that holds the secret.",
+            pattern=SECRET_ENV_PATTERN,
+            description="Name of the environment variable that holds the secret: `HOOK` in it, "
+            "`_SECRET` at its end (e.g. WEBHOOK_SECRET).",
         ),
     ]
 

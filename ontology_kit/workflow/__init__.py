@@ -23,7 +23,16 @@ from ..state import ProjectSummary
 from .applier import StopFlag, apply_plan
 from .locking import holding_locks, lock_names
 from .planner import Target
-from .session import choose_hub, open_session, read_saved_plan, saved_target, verify_saved_plan
+from .session import (
+    PLAN_KEY_VARIABLE,
+    choose_hub,
+    open_session,
+    plan_key,
+    read_saved_plan,
+    saved_target,
+    verify_saved_plan,
+    workspace_hub,
+)
 
 __all__ = ["ApplyResult", "ApplyView", "PlanResult", "StopFlag", "apply", "list_projects", "plan"]
 
@@ -70,6 +79,9 @@ class ApplyView(Protocol):
     def applied(self, project: ProjectPlan, calls: int) -> None:
         """One project was applied, with so many calls."""
 
+    def notice(self, message: str) -> None:
+        """Something the user should know about what is applied (an unsigned plan file)."""
+
 
 def plan(
     target: str | None,
@@ -82,7 +94,8 @@ def plan(
     """Plan the definitions ``target`` names (a project file, a workspace, a folder holding one;
     default: the nearest ``ontokit.yaml``) against a hub (``hub``, else ``ONTOKIT_HUB``, else the
     workspace's ``hub:``, else the embedded local Hub); with ``out``, save the plan there for
-    :func:`apply` (written whole or not at all; it holds no secret).
+    :func:`apply` (written whole or not at all; it holds no secret; signed when ``ONTOKIT_PLAN_KEY``
+    is set).
 
     Raises:
         InvalidDefinitionsError: the definitions have errors (nothing was planned).
@@ -96,7 +109,7 @@ def plan(
     with open_session(hub_target) as session:
         result = session.planner.plan([Target.of(d) for d in definitions.projects], on_done=on_planned)
     if out is not None:
-        write_atomic(out, dumps_plan(result, hub_target.record()))
+        write_atomic(out, dumps_plan(result, hub_target.record(), key=plan_key()))
     return PlanResult(result, hub_target, definitions.diagnostics, out)
 
 
@@ -129,9 +142,15 @@ def apply(
     """
     saved = read_saved_plan(target)
     if saved is not None:
-        hub_target = saved_target(saved, hub)
+        # The hub the user selected; the plan file only has to name the same one (no request before).
+        hub_target = saved_target(saved, hub, workspace_hub=workspace_hub(), name=str(target))
         targets = [Target(p.desired, p.project_id) for p in saved.plan.projects if p.desired is not None]
         view.loaded(())
+        if not saved.signed:
+            view.notice(
+                f"{target}: unsigned plan file ({PLAN_KEY_VARIABLE} is not set, so no signature is "
+                "checked): integrity only against accidents, not against someone who can edit it"
+            )
     else:
         definitions = load_definitions(target)
         hub_target = choose_hub(hub, definitions.hub)

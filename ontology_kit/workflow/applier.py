@@ -67,7 +67,8 @@ def apply_plan(
         ApplyInterrupted: ``stop`` was set before every project was applied.
     """
     todo = [p for p in plan.projects if p.has_changes]
-    # Secrets first, for every project: a missing variable must stop the run before any write.
+    # Secrets first, for every project (a webhook whose variable is unset was refused by the policy
+    # check, before any write; the executors check again).
     secrets = {p.definition: read_secrets(_desired(p)) for p in todo}
     # A project found (or not) by name when planning may have been created since: look again, so that
     # the stale check sees it instead of creating a second one.
@@ -240,9 +241,17 @@ def _add_batches(ctx: _Context, op: AddBatches) -> None:
     ctx.client.set_batches(ctx.project_id, [*have, *({"name": name} for name in op.names)])
 
 
+def _secret_of(ctx: _Context, url: str, var: str | None) -> str | None:
+    # The plan refuses a webhook whose secret variable is unset; this keeps a plan that slipped past
+    # that from writing the webhook without its secret.
+    if var and var not in ctx.secrets:
+        raise OntokitError(f"{ctx.desired.definition}: webhook {url}: its secret's variable {var} is not set")
+    return ctx.secrets[var] if var else None
+
+
 def _create_webhook(ctx: _Context, op: CreateWebhook) -> None:
     hook = op.webhook
-    secret = ctx.secrets.get(hook.secret_env) if hook.secret_env else None
+    secret = _secret_of(ctx, hook.url, hook.secret_env)
     ctx.client.create_webhook(ctx.project_id, hook.url, list(hook.types), secret)
 
 
@@ -251,7 +260,7 @@ def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
     if op.types is not None:
         fields["types"] = list(op.types)
     if op.set_secret:
-        fields["secret"] = ctx.secrets.get(op.secret_env) if op.secret_env else None
+        fields["secret"] = _secret_of(ctx, op.url, op.secret_env)
     ctx.client.update_webhook(op.webhook_id, **fields)
 
 

@@ -16,7 +16,7 @@ from ..client import HubClient
 from ..errors import BadRequestError, NotFoundError, OntokitError
 from ..plan.model import Plan, ProjectPlan
 from ..plan.project_diff import plan_project
-from ..state import DesiredProject, HubCapabilities, LiveProject
+from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
 
 __all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Planner", "Target", "read_secrets"]
 
@@ -41,19 +41,28 @@ class Target:
 
 
 def read_secrets(desired: DesiredProject, env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The webhook secrets a desired state refers to, from the environment; a missing one is an error."""
+    """The webhook secrets a desired state refers to that the environment holds.
+
+    A variable that is not set is left out: the plan compares nothing for it and says so, and apply
+    refuses to write that webhook (``plan/project_diff.py``), so reviewers can plan without
+    production secrets. A variable outside :data:`~ontology_kit.state.SECRET_ENV_PATTERN` is an
+    error before it is read: a project or plan file must not pick which of this machine's secrets
+    is sent to the hub.
+    """
     env = os.environ if env is None else env
     out = {}
     for hook in desired.webhooks:
         var = hook.secret_env
         if not var:
             continue
+        if not is_secret_env(var):
+            raise OntokitError(
+                f"{desired.definition}: webhook {hook.url} takes its secret from {var!r}, which is not "
+                "a webhook secret's name (`HOOK` in it, `_SECRET` at its end); refusing to read it"
+            )
         value = env.get(var)
         if not value:
-            raise OntokitError(
-                f"{desired.definition}: webhook {hook.url} takes its secret from the environment "
-                f"variable {var}, which is not set"
-            )
+            continue
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 reach os.environ as lone surrogates

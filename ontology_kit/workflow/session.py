@@ -9,13 +9,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..client import HubClient, HubTarget, open_client, resolve_target
-from ..errors import OntokitError, StalePlanError
+from ..client import HubClient, HubTarget, check_hub_url, open_client, resolve_target
+from ..errors import OntokitError, PlanFileError, StalePlanError
+from ..loader import read_file
 from ..plan.model import Plan, ProjectPlan
 from ..plan.planfile import SavedPlan, loads_plan, project_digest
+from ..plan.planjson import MAX_PLAN_BYTES
+from ..project.load import find_workspace
 from .planner import Planner, Target
 
-__all__ = ["Session", "choose_hub", "open_session", "read_saved_plan", "saved_target", "verify_saved_plan"]
+__all__ = [
+    "PLAN_KEY_VARIABLE",
+    "Session",
+    "choose_hub",
+    "open_session",
+    "plan_key",
+    "read_saved_plan",
+    "saved_target",
+    "verify_saved_plan",
+    "workspace_hub",
+]
+
+#: The environment variable holding the key that signs plan files (docs/plan-format.md).
+PLAN_KEY_VARIABLE = "ONTOKIT_PLAN_KEY"
 
 
 @dataclass
@@ -40,35 +56,77 @@ def choose_hub(
     """--hub, else ONTOKIT_HUB, else the workspace's ``hub:``, else the embedded hub."""
     env = os.environ if env is None else env
     if cli_hub is not None:
-        return resolve_target(cli_hub, env)
-    return resolve_target(env.get("ONTOKIT_HUB") or workspace_hub, env)
+        return resolve_target(cli_hub, env, where="--hub")
+    if env.get("ONTOKIT_HUB"):
+        return resolve_target(env["ONTOKIT_HUB"], env, where="ONTOKIT_HUB")
+    return resolve_target(workspace_hub, env, where="the workspace's hub:")
 
 
-def read_saved_plan(target: str | None) -> SavedPlan | None:
-    """The saved plan ``target`` names, or None when it names definitions (or nothing)."""
+def read_saved_plan(target: str | None, env: Mapping[str, str] | None = None) -> SavedPlan | None:
+    """The saved plan ``target`` names, or None when it names definitions (or nothing).
+
+    A plan file is read within bounds (``plan/planjson.py``); with ``ONTOKIT_PLAN_KEY`` set, one
+    that is unsigned or altered is refused.
+    """
+    env = os.environ if env is None else env
     if target is None or not Path(target).is_file():
         return None
     try:
-        text = Path(target).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        with open(target, "rb") as fh:
+            raw = fh.read(MAX_PLAN_BYTES + 1)  # never more: the file may be anything
+    except OSError:
         return None
-    if Path(target).suffix != ".json" and not text.lstrip().startswith("{"):
+    if Path(target).suffix != ".json" and not raw.lstrip().startswith(b"{"):
         return None
-    return loads_plan(text, target)
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanFileError(f"{target}: plan file is larger than the limit of {MAX_PLAN_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlanFileError(f"{target}: not a plan file (not UTF-8 text)") from None
+    return loads_plan(text, target, key=plan_key(env))
 
 
-def saved_target(saved: SavedPlan, cli_hub: str | None, env: Mapping[str, str] | None = None) -> HubTarget:
-    """The hub a saved plan was made for; ``--hub`` (or ONTOKIT_HUB) may name it again, not another one."""
+def plan_key(env: Mapping[str, str] | None = None) -> str | None:
+    """The key plan files are signed with (``ONTOKIT_PLAN_KEY``), or None."""
     env = os.environ if env is None else env
-    target = HubTarget.from_record(saved.hub)
-    given_hub = cli_hub if cli_hub is not None else (env.get("ONTOKIT_HUB") or None)
-    if given_hub is not None:
-        given = resolve_target(given_hub, env)
-        if given.record() != target.record():
-            raise OntokitError(
-                f"the plan was made for {target.description}, not {given.description} (--hub / ONTOKIT_HUB)"
-            )
-    return target
+    return env.get(PLAN_KEY_VARIABLE) or None
+
+
+def saved_target(
+    saved: SavedPlan,
+    cli_hub: str | None,
+    env: Mapping[str, str] | None = None,
+    workspace_hub: str | None = None,
+    name: str = "the plan file",
+) -> HubTarget:
+    """The hub to apply a saved plan to: the one the user selects (``--hub``, else ONTOKIT_HUB, else
+    the workspace's ``hub:``, else the embedded hub), never a URL read from the file. A plan made for
+    another hub is refused here, before any request (the API key goes only to the selected hub)."""
+    env = os.environ if env is None else env
+    record = saved.hub
+    if record.url is not None:  # credentials or a malformed URL are refused without being shown
+        check_hub_url(record.url, f"{name}: hub.url")
+    made_for = record.url if record.kind == "url" else f"embedded local hub ({record.db})"
+    selected = choose_hub(cli_hub, workspace_hub, env)
+    mine = selected.record()
+    if (mine.kind, mine.url, mine.db) != (record.kind, record.url, record.db):
+        raise OntokitError(
+            f"the plan was made for {made_for}, not {selected.description} (the hub selected by "
+            "--hub, ONTOKIT_HUB or the workspace's `hub:`); select that hub to apply it"
+        )
+    return selected
+
+
+def workspace_hub(start: Path | None = None) -> str | None:
+    """The ``hub:`` of the nearest workspace file, if it names one (read leniently: a workspace that
+    cannot be read names none, and the default hub is then selected)."""
+    found = find_workspace(start)
+    if found is None:
+        return None
+    data = read_file(found).data
+    hub = data.get("hub") if isinstance(data, dict) else None
+    return hub if isinstance(hub, str) else None
 
 
 def verify_saved_plan(

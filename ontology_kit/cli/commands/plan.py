@@ -113,6 +113,9 @@ class _TerminalApply:
     def applied(self, project: ProjectPlan, calls: int) -> None:
         _progress("applied", project, calls)
 
+    def notice(self, message: str) -> None:
+        echo_line(f"note: {message}", err=True)
+
 
 @click.command("apply")
 @click.argument("target", required=False, type=click.Path())

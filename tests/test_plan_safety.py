@@ -449,8 +449,11 @@ def test_apply_of_a_randomly_edited_plan_file_is_one_line_and_never_writes(
         assert code == 1, (path, value, out, err)
         errors = [line for line in err.splitlines() if line.startswith("error:")]
         assert len(errors) == 1, (path, value, err)
-        assert [r for r in recorded.hub.requests if r[0] != "GET"] == [], (path, value, err)
-        if signed or not content:
+        # Unsigned, a value of another type may still be a valid one (`project_id: null` plans a
+        # create): it is refused as stale after reading, under apply's locks, but nothing is written.
+        writes = [r for r in recorded.hub.requests if r[0] != "GET" and "/ontokit/locks" not in r[1]]
+        assert writes == [], (path, value, err)
+        if signed:
             assert recorded.hub.requests == [], (path, value, err)
 
     check()

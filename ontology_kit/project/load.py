@@ -11,6 +11,7 @@ from ..category_schema import CategorySchema
 from ..diagnostics import Diagnostic, Severity, has_errors
 from ..errors import InputError, InvalidDefinitionsError
 from ..loader import LoadResult, read_file
+from ..loader.paths import WORKSPACE_FILE
 from ..state import DesiredProject, DesiredWebhook, ProjectFields
 from .definitions import ProjectDefinition, read_project, read_workspace
 from .kinds import detect_kind
@@ -24,8 +25,6 @@ __all__ = [
     "load_project",
     "load_workspace",
 ]
-
-WORKSPACE_FILE = "ontokit.yaml"
 
 
 @dataclass(frozen=True)

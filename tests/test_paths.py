@@ -272,3 +272,15 @@ def test_no_reference_resolves_outside_the_root(repo: Path, steps: list[str], st
     real = os.path.realpath(os.path.join(base, reference))
     assert real == str(repo.resolve()) or real.startswith(str(repo.resolve()) + os.sep), reference
     assert str(answer) == real
+
+
+@pytest.mark.parametrize("length", [255, 300, 5_000])
+def test_a_reference_too_long_for_the_file_system_is_an_error_not_a_crash(repo: Path, length: int) -> None:
+    name = "a" * length + ".yaml"
+    _project(repo, name)
+    (repo / "ontokit.yaml").write_text(f"projects: ['{name}', '{name[:-5]}*']\n")
+    for target in ("p.yaml", "ontokit.yaml"):
+        proc = run("validate", target, cwd=repo)
+        assert proc.returncode == 1
+        assert "error[file-unreadable]" in proc.stdout or "error[file-not-found]" in proc.stdout
+        assert max(len(line) for line in proc.stdout.splitlines()) < 800

@@ -32,6 +32,7 @@ __all__ = [
     "check_reference",
     "find_root",
     "outside_root_allowed",
+    "shown_path",
 ]
 
 WORKSPACE_FILE: Final = "ontokit.yaml"
@@ -62,6 +63,8 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
 )
 
+#: How much of a path a message quotes: a real path fits; a path made to flood a log does not.
+MAX_PATH_SHOWN: Final = 240
 _HINT_ALLOW = f"to allow it, set {ALLOW_ENV}=1 where ontokit runs"
 
 
@@ -71,6 +74,11 @@ class Refusal(NamedTuple):
     code: Code
     message: str
     hint: str
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a message quotes it: escaped, in quotes, at most ``MAX_PATH_SHOWN`` characters."""
+    return quoted(path, MAX_PATH_SHOWN)
 
 
 def outside_root_allowed(env: Mapping[str, str] | None = None) -> bool:
@@ -109,7 +117,7 @@ def check_reference(
     joined = os.path.join(os.path.abspath(base), reference)
     if allowed:
         return Path(os.path.normpath(joined))
-    shown = quoted(reference)
+    shown = shown_path(reference)
     if os.path.isabs(reference):
         return Refusal(
             "absolute-path",
@@ -120,7 +128,7 @@ def check_reference(
     if not _inside(os.path.normpath(joined), root_abs):
         return Refusal(
             "path-outside-root",
-            f"{what} {shown} leads outside the workspace root ({quoted(root_abs)})",
+            f"{what} {shown} leads outside the workspace root ({shown_path(root_abs)})",
             f"keep the file inside the workspace; {_HINT_ALLOW}",
         )
     real = os.path.realpath(joined)
@@ -143,6 +151,6 @@ def check_found(
         return None
     return Refusal(
         "symlink-outside-root",
-        f"{quoted(shown)} is a symbolic link (or lies below one) to a file outside the workspace root",
+        f"{shown_path(shown)} is a symbolic link (or lies below one) to a file outside the workspace root",
         f"link only to files of the repository, or copy the file; {_HINT_ALLOW}",
     )

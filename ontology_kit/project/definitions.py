@@ -17,7 +17,14 @@ from .._text import did_you_mean, quoted
 from ..codes import Code, Rule
 from ..diagnostics import DataPath, Diagnostic, has_errors
 from ..loader import LoadResult, read_file
-from ..loader.paths import Refusal, check_found, check_reference, find_root, outside_root_allowed
+from ..loader.paths import (
+    Refusal,
+    check_found,
+    check_reference,
+    find_root,
+    outside_root_allowed,
+    shown_path,
+)
 from ..loader.positions import locate
 from ..validate import check_data, check_loaded
 from .fields import check_fields
@@ -137,11 +144,13 @@ def read_project(
         )
         if isinstance(target, Refusal):
             diags.append(_refused(target, name, ("ontology",)))
-        elif not target.is_file():
+        elif (problem := _not_a_file(target)) is not None:
+            code, reason = problem
             diags.append(
                 Diagnostic(
-                    "file-not-found",
-                    f"ontology file {quoted(model.ontology)} not found (looked for {quoted(ontology_name)})",
+                    code,
+                    f"ontology file {shown_path(model.ontology)} {reason} "
+                    f"(looked for {shown_path(ontology_name)})",
                     name,
                     path=("ontology",),
                     hint="the path is relative to this project file",
@@ -150,11 +159,7 @@ def read_project(
         else:
             ontology = read_file(target, ontology_name)
             if _foreign(ontology, "ontology"):
-                diags.append(
-                    _not_kind(
-                        "not-an-ontology", f"ontology file {quoted(ontology_name)}", name, ("ontology",)
-                    )
-                )
+                diags.append(_not_kind("not-an-ontology", ontology_name, name, ("ontology",)))
             else:
                 result = check_loaded(ontology)
                 diags.extend(result.diagnostics)
@@ -200,13 +205,13 @@ def read_workspace(
         matches = (
             sorted(glob.glob(entry, root_dir=root, recursive=True)) if glob.has_magic(entry) else [entry]
         )
-        found = [m for m in matches if (root / m).is_file()]
+        found = [m for m in matches if _not_a_file(root / m) is None]
         if not found:
             code: Code = "no-files" if glob.has_magic(entry) else "file-not-found"
             diags.append(
                 Diagnostic(
                     code,
-                    f"project file {quoted(entry)} not found",
+                    f"project file {shown_path(entry)} not found",
                     name,
                     path=where,
                     hint="paths are relative to ontokit.yaml",
@@ -232,6 +237,17 @@ def read_workspace(
     return specs, locate(diags, loaded.index, name), model.hub
 
 
+def _not_a_file(path: Path) -> tuple[Code, str] | None:
+    """None for a regular file; else a code and why (a name too long for the file system is a
+    reason, not a crash)."""
+    try:
+        if path.is_file():
+            return None
+        return "file-not-found", "not found"
+    except OSError as exc:
+        return "file-unreadable", f"cannot be read ({exc.strerror or type(exc).__name__})"
+
+
 def _refused(refusal: Refusal, file: str, path: DataPath) -> Diagnostic:
     return Diagnostic(refusal.code, refusal.message, file, path=path, hint=refusal.hint)
 
@@ -252,7 +268,7 @@ def _not_kind(code: Code, other: str, file: str, path: DataPath) -> Diagnostic:
     kind = "an ontology" if code == "not-an-ontology" else "a project definition"
     return Diagnostic(
         code,
-        f"{quoted(other)} is not {kind} file; its content is not shown",
+        f"{shown_path(other)} is not {kind} file; its content is not shown",
         file,
         path=path,
         hint="check the path: its top-level keys are not those of " + kind,

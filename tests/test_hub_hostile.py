@@ -103,6 +103,7 @@ HOSTILE_SEGMENTS: dict[str, str] = {
     "non-ascii": "日本",
     "latin-1": "é",
     "encoded-surrogate": "%ED%A0%80",
+    "invalid-utf-8": "%FF%FE",
     "dot-dot": "..",
     "encoded-slash": "a%2Fb",
     "nul": "%00",
@@ -129,6 +130,7 @@ HOSTILE_QUERIES = (
     "sort=%ED%A0%80",
     "sort=" + "x" * 10_000,
     "%ED%A0%80=%ED%A0%80",
+    "page=%FF&limit=%FE",
 )
 
 #: Headers a client controls.

@@ -219,8 +219,12 @@ def _assert_4xx_or_success(response: Any, what: str) -> None:
         assert len(doc["message"]) < 1_000, what  # a message quotes a client's input bounded
 
 
-def _route_ids() -> list[Any]:
-    return [pytest.param(method, rule, id=f"{method} {rule.rule}") for method, rule in ROUTES]
+def _route_ids(*, posts: bool = False, segments: bool = False) -> list[Any]:
+    return [
+        pytest.param(method, rule, id=f"{method} {rule.rule}")
+        for method, rule in ROUTES
+        if (method == "POST" or not posts) and (rule.arguments or not segments)
+    ]
 
 
 def test_the_table_drives_every_route() -> None:
@@ -235,10 +239,8 @@ def _field_bodies() -> Iterator[tuple[str, bytes]]:
             yield f"{field}={label}", f'{{"{field}": {value}}}'.encode()
 
 
-@pytest.mark.parametrize(("method", "rule"), _route_ids())
+@pytest.mark.parametrize(("method", "rule"), _route_ids(posts=True))
 def test_hostile_bodies_and_fields(hub: Hub, method: str, rule: Rule) -> None:
-    if method != "POST":
-        pytest.skip("no body")
     path = _path(rule, hub)
     cases = [*HOSTILE_BODIES.items(), *_field_bodies()]
     # the same fields beside the ones a creating request needs, so that they are read, not refused first
@@ -256,15 +258,17 @@ def test_hostile_bodies_and_fields(hub: Hub, method: str, rule: Rule) -> None:
         _assert_4xx_or_success(hub.request(method, path, body), f"{method} {path} body {label}")
 
 
-@pytest.mark.parametrize(("method", "rule"), _route_ids())
+_LOOKUPS = {"get_project", "update_project", "update_batches", "list_webhooks", "update_webhook"}
+
+
+@pytest.mark.parametrize(("method", "rule"), _route_ids(segments=True))
 def test_hostile_path_segments(hub: Hub, method: str, rule: Rule) -> None:
-    if not rule.arguments:
-        pytest.skip("no path segment")
     for label, segment in HOSTILE_SEGMENTS.items():
         path = _path(rule, hub, segment)
         response = hub.request(method, path, b'{"name": "x"}' if method == "POST" else None)
         _assert_4xx_or_success(response, f"{method} {rule.rule} segment {label}")
-        assert response.status_code in (400, 404, 405), (label, response.status_code)
+        if rule.endpoint in _LOOKUPS:  # an id that names nothing: a 404 (or the body's 400 first)
+            assert response.status_code in (400, 404), (label, response.status_code)
 
 
 @pytest.mark.parametrize(("method", "rule"), _route_ids())

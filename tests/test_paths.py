@@ -284,3 +284,22 @@ def test_a_reference_too_long_for_the_file_system_is_an_error_not_a_crash(repo: 
         assert proc.returncode == 1
         assert "error[file-unreadable]" in proc.stdout or "error[file-not-found]" in proc.stdout
         assert max(len(line) for line in proc.stdout.splitlines()) < 800
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(f"Name: {SECRET}\nName: {SECRET}\n", id="duplicate-keys"),
+        pytest.param(f"[section]\n{SECRET} = 1\n  x: [\n", id="not-yaml"),
+        pytest.param(f"*{SECRET}\n", id="undefined-alias"),
+    ],
+)
+def test_a_referenced_file_that_is_not_yaml_by_name_is_not_quoted(repo: Path, content: str) -> None:
+    """A file that is not YAML by name and does not read as YAML: one line, none of its text."""
+    (repo / "app.conf").write_text(content)
+    result = check_path(_project(repo, "app.conf"))
+    assert [d.code for d in result.diagnostics] == ["not-an-ontology"]
+    (repo / "ontokit.yaml").write_text("projects: ['app.conf']\n")
+    result = check_path(repo / "ontokit.yaml")
+    assert [d.code for d in result.diagnostics] == ["not-a-project"]
+    assert all(SECRET not in (d.message + (d.hint or "")) for d in result.diagnostics)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .._text import did_you_mean, quoted
 from ..codes import Code, Rule
 from ..diagnostics import DataPath, Diagnostic, has_errors
-from ..loader import LoadResult, read_file
+from ..loader import YAML_SUFFIXES, LoadResult, read_file
 from ..loader.paths import (
     Refusal,
     check_found,
@@ -158,7 +158,7 @@ def read_project(
             )
         else:
             ontology = read_file(target, ontology_name)
-            if _foreign(ontology, "ontology"):
+            if _foreign(ontology, "ontology", target):
                 diags.append(_not_kind("not-an-ontology", ontology_name, name, ("ontology",)))
             else:
                 result = check_loaded(ontology)
@@ -226,7 +226,7 @@ def read_workspace(
                 files.append((root / m, shown, i))
     for file, shown, i in files:
         loaded_project = read_file(file, shown)
-        if _foreign(loaded_project, "project"):
+        if _foreign(loaded_project, "project", file):
             diags.append(_not_kind("not-a-project", shown, name, ("projects", i)))
             continue
         spec, problems = read_project(file, shown, loaded_project, root=root)
@@ -252,10 +252,13 @@ def _refused(refusal: Refusal, file: str, path: DataPath) -> Diagnostic:
     return Diagnostic(refusal.code, refusal.message, file, path=path, hint=refusal.hint)
 
 
-def _foreign(loaded: LoadResult, expected: FileKind) -> bool:
-    """Whether a referenced file parsed as a mapping of another kind than ``expected``: its keys may
-    be anything (a file of secrets), so it is reported in one line that quotes none of them."""
+def _foreign(loaded: LoadResult, expected: FileKind, path: Path) -> bool:
+    """Whether a referenced file is not of the ``expected`` kind: a mapping of another kind, or a
+    file that is not YAML by name and could not be read as YAML. Its keys may be anything (a file of
+    secrets), so it is reported in one line that quotes none of them."""
     data = loaded.data
+    if data is None:
+        return path.suffix not in YAML_SUFFIXES
     return (
         isinstance(data, dict)
         and bool(data)

@@ -100,11 +100,17 @@ def desired_state(definition: ProjectDefinition) -> DesiredProject:
 
 
 def load_project(
-    path: str | Path, display: str | None = None, loaded: LoadResult | None = None
+    path: str | Path,
+    display: str | None = None,
+    loaded: LoadResult | None = None,
+    *,
+    root: str | Path | None = None,
 ) -> tuple[DesiredProject | None, list[Diagnostic]]:
     """Load and validate one project definition (and its ontology): its desired state, or None
-    when it has errors, and every diagnostic."""
-    definition, diags = read_project(path, display, loaded)
+    when it has errors, and every diagnostic. ``root``: the workspace root its ontology path must
+    stay in (default: found from the file's folder; a tree checked out without ``.git`` passes its
+    top folder)."""
+    definition, diags = read_project(path, display, loaded, root=root)
     return (desired_state(definition) if definition is not None else None), diags
 
 

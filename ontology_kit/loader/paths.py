@@ -94,9 +94,16 @@ def find_root(folder: str | Path) -> Path:
     here = Path(os.path.abspath(folder))
     for candidate in (here, *here.parents):
         # The git top level bounds the search: a workspace above the repository is not its root.
-        if (candidate / WORKSPACE_FILE).is_file() or (candidate / ".git").exists():
+        if _has(candidate / WORKSPACE_FILE, file=True) or _has(candidate / ".git"):
             return candidate
     return here
+
+
+def _has(path: Path, *, file: bool = False) -> bool:
+    try:
+        return path.is_file() if file else path.exists()
+    except OSError:  # a folder above that this user may not look into: not a marker
+        return False
 
 
 def _inside(path: str, root: str) -> bool:

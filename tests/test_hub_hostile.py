@@ -340,3 +340,11 @@ def test_client_reaches_no_other_route_with_any_id(local_hub: LocalHub, project_
             ):
                 with pytest.raises(NotFoundError):
                     call()
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "TRACE", "BREW"])
+def test_every_route_under_every_method(hub: Hub, method: str) -> None:
+    for rule in {rule.rule: rule for _, rule in ROUTES}.values():
+        for path in (_path(rule, hub), _path(rule, hub, "%ED%A0%80")):
+            response = hub.request(method, path, b'{"name": "x"}')
+            assert response.status_code < 500, (method, path, response.status_code)

@@ -348,3 +348,38 @@ def test_every_route_under_every_method(hub: Hub, method: str) -> None:
         for path in (_path(rule, hub), _path(rule, hub, "%ED%A0%80")):
             response = hub.request(method, path, b'{"name": "x"}')
             assert response.status_code < 500, (method, path, response.status_code)
+
+
+def _raw(url: str, request: bytes) -> int:
+    import socket
+
+    host, port = url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1])
+
+
+RAW_REQUESTS = {
+    "content-length-junk": b"POST /v2/project HTTP/1.1\r\napikey: KEY\r\nContent-Length: abc\r\n\r\n{}",
+    "content-length-negative": b"POST /v2/project HTTP/1.1\r\napikey: KEY\r\nContent-Length: -5\r\n\r\n{}",
+    "bad-chunk": b"POST /v2/project HTTP/1.1\r\napikey: KEY\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "raw-bytes-in-path": b"GET /v2/project/\xff\xfe HTTP/1.1\r\napikey: KEY\r\n\r\n",
+    "raw-bytes-in-query": b"GET /v2/listProjects?page=\xff HTTP/1.1\r\napikey: KEY\r\n\r\n",
+    "raw-bytes-in-apikey": b"GET /v2/listProjects HTTP/1.1\r\napikey: \xff\xfe\r\n\r\n",
+    "raw-bytes-in-idempotency-key": (
+        b"POST /v2/project HTTP/1.1\r\napikey: KEY\r\nIdempotency-Key: \xff\r\nContent-Length: 12\r\n\r\n"
+        b'{"name":"a"}'
+    ),
+}
+
+
+@pytest.mark.parametrize("label", list(RAW_REQUESTS))
+def test_raw_requests_to_a_served_hub(local_hub: LocalHub, label: str) -> None:
+    """Bytes no client library would send, straight to the served hub: still no 5xx."""
+    assert local_hub.url is not None
+    request = RAW_REQUESTS[label].replace(b"KEY", local_hub.key.encode())
+    request = request.replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nHost: x\r\nConnection: close\r\n", 1)
+    assert 400 <= _raw(local_hub.url, request) < 500

@@ -6,14 +6,26 @@ import difflib
 import json
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["MAX_VALUE_DEPTH", "bounded", "did_you_mean", "normalize_title", "one_line", "text_of"]
+__all__ = [
+    "MAX_QUOTED",
+    "MAX_VALUE_DEPTH",
+    "bounded",
+    "did_you_mean",
+    "normalize_title",
+    "one_line",
+    "quoted",
+    "strip_invisible",
+    "text_of",
+]
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 #: How deep a value read from a hub may be nested where a plan shows it; deeper parts are elided.
 MAX_VALUE_DEPTH = 8
 _ELIDED = "…"
+#: How many characters of a key or value read from a file a message quotes (the rest is elided).
+MAX_QUOTED = 60
 
 
 def did_you_mean(word: str, choices: Iterable[object]) -> str | None:
@@ -22,12 +34,42 @@ def did_you_mean(word: str, choices: Iterable[object]) -> str | None:
     return f"did you mean {found[0]!r}?" if found else None
 
 
-def normalize_title(title: str) -> str:
-    """The form two titles are compared in: NFKC, case-folded, whitespace collapsed.
+#: Characters that show nothing besides the format characters (category Cf: zero-width space and
+#: joiners, bidi marks, soft hyphen, ...): the other default-ignorable code points (combining grapheme
+#: joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation selectors, variation selectors).
+_INVISIBLE: Final = frozenset(
+    chr(c)
+    for c in (
+        0x034F,
+        0x115F,
+        0x1160,
+        0x17B4,
+        0x17B5,
+        0x3164,
+        0xFFA0,
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    )
+)
 
-    "Car", "car ", "Ｃａｒ" and "C\u0061r" all normalize alike, so they count as duplicates.
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters that show nothing (format characters, Unicode category Cf,
+    and the other default-ignorable code points)."""
+    if text.isascii():  # the common case: no ASCII character is invisible (controls aside)
+        return text
+    return "".join(ch for ch in text if ch not in _INVISIBLE and unicodedata.category(ch) != "Cf")
+
+
+def normalize_title(title: str) -> str:
+    """The form two titles are compared in: invisible characters removed, NFKC, case-folded,
+    whitespace collapsed.
+
+    "Car", "car ", "Ｃａｒ", "C\u0061r" and "Ca\u200br" all normalize alike, so they count as
+    duplicates; a title of invisible characters only normalizes to "".
     """
-    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", strip_invisible(title)).casefold().split())
 
 
 def one_line(text: Any) -> str:
@@ -44,6 +86,18 @@ def one_line(text: Any) -> str:
         else:
             out.append(f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+def quoted(value: Any, limit: int = MAX_QUOTED) -> str:
+    """``value`` quoted for a message: at most ``limit`` characters, escaped, in quotes (``'ab…'``).
+
+    A message may quote a key or value of a file that turns out not to be ontokit's (a stray
+    reference, a file of secrets): it shows a short, one-line, escaped piece, never the content.
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + _ELIDED
+    return repr(text)  # repr escapes every character that is not printable: one line, never obeyed
 
 
 def bounded(value: Any, depth: int = MAX_VALUE_DEPTH) -> Any:

@@ -62,10 +62,19 @@ Code = Literal[
     "duplicate-item-key",
     "duplicate-schema-id",
     "unused-option-set",
+    "empty-option-set",
     # project definitions and workspaces
     "duplicate-batch",
     "duplicate-webhook",
     "duplicate-project",
+    "blank-name",
+    "invalid-project-id",
+    "not-an-ontology",
+    "not-a-project",
+    # paths in project definitions and workspaces
+    "absolute-path",
+    "path-outside-root",
+    "symlink-outside-root",
 ]
 
 #: Every code, in the order above.

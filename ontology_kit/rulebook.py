@@ -10,8 +10,10 @@ from typing import Final
 
 from . import loader, resolve, rules
 from .codes import Code, Rule
+from .loader import paths
 from .model import errors as structure
 from .project import definitions as project
+from .project import fields as project_fields
 
 __all__ = ["CODES", "RULES", "rule"]
 
@@ -22,6 +24,8 @@ RULES: Final[tuple[Rule, ...]] = (
     *resolve.RULES,
     *rules.RULES,
     *project.RULES,
+    *project_fields.RULES,
+    *paths.RULES,
 )
 
 #: code → one-line summary (``(warning)`` marks the codes that are warnings).

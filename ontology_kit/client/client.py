@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -38,6 +39,15 @@ log = logging.getLogger("ontokit.client")
 
 _UNKNOWN = object()
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _segment(value: str) -> str:
+    """``value`` as one URL path segment: every reserved or non-ASCII character percent-encoded, and
+    ``.``/``..`` spelled ``%2E`` so that no one resolves them as steps (``../listProjects`` must
+    never call ``/v2/listProjects``)."""
+    if value in (".", ".."):
+        return value.replace(".", "%2E")
+    return quote(value, safe="")
 
 
 @dataclass(frozen=True)
@@ -193,7 +203,7 @@ class HubClient:
     def get_project(self, project_id: str) -> dict[str, Any]:
         """The whole project document."""
         return self._project(
-            self._call("GET", f"/v2/project/{project_id}", safe=True, what=f"project {project_id}")
+            self._call("GET", f"/v2/project/{_segment(project_id)}", safe=True, what=f"project {project_id}")
         )
 
     def create_project(
@@ -213,7 +223,11 @@ class HubClient:
         """Set project fields (``name``, ``description``, ...); returns the project."""
         return self._project(
             self._call(
-                "POST", f"/v2/project/{project_id}", json=fields, safe=True, what=f"project {project_id}"
+                "POST",
+                f"/v2/project/{_segment(project_id)}",
+                json=fields,
+                safe=True,
+                what=f"project {project_id}",
             )
         )
 
@@ -226,7 +240,7 @@ class HubClient:
         return self._project(
             self._call(
                 "POST",
-                f"/v2/batches/{project_id}",
+                f"/v2/batches/{_segment(project_id)}",
                 json={"batches": batches},
                 safe=True,
                 what=f"batches of project {project_id}",
@@ -238,7 +252,7 @@ class HubClient:
         return self._project(
             self._call(
                 "POST",
-                f"/v2/batches/{project_id}",
+                f"/v2/batches/{_segment(project_id)}",
                 json={"name": name},
                 safe=False,
                 what=f"create batch {name!r}",
@@ -260,13 +274,16 @@ class HubClient:
     def update_webhook(self, webhook_id: str, **fields: Any) -> dict[str, Any]:
         """Change a webhook's ``url``, ``types`` or ``secret`` (a local Hub extension)."""
         what = f"webhook {webhook_id}"
-        data = self._call("POST", f"/v2/webhook/{webhook_id}", json=fields, safe=True, what=what)
+        data = self._call("POST", f"/v2/webhook/{_segment(webhook_id)}", json=fields, safe=True, what=what)
         return self._object(data, "webhook", what)
 
     def list_webhooks(self, project_id: str) -> list[dict[str, Any]]:
         """A project's webhooks, secrets as digests only (a local Hub extension)."""
         data = self._call(
-            "GET", f"/v2/project/{project_id}/webhooks", safe=True, what=f"webhooks of project {project_id}"
+            "GET",
+            f"/v2/project/{_segment(project_id)}/webhooks",
+            safe=True,
+            what=f"webhooks of project {project_id}",
         )
         return self._objects(data, "webhooks", f"webhooks of project {project_id}")
 

@@ -154,6 +154,9 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
 class InProcessTransport(httpx.WSGITransport):
     """httpx over a WSGI app in this process; an injected dropped connection looks like a real one."""
 
+    def __init__(self, app: Any, **options: Any) -> None:
+        super().__init__(app=_as_served(app), **options)
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
             return super().handle_request(request)
@@ -161,6 +164,18 @@ class InProcessTransport(httpx.WSGITransport):
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             ) from None
+
+
+def _as_served(app: Any) -> Any:
+    """``app`` given the ``PATH_INFO`` a server would give it. httpx passes the decoded path
+    (``/v2/project/日本``); WSGI wants the path's UTF-8 bytes as a latin-1 string (PEP 3333), and an
+    application encodes it back, which fails for any character above U+00FF."""
+
+    def served(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["PATH_INFO"] = environ["PATH_INFO"].encode("utf-8", "surrogatepass").decode("latin-1")
+        return app(environ, start_response)
+
+    return served
 
 
 def _is_loopback(host: str) -> bool:

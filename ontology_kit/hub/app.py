@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +57,14 @@ _SETTINGS = {
 #: What ``GET /v2/ontokit/hub`` announces (docs/hub.md): the extensions clients may use.
 EXTENSIONS = ("idempotency-key", "webhooks-read", "webhook-update", "project-type-update", "locks")
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
+#: The largest ``page`` (inferred): far beyond any organization's projects, and within SQLite's
+#: 64-bit OFFSET at every ``limit``.
+MAX_PAGE = 1_000_000_000
+#: An integer query parameter: optional minus sign, ASCII digits, short enough to stay an integer.
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+#: ``Idempotency-Key``: printable ASCII, at most this long (inferred; a UUID is 36).
+MAX_IDEMPOTENCY_KEY = 255
+_MAX_SHOWN = 64
 
 
 def _ok(data: dict[str, Any], status: int = 200) -> Response:
@@ -115,9 +124,9 @@ class HubApp:
         except ApiError as exc:
             return _error(exc.status, exc.message)
         except NotFound:
-            return _error(404, f"Resource not found: {request.path}")
+            return _error(404, f"Resource not found: {_shown(request.path)}")
         except MethodNotAllowed:
-            return _error(405, f"Method {request.method} not allowed on {request.path}")
+            return _error(405, f"Method {_shown(request.method)} not allowed on {_shown(request.path)}")
         except HTTPException as exc:  # 413 and friends
             return _error(exc.code or 400, exc.description or exc.name)
         except Exception:
@@ -153,6 +162,12 @@ class HubApp:
     def idempotent(self, request: Request, org: str, run: Callable[[Any], Response]) -> Response:
         """Run a creating request once per ``Idempotency-Key`` (an extension; docs/hub.md)."""
         key = request.headers.get("Idempotency-Key")
+        if key is not None and not (
+            0 < len(key) <= MAX_IDEMPOTENCY_KEY and key.isascii() and key.isprintable()
+        ):
+            raise ApiError(
+                400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters"
+            )
         with self.store.write() as db:
             if key:
                 seen = self.store.replay(db, org, key)
@@ -179,7 +194,7 @@ class HubApp:
     def project_or_404(self, db: Any, org: str, project_id: str) -> dict[str, Any]:
         doc = self.store.get_project(db, org, project_id)
         if doc is None:  # another organization's project is indistinguishable from a missing one
-            raise ApiError(404, f"Project {project_id} not found")
+            raise ApiError(404, f"Project {_shown(project_id)} not found")
         return doc
 
     # -- endpoints --------------------------------------------------------------------------------
@@ -193,7 +208,7 @@ class HubApp:
         )
 
     def list_projects(self, request: Request, org: str) -> Response:
-        page = _int_param(request, "page", 1, 1, None)
+        page = _int_param(request, "page", 1, 1, MAX_PAGE)
         limit = _int_param(request, "limit", 10, 1, 100)
         sort = request.args.get("sort", "-createdAt")
         if sort not in ("createdAt", "-createdAt"):
@@ -252,7 +267,7 @@ class HubApp:
         with self.store.read() as db:
             text = self.store.get_project_text(db, org, project_id)
         if text is None:
-            raise ApiError(404, f"Project {project_id} not found")
+            raise ApiError(404, f"Project {_shown(project_id)} not found")
         # The stored document is already JSON: splice it into the envelope (large schemas are MBs).
         return Response(
             '{"status": "success", "data": {"project": ' + text + "}}", mimetype="application/json"
@@ -329,7 +344,7 @@ class HubApp:
         with self.store.write() as db:
             hook = self.store.update_webhook(db, org, webhook_id, fields)
         if hook is None:
-            raise ApiError(404, f"Webhook {webhook_id} not found")
+            raise ApiError(404, f"Webhook {_shown(webhook_id)} not found")
         return _ok({"webhook": hook})
 
     def list_webhooks(self, request: Request, org: str, project_id: str) -> Response:
@@ -353,19 +368,24 @@ class HubApp:
         return _ok({"locks": [lease.document() for lease in self.store.list_locks(org)]})
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter: ASCII digits only (``int()`` would take ``" 1"`` and ``"١"``),
+    within ``low..high`` (a bound every store can count to: no overflow, never a 500)."""
     raw = request.args.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer") from None
-    if value < low or (high is not None and value > high):
-        raise ApiError(
-            400, f"{name} must be between {low} and {high}" if high else f"{name} must be >= {low}"
-        )
+    if not _INTEGER.fullmatch(raw):
+        raise ApiError(400, f"{name} must be an integer")
+    value = int(raw)
+    if not low <= value <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}")
     return value
+
+
+def _shown(value: str) -> str:
+    """A client's id or header, as an error message quotes it: short, one line."""
+    text = value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…"
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def _category_schema(value: Any) -> dict[str, Any]:
@@ -420,9 +440,11 @@ def _batch(value: Any, index: int) -> dict[str, Any]:
     name = value.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ApiError(400, f"batches[{index}].name must be a non-empty string")
-    bid = value.get("_id") or new_object_id()
-    if not isinstance(bid, str):
-        raise ApiError(400, f"batches[{index}]._id must be a string")
+    bid = value.get("_id")
+    if bid is None:
+        bid = new_object_id()
+    if not isinstance(bid, str) or not bid:
+        raise ApiError(400, f"batches[{index}]._id must be a non-empty string")
     return {"_id": bid, **value, "name": name}
 
 

@@ -13,8 +13,10 @@ from typing import Any, Final
 
 import yaml_rs
 
+from .._text import quoted
 from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
+from .paths import check_found, find_root, outside_root_allowed
 from .positions import PositionIndex, compose_all_count
 
 __all__ = [
@@ -350,10 +352,10 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
             return [
                 Diagnostic(
                     "duplicate-key",
-                    f"key {key!r} appears twice in this mapping",
+                    f"key {quoted(key)} appears twice in this mapping",
                     name,
-                    hint=f"the first {key!r} is at line {first[0]}; YAML would silently keep only one of "
-                    "them",
+                    hint=f"the first {quoted(key)} is at line {first[0]}; YAML would silently keep only "
+                    "one of them",
                     line=at[0],
                     column=at[1],
                 )
@@ -425,7 +427,8 @@ def _fail(
 
 def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders skipped)
-    into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any."""
+    into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any (and a
+    ``symlink-outside-root`` one per file of a folder that links out of the workspace root)."""
     found: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -440,7 +443,14 @@ def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]]
             )
             if not files:
                 problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
-            found.extend((f, str(f)) for f in files)
+            # A file of the folder may be a link out of the repository: refused unread (Path rules).
+            root, allowed = find_root(p), outside_root_allowed()
+            for f in files:
+                refusal = check_found(f, root, str(f), allowed=allowed)
+                if refusal is None:
+                    found.append((f, str(f)))
+                else:
+                    problems.append(Diagnostic(refusal.code, refusal.message, str(f), hint=refusal.hint))
         else:
             found.append((p, str(raw)))
     return found, problems

@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
-from .._text import did_you_mean
+from .._text import did_you_mean, quoted
 from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
 from .ontology import Classification, Ontology, Option, Relation, Tool, TreeNode
@@ -125,7 +125,12 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
             hint = did_you_mean(name, model.model_fields) or hint or _fields_hint(model)
         what = _model_label(model)
         return Diagnostic(
-            "unknown-field", f"unknown field {name!r} in {what}", file, path=loc, hint=hint, target="key"
+            "unknown-field",
+            f"unknown field {quoted(name)} in {what}",
+            file,
+            path=loc,
+            hint=hint,
+            target="key",
         )
     if kind == "missing":
         model = _model_at(loc[:-1])
@@ -152,12 +157,12 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         text = str(value)
         other = _KIND_OF_TYPE.get(text)
         if other is not None:
-            hint = f"{text!r} is a type of {other}; move this item under `{other}:`"
+            hint = f"{quoted(text)} is a type of {other}; move this item under `{other}:`"
         else:
             hint = did_you_mean(text, allowed) or "one of: " + ", ".join(allowed)
         return Diagnostic(
             "unknown-type",
-            f"{text!r} is not a type of {_KIND_LABEL.get(model, 'item')}",
+            f"{quoted(text)} is not a type of {_KIND_LABEL.get(model, 'item')}",
             file,
             path=loc,
             hint=hint,

@@ -7,17 +7,28 @@ This is what ``validate`` checks; ``load.py`` turns a valid definition into the 
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from pydantic import ValidationError
 
-from .._text import did_you_mean
+from .._text import did_you_mean, quoted
 from ..codes import Code, Rule
 from ..diagnostics import DataPath, Diagnostic, has_errors
-from ..loader import LoadResult, read_file
+from ..loader import YAML_SUFFIXES, LoadResult, read_file
+from ..loader.paths import (
+    Refusal,
+    check_found,
+    check_reference,
+    find_root,
+    outside_root_allowed,
+    shown_path,
+)
 from ..loader.positions import locate
-from ..validate import check_data, check_file
+from ..validate import check_data, check_loaded
+from .fields import check_fields
+from .kinds import FileKind, detect_kind
 from .model import BatchSpec, ProjectFile, SecretRef, WebhookSpec, WorkspaceFile
 
 __all__ = ["RULES", "ProjectDefinition", "read_project", "read_workspace"]
@@ -45,6 +56,20 @@ RULES: Final[tuple[Rule, ...]] = (
         "two files with `name: Road scenes` and no `id`",
         "different names, or different `id`s",
     ),
+    Rule(
+        "not-an-ontology",
+        "a project's `ontology:` names a file that is not an ontology (its content is not shown)",
+        "`ontology:` names an ontology file",
+        "`ontology: ../.env`",
+        "`ontology: ../ontologies/road.yaml`",
+    ),
+    Rule(
+        "not-a-project",
+        "a workspace lists a file that is not a project definition (its content is not shown)",
+        "`projects:` lists project definitions",
+        "`projects: ['*']` matching `secrets.yaml`",
+        "`projects: ['projects/*.yaml']`",
+    ),
 )
 
 
@@ -59,10 +84,18 @@ class ProjectDefinition(NamedTuple):
 
 
 def read_project(
-    path: str | Path, display: str | None = None, loaded: LoadResult | None = None
+    path: str | Path,
+    display: str | None = None,
+    loaded: LoadResult | None = None,
+    *,
+    root: str | Path | None = None,
 ) -> tuple[ProjectDefinition | None, list[Diagnostic]]:
     """Read and validate one project definition (and its ontology): the definition, or None when it
-    has errors, and every diagnostic."""
+    has errors, and every diagnostic.
+
+    ``root`` is the workspace root the ontology reference must stay in (default: found from the
+    file's folder, ``loader.paths.find_root``; docs/projects.md, "Path rules").
+    """
     loaded = loaded or read_file(path, display)
     name = loaded.file
     if loaded.data is None:
@@ -71,7 +104,7 @@ def read_project(
         model = ProjectFile.model_validate(loaded.data)
     except ValidationError as exc:
         return None, locate(_convert(exc, name), loaded.index)
-    diags: list[Diagnostic] = []
+    diags: list[Diagnostic] = check_fields(model, name)
     seen: dict[str, int] = {}
     for i, batch in enumerate(model.batches):
         if batch.name in seen:
@@ -102,24 +135,35 @@ def read_project(
         urls.setdefault(hook.url, i)
     payload = None
     if isinstance(model.ontology, str):
-        target = Path(path).parent / model.ontology
+        folder = Path(path).parent
+        target = check_reference(
+            model.ontology, folder, root if root is not None else find_root(folder), "ontology path"
+        )
         ontology_name = (
             str(Path(name).parent / model.ontology) if Path(name).parent != Path(".") else model.ontology
         )
-        if not target.is_file():
+        if isinstance(target, Refusal):
+            diags.append(_refused(target, name, ("ontology",)))
+        elif (problem := _not_a_file(target)) is not None:
+            code, reason = problem
             diags.append(
                 Diagnostic(
-                    "file-not-found",
-                    f"ontology file {model.ontology!r} not found (looked for {ontology_name})",
+                    code,
+                    f"ontology file {shown_path(model.ontology)} {reason} "
+                    f"(looked for {shown_path(ontology_name)})",
                     name,
                     path=("ontology",),
                     hint="the path is relative to this project file",
                 )
             )
         else:
-            result = check_file(target, ontology_name)
-            diags.extend(result.diagnostics)
-            payload = result.payload
+            ontology = read_file(target, ontology_name)
+            if _foreign(ontology, "ontology", target):
+                diags.append(_not_kind("not-an-ontology", ontology_name, name, ("ontology",)))
+            else:
+                result = check_loaded(ontology)
+                diags.extend(result.diagnostics)
+                payload = result.payload
     else:
         ontology_name = f"{name} (inline)"
         result = check_data(model.ontology, loaded, prefix=("ontology",))
@@ -146,37 +190,92 @@ def read_workspace(
         return [], locate(_convert(exc, name, workspace=True), loaded.index), None
     root = Path(path).parent
     shown_root = Path(name).parent
+    allowed = outside_root_allowed()
     diags: list[Diagnostic] = []
     specs: list[ProjectDefinition] = []
-    files: list[tuple[Path, str]] = []
+    files: list[tuple[Path, str, int]] = []
     for i, entry in enumerate(model.projects):
+        where: DataPath = ("projects", i)
+        checked = check_reference(entry, root, root, "project path", allowed=allowed)
+        if isinstance(checked, Refusal):
+            diags.append(_refused(checked, name, where))
+            continue
+        # Globs are expanded below the root (its own name may hold `[`), and each match checked again:
+        # a match may be a link out of the root.
         matches = (
-            sorted(glob.glob(str(root / entry), recursive=True))
-            if glob.has_magic(entry)
-            else [str(root / entry)]
+            sorted(glob.glob(entry, root_dir=root, recursive=True)) if glob.has_magic(entry) else [entry]
         )
-        matches = [m for m in matches if Path(m).is_file()]
-        if not matches:
+        found = [m for m in matches if _not_a_file(root / m) is None]
+        if not found:
             code: Code = "no-files" if glob.has_magic(entry) else "file-not-found"
             diags.append(
                 Diagnostic(
                     code,
-                    f"project file {entry!r} not found",
+                    f"project file {shown_path(entry)} not found",
                     name,
-                    path=("projects", i),
+                    path=where,
                     hint="paths are relative to ontokit.yaml",
                 )
             )
-        for m in matches:
-            rel = Path(m).relative_to(root)
-            files.append((Path(m), str(shown_root / rel) if str(shown_root) != "." else str(rel)))
-    for file, shown in files:
-        spec, found = read_project(file, shown)
-        diags.extend(found)
+        for m in found:
+            shown = os.path.normpath(shown_root / m) if str(shown_root) != "." else os.path.normpath(m)
+            refusal = check_found(root / m, root, shown, allowed=allowed)
+            if refusal is not None:
+                diags.append(_refused(refusal, name, where))
+            else:
+                files.append((root / m, shown, i))
+    for file, shown, i in files:
+        loaded_project = read_file(file, shown)
+        if _foreign(loaded_project, "project", file):
+            diags.append(_not_kind("not-a-project", shown, name, ("projects", i)))
+            continue
+        spec, problems = read_project(file, shown, loaded_project, root=root)
+        diags.extend(problems)
         if spec is not None:
             specs.append(spec)
     diags.extend(_duplicate_identities(specs, name))
     return specs, locate(diags, loaded.index, name), model.hub
+
+
+def _not_a_file(path: Path) -> tuple[Code, str] | None:
+    """None for a regular file; else a code and why (a name too long for the file system is a
+    reason, not a crash)."""
+    try:
+        if path.is_file():
+            return None
+        return "file-not-found", "not found"
+    except OSError as exc:
+        return "file-unreadable", f"cannot be read ({exc.strerror or type(exc).__name__})"
+
+
+def _refused(refusal: Refusal, file: str, path: DataPath) -> Diagnostic:
+    return Diagnostic(refusal.code, refusal.message, file, path=path, hint=refusal.hint)
+
+
+def _foreign(loaded: LoadResult, expected: FileKind, path: Path) -> bool:
+    """Whether a referenced file is not of the ``expected`` kind: a mapping of another kind, or a
+    file that is not YAML by name and could not be read as YAML. Its keys may be anything (a file of
+    secrets), so it is reported in one line that quotes none of them."""
+    data = loaded.data
+    if data is None:
+        return path.suffix not in YAML_SUFFIXES
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and all(isinstance(k, str) for k in data)
+        and detect_kind(data) != expected
+    )
+
+
+def _not_kind(code: Code, other: str, file: str, path: DataPath) -> Diagnostic:
+    kind = "an ontology" if code == "not-an-ontology" else "a project definition"
+    return Diagnostic(
+        code,
+        f"{shown_path(other)} is not {kind} file; its content is not shown",
+        file,
+        path=path,
+        hint="check the path: its top-level keys are not those of " + kind,
+    )
 
 
 def _duplicate_identities(specs: list[ProjectDefinition], workspace: str) -> list[Diagnostic]:
@@ -226,7 +325,12 @@ def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[D
             )
             out.append(
                 Diagnostic(
-                    "unknown-field", f"unknown field {loc[-1]!r}", file, path=loc, hint=hint, target="key"
+                    "unknown-field",
+                    f"unknown field {quoted(loc[-1])}",
+                    file,
+                    path=loc,
+                    hint=hint,
+                    target="key",
                 )
             )
         elif kind == "missing":

@@ -11,6 +11,7 @@ from ..category_schema import CategorySchema
 from ..diagnostics import Diagnostic, Severity, has_errors
 from ..errors import InputError, InvalidDefinitionsError
 from ..loader import LoadResult, read_file
+from ..loader.paths import WORKSPACE_FILE
 from ..state import DesiredProject, DesiredWebhook, ProjectFields
 from .definitions import ProjectDefinition, read_project, read_workspace
 from .kinds import detect_kind
@@ -24,8 +25,6 @@ __all__ = [
     "load_project",
     "load_workspace",
 ]
-
-WORKSPACE_FILE = "ontokit.yaml"
 
 
 @dataclass(frozen=True)
@@ -101,11 +100,17 @@ def desired_state(definition: ProjectDefinition) -> DesiredProject:
 
 
 def load_project(
-    path: str | Path, display: str | None = None, loaded: LoadResult | None = None
+    path: str | Path,
+    display: str | None = None,
+    loaded: LoadResult | None = None,
+    *,
+    root: str | Path | None = None,
 ) -> tuple[DesiredProject | None, list[Diagnostic]]:
     """Load and validate one project definition (and its ontology): its desired state, or None
-    when it has errors, and every diagnostic."""
-    definition, diags = read_project(path, display, loaded)
+    when it has errors, and every diagnostic. ``root``: the workspace root its ontology path must
+    stay in (default: found from the file's folder; a tree checked out without ``.git`` passes its
+    top folder)."""
+    definition, diags = read_project(path, display, loaded, root=root)
     return (desired_state(definition) if definition is not None else None), diags
 
 

@@ -77,7 +77,8 @@ class ProjectFile(_Model):
         "and compared with the hub's; a change is destructive (docs/projects.md).",
     )
     ontology: str | dict[str, Any] = Field(
-        description="Path to an ontology file (relative to this file), or the ontology itself, inline."
+        description="Path to an ontology file (relative to this file, inside the workspace root), or the "
+        "ontology itself, inline."
     )
     batches: list[BatchItem] = Field(
         default_factory=list,
@@ -99,7 +100,9 @@ class WorkspaceFile(_Model):
     projects: Annotated[
         list[str],
         Field(
-            min_length=1, description="Project definition files or glob patterns, relative to ontokit.yaml."
+            min_length=1,
+            description="Project definition files or glob patterns, relative to ontokit.yaml and inside "
+            "its folder.",
         ),
     ]
     hub: str | None = Field(

@@ -21,6 +21,10 @@ def article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 class Context:
     """Where the rules of one file report: ``issue`` appends a diagnostic (data path, no position)."""
 
@@ -72,9 +76,13 @@ class Context:
             if first == text:
                 msg = f"{what} {text!r} is used twice{scope}"
             else:
-                msg = f"{what} {text!r} looks the same as {first!r}{scope} (case, spacing or Unicode form)"
-                if code == "duplicate-option":
-                    # Distinct option values that differ only in case are legal, if unusual ("US"/"us").
+                msg = (
+                    f"{what} {text!r} looks the same as {first!r}{scope} "
+                    "(case, spacing, Unicode form or invisible characters)"
+                )
+                if code == "duplicate-option" and _folded(first) == _folded(text):
+                    # Distinct option values that differ only in case are legal, if unusual ("US"/"us");
+                    # values that differ in invisible characters or Unicode form only are not.
                     code, severity = "similar-option", Severity.WARNING
             self.issue(
                 code,

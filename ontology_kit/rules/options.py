@@ -47,6 +47,13 @@ RULES: Final[tuple[Rule, ...]] = (
         warning=True,
     ),
     Rule(
+        "empty-option-set",
+        "an option set without options",
+        "an option set holds at least one option",
+        "`optionSets: {e: []}`",
+        "`optionSets: {e: [Yes, No]}`",
+    ),
+    Rule(
         "unused-option-set",
         "an option set no category uses",
         "every option set is used",
@@ -119,8 +126,18 @@ def check_option_values(ctx: Context, node: ResolvedCategory) -> None:
 
 
 def check_option_sets(ctx: Context, ontology: Ontology, used: Collection[str | None]) -> None:
-    """Every option set is used; an unused one is still checked, so that it is right when it is."""
+    """Every option set has options and is used; an unused one is still checked, so that it is right
+    when it is."""
     for name, options in ontology.optionSets.items():
+        if not options:
+            # A radio using it would offer no answer, and its payload could not be imported again.
+            ctx.issue(
+                "empty-option-set",
+                f"option set {name!r} has no options",
+                ("optionSets", name),
+                hint="add its options, or remove the set",
+            )
+            continue
         if name in used:
             continue
         ctx.issue(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from .._text import strip_invisible
 from ..codes import Rule
 from ..diagnostics import DataPath
 from ..resolve import ResolvedCategory
@@ -15,14 +16,14 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "empty-title",
         "an empty title or option value",
-        "titles and option values are not blank",
-        '`title: "  "`',
+        "titles and option values are not blank, nor only invisible characters",
+        '`title: "  "`, `title: "\\u200b"`',
         "`title: Car`",
     ),
     Rule(
         "duplicate-title",
         "two siblings with the same (or a look-alike) title",
-        "titles unique among siblings, also ignoring case, spacing and Unicode form",
+        "titles unique among siblings, also ignoring case, spacing, Unicode form and invisible characters",
         "`Car` and `car ` side by side",
         "`Car` and `Truck`",
     ),
@@ -33,10 +34,11 @@ def text(ctx: Context, field: str, value: str, owner: DataPath, what: str) -> No
     """The ``field`` (a title or an option's value) of ``what`` at ``owner`` must not be blank, nor
     hold control characters. (Messages and paths are built only for a problem: this runs for every
     item of every ontology.)"""
-    if not value.strip():
+    if not value.strip() or not strip_invisible(value).strip():
+        invisible = " (only invisible characters)" if value.strip() else ""
         ctx.issue(
             "empty-title",
-            f"{what} has an empty {field}",
+            f"{what} has an empty {field}{invisible}",
             (*owner, field),
             hint=f"give it a {field} annotators can read",
         )

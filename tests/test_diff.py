@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ontology_kit import compile_text
 from ontology_kit.plan.diff import diff_category_schema
 from ontology_kit.plan.model import Action, Impact
+from ontology_kit.plan.renames import title_similarity
 
 BASE = textwrap.dedent("""
     tools:
@@ -186,10 +187,10 @@ def test_move_to_another_parent_is_destructive(base: dict[str, Any]) -> None:
 def test_changed_schema_id_looks_like_a_rename(base: dict[str, Any]) -> None:
     """Renaming a title without a `key` derives new ids for it and everything under it."""
     old_id = base["tools"][1]["schemaId"]
-    desired = compile_text(BASE.replace("title: Person", "title: Pedestrian"))["categorySchema"]
+    desired = compile_text(BASE.replace("title: Person", "title: Persons"))["categorySchema"]
     changes = diff_category_schema(desired, base)
     assert sorted(summary(changes)) == [
-        ("create", "tool", "Pedestrian", "safe"),
+        ("create", "tool", "Persons", "safe"),
         ("delete", "tool", "Person", "destructive"),
     ]
     assert [c.nested for c in changes] == [3, 3]
@@ -206,6 +207,83 @@ def test_unrelated_remove_and_add_are_not_a_rename(base: dict[str, Any]) -> None
 
     changes = diff_after(base, swap)
     assert all(c.hint is None for c in changes)
+
+
+def _radio(options: str) -> str:
+    return f"classifications:\n  - title: Shelf\n    type: radio\n    options: {options}\n"
+
+
+def _tool(title: str, options: str = "[Red, Blue]", kind: str = "bounding-box") -> str:
+    return (
+        f"tools:\n  - title: {title}\n    type: {kind}\n    classifications:\n"
+        f"      - title: Color\n        type: radio\n        options: {options}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        # real renames: one item under a new title (same slot, similar title, same nested items)
+        pytest.param(_radio("[Car, Pedestrain]"), _radio("[Car, Pedestrian]"), True, id="typo-fix"),
+        pytest.param(_tool("traffic light"), _tool("Traffic Light"), True, id="case-change"),
+        pytest.param(_tool("Bicycle"), _tool("Bicycle rider"), True, id="re-wording"),
+        pytest.param(_radio("[Car, Bus]"), _radio("[Cars, Bus]"), True, id="plural-option"),
+        pytest.param(_tool("Box"), _tool("Boxes"), True, id="plural-tool"),
+        pytest.param(_tool("Traffic-light"), _tool("traffic light"), True, id="punctuation"),
+        # replacements: another item in the same place (finding 3: Snacks -> Dairy)
+        pytest.param(_radio("[Drinks, Snacks]"), _radio("[Drinks, Dairy]"), False, id="snacks-dairy"),
+        pytest.param(_radio("[Car, Bus]"), _radio("[Truck, Bus]"), False, id="car-truck"),
+        pytest.param(_radio("[Yes, Maybe]"), _radio("[No, Maybe]"), False, id="yes-no"),
+        pytest.param(_radio("[Car, Bus]"), _radio("[Cat, Bus]"), False, id="one-letter-short-word"),
+        pytest.param(_tool("Traffic light"), _tool("Traffic sign"), False, id="shared-word"),
+        pytest.param(_tool("Car"), _tool("Truck"), False, id="car-truck-tool"),
+        # similar titles without the rest of the evidence
+        pytest.param(_tool("Bicycle"), _tool("Bicycles", "[Red, Green]"), False, id="other-nested-items"),
+        pytest.param(_tool("Bicycle"), _tool("Bicycles", kind="polygon"), False, id="other-type"),
+        pytest.param(_radio("[Car, Pedestrain]"), _radio("[Pedestrian, Car]"), False, id="other-position"),
+    ],
+)
+def test_rename_hint_only_on_evidence(old: str, new: str, hint: bool) -> None:
+    changes = diff_category_schema(compile_text(new)["categorySchema"], compile_text(old)["categorySchema"])
+    removal = next(c for c in changes if c.action is Action.DELETE)
+    addition = next(c for c in changes if c.action is Action.CREATE)
+    assert removal.impact is Impact.DESTRUCTIVE
+    assert "would be orphaned" in removal.reasons[0]  # said whether or not it looks like a rename
+    assert (removal.hint is not None, addition.hint is not None) == (hint, hint)
+    if hint:
+        assert removal.hint is not None and f"schemaId: {removal.schema_id}" in removal.hint
+
+
+def test_snacks_to_dairy_gives_no_advice() -> None:
+    """Finding 3, its exact input: pinning Snacks' id on Dairy would relabel every Snacks answer."""
+    old = compile_text(_radio("[Drinks, Snacks]"))["categorySchema"]
+    changes = diff_category_schema(compile_text(_radio("[Drinks, Dairy]"))["categorySchema"], old)
+    assert sorted(summary(changes)) == [
+        ("create", "option", 'Shelf › option "Dairy"', "safe"),
+        ("delete", "option", 'Shelf › option "Snacks"', "destructive"),
+    ]
+    assert all(c.hint is None for c in changes)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param("Pedestrain", "Pedestrian", 0.9, id="typo"),
+        pytest.param("traffic light", "Traffic Light", 1.0, id="case"),
+        pytest.param("Bicycle", "Bicycle rider", 1.0, id="added-word"),
+        pytest.param("Snacks", "Dairy", 0.18, id="unrelated"),
+        pytest.param("Traffic light", "Traffic sign", 0.44, id="shared-word"),
+        pytest.param("Traffic light", "Traffic lights", 0.91, id="plural-of-a-word"),
+        pytest.param("", "Dairy", 0.0, id="empty"),
+    ],
+)
+def test_title_similarity(old: str, new: str, expected: float) -> None:
+    assert title_similarity(old, new) == pytest.approx(expected, abs=0.01)
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_title_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
+    assert 0.0 <= title_similarity(a, b) == title_similarity(b, a) <= 1.0
 
 
 def test_server_extras_at_defaults_are_ignored(base: dict[str, Any]) -> None:

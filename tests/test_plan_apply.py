@@ -383,15 +383,22 @@ def test_yaml_edit_gives_exactly_its_change(
 
 
 def test_rename_without_key_is_delete_plus_create_with_rename_hint(applied: Workspace) -> None:
-    applied.edit("ontology.yaml", "title: Occluded", "title: Hidden")
+    applied.edit("ontology.yaml", "title: Occluded", "title: Occluded object")
     plan = applied.plan_json()
     assert sorted(changes(plan)) == [
-        ("create", "classification", "Vehicle › Hidden", "safe"),
+        ("create", "classification", "Vehicle › Occluded object", "safe"),
         ("delete", "classification", "Vehicle › Occluded", "destructive"),
     ]
     by_action = {c["action"]: c for c in plan["projects"][0]["changes"]}
-    assert "probably a rename of Occluded to Hidden" in by_action["delete"]["hint"]
+    assert "probably a rename of Occluded to Occluded object" in by_action["delete"]["hint"]
     assert "probably a rename of Occluded" in by_action["create"]["hint"]
+
+
+def test_replacement_without_key_has_no_rename_hint(applied: Workspace) -> None:
+    applied.edit("ontology.yaml", "title: Occluded", "title: Hidden")
+    plan = applied.plan_json()
+    delete = next(c for c in plan["projects"][0]["changes"] if c["action"] == "delete")
+    assert delete["hint"] is None and "orphaned" in delete["reasons"][0]
 
 
 # --- 4, 5: what apply refuses ----------------------------------------------------------------------------

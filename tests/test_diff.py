@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ontology_kit import compile_text
+from ontology_kit.category_schema import (
+    CATEGORY_FIELDS,
+    CLASSIFICATION_FIELDS,
+    OPTION_FIELDS,
+    SERVER_FIELDS,
+    TREE_OPTION_FIELDS,
+)
 from ontology_kit.plan.diff import diff_category_schema
+from ontology_kit.plan.impacts import FIELD_IMPACTS
 from ontology_kit.plan.model import Action, Impact
 from ontology_kit.plan.renames import title_similarity
 
@@ -64,9 +74,10 @@ def test_identical_is_empty(base: dict[str, Any]) -> None:
     assert diff_category_schema(base, copy.deepcopy(base)) == []
 
 
-def test_title_rename_same_id_is_safe(base: dict[str, Any]) -> None:
+def test_title_rename_same_id_keeps_annotations_but_breaks_exports(base: dict[str, Any]) -> None:
     changes = diff_after(base, lambda d: d["tools"][0].update(title="Road vehicle"))
-    assert summary(changes) == [("update", "tool", "Road vehicle", "safe")]
+    assert summary(changes) == [("update", "tool", "Road vehicle", "breaking-export")]
+    assert "title" in changes[0].reasons[0] and "'Vehicle' becomes 'Road vehicle'" in changes[0].reasons[0]
     (attr,) = changes[0].attributes
     assert (attr.name, attr.before, attr.after) == ("title", "Vehicle", "Road vehicle")
 
@@ -115,7 +126,7 @@ def test_title_rename_same_id_is_safe(base: dict[str, Any]) -> None:
         ),
         pytest.param(
             lambda d: d["tools"][0]["classifications"][0]["options"][0].update(value="Automobile"),
-            [("update", "option", 'Vehicle › Kind › option "Automobile"', "safe")],
+            [("update", "option", 'Vehicle › Kind › option "Automobile"', "breaking-export")],
             id="option-value-rename",
         ),
         pytest.param(
@@ -294,7 +305,7 @@ def test_server_extras_at_defaults_are_ignored(base: dict[str, Any]) -> None:
     assert diff_category_schema(base, live) == []
     live["tools"][0]["ocrEnabled"] = True
     (change,) = diff_category_schema(base, live)
-    assert change.attributes[0].name == "ocrEnabled" and change.impact is Impact.SAFE
+    assert change.attributes[0].name == "ocrEnabled" and change.impact is Impact.BREAKING_EXPORT
 
 
 def test_everything_new(base: dict[str, Any]) -> None:
@@ -417,3 +428,105 @@ def test_any_edit_of_any_item_shows_in_the_diff(data: Any, name: str, value: Any
     assume(item.get(name) != value)
     item[name] = value
     assert diff_category_schema(desired, base), (name, value)
+
+
+# -- what each field's change does (finding 4) --------------------------------------------------------
+def _kind(d: dict[str, Any]) -> dict[str, Any]:
+    return d["tools"][0]["classifications"][0]  # type: ignore[no-any-return]
+
+
+def _axles(d: dict[str, Any]) -> dict[str, Any]:
+    return _kind(d)["classifications"][0]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("edit", "impact"),
+    [
+        # breaking-export: annotations kept, but what exports and their consumers read changes
+        pytest.param(
+            lambda d: _kind(d)["options"][0].update(value="Auto"), "breaking-export", id="option-value"
+        ),
+        pytest.param(lambda d: _kind(d).update(title="Body"), "breaking-export", id="class-title"),
+        pytest.param(lambda d: d["tools"][1].update(title="Human"), "breaking-export", id="tool-title"),
+        pytest.param(lambda d: _kind(d).update(exportName="kind"), "breaking-export", id="exportName"),
+        pytest.param(lambda d: _kind(d).update(frameSpecific=True), "breaking-export", id="frameSpecific-on"),
+        pytest.param(lambda d: _kind(d).update(multiple=True), "breaking-export", id="multiple-on"),
+        pytest.param(lambda d: _axles(d).update(richText=True), "breaking-export", id="richText"),
+        pytest.param(lambda d: _kind(d).update(attributeType="enum"), "breaking-export", id="attributeType"),
+        pytest.param(lambda d: d["tools"][0].update(ocrEnabled=True), "breaking-export", id="ocrEnabled"),
+        pytest.param(
+            lambda d: d["classifications"][0]["treeOptions"][1].update(title="Sunny"),
+            "breaking-export",
+            id="tree-option-title",
+        ),
+        pytest.param(
+            lambda d: d["classifications"][0]["treeOptions"][1].update(value="sunny"),
+            "breaking-export",
+            id="tree-option-value",
+        ),
+        # data-dependent: some existing annotations may become invalid
+        pytest.param(lambda d: _kind(d).update(required=True), "data-dependent", id="required-on"),
+        pytest.param(lambda d: _axles(d).update(regex="^[0-9]$"), "data-dependent", id="regex-set"),
+        # safe: nothing existing changes for annotators or consumers
+        pytest.param(lambda d: d["tools"][0].update(color="#000000"), "safe", id="color"),
+        pytest.param(lambda d: d["tools"][0].update(shortcutKey="9"), "safe", id="shortcutKey"),
+        pytest.param(lambda d: _kind(d).update(columnField=True), "safe", id="columnField"),
+        pytest.param(lambda d: _kind(d).update(showDropdown=True), "safe", id="showDropdown"),
+        pytest.param(lambda d: _kind(d).update(displayName="Kind of vehicle"), "safe", id="displayName"),
+        pytest.param(lambda d: _kind(d).update(abbreviatedName="K"), "safe", id="abbreviatedName"),
+        pytest.param(lambda d: _kind(d).update(defaultValue=True), "safe", id="defaultValue"),
+    ],
+)
+def test_each_field_has_its_impact(
+    base: dict[str, Any], edit: Callable[[dict[str, Any]], None], impact: str
+) -> None:
+    (change,) = diff_after(base, edit)
+    assert change.impact.value == impact
+    assert bool(change.reasons) == (impact != "safe")  # every impact that is not safe says why
+
+
+@pytest.mark.parametrize("field", ["frameSpecific", "multiple", "richText"])
+def test_a_flag_turned_off_breaks_exports_too(base: dict[str, Any], field: str) -> None:
+    on = copy.deepcopy(base)
+    _axles(on)[field] = True
+    (change,) = diff_category_schema(base, on)  # true (live) -> false (desired)
+    assert change.impact is Impact.BREAKING_EXPORT
+
+
+def test_required_turned_off_and_regex_removed_are_safe(base: dict[str, Any]) -> None:
+    strict = copy.deepcopy(base)
+    _axles(strict).update(required=True, regex="^[0-9]$")
+    (change,) = diff_category_schema(base, strict)
+    assert change.impact is Impact.SAFE and change.reasons == ()
+
+
+def test_every_field_of_the_category_schema_has_a_declared_impact() -> None:
+    declared = {
+        *CATEGORY_FIELDS,
+        *SERVER_FIELDS,
+        *CLASSIFICATION_FIELDS,
+        *OPTION_FIELDS,
+        *TREE_OPTION_FIELDS,
+    }
+    assert set(FIELD_IMPACTS) == declared
+
+
+def test_impacts_are_ordered_for_fail_on() -> None:
+    ranks = [Impact.SAFE, Impact.DATA_DEPENDENT, Impact.BREAKING_EXPORT, Impact.DESTRUCTIVE]
+    assert [i.rank for i in ranks] == [0, 1, 2, 3]
+
+
+def test_docs_table_of_fields_matches_the_declaration() -> None:
+    """docs/plan-format.md "What each field does": one row per field, with its declared impact."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    section = doc.split("### What each field does", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1:4] for line in section.splitlines() if line.startswith("| `")]
+    documented: dict[str, str] = {}
+    for names, _, impact in rows:
+        for name in re.findall(r"`(\w+)`", names):
+            documented[name] = impact.strip().split("`")[
+                1
+            ]  # the first impact named (e.g. data-dependent when …)
+    assert set(documented) == set(FIELD_IMPACTS)
+    for name, rule in FIELD_IMPACTS.items():
+        assert documented[name] == rule.impact.value, name

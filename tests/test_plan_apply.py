@@ -330,9 +330,37 @@ EDITS = [
     pytest.param(
         "title: Kind",
         "title: Category",
-        [("update", "classification", "Vehicle › Category", "safe")],
+        [("update", "classification", "Vehicle › Category", "breaking-export")],
         {"title": ("Kind", "Category")},
-        id="rename-keyed-title-safe-update",
+        id="rename-keyed-title-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "exportName: weather\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "breaking-export")],
+        {"exportName": (None, "weather")},
+        id="export-name-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "frameSpecific: true\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "breaking-export")],
+        {"frameSpecific": (False, True)},
+        id="frame-specific-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "multiple: true\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "breaking-export")],
+        {"multiple": (None, True)},
+        id="multiple-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "color: '#123456'\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "safe")],
+        None,
+        id="color-safe-update",
     ),
     pytest.param(
         "options: [Car, Truck]",
@@ -629,7 +657,7 @@ def test_sdk_changes_show_up_in_the_next_plan(served: Workspace, sdk: Any) -> No
     _sdk_add_batch(sdk, pid)
 
     plan = served.plan_json()
-    assert changes(plan) == [("update", "tool", "Vehicle", "safe")]
+    assert changes(plan) == [("update", "tool", "Vehicle", "breaking-export")]
     assert attributes(the_change(plan)) == {"title": ("Car-ish", "Vehicle")}
     assert {"kind": "batch", "name": "Added in the UI"} in plan["projects"][0]["unmanaged"]
     text = served.run("plan")
@@ -669,7 +697,7 @@ def test_staging_and_production_share_one_ontology(tmp_path: Path) -> None:
     ws.edit("ontology.yaml", "title: Kind", "title: Category")
     plan = ws.plan_json()
     for i in (0, 1):
-        assert changes(plan, i) == [("update", "classification", "Vehicle › Category", "safe")]
+        assert changes(plan, i) == [("update", "classification", "Vehicle › Category", "breaking-export")]
 
 
 # --- 9: secrets ------------------------------------------------------------------------------------------
@@ -877,7 +905,7 @@ def test_markdown_and_json_formats(applied: Workspace) -> None:
     assert markdown.out.endswith("\n")
 
     plan = applied.plan_json()
-    assert plan["format_version"] == "1.0"
+    assert plan["format_version"] == "1.1"
     assert plan["has_changes"] is True and plan["summary"]["destructive"] == 1
 
 

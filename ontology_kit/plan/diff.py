@@ -27,6 +27,7 @@ from ..category_schema import (
     tree_paths,
     walk,
 )
+from .impacts import field_impact
 from .model import Action, AttributeChange, Change, ChangeKind, Impact
 from .renames import probable_renames
 
@@ -229,24 +230,7 @@ def _flat_matches_tree(node: Mapping[str, Any]) -> bool:
 
 def _attribute_impact(a: AttributeChange, node: Mapping[str, Any]) -> tuple[Impact, str | None]:
     title = node.get("title") or node.get("value") or ""
-    if a.name == "tool":
-        return (
-            Impact.DESTRUCTIVE,
-            f"changing the type of {title!r} from {a.before} to {a.after} orphans its annotations",
-        )
-    if a.name == "required" and a.after is True and not a.before:
-        return (
-            Impact.DATA_DEPENDENT,
-            f"{title!r} becomes required: existing annotations without it become invalid",
-        )
-    if a.name == "regex" and a.after:
-        return Impact.DATA_DEPENDENT, f"existing answers to {title!r} may not match the new regex"
-    if a.name == "parentOptionId":
-        return (
-            Impact.DATA_DEPENDENT,
-            f"{title!r} is shown under another condition: existing answers may not apply",
-        )
-    return Impact.SAFE, None
+    return field_impact(a.name, a.before, a.after, title if isinstance(title, str) else str(title))
 
 
 # -- additions and removals -------------------------------------------------------------------------

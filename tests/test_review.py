@@ -382,7 +382,6 @@ def test_other_yaml_is_ignored(repo: Path) -> None:
         workflow.read_text(encoding="utf-8").replace("name: ontokit", "name: ontokit-ci"), encoding="utf-8"
     )
     (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n", encoding="utf-8")
-    (repo / "project.yaml").write_text("name: Roads\nontology: ontology.yaml\n", encoding="utf-8")
     run = ontokit("diff", "--base", "HEAD", "--format", "json", "--detailed-exitcode", cwd=repo)
     assert run.returncode == 0, run.stdout + run.stderr
     assert json.loads(run.stdout)["projects"] == []

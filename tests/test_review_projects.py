@@ -467,3 +467,67 @@ def test_a_project_file_and_an_ontology_file_do_not_compare(tmp_path: Path) -> N
     assert run.returncode == 1 and run.stdout == ""
     [line] = run.stderr.splitlines()
     assert line.startswith("error: ") and "one kind" in line
+
+
+# -- the CI example (examples/ci/ontokit.yml) -------------------------------------------------------
+WORKFLOW = Path(__file__).resolve().parent.parent / "examples" / "ci" / "ontokit.yml"
+
+
+def workflow() -> dict[str, Any]:
+    import yaml
+
+    doc = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def steps_running(job: dict[str, Any], words: str) -> list[dict[str, Any]]:
+    return [s for s in job.get("steps", []) if words in str(s.get("run", ""))]
+
+
+def test_destructive_changes_are_applied_only_after_an_environment_approval() -> None:
+    jobs = workflow()["jobs"]
+    allowing = {name for name, job in jobs.items() if steps_running(job, "--allow-destructive")}
+    assert allowing == {"apply-approved"}  # one job, never unconditionally
+    approved = jobs["apply-approved"]
+    assert approved["environment"] == "production-approved"  # required reviewers: the approval
+    assert approved["needs"] == "plan" and "needs.plan.outputs.needs-approval == 'true'" in approved["if"]
+    plan = jobs["plan"]
+    [apply] = steps_running(plan, "ontokit apply")
+    assert (
+        "--allow-destructive" not in apply["run"]
+        and apply["if"] == "steps.plan.outputs.needs_approval == 'false'"
+    )
+    assert "breaking_export" in steps_running(plan, "ontokit plan")[0]["run"]
+
+
+def test_the_review_gate_needs_the_label(tmp_path: Path) -> None:
+    """The review job's gate step, run as written: it fails on a destructive or breaking-export change
+    unless the pull request has the approval label (APPROVED), and passes when there is none."""
+    [gate] = steps_running(workflow()["jobs"]["review"], "--fail-on breaking-export")
+    assert "ontokit-approved" in gate["env"]["APPROVED"]
+    root = init_repo(tmp_path / "repo", {"project.yaml": INLINE})
+    git("update-ref", "refs/remotes/origin/main", "HEAD", cwd=root)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "ontokit"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ontology_kit "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+
+    def run_gate(approved: str) -> int:
+        env = clean_env(GITHUB_BASE_REF="main", APPROVED=approved)
+        env["PATH"] = f"{bin_dir}:{env['PATH']}"
+        proc = subprocess.run(
+            ["bash", "-e", "-c", gate["run"]], cwd=root, env=env, capture_output=True, check=False
+        )
+        return proc.returncode
+
+    assert run_gate("false") == 0  # nothing changed
+    (root / "project.yaml").write_text(
+        INLINE.replace("[A, B]", "[A]"), encoding="utf-8"
+    )  # finding 1's change
+    assert (run_gate("false"), run_gate("true")) == (1, 0)
+    (root / "project.yaml").write_text(
+        INLINE.replace("[A, B]", "[A, {value: Bee, key: B}]"), encoding="utf-8"
+    )
+    assert (run_gate("false"), run_gate("true")) == (1, 0)  # breaking-export: approved the same way

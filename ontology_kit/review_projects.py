@@ -24,7 +24,7 @@ from typing import Any
 from .category_schema import CategorySchema
 from .diagnostics import Diagnostic
 from .errors import InputError
-from .loader import load_text
+from .loader import MAX_FILE_BYTES, load_text
 from .plan.desired_diff import diff_desired, ontology_reference
 from .plan.model import ProjectPlan
 from .project.kinds import FileKind, detect_kind
@@ -168,6 +168,8 @@ def compare_files(old: Path, new: Path, shown_old: str, shown_new: str) -> Compa
     Raises:
         InputError: one file is a definition or workspace and the other is not the same kind.
     """
+    if not (old.is_file() and new.is_file()):
+        return None  # the ontology diff says which one cannot be read
     old_file, new_file = _scan_one(old, shown_old), _scan_one(new, shown_new)
     kinds = {old_file.kind, new_file.kind}
     if not kinds & {"project", "workspace"}:
@@ -313,10 +315,15 @@ def _members(tree: Tree, rel: str | None, data: Any) -> set[str]:
 
 # -- reading a tree ---------------------------------------------------------------------------------
 def _scan(tree: Tree) -> dict[str, _File]:
-    """Every definition and workspace of a tree, with the ontology file each definition references."""
+    """Every definition and workspace of a tree, with the ontology file each definition references.
+    A file that is a symbolic link out of the tree is not read (its content is none of the diff's)."""
     out: dict[str, _File] = {}
+    top = tree.root.resolve()
     for rel in sorted(tree.files):
-        found = _scan_one(tree.root / rel, rel)
+        path = tree.root / rel
+        if path.is_symlink() and not path.resolve().is_relative_to(top):
+            continue
+        found = _scan_one(path, rel)
         if found.kind in ("project", "workspace"):
             out[rel] = found
     return out
@@ -324,6 +331,8 @@ def _scan(tree: Tree) -> dict[str, _File]:
 
 def _scan_one(path: Path, rel: str) -> _File:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:  # too large to be either; validate says so
+            return _File("other")
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return _File("other")

@@ -439,6 +439,15 @@ def test_a_broken_base_definition_is_named_by_its_revision(repo: Path) -> None:
     assert line.startswith("HEAD:projects/trucks.yaml:"), line
 
 
+def test_a_definition_linked_out_of_the_repository_is_not_read(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: OUTSIDE-CONTENT\nontology: {classifications: []}\nbogus: 1\n", encoding="utf-8")
+    (repo / "linked.yaml").symlink_to(outside)
+    run = ontokit("diff", "--base", "HEAD", "--format", "json", cwd=repo)
+    assert run.returncode == 0, run.stderr
+    assert "OUTSIDE-CONTENT" not in run.stdout + run.stderr and json.loads(run.stdout)["projects"] == []
+
+
 # -- two files ------------------------------------------------------------------------------------
 def test_two_project_files(tmp_path: Path) -> None:
     (tmp_path / "old.yaml").write_text(INLINE, encoding="utf-8")

@@ -199,6 +199,59 @@ def test_diagnostics_of_the_old_file_name_the_old_file(pair: tuple[Path, Path]) 
     assert line.startswith("old.yaml:12:"), line
 
 
+# -- finding 3 and 4, their exact inputs, through the command line -----------------------------------
+TREE = "classifications:\n  - title: Aisle\n    type: tree-dropdown\n    treeOptions: {options}\n"
+RADIO = "classifications:\n  - title: Aisle\n    type: radio\n    options: {options}\n"
+
+
+@pytest.mark.parametrize("shape", [TREE, RADIO], ids=["tree", "radio"])
+def test_snacks_to_dairy_is_not_called_a_rename(tmp_path: Path, shape: str) -> None:
+    """Finding 3: `[Drinks, Snacks]` → `[Drinks, Dairy]` said "probably a rename ... pin the old
+    schemaId on Dairy", advice that would turn every Snacks answer into Dairy."""
+    (tmp_path / "old.yaml").write_text(shape.format(options="[Drinks, Snacks]"), encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(shape.format(options="[Drinks, Dairy]"), encoding="utf-8")
+    run = ontokit("diff", "old.yaml", "new.yaml", "--fail-on", "destructive", cwd=tmp_path)
+    assert run.returncode == 3
+    assert "rename" not in run.stdout and "schemaId" not in run.stdout
+    assert "Snacks" in run.stdout and "would be orphaned" in run.stdout
+
+
+BEFORE = """tools:
+  - title: Vehicle
+    key: vehicle
+    type: bounding-box
+    classifications:
+      - title: Kind
+        key: kind
+        type: radio
+        options: [Car, Truck]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param("options: [Car, Truck]", "options: [Car, {value: Lorry, key: Truck}]", id="value-text"),
+        pytest.param("key: kind\n", "key: kind\n        exportName: vehicle_kind\n", id="exportName"),
+        pytest.param("title: Vehicle", "title: Road vehicle", id="class-title"),
+        pytest.param("key: kind\n", "key: kind\n        frameSpecific: true\n", id="frameSpecific"),
+        pytest.param("key: kind\n", "key: kind\n        multiple: true\n", id="multiple"),
+    ],
+)
+def test_changes_that_break_exports_are_gated(tmp_path: Path, old: str, new: str) -> None:
+    """Finding 4: these were all "safe", and even `--fail-on data-dependent` exited 0."""
+    assert old in BEFORE
+    (tmp_path / "old.yaml").write_text(BEFORE, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(BEFORE.replace(old, new), encoding="utf-8")
+    shown = ontokit("diff", "old.yaml", "new.yaml", "--format", "json", cwd=tmp_path)
+    assert [c[1] for c in changes(shown)] == ["breaking-export"]
+    gates = {
+        level: ontokit("diff", "old.yaml", "new.yaml", "--fail-on", level, cwd=tmp_path).returncode
+        for level in ("destructive", "breaking-export", "data-dependent")
+    }
+    assert gates == {"destructive": 0, "breaking-export": 3, "data-dependent": 3}
+
+
 # -- against a git revision ---------------------------------------------------------------------------
 @pytest.fixture
 def second_commit(repo: Path) -> Path:

@@ -275,7 +275,8 @@ def _compare_workspace(
     warnings: list[str] = []
     old_hub, new_hub = (_get(d, "hub") for d in (old_data, new_data))
     if old_data is not None and new_data is not None and old_hub != new_hub:
-        warnings.append(f"hub: {old_hub!r} → {new_hub!r}: plan and apply of this workspace use another hub")
+        old_shown, new_shown = (repr(h) if h is not None else "not set" for h in (old_hub, new_hub))
+        warnings.append(f"hub: {old_shown} → {new_shown}: plan and apply of this workspace use another hub")
     old_members = _members(old_tree, old_rel, old_data) if old_rel is not None else set()
     new_members = _members(new_tree, new_rel, new_data) if new_rel is not None else set()
     if new_rel is not None:

@@ -415,7 +415,7 @@ def test_warnings_say_what_apply_leaves(repo: Path, change: Callable[[Path], Non
     [
         pytest.param(
             edit("ontokit.yaml", "projects:", "hub: https://hub.example.com\nprojects:"),
-            "hub: None → 'https://hub.example.com'",
+            "hub: not set → 'https://hub.example.com'",
             id="hub",
         ),
         pytest.param(

@@ -2,13 +2,18 @@
 ontology files) and ``ontokit show`` (an ontology as a tree or a diagram).
 
 Two files (``OLD NEW``), or the working tree against a git revision (``--base REF``, a pull request's
-base). Each file's versions are compiled and diffed with the same diff as ``plan``.
+base). Each ontology file's versions are compiled and diffed with the same diff as ``plan``; project
+definitions and workspaces are loaded as ``plan`` loads them and their desired states diffed
+(``review_projects.py``), so that the gate sees what ``plan`` sees. An ontology file that a
+definition references is shown through the projects that use it.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import subprocess
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +29,7 @@ from .plan.model import Plan, ProjectPlan
 from .project.kinds import FileKind, detect_kind
 from .project.load import load_project
 from .resolve import resolve
+from .review_projects import Compared, Tree, compare_definitions, compare_files, git_tree, yaml_files
 from .validate import check_file, check_text
 
 __all__ = ["Review", "Shown", "Version", "diff_files", "diff_git", "diff_versions", "git_versions", "show"]
@@ -91,7 +97,10 @@ def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -
 
 
 def diff_files(old: str, new: str) -> Review:
-    """``ontokit diff OLD NEW``: two ontology files."""
+    """``ontokit diff OLD NEW``: two ontology files, two project definitions, or two workspaces."""
+    compared = compare_files(Path(old), Path(new), old, new)
+    if compared is not None:
+        return _with_definitions(diff_versions([], old, new), compared)
     texts = []
     for p in (old, new):
         try:
@@ -102,20 +111,75 @@ def diff_files(old: str, new: str) -> Review:
 
 
 def diff_git(base: str, paths: Sequence[str], cwd: Path | None = None) -> Review:
-    """``ontokit diff --base REF [PATH...]``: every changed ontology file against a git revision."""
-    return diff_versions(git_versions(base, list(paths), cwd), base, "working tree")
+    """``ontokit diff --base REF [PATH...]``: every changed ontology file, project definition and
+    workspace against a git revision (a definition also when the ontology file it uses changed)."""
+    root = _root(base, cwd)
+    scope = _scope(paths, root)
+    moved_from, changed = _changes(base, ["."], root)
+    with tempfile.TemporaryDirectory(prefix="ontokit-diff-") as scratch:
+        old_tree = Tree(Path(scratch), git_tree(base, root, Path(scratch)), lambda rel: f"{base}:{rel}")
+        everything = changed | set(moved_from.values())
+        compared = compare_definitions(
+            old_tree, Tree(root, yaml_files(root)), everything, moved_from, _in(scope)
+        )
+    versions = [v for v in git_versions(base, list(paths), cwd) if v.path not in compared.referenced]
+    return _with_definitions(diff_versions(versions, base, "working tree"), compared)
+
+
+def _with_definitions(review: Review, compared: Compared) -> Review:
+    """``review`` (of ontology files) with the plans of the definitions and workspaces compared."""
+    plan = Plan(review.plan.hub, (*review.plan.projects, *compared.projects), kind="diff")
+    diagnostics = (*review.diagnostics, *compared.diagnostics)
+    return Review(plan, diagnostics, {**review.schemas, **compared.schemas}, review.old_label)
 
 
 def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[Version]:
     """Each ontology file under ``paths`` (default: the whole repository) at ``base`` and in the working
     tree; only files that differ. Project and workspace files are skipped."""
+    root = _root(base, cwd)
+    scope = _scope(paths, root)
+    moved_from, changed = _changes(base, scope, root)
+    out = []
+    for rel in sorted(changed):
+        if not rel.endswith((".yaml", ".yml")):
+            continue
+        old = _show(base, moved_from.get(rel, rel), root)
+        file = root / rel
+        new = file.read_text(encoding="utf-8") if file.is_file() else None
+        if not any(_kind(t, rel) == "ontology" for t in (new, old) if t is not None):
+            continue  # project definitions, workspaces and other tools' YAML
+        out.append(Version(rel, old, new, moved_from.get(rel), f"{base}:{moved_from.get(rel, rel)}"))
+    return out
+
+
+def _root(base: str, cwd: Path | None) -> Path:
+    """The repository's top folder, once ``base`` is known to be a revision of it."""
     root = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
     _git(
         ["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"],
         cwd,
         what=f"{base!r} is not a git revision",
     )
-    scope = [str(Path(p).resolve().relative_to(root)) if Path(p).exists() else p for p in paths] or ["."]
+    return root
+
+
+def _scope(paths: Sequence[str], root: Path) -> list[str]:
+    return [str(Path(p).resolve().relative_to(root)) if Path(p).exists() else p for p in paths] or ["."]
+
+
+def _in(scope: list[str]) -> Callable[[str], bool]:
+    """Whether a path (relative to the repository) is under one of ``scope``'s paths or patterns."""
+    prefixes = [posix.rstrip("/") for posix in (Path(p).as_posix() for p in scope)]
+    if "." in prefixes:
+        return lambda rel: True
+    return lambda rel: any(
+        rel == p or rel.startswith(p + "/") or fnmatch.fnmatchcase(rel, p) for p in prefixes
+    )
+
+
+def _changes(base: str, scope: list[str], root: Path) -> tuple[dict[str, str], set[str]]:
+    """Files under ``scope`` that differ from ``base`` (untracked ones too), and the moved ones' old
+    paths."""
     moved_from: dict[str, str] = {}
     changed: set[str] = set()
     for line in _git(["diff", "--name-status", "-M", base, "--", *scope], root).splitlines():
@@ -126,17 +190,7 @@ def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[V
         elif len(parts) >= 2:
             changed.add(parts[-1])
     untracked = _git(["ls-files", "--others", "--exclude-standard", "--", *scope], root).splitlines()
-    out = []
-    for rel in sorted(changed | set(untracked)):
-        if not rel.endswith((".yaml", ".yml")):
-            continue
-        old = _show(base, moved_from.get(rel, rel), root)
-        file = root / rel
-        new = file.read_text(encoding="utf-8") if file.is_file() else None
-        if not any(_kind(t, rel) == "ontology" for t in (new, old) if t is not None):
-            continue  # project definitions, workspaces and other tools' YAML
-        out.append(Version(rel, old, new, moved_from.get(rel), f"{base}:{moved_from.get(rel, rel)}"))
-    return out
+    return moved_from, changed | set(untracked)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "files": ("ontology_kit.canonical", "ontology_kit.yamlout", "ontology_kit.fmt", "ontology_kit.importer"),
     "plan": ("ontology_kit.plan",),
     "render": ("ontology_kit.render",),
-    "review": ("ontology_kit.review",),
+    "review": ("ontology_kit.review", "ontology_kit.review_projects"),
     "hub": ("ontology_kit.hub",),
     "client": ("ontology_kit.client",),
     "workflow": ("ontology_kit.workflow",),

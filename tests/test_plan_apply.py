@@ -331,9 +331,37 @@ EDITS = [
     pytest.param(
         "title: Kind",
         "title: Category",
-        [("update", "classification", "Vehicle › Category", "safe")],
+        [("update", "classification", "Vehicle › Category", "breaking-export")],
         {"title": ("Kind", "Category")},
-        id="rename-keyed-title-safe-update",
+        id="rename-keyed-title-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "exportName: weather\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "breaking-export")],
+        {"exportName": (None, "weather")},
+        id="export-name-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "frameSpecific: true\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "breaking-export")],
+        {"frameSpecific": (False, True)},
+        id="frame-specific-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "multiple: true\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "breaking-export")],
+        {"multiple": (None, True)},
+        id="multiple-breaking-export-update",
+    ),
+    pytest.param(
+        "options: [Sun, Rain]",
+        "color: '#123456'\n    options: [Sun, Rain]",
+        [("update", "classification", "Weather", "safe")],
+        None,
+        id="color-safe-update",
     ),
     pytest.param(
         "options: [Car, Truck]",
@@ -384,15 +412,22 @@ def test_yaml_edit_gives_exactly_its_change(
 
 
 def test_rename_without_key_is_delete_plus_create_with_rename_hint(applied: Workspace) -> None:
-    applied.edit("ontology.yaml", "title: Occluded", "title: Hidden")
+    applied.edit("ontology.yaml", "title: Occluded", "title: Occluded object")
     plan = applied.plan_json()
     assert sorted(changes(plan)) == [
-        ("create", "classification", "Vehicle › Hidden", "safe"),
+        ("create", "classification", "Vehicle › Occluded object", "safe"),
         ("delete", "classification", "Vehicle › Occluded", "destructive"),
     ]
     by_action = {c["action"]: c for c in plan["projects"][0]["changes"]}
-    assert "probably a rename of Occluded to Hidden" in by_action["delete"]["hint"]
+    assert "probably a rename of Occluded to Occluded object" in by_action["delete"]["hint"]
     assert "probably a rename of Occluded" in by_action["create"]["hint"]
+
+
+def test_replacement_without_key_has_no_rename_hint(applied: Workspace) -> None:
+    applied.edit("ontology.yaml", "title: Occluded", "title: Hidden")
+    plan = applied.plan_json()
+    delete = next(c for c in plan["projects"][0]["changes"] if c["action"] == "delete")
+    assert delete["hint"] is None and "orphaned" in delete["reasons"][0]
 
 
 # --- 4, 5: what apply refuses ----------------------------------------------------------------------------
@@ -623,7 +658,7 @@ def test_sdk_changes_show_up_in_the_next_plan(served: Workspace, sdk: Any) -> No
     _sdk_add_batch(sdk, pid)
 
     plan = served.plan_json()
-    assert changes(plan) == [("update", "tool", "Vehicle", "safe")]
+    assert changes(plan) == [("update", "tool", "Vehicle", "breaking-export")]
     assert attributes(the_change(plan)) == {"title": ("Car-ish", "Vehicle")}
     assert {"kind": "batch", "name": "Added in the UI"} in plan["projects"][0]["unmanaged"]
     text = served.run("plan")
@@ -663,7 +698,7 @@ def test_staging_and_production_share_one_ontology(tmp_path: Path) -> None:
     ws.edit("ontology.yaml", "title: Kind", "title: Category")
     plan = ws.plan_json()
     for i in (0, 1):
-        assert changes(plan, i) == [("update", "classification", "Vehicle › Category", "safe")]
+        assert changes(plan, i) == [("update", "classification", "Vehicle › Category", "breaking-export")]
 
 
 # --- 9: secrets ------------------------------------------------------------------------------------------
@@ -874,7 +909,7 @@ def test_markdown_and_json_formats(applied: Workspace) -> None:
     assert markdown.out.endswith("\n")
 
     plan = applied.plan_json()
-    assert plan["format_version"] == "1.0"
+    assert plan["format_version"] == "1.1"
     assert plan["has_changes"] is True and plan["summary"]["destructive"] == 1
 
 

@@ -82,8 +82,8 @@ def cars() -> ProjectPlan:
             Action.UPDATE,
             "option",
             ("Vehicle", "Color", 'option "Red"'),
-            Impact.SAFE,
-            (),
+            Impact.BREAKING_EXPORT,
+            ("exports write an answer as its value text: answers exported as 'Rde' become 'Red'",),
             "o-1",
             (AttributeChange("value", "Rde", "Red"),),
         ),
@@ -262,6 +262,9 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
           → classification Pedestrian › Age (in "Cars"): annotations made under Vehicle no longer match where it now is
           - relation Drives (in "Cars"): existing annotations of Drives would be orphaned
 
+        ! 1 breaking-export change would change what exports read (annotations kept):
+          ~ Vehicle › Color › option "Red" (in "Cars"): exports write an answer as its value text: answers exported as 'Rde' become 'Red'
+
         Project "Cars" (p-1), from projects/cars.yaml:
           ~ project Cars
               description: "Old" → "Cars and people"
@@ -273,8 +276,9 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
               hint: probably a rename of Type to Kind
           + classification Vehicle › Kind
               hint: probably a rename of Type (see its removal)
-          ~ Vehicle › Color › option "Red"
+          ~ Vehicle › Color › option "Red" [breaking-export]
               value: "Rde" → "Red"
+              # why: exports write an answer as its value text: answers exported as 'Rde' become 'Red'
           ~ classification Vehicle › Plate [data-dependent]
               required: null → true
               regex: "^[A-Z]+$" → "^[A-Z0-9]+$"
@@ -310,7 +314,7 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
           + webhook https://hooks.example.com/b
               secret: null → (sensitive)
 
-        Plan: 7 to add, 5 to change, 2 to remove, 1 to move, 1 to reorder (4 destructive, 1 data-dependent).
+        Plan: 7 to add, 5 to change, 2 to remove, 1 to move, 1 to reorder (4 destructive, 1 breaking-export, 1 data-dependent).
         """)
 
 
@@ -328,7 +332,7 @@ def test_text_no_changes() -> None:
 def test_json_snapshot() -> None:
     assert render_json(small()) == expected("""
         {
-          "format_version": "1.0",
+          "format_version": "1.1",
           "kind": "plan",
           "hub": "staging",
           "has_changes": true,
@@ -339,6 +343,7 @@ def test_json_snapshot() -> None:
             "move": 0,
             "reorder": 0,
             "destructive": 1,
+            "breaking_export": 0,
             "data_dependent": 0,
             "safe": 1
           },
@@ -355,6 +360,7 @@ def test_json_snapshot() -> None:
                 "move": 0,
                 "reorder": 0,
                 "destructive": 1,
+                "breaking_export": 0,
                 "data_dependent": 0,
                 "safe": 1
               },
@@ -430,9 +436,9 @@ def test_markdown_snapshot() -> None:
 
         **Plan: 0 to add, 1 to change, 1 to remove, 0 to move, 0 to reorder (1 destructive).**
 
-        | project | create | update | delete | move | reorder | destructive | data-dependent |
-        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-        | Cars | 0 | 1 | 1 | 0 | 0 | 1 | 0 |
+        | project | create | update | delete | move | reorder | destructive | breaking-export | data-dependent |
+        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+        | Cars | 0 | 1 | 1 | 0 | 0 | 1 | 0 | 0 |
 
         > [!CAUTION]
         > **1 destructive change** would orphan existing annotations:
@@ -626,7 +632,7 @@ def test_json_round_trips_and_is_versioned() -> None:
     assert text.endswith("}\n") and "Čeština" not in text
     data = json.loads(text)
     assert data == plan_to_dict(full())
-    assert data["format_version"] == FORMAT_VERSION == "1.0"
+    assert data["format_version"] == FORMAT_VERSION == "1.1"
     assert int(data["format_version"].split(".")[0]) == 1
     assert list(data) == ["format_version", "kind", "hub", "has_changes", "summary", "projects"]
     assert data["summary"] == {
@@ -636,8 +642,9 @@ def test_json_round_trips_and_is_versioned() -> None:
         "move": 1,
         "reorder": 1,
         "destructive": 4,
+        "breaking_export": 1,
         "data_dependent": 1,
-        "safe": 11,
+        "safe": 10,
     }
     cars_, signs_, bikes_ = data["projects"]
     assert list(cars_) == [
@@ -689,18 +696,23 @@ def test_json_keeps_non_ascii_and_no_changes() -> None:
 def test_markdown_multiple_projects() -> None:
     md = render_markdown(full())
     assert md.startswith("### ontokit plan\n")
-    assert "| Cars | 4 | 5 | 2 | 1 | 1 | 4 | 1 |\n" in md
-    assert "| Signs | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in md
-    assert "| Bikes (new) | 3 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in md
-    assert "| **total** | **7** | **5** | **2** | **1** | **1** | **4** | **1** |\n" in md
+    assert "| Cars | 4 | 5 | 2 | 1 | 1 | 4 | 1 | 1 |\n" in md
+    assert "| Signs | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in md
+    assert "| Bikes (new) | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in md
+    assert "| **total** | **7** | **5** | **2** | **1** | **1** | **4** | **1** | **1** |\n" in md
     assert "> [!CAUTION]\n> **4 destructive changes** would orphan existing annotations:\n" in md
+    assert (
+        "> [!IMPORTANT]\n> **1 breaking-export change** would change what exports read (annotations are "
+        'kept):\n>\n> - **Cars**: update option `Vehicle › Color › option "Red"`: exports write an answer '
+        "as its value text: answers exported as 'Rde' become 'Red'\n"
+    ) in md
     assert "> - **Cars**: delete relation `Drives`: existing annotations of Drives would be orphaned\n" in md
     assert "> [!WARNING]\n> - **Cars**: HOOK\\_SECRET is not set: the webhook keeps its secret\n" in md
     assert md.count("<details>") == md.count("</details>") == 3
     assert md.count("```diff\n") == 3
     assert "\n+   tool Pedestrian (+2 nested)\n" in md  # GitHub colors lines by their first character
     assert "\n-   relation Drives [destructive]\n" in md
-    assert '\n! ~ Vehicle › Color › option "Red"\n' in md
+    assert '\n! ~ Vehicle › Color › option "Red" [breaking-export]\n' in md
     assert md.index("> [!CAUTION]") < md.index("<details>")
 
 
@@ -767,7 +779,7 @@ def test_markdown_truncates_the_middle_of_5000_changes() -> None:
     untruncated = render_markdown(plan, limit=10**9)
     assert len(untruncated) > 65536 and not OMITTED.search(untruncated)
     assert head == untruncated[: untruncated.index("<details>")]  # title, table, caution: all there
-    assert "| Big | 0 | 4990 | 10 | 0 | 0 | 10 | 0 |\n" in head
+    assert "| Big | 0 | 4990 | 10 | 0 | 0 | 10 | 0 | 0 |\n" in head
     assert "> **10 destructive changes** would orphan existing annotations:\n" in head
     for i in range(0, 5000, 500):  # every destructive change is listed, even those whose lines are cut
         assert f'> - delete option `Vehicle › Type › option "O{i}"`' in head

@@ -35,7 +35,8 @@ classifications:
     options: [Sun, Rain]
 """
 
-#: A title rename of an item with a `key:` (safe: same schemaId) and a removed option (destructive).
+#: A title rename of an item with a `key:` (same schemaId: annotations kept, but exports read the new
+#: title: breaking-export) and a removed option (destructive).
 RENAMED_AND_REMOVED = ONTOLOGY.replace("title: Vehicle", "title: Road vehicle").replace(
     "[Car, Truck, Bus]", "[Car, Truck]"
 )
@@ -45,9 +46,13 @@ NOW_REQUIRED = ONTOLOGY.replace(
     "    type: radio\n    required: true\n    options: [Sun, Rain]",
 )
 INVALID = ONTOLOGY.replace("type: text", "type: radio")  # a radio without options
+SAFE_ONLY = ONTOLOGY.replace('shortcutKey: "1"', 'shortcutKey: "2"')
+#: An option's value text changed, its id kept (its `key:` is the old value): Ango's export writes
+#: a radio answer as the value text (finding 4).
+NEW_VALUE_TEXT = ONTOLOGY.replace("options: [Sun, Rain]", "options: [Sun, {value: Rainy, key: Rain}]")
 
 SAFE_AND_DESTRUCTIVE = [
-    ("update", "safe", "Road vehicle"),
+    ("update", "breaking-export", "Road vehicle"),
     ("delete", "destructive", 'Vehicle › Kind › option "Bus"'),
 ]
 
@@ -114,13 +119,19 @@ def test_diff_two_files_text(pair: tuple[Path, Path]) -> None:
         "! 1 destructive change would orphan existing annotations:",
         '  - Vehicle › Kind › option "Bus": existing answers of option "Bus" would be orphaned',
         "",
+        "! 1 breaking-export change would change what exports read (annotations kept):",
+        "  ~ tool Road vehicle: exports and export plugins name it by its title: what they read as "
+        "'Vehicle' becomes 'Road vehicle'",
+        "",
         "Ontology new.yaml:",
-        "  ~ tool Road vehicle",
+        "  ~ tool Road vehicle [breaking-export]",
         '      title: "Vehicle" → "Road vehicle"',
+        "      # why: exports and export plugins name it by its title: what they read as 'Vehicle' becomes "
+        "'Road vehicle'",
         '  - Vehicle › Kind › option "Bus" [destructive]',
         '      # why: existing answers of option "Bus" would be orphaned',
         "",
-        "Plan: 0 to add, 1 to change, 1 to remove, 0 to move, 0 to reorder (1 destructive).",
+        "Plan: 0 to add, 1 to change, 1 to remove, 0 to move, 0 to reorder (1 destructive, 1 breaking-export).",
     ]
 
 
@@ -130,7 +141,7 @@ def test_diff_two_files_json(pair: tuple[Path, Path]) -> None:
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
     assert (doc["kind"], doc["hub"], doc["has_changes"]) == ("diff", "old.yaml → new.yaml", True)
-    assert doc["summary"]["destructive"] == 1 and doc["summary"]["safe"] == 1
+    assert doc["summary"]["destructive"] == 1 and doc["summary"]["breaking_export"] == 1
     assert changes(run) == SAFE_AND_DESTRUCTIVE
     update = doc["projects"][0]["changes"][0]
     assert update["attributes"] == [
@@ -146,7 +157,10 @@ def test_diff_two_files_markdown(pair: tuple[Path, Path]) -> None:
     assert md.startswith("### ontokit diff\n")
     assert "Compared: `old.yaml → new.yaml`" in md
     assert "> [!CAUTION]" in md and '`Vehicle › Kind › option "Bus"`' in md
-    assert "| project | create | update | delete | move | reorder | destructive | data-dependent |" in md
+    assert (
+        "| project | create | update | delete | move | reorder | destructive | breaking-export "
+        "| data-dependent |"
+    ) in md
     assert "```diff" in md and "```mermaid" not in md
 
 
@@ -185,6 +199,59 @@ def test_diagnostics_of_the_old_file_name_the_old_file(pair: tuple[Path, Path]) 
     assert line.startswith("old.yaml:12:"), line
 
 
+# -- finding 3 and 4, their exact inputs, through the command line -----------------------------------
+TREE = "classifications:\n  - title: Aisle\n    type: tree-dropdown\n    treeOptions: {options}\n"
+RADIO = "classifications:\n  - title: Aisle\n    type: radio\n    options: {options}\n"
+
+
+@pytest.mark.parametrize("shape", [TREE, RADIO], ids=["tree", "radio"])
+def test_snacks_to_dairy_is_not_called_a_rename(tmp_path: Path, shape: str) -> None:
+    """Finding 3: `[Drinks, Snacks]` → `[Drinks, Dairy]` said "probably a rename ... pin the old
+    schemaId on Dairy", advice that would turn every Snacks answer into Dairy."""
+    (tmp_path / "old.yaml").write_text(shape.format(options="[Drinks, Snacks]"), encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(shape.format(options="[Drinks, Dairy]"), encoding="utf-8")
+    run = ontokit("diff", "old.yaml", "new.yaml", "--fail-on", "destructive", cwd=tmp_path)
+    assert run.returncode == 3
+    assert "rename" not in run.stdout and "schemaId" not in run.stdout
+    assert "Snacks" in run.stdout and "would be orphaned" in run.stdout
+
+
+BEFORE = """tools:
+  - title: Vehicle
+    key: vehicle
+    type: bounding-box
+    classifications:
+      - title: Kind
+        key: kind
+        type: radio
+        options: [Car, Truck]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param("options: [Car, Truck]", "options: [Car, {value: Lorry, key: Truck}]", id="value-text"),
+        pytest.param("key: kind\n", "key: kind\n        exportName: vehicle_kind\n", id="exportName"),
+        pytest.param("title: Vehicle", "title: Road vehicle", id="class-title"),
+        pytest.param("key: kind\n", "key: kind\n        frameSpecific: true\n", id="frameSpecific"),
+        pytest.param("key: kind\n", "key: kind\n        multiple: true\n", id="multiple"),
+    ],
+)
+def test_changes_that_break_exports_are_gated(tmp_path: Path, old: str, new: str) -> None:
+    """Finding 4: these were all "safe", and even `--fail-on data-dependent` exited 0."""
+    assert old in BEFORE
+    (tmp_path / "old.yaml").write_text(BEFORE, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(BEFORE.replace(old, new), encoding="utf-8")
+    shown = ontokit("diff", "old.yaml", "new.yaml", "--format", "json", cwd=tmp_path)
+    assert [c[1] for c in changes(shown)] == ["breaking-export"]
+    gates = {
+        level: ontokit("diff", "old.yaml", "new.yaml", "--fail-on", level, cwd=tmp_path).returncode
+        for level in ("destructive", "breaking-export", "data-dependent")
+    }
+    assert gates == {"destructive": 0, "breaking-export": 3, "data-dependent": 3}
+
+
 # -- against a git revision ---------------------------------------------------------------------------
 @pytest.fixture
 def second_commit(repo: Path) -> Path:
@@ -199,10 +266,10 @@ def test_base_text(second_commit: Path) -> None:
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert out.startswith("Compared: HEAD~1 → working tree\n")
-    assert "Ontology ontology.yaml:\n  ~ tool Road vehicle\n" in out
+    assert "Ontology ontology.yaml:\n  ~ tool Road vehicle [breaking-export]\n" in out
     assert '      title: "Vehicle" → "Road vehicle"\n' in out
     assert '  - Vehicle › Kind › option "Bus" [destructive]\n' in out
-    assert out.rstrip().endswith("(1 destructive).")
+    assert out.rstrip().endswith("(1 destructive, 1 breaking-export).")
     assert "ontokit.yml" not in out  # the workflow is not an ontology
 
 
@@ -221,16 +288,19 @@ def test_base_markdown(second_commit: Path) -> None:
     md = run.stdout
     assert "> [!CAUTION]\n> **1 destructive change** would orphan existing annotations:" in md
     assert '> - delete option `Vehicle › Kind › option "Bus"`' in md
-    assert "| project | create | update | delete | move | reorder | destructive | data-dependent |" in md
+    assert (
+        "| project | create | update | delete | move | reorder | destructive | breaking-export "
+        "| data-dependent |"
+    ) in md
     row = next(line for line in md.splitlines() if line.startswith("| ontology.yaml"))
-    assert row.endswith("| 0 | 1 | 1 | 0 | 0 | 1 | 0 |")
+    assert row.endswith("| 0 | 1 | 1 | 0 | 0 | 1 | 1 | 0 |")
     assert "<details>" in md and "```mermaid" not in md
 
 
 def test_markdown_table_does_not_call_a_changed_file_new(second_commit: Path) -> None:
     run = ontokit("diff", "--base", "HEAD~1", "--format", "markdown", cwd=second_commit)
     row = next(line for line in run.stdout.splitlines() if line.startswith("| ontology.yaml"))
-    assert row == "| ontology.yaml | 0 | 1 | 1 | 0 | 0 | 1 | 0 |"  # a changed file, not a "(new)" project
+    assert row == "| ontology.yaml | 0 | 1 | 1 | 0 | 0 | 1 | 1 | 0 |"  # a changed file, not a "(new)" project
 
 
 def test_base_markdown_diagram(second_commit: Path) -> None:
@@ -285,12 +355,18 @@ def test_detailed_exitcode(repo: Path, content: str, code: int) -> None:
     ("content", "fail_on", "code"),
     [
         pytest.param(RENAMED_AND_REMOVED, "destructive", 3, id="destructive-with-destructive"),
-        pytest.param(RENAMED, "destructive", 0, id="destructive-with-only-safe"),
+        pytest.param(SAFE_ONLY, "destructive", 0, id="destructive-with-only-safe"),
+        pytest.param(RENAMED, "destructive", 0, id="destructive-with-breaking-export"),
         pytest.param(NOW_REQUIRED, "destructive", 0, id="destructive-with-data-dependent"),
+        pytest.param(RENAMED_AND_REMOVED, "breaking-export", 3, id="breaking-export-with-destructive"),
+        pytest.param(RENAMED, "breaking-export", 3, id="breaking-export-with-breaking-export"),
+        pytest.param(NEW_VALUE_TEXT, "breaking-export", 3, id="breaking-export-with-new-value-text"),
+        pytest.param(NOW_REQUIRED, "breaking-export", 0, id="breaking-export-with-data-dependent"),
         pytest.param(NOW_REQUIRED, "data-dependent", 3, id="data-dependent-with-data-dependent"),
+        pytest.param(RENAMED, "data-dependent", 3, id="data-dependent-with-breaking-export"),
         pytest.param(RENAMED_AND_REMOVED, "data-dependent", 3, id="data-dependent-with-destructive"),
-        pytest.param(RENAMED, "data-dependent", 0, id="data-dependent-with-only-safe"),
-        pytest.param(RENAMED, "any", 3, id="any-with-safe"),
+        pytest.param(SAFE_ONLY, "data-dependent", 0, id="data-dependent-with-only-safe"),
+        pytest.param(SAFE_ONLY, "any", 3, id="any-with-safe"),
         pytest.param(ONTOLOGY, "any", 0, id="any-without-changes"),
     ],
 )
@@ -359,7 +435,6 @@ def test_other_yaml_is_ignored(repo: Path) -> None:
         workflow.read_text(encoding="utf-8").replace("name: ontokit", "name: ontokit-ci"), encoding="utf-8"
     )
     (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n", encoding="utf-8")
-    (repo / "project.yaml").write_text("name: Roads\nontology: ontology.yaml\n", encoding="utf-8")
     run = ontokit("diff", "--base", "HEAD", "--format", "json", "--detailed-exitcode", cwd=repo)
     assert run.returncode == 0, run.stdout + run.stderr
     assert json.loads(run.stdout)["projects"] == []

@@ -2,13 +2,12 @@
 
 Items are matched by schemaId (tree options by key) at every depth, never by list index, so a
 reorder is a reorder, a rename with the same schemaId is a safe update, and a changed schemaId is a
-removal plus an addition (reported as a probable rename when it looks like one). Both schemas are
-read through the one walker of ``category_schema.py``.
+removal plus an addition (reported as a probable rename only on evidence: ``plan/renames.py``).
+Both schemas are read through the one walker of ``category_schema.py``.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from itertools import repeat
 from typing import Any
@@ -28,7 +27,9 @@ from ..category_schema import (
     tree_paths,
     walk,
 )
+from .impacts import field_impact
 from .model import Action, AttributeChange, Change, ChangeKind, Impact
+from .renames import probable_renames
 
 __all__ = ["diff_category_schema"]
 
@@ -75,7 +76,7 @@ def diff_category_schema(
     adds, nested_added = _roots(want, have)
     nested.update(nested_added)
 
-    renames = _probable_renames(removes, adds)
+    renames = probable_renames(removes, adds)
     for node in removes:
         changes.append(_removal(node, nested.get(node.key, 0), renames.get(node.key)))
     for node in adds:
@@ -229,24 +230,7 @@ def _flat_matches_tree(node: Mapping[str, Any]) -> bool:
 
 def _attribute_impact(a: AttributeChange, node: Mapping[str, Any]) -> tuple[Impact, str | None]:
     title = node.get("title") or node.get("value") or ""
-    if a.name == "tool":
-        return (
-            Impact.DESTRUCTIVE,
-            f"changing the type of {title!r} from {a.before} to {a.after} orphans its annotations",
-        )
-    if a.name == "required" and a.after is True and not a.before:
-        return (
-            Impact.DATA_DEPENDENT,
-            f"{title!r} becomes required: existing annotations without it become invalid",
-        )
-    if a.name == "regex" and a.after:
-        return Impact.DATA_DEPENDENT, f"existing answers to {title!r} may not match the new regex"
-    if a.name == "parentOptionId":
-        return (
-            Impact.DATA_DEPENDENT,
-            f"{title!r} is shown under another condition: existing answers may not apply",
-        )
-    return Impact.SAFE, None
+    return field_impact(a.name, a.before, a.after, title if isinstance(title, str) else str(title))
 
 
 # -- additions and removals -------------------------------------------------------------------------
@@ -309,30 +293,6 @@ def _addition(node: SchemaNode, nested: int, have: Index, rename: tuple[SchemaNo
         hint=hint,
         nested=nested,
     )
-
-
-def _probable_renames(
-    removes: list[SchemaNode], adds: list[SchemaNode]
-) -> dict[str, tuple[SchemaNode, float]]:
-    """Pair removals with additions of the same kind, type and parent that look alike."""
-    out: dict[str, tuple[SchemaNode, float]] = {}
-    by_slot: dict[tuple[NodeKind, str, str, Any], list[SchemaNode]] = {}
-    for node in adds:
-        by_slot.setdefault((node.kind, node.parent_key, node.group, node.type), []).append(node)
-    for old in removes:
-        best: tuple[SchemaNode, float] | None = None
-        for new in by_slot.get((old.kind, old.parent_key, old.group, old.type), []):
-            if new.key in out:
-                continue
-            score = difflib.SequenceMatcher(None, old.label.lower(), new.label.lower()).ratio()
-            if old.position == new.position:
-                score = max(score, 0.75)
-            if score >= 0.6 and (best is None or score > best[1]):
-                best = (new, score)
-        if best is not None:
-            out[old.key] = best
-            out[best[0].key] = (old, best[1])
-    return out
 
 
 # -- pruning and order ------------------------------------------------------------------------------

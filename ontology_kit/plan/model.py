@@ -70,16 +70,25 @@ class Action(StrEnum):
 
 
 class Impact(StrEnum):
-    """What a change can do to existing annotations (ordered: safe < data-dependent < destructive)."""
+    """What a change can do to existing annotations, ordered: safe < data-dependent < breaking-export <
+    destructive (docs/plan-format.md says why breaking-export ranks above data-dependent)."""
 
     SAFE = "safe"  # no annotation is lost or invalidated
     DATA_DEPENDENT = "data-dependent"  # existing annotations may become invalid (e.g. now required)
+    # every annotation is kept and stays valid, but what exports and their consumers read changes
+    # (an option's value text, a title, an export name, one answer becoming a list)
+    BREAKING_EXPORT = "breaking-export"
     DESTRUCTIVE = "destructive"  # existing annotations can be orphaned or lost
 
     @property
     def rank(self) -> int:
-        """0, 1, 2: for "at least this impact" comparisons."""
-        return {"safe": 0, "data-dependent": 1, "destructive": 2}[self.value]
+        """0, 1, 2, 3: for "at least this impact" comparisons."""
+        return _RANK[self.value]
+
+
+# A change that may invalidate some annotations, depending on what they hold, ranks below one that
+# certainly changes what every consumer of every export reads; both rank below losing annotations.
+_RANK: dict[str, int] = {"safe": 0, "data-dependent": 1, "breaking-export": 2, "destructive": 3}
 
 
 class ChangeKind(StrEnum):
@@ -156,6 +165,7 @@ class Summary:
     move: int = 0
     reorder: int = 0
     destructive: int = 0
+    breaking_export: int = 0
     data_dependent: int = 0
     safe: int = 0
 

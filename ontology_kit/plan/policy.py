@@ -15,8 +15,8 @@ from .model import Impact, Plan
 __all__ = ["FAIL_ON", "FailOn", "check_fail_on", "check_policy"]
 
 #: The levels of ``--fail-on``: an impact, or ``any`` change at all.
-FailOn = Literal["destructive", "data-dependent", "any"]
-FAIL_ON: Final[tuple[FailOn, ...]] = ("destructive", "data-dependent", "any")
+FailOn = Literal["destructive", "breaking-export", "data-dependent", "any"]
+FAIL_ON: Final[tuple[FailOn, ...]] = ("destructive", "breaking-export", "data-dependent", "any")
 
 
 def check_policy(plan: Plan, *, allow_destructive: bool) -> None:

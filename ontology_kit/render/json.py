@@ -15,7 +15,8 @@ from .values import shown_values
 
 __all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
 
-FORMAT_VERSION = "1.0"
+#: 1.1 added the impact ``breaking-export`` and the summaries' ``breaking_export`` count.
+FORMAT_VERSION = "1.1"
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """The Markdown rendering of a plan, for pull-request comments.
 
 Layout: a title, a summary table (one row per project), a ``> [!CAUTION]`` block listing the
-destructive changes, a ``> [!WARNING]`` block with the plans' warnings, then each project's text
-rendering in a collapsed ``<details>`` block, as a ```diff block so GitHub colors the lines.
+destructive changes, a ``> [!IMPORTANT]`` block listing the breaking-export ones, a ``> [!WARNING]``
+block with the plans' warnings, then each project's text rendering in a collapsed ``<details>``
+block, as a ```diff block so GitHub colors the lines.
 
 The whole comment stays within ``limit`` characters (GitHub refuses comments over 65,536): when the
 details are too long, their middle is cut (the beginning and end stay) and a line says how many
@@ -24,7 +25,16 @@ __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
 
 GITHUB_COMMENT_LIMIT = 65536
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_COLUMNS = ("create", "update", "delete", "move", "reorder", "destructive", "data_dependent")
+_COLUMNS = (
+    "create",
+    "update",
+    "delete",
+    "move",
+    "reorder",
+    "destructive",
+    "breaking_export",
+    "data_dependent",
+)
 _CUT_NOTE = "\n\n… (truncated: run ontokit plan locally for the full plan)\n"
 
 Section = tuple[str, list[str]]  # (the <summary> text, the project's diff lines)
@@ -49,7 +59,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def _table(plan: Plan) -> list[str]:
-    header = "| project | create | update | delete | move | reorder | destructive | data-dependent |"
+    header = (
+        "| project | create | update | delete | move | reorder | destructive | breaking-export "
+        "| data-dependent |"
+    )
     lines = [header, "| --- " + "| ---: " * len(_COLUMNS) + "|"]
     for p in plan.projects:
         n = p.summary().as_dict()
@@ -75,9 +88,28 @@ def _capped(items: Sequence[str], budget: int, rest: str) -> list[str]:
 
 
 def _caution(plan: Plan, budget: int) -> list[str]:
-    found = plan.at_least(Impact.DESTRUCTIVE)
+    return [
+        *_impact_block(plan, Impact.DESTRUCTIVE, budget),
+        *_impact_block(plan, Impact.BREAKING_EXPORT, budget // 2),
+    ]
+
+
+#: The alert, the noun and what it does, of the impacts listed above the details.
+_BLOCKS = {
+    Impact.DESTRUCTIVE: ("CAUTION", "destructive change", "would orphan existing annotations"),
+    Impact.BREAKING_EXPORT: (
+        "IMPORTANT",
+        "breaking-export change",
+        "would change what exports read (annotations are kept)",
+    ),
+}
+
+
+def _impact_block(plan: Plan, impact: Impact, budget: int) -> list[str]:
+    found = [(p, c) for p, c in plan.at_least(impact) if c.impact is impact]
     if not found:
         return []
+    alert, noun, does = _BLOCKS[impact]
     many = len(plan.projects) > 1
     items = []
     for p, c in found:
@@ -85,14 +117,8 @@ def _caution(plan: Plan, budget: int) -> list[str]:
         why = f": {_md(c.reasons[0])}" if c.reasons else ""
         items.append(f"> - {where}{c.action.value} {_md(c.kind)} {_code(c.path)}{why}")
     n = len(found)
-    title = f"> **{_plural(n, 'destructive change')}** would orphan existing annotations:"
-    return [
-        "> [!CAUTION]",
-        title,
-        ">",
-        *_capped(items, budget, "destructive changes (see the details below)"),
-        "",
-    ]
+    title = f"> **{_plural(n, noun)}** {does}:"
+    return [f"> [!{alert}]", title, ">", *_capped(items, budget, f"{noun}s (see the details below)"), ""]
 
 
 def _warnings(plan: Plan, budget: int) -> list[str]:

@@ -23,6 +23,7 @@ _STYLE: dict[Any, dict[str, Any]] = {
     "→": {"fg": "cyan"},
     "↕": {"fg": "cyan"},
     Impact.DESTRUCTIVE: {"fg": "red", "bold": True},
+    Impact.BREAKING_EXPORT: {"fg": "magenta"},
     Impact.DATA_DEPENDENT: {"fg": "yellow"},
     "!": {"fg": "red", "bold": True},
 }
@@ -131,14 +132,28 @@ def project_lines(p: ProjectPlan, *, color: bool = False, gutter: bool = False) 
     return lines
 
 
+#: The impacts summed up at the top of a plan, each with what it does.
+_HEADS = (
+    (Impact.DESTRUCTIVE, "destructive change{s} would orphan existing annotations"),
+    (Impact.BREAKING_EXPORT, "breaking-export change{s} would change what exports read (annotations kept)"),
+)
+
+
 def _warning_lines(plan: Plan, color: bool) -> list[str]:
-    found = plan.at_least(Impact.DESTRUCTIVE)
+    lines: list[str] = []
+    for impact, what in _HEADS:
+        lines += _impact_lines(plan, impact, what, color)
+    return lines
+
+
+def _impact_lines(plan: Plan, impact: Impact, what: str, color: bool) -> list[str]:
+    found = [(p, c) for p, c in plan.at_least(impact) if c.impact is impact]
     if not found:
         return []
     many = len(plan.projects) > 1
     n = len(found)
-    head = f"! {n} destructive change{'' if n == 1 else 's'} would orphan existing annotations:"
-    lines = [_style(head, "!", color)]
+    head = f"! {n} {what.format(s='' if n == 1 else 's')}:"
+    lines = [_style(head, "!" if impact is Impact.DESTRUCTIVE else impact, color)]
     for p, c in found:
         where = f" (in {format_value(p.name)})" if many else ""
         why = f": {one_line(c.reasons[0])}" if c.reasons else ""

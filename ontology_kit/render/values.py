@@ -27,6 +27,7 @@ def plan_sentence(changes: Sequence[Change], kind: PlanKind = "plan") -> str:
         f"{n['move']} to move, {n['reorder']} to reorder"
     )
     risky = [f"{n['destructive']} destructive"] if n["destructive"] else []
+    risky += [f"{n['breaking_export']} breaking-export"] if n["breaking_export"] else []
     risky += [f"{n['data_dependent']} data-dependent"] if n["data_dependent"] else []
     return text + (f" ({', '.join(risky)})." if risky else ".")
 

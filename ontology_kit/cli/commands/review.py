@@ -35,17 +35,19 @@ def diff_command(
     detailed_exitcode: bool,
     fail_on: FailOn | None,
 ) -> int:
-    """Show what changes between two versions of ontologies, offline.
+    """Show what changes between two versions of ontologies and projects, offline.
 
-    Either two files (OLD NEW), or --base REF [PATH...]: the working tree
-    against a git revision, for every changed ontology file (under PATHs).
-    Same changes, impacts and formats as `ontokit plan`.
+    Either two files (OLD NEW: ontologies, project definitions or
+    workspaces), or --base REF [PATH...]: the working tree against a git
+    revision, for every changed ontology file, project definition (also when
+    the ontology it uses changed) and workspace (under PATHs). Same changes,
+    impacts and formats as `ontokit plan`.
 
     \b
     Examples:
       ontokit diff old.yaml new.yaml
       ontokit diff --base origin/main --format markdown --diagram > comment.md
-      ontokit diff --base HEAD~1 --fail-on destructive   # CI gate: exit 3
+      ontokit diff --base HEAD~1 --fail-on breaking-export   # CI gate: exit 3
     """
     from ...plan.policy import check_fail_on
     from ...render.plans import render

@@ -11,6 +11,7 @@ compared too (warnings: they change what ``plan`` looks at, not a project).
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import posixpath
@@ -25,6 +26,7 @@ from .category_schema import CategorySchema
 from .diagnostics import Diagnostic
 from .errors import InputError
 from .loader import MAX_FILE_BYTES, load_text
+from .loader.paths import find_root
 from .plan.desired_diff import diff_desired, ontology_reference
 from .plan.model import ProjectPlan
 from .project.kinds import FileKind, detect_kind
@@ -208,15 +210,32 @@ def _a(kind: FileKind) -> str:
 
 
 # -- one definition ---------------------------------------------------------------------------------
+def _root(tree: Tree, rel: str) -> Path:
+    """The workspace root of a definition as `plan` finds it (the nearest folder holding
+    ``ontokit.yaml`` or ``.git``), but never above the tree and never without a marker: a base
+    revision is written to a scratch folder without ``.git``, where the search finds nothing and
+    would fall back to the file's own folder."""
+    top = Path(os.path.abspath(tree.root))
+    found = find_root((tree.root / rel).parent)
+    marked = (found / "ontokit.yaml").is_file() or (found / ".git").exists()
+    return found if marked and (found == top or top in found.parents) else top
+
+
 def _load(tree: Tree, rel: str | None, out: Compared) -> tuple[DesiredProject | None, bool]:
     """A side's desired state (None: no such file) and whether it loaded."""
     if rel is None:
         return None, True
-    desired, diags = load_project(tree.root / rel, rel)
+    root = _root(tree, rel)
+    desired, diags = load_project(tree.root / rel, rel, root=root)
     if desired is None:
         shown = tree.shown(rel)
         if shown != rel:  # name the file as the user knows it (`main:projects/cars.yaml`)
-            diags = load_project(tree.root / rel, shown)[1]
+            diags = load_project(tree.root / rel, shown, root=root)[1]
+            # The scratch folder a revision is written to means nothing to the user: name the revision.
+            scratch = str(Path(os.path.abspath(tree.root)))
+            diags = [
+                dataclasses.replace(d, message=d.message.replace(scratch, tree.shown("."))) for d in diags
+            ]
         out.diagnostics.extend(diags)
         return None, False
     return desired, True

@@ -48,7 +48,7 @@ batches: [Week 1]
 webhooks:
   - url: https://hooks.example.com/cars
     types: [COMPLETED]
-    secret: {env: CARS_SECRET}
+    secret: {env: CARS_HOOK_SECRET}
 """
 
 TRUCKS = """\
@@ -67,7 +67,7 @@ def ontokit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         [sys.executable, "-m", "ontology_kit", *args],
         cwd=cwd,
-        env=clean_env(CARS_SECRET=SECRET_VALUE, NEW_SECRET=SECRET_VALUE),
+        env=clean_env(CARS_HOOK_SECRET=SECRET_VALUE, NEW_HOOK_SECRET=SECRET_VALUE),
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -252,7 +252,7 @@ CASES = [
         id="webhook-types",
     ),
     pytest.param(
-        edit("projects/cars.yaml", "env: CARS_SECRET", "env: NEW_SECRET"),
+        edit("projects/cars.yaml", "env: CARS_HOOK_SECRET", "env: NEW_HOOK_SECRET"),
         {"Cars": [("update", "webhook", "https://hooks.example.com/cars", "safe")]},
         0,
         id="webhook-secret-variable",
@@ -382,13 +382,13 @@ def test_what_is_no_longer_listed_is_unmanaged_never_deleted(repo: Path) -> None
 
 
 def test_secret_references_are_compared_by_name(repo: Path) -> None:
-    edit("projects/cars.yaml", "env: CARS_SECRET", "env: NEW_SECRET")(repo)
+    edit("projects/cars.yaml", "env: CARS_HOOK_SECRET", "env: NEW_HOOK_SECRET")(repo)
     cars = blocks(ontokit("diff", "--base", "HEAD", "--format", "json", cwd=repo))["Cars"]
     assert cars["attributes"] == [
         {
             "name": "secret",
-            "before": {"env": "CARS_SECRET"},
-            "after": {"env": "NEW_SECRET"},
+            "before": {"env": "CARS_HOOK_SECRET"},
+            "after": {"env": "NEW_HOOK_SECRET"},
             "sensitive": False,
         }
     ]
@@ -540,3 +540,29 @@ def test_the_review_gate_needs_the_label(tmp_path: Path) -> None:
         INLINE.replace("[A, B]", "[A, {value: Bee, key: B}]"), encoding="utf-8"
     )
     assert (run_gate("false"), run_gate("true")) == (1, 0)  # breaking-export: approved the same way
+
+
+def test_a_base_definition_without_a_workspace_keeps_the_repository_as_its_root(tmp_path: Path) -> None:
+    """The base revision is read from a scratch folder without `.git`: a project file with no
+    workspace that uses `../ontology.yaml` is inside the repository there too, as it is for plan."""
+    root = init_repo(tmp_path / "repo", {"ontology.yaml": SHARED, "projects/trucks.yaml": TRUCKS})
+    git("branch", "-M", "main", cwd=root)
+    (root / "ontology.yaml").write_text(SHARED.replace("[A, B]", "[A]"), encoding="utf-8")
+    gate = ontokit("diff", "--base", "main", "--fail-on", "destructive", cwd=root)
+    assert gate.returncode == 3, gate.stdout + gate.stderr
+    assert "path-outside-root" not in gate.stderr
+    assert (
+        'Project "Trucks", from projects/trucks.yaml:\n  - Shelf › option "B" [destructive]\n' in gate.stdout
+    )
+
+
+def test_a_base_definition_leading_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    outside = TRUCKS.replace("../ontology.yaml", "../../ontology.yaml")
+    root = init_repo(tmp_path / "repo", {"projects/trucks.yaml": outside})
+    (tmp_path / "ontology.yaml").write_text(SHARED, encoding="utf-8")  # there, but outside
+    git("branch", "-M", "main", cwd=root)
+    (root / "projects/trucks.yaml").write_text(outside.replace("Trucks", "Lorries"), encoding="utf-8")
+    gate = ontokit("diff", "--base", "main", cwd=root)
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    assert "main:projects/trucks.yaml:2:11: error[path-outside-root]" in gate.stderr
+    assert "ontokit-diff-" not in gate.stderr  # never the scratch folder

@@ -37,6 +37,7 @@ Code = Literal[
     "unknown-type",
     "wrong-type",
     "invalid-value",
+    "too-many-problems",
     # references
     "unknown-option-set",
     "options-and-option-set",

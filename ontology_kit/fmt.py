@@ -3,30 +3,51 @@
 Canonical means: keys in the documented order (``canonical.py``), two-space indentation with list
 items indented under their key, and every string that a YAML 1.1 reader would take for something
 else (``No``, ``on``, ``1.10``, dates) double-quoted. Formatting is idempotent.
+
+Formatting never changes a value. There is one reading of YAML, the validator's (``loader``: yaml-rs,
+YAML 1.2 core schema, bounded): fmt reads each file with it first (its limits refuse what is too big,
+too deep or an alias bomb), makes ruamel.yaml's round trip read scalars the same way (no timestamps,
+no YAML 1.1 booleans, ``yamlout``), then reads its own output back with it and refuses, leaving the
+file untouched, unless every value (and an ontology's compiled payload) is identical. Directives and
+tags it cannot write back faithfully (``%TAG``, ``!!binary``) are refused, never changed.
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
+import json
+import math
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+from ruamel.yaml.scalarstring import ScalarString
 
 from ._io import write_atomic
 from .canonical import reorder
-from .diagnostics import Diagnostic
+from .diagnostics import DataPath, Diagnostic, json_path
 from .errors import InputError
-from .loader import find_yaml_files, load_text
+from .loader import LoadResult, find_yaml_files, load_text, read_file
+from .loader.positions import locate
 from .project.kinds import detect_kind
+from .validate import check_loaded
 from .yamlout import dump, new_yaml, quoted
 
-__all__ = ["FormatResult", "FormatRun", "format_file", "format_paths", "format_text", "unified_diff"]
+__all__ = [
+    "FormatResult",
+    "FormatRun",
+    "first_difference",
+    "format_file",
+    "format_loaded",
+    "format_paths",
+    "format_text",
+    "unified_diff",
+]
 
 
 @dataclass(frozen=True)
@@ -45,11 +66,102 @@ class FormatResult:
 
 
 def format_text(text: str, name: str = "<string>") -> str:
-    """The canonical form of ``text``. Raises InputError when it is not YAML that can be formatted."""
+    """The canonical form of ``text``. Raises InputError when it is not YAML that can be formatted,
+    or when the canonical form would not read back as the same values (see :func:`format_loaded`)."""
+    return format_loaded(load_text(text, name), text)
+
+
+def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
+    """The canonical form of a file already read by the validator's reader (``loaded``), whose text
+    is ``text`` (default: the text it read).
+
+    Meaning-preserving by construction and by check: the validator reads the input first (so every
+    bound it enforces holds here too: size, aliases, nesting, keys); the output is then read back
+    the same way and must hold the same values (and, for an ontology, compile to the same payload),
+    or nothing is returned.
+    """
+    name = loaded.file
+    text = loaded.text if text is None else text
     if "\t" in _indentation(text):
         raise InputError(f"{name}: tabs in indentation; run `ontokit validate` for the exact place")
+    if loaded.data is None:
+        raise InputError(_first_problem(loaded))
+    kind = detect_kind(loaded.data)
+    if kind == "other":
+        return text  # another tool's YAML: not ours to format
+    header = _directives(text, name)
+    data = _round_trip_load(text, name)
+    reorder(data, kind)
+    _quote_ambiguous(data)
     try:
-        data = new_yaml().load(text)
+        with _deep_enough():
+            out = dump(data, header)
+    except RecursionError:
+        raise InputError(f"{name}: cannot format: the document is nested too deeply") from None
+    lost = _comments(text) - _comments(out)
+    if lost:
+        # ruamel.yaml cannot keep a comment inside a flow collection ([a, # note ...]). Never drop one.
+        raise InputError(
+            f"{name}: cannot format without losing the comment {sorted(lost)[0]!r} (comments inside "
+            "[...] or {...} lists are not kept); write that list in block style (one `- item` a line)"
+        )
+    _same_meaning(loaded, out, kind)
+    return out
+
+
+def format_file(path: str | Path, display: str | None = None) -> FormatResult:
+    """Format one file (in memory; the caller decides whether to write). The file is read by the
+    validator's reader, with its limits (size first: an oversized file is refused unread)."""
+    name = display or str(path)
+    loaded = read_file(path, name)
+    if loaded.data is None:
+        return FormatResult(name, loaded.text, None, _first_problem(loaded))
+    try:
+        if detect_kind(loaded.data) == "other":
+            return FormatResult(name, loaded.text, loaded.text, skipped=True)
+        return FormatResult(name, loaded.text, format_loaded(loaded))
+    except InputError as exc:
+        return FormatResult(name, loaded.text, None, str(exc))
+
+
+def _first_problem(loaded: LoadResult) -> str:
+    """The reader's first diagnostic, as fmt's one-line refusal."""
+    problems = locate(loaded.diagnostics, loaded.index) if loaded.text else loaded.diagnostics
+    if not problems:  # pragma: no cover - the reader always says why it has no data
+        return f"{loaded.file}: cannot format: the file could not be read"
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{first.location}: cannot format: {first.message}{more} [{first.code}]"
+
+
+def _directives(text: str, name: str) -> str:
+    """The ``%YAML`` directive of ``text`` to write back (with its ``---``), or "".
+
+    Only the lines before the document can hold directives. ``%YAML`` is kept (the output reads the
+    same under it: ambiguous strings are quoted); a ``%TAG`` (or reserved) directive is refused,
+    since ruamel.yaml writes its tags back without it.
+    """
+    kept: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith("%"):
+            break
+        word = line.split()[0]
+        if word != "%YAML":
+            raise InputError(
+                f"{name}:{number}:1: cannot format: a {word} directive cannot be kept safely; "
+                "write the tags out in full (or remove them) and the directive"
+            )
+        kept.append(line.split(" #")[0].rstrip())
+    return "\n".join(kept) + "\n---\n" if kept else ""
+
+
+def _round_trip_load(text: str, name: str) -> Any:
+    """``text`` read by ruamel.yaml's round-trip loader (comments kept), or InputError."""
+    try:
+        with _deep_enough():
+            return new_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
@@ -58,39 +170,70 @@ def format_text(text: str, name: str = "<string>") -> str:
         raise InputError(
             f"{name}: cannot format: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}"
         ) from None
-    if data is None:
-        return text
-    if not isinstance(data, dict):
-        raise InputError(f"{name}: the document is not a mapping; nothing to format")
-    kind = detect_kind(data)
-    if kind == "other":
-        return text  # another tool's YAML: not ours to format
-    reorder(data, kind)
-    _quote_ambiguous(data)
-    out = dump(data)
-    lost = _comments(text) - _comments(out)
-    if lost:
-        # ruamel.yaml cannot keep a comment inside a flow collection ([a, # note ...]). Never drop one.
+    except RecursionError:
+        raise InputError(f"{name}: cannot format: the document is nested too deeply") from None
+
+
+@contextmanager
+def _deep_enough() -> Iterator[None]:
+    """Room for ruamel.yaml's recursion (several frames a level) on every nesting the reader accepts
+    (it stops flow nesting near 256 levels; the default limit of 1,000 frames stopped at 254)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+_RECURSION_LIMIT = 20_000
+
+
+def _same_meaning(loaded: LoadResult, out: str, kind: str) -> None:
+    """Refuse (InputError) unless ``out`` reads as the same values as ``loaded`` and, for an
+    ontology, compiles to the same payload: the proof that formatting changed layout only."""
+    name = loaded.file
+    again = load_text(out, name)
+    if again.data is None:
         raise InputError(
-            f"{name}: cannot format without losing the comment {sorted(lost)[0]!r} (comments inside "
-            "[...] or {...} lists are not kept); write that list in block style (one `- item` a line)"
+            f"{name}: cannot format: the formatted text would not read back "
+            f"({again.diagnostics[0].message if again.diagnostics else 'invalid YAML'}); file left unchanged"
         )
-    return out
+    path = first_difference(loaded.data, again.data)
+    if path is not None:
+        raise InputError(
+            f"{name}: cannot format: the formatted text would read differently at {json_path(path)}; "
+            "file left unchanged"
+        )
+    if kind == "ontology":
+        before, after = check_loaded(loaded).payload, check_loaded(again).payload
+        if json.dumps(before) != json.dumps(after):
+            raise InputError(
+                f"{name}: cannot format: the formatted file would compile to another payload; "
+                "file left unchanged"
+            )
 
 
-def format_file(path: str | Path, display: str | None = None) -> FormatResult:
-    """Format one file (in memory; the caller decides whether to write)."""
-    name = display or str(path)
-    try:
-        original = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return FormatResult(name, "", None, f"{name}: cannot read: {exc}")
-    try:
-        if detect_kind(load_text(original, name).data) == "other":
-            return FormatResult(name, original, original, skipped=True)
-        return FormatResult(name, original, format_text(original, name))
-    except InputError as exc:
-        return FormatResult(name, original, None, str(exc))
+def first_difference(a: Any, b: Any) -> DataPath | None:
+    """The first data path (in document order) where ``a`` and ``b`` differ, or None when they are
+    equal: the same types (``true`` is not ``1``, ``1.0`` is not ``1``), values and list order;
+    mapping order aside. Iterative, so any depth is fine."""
+    stack: list[tuple[DataPath, Any, Any]] = [((), a, b)]
+    while stack:
+        path, x, y = stack.pop()
+        if type(x) is not type(y):
+            return path
+        if isinstance(x, dict):
+            if x.keys() != y.keys():
+                return (*path, next(str(k) for k in (*x, *y) if k not in x or k not in y))
+            stack.extend(((*path, str(k)), x[k], y[k]) for k in reversed(list(x)))
+        elif isinstance(x, list):
+            if len(x) != len(y):
+                return path
+            stack.extend(((*path, i), x[i], y[i]) for i in reversed(range(len(x))))
+        elif x != y and not (isinstance(x, float) and math.isnan(x) and math.isnan(y)):
+            return path
+    return None
 
 
 @dataclass(frozen=True)
@@ -177,8 +320,5 @@ def _quote_ambiguous(node: Any) -> None:
             new = quoted(value)
             if new is not value:
                 node[key] = new
-        elif isinstance(value, (datetime.date, datetime.datetime)):
-            # ruamel reads an unquoted 2024-01-01 as a timestamp; ontokit (YAML 1.2 core) reads a string
-            node[key] = DoubleQuotedScalarString(value.isoformat())
         else:
             _quote_ambiguous(value)

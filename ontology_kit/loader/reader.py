@@ -423,6 +423,15 @@ def _fail(
     )
 
 
+def _is_dir(path: Path) -> bool:
+    """``path.is_dir()``, False when the path cannot even be looked at (a name longer than the file
+    system allows raises ENAMETOOLONG): reading it then reports why, as a diagnostic."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders skipped)
     into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any."""
@@ -430,7 +439,7 @@ def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]]
     problems: list[Diagnostic] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if _is_dir(p):
             files = sorted(
                 f
                 for f in p.rglob("*")

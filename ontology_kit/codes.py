@@ -27,6 +27,7 @@ Code = Literal[
     "yaml-tab",
     "duplicate-key",
     "alias-limit",
+    "nesting-limit",
     "empty-file",
     "multiple-documents",
     "root-not-mapping",

@@ -333,6 +333,10 @@ BYTE_CASES = [
     ),
     pytest.param(b"tools:\r  - title: A\x00\r", [("control-character", 2, 13)], id="nul-after-cr-only-lines"),
     pytest.param(b"tools:\r  - title: Caf\xe9\r", [("not-utf8", 2, 15)], id="latin-1-after-cr-only-lines"),
+    pytest.param(b"tools:\n" + b"- " * 256 + b"v\n", [("nesting-limit", 2, 511)], id="nesting-257-levels"),
+    pytest.param(  # issue 9: 100,000 levels crashed the parser (a segfault), 3,000 were an internal error
+        b"tools:\n" + b"- " * 100_000 + b"v\n", [("nesting-limit", 2, 511)], id="nesting-100k-levels"
+    ),
     pytest.param(  # the first 1,000 problems, then their count: reporting stays linear in the keys
         _unknown_keys(1_005),
         [("unknown-field", 4 + i, 5) for i in range(1_000)] + [("too-many-problems", 1, 1)],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .depth import MAX_DEPTH
 from .reader import (
     MAX_ALIAS_EVENTS,
     MAX_FILE_BYTES,
@@ -16,6 +17,7 @@ from .reader import (
 
 __all__ = [
     "MAX_ALIAS_EVENTS",
+    "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "RULES",
     "YAML_SUFFIXES",

@@ -15,6 +15,7 @@ import yaml_rs
 
 from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
+from .depth import MAX_DEPTH, deeper_than, first_too_deep, too_deep_to_parse
 from .positions import PositionIndex, compose_all_count
 
 __all__ = [
@@ -107,6 +108,13 @@ RULES: Final[tuple[Rule, ...]] = (
         "aliases expand to ≤ 100,000 nodes",
         "nested `&a [*b, *b, …]` bombs",
         "`optionSets`",
+    ),
+    Rule(
+        "nesting-limit",
+        "collections nest deeper than 256 levels",
+        "nesting ≤ 256 levels",
+        "`- - - … v` nested 100,000 levels",
+        "nested classifications a few dozen levels deep",
     ),
     Rule(
         "empty-file",
@@ -280,6 +288,10 @@ def load_text(text: str, name: str) -> LoadResult:
             )
         )
         return result
+    deep = too_deep_to_parse(text)
+    if deep is not None:
+        result.diagnostics.append(_too_deep(name, line=deep[0], column=deep[1]))
+        return result
     try:
         data: Any = yaml_rs.loads(
             text,
@@ -293,6 +305,9 @@ def load_text(text: str, name: str) -> LoadResult:
         result.diagnostics.append(
             Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
         )
+        return result
+    if isinstance(data, (dict, list)) and deeper_than(data):
+        result.diagnostics.append(_too_deep(name, path=first_too_deep(data)))
         return result
     if data is None:
         result.diagnostics.append(
@@ -340,6 +355,18 @@ def load_text(text: str, name: str) -> LoadResult:
         return result
     result.data = data
     return result
+
+
+def _too_deep(name: str, path: tuple[str | int, ...] = (), line: int = 0, column: int = 0) -> Diagnostic:
+    return Diagnostic(
+        "nesting-limit",
+        f"collections nest deeper than {MAX_DEPTH} levels",
+        name,
+        path=path,
+        hint="this looks generated or hostile; an ontology needs a few dozen levels at most",
+        line=line,
+        column=column,
+    )
 
 
 def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:

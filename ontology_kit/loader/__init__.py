@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from .depth import MAX_DEPTH
+from .files import find_yaml_files
 from .reader import (
     MAX_ALIAS_EVENTS,
     MAX_FILE_BYTES,
     RULES,
     YAML_SUFFIXES,
     LoadResult,
-    find_yaml_files,
     load_bytes,
     load_text,
     read_file,

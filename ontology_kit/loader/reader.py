@@ -6,7 +6,6 @@ Every hazard becomes a :class:`Diagnostic` with a stable code; nothing here rais
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -24,7 +23,6 @@ __all__ = [
     "RULES",
     "YAML_SUFFIXES",
     "LoadResult",
-    "find_yaml_files",
     "load_bytes",
     "load_text",
     "read_file",
@@ -274,6 +272,18 @@ def load_text(text: str, name: str) -> LoadResult:
     if text.startswith("\ufeff"):
         text = text[1:]
     result = LoadResult(file=name, text=text)
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        # text that did not come from read_file (a git revision, a string): the same limit
+        result.text = ""
+        result.diagnostics.append(
+            Diagnostic(
+                "file-too-large",
+                f"the text is larger than the limit of {MAX_FILE_BYTES:,} bytes",
+                name,
+                hint="split the ontology, or check that this is the file you meant",
+            )
+        )
+        return result
     bad = _CONTROL.search(text)
     if bad:
         line, column = line_col(text, bad.start())
@@ -448,35 +458,3 @@ def _fail(
     return LoadResult(
         file=name, diagnostics=[Diagnostic(code, message, name, hint=hint, line=line, column=column)]
     )
-
-
-def _is_dir(path: Path) -> bool:
-    """``path.is_dir()``, False when the path cannot even be looked at (a name longer than the file
-    system allows raises ENAMETOOLONG): reading it then reports why, as a diagnostic."""
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
-
-
-def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders skipped)
-    into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Diagnostic] = []
-    for raw in paths:
-        p = Path(raw)
-        if _is_dir(p):
-            files = sorted(
-                f
-                for f in p.rglob("*")
-                if f.suffix in YAML_SUFFIXES
-                and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            if not files:
-                problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
-            found.extend((f, str(f)) for f in files)
-        else:
-            found.append((p, str(raw)))
-    return found, problems

@@ -127,3 +127,19 @@ def test_a_file_name_longer_than_the_system_allows(
     name = "a" * 260 + ".yaml"
     err = refused(capsys, command, name)
     assert "name too long" in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("block", "flow", "refused_"),
+    [
+        pytest.param(20, 200, False, id="221-levels"),
+        pytest.param(59, 220, True, id="281-levels"),
+        pytest.param(130, 130, True, id="262-levels"),
+    ],
+)
+def test_block_and_flow_nesting_add_up(block: int, flow: int, refused_: bool) -> None:
+    """The limit is on the total depth, however it is written (the cheap bound is only a shortcut)."""
+    text = "a:\n" + "".join(" " * i + "b:\n" for i in range(1, block)) + " " * block + "c: "
+    text += "[" * flow + "]" * flow + "\n"
+    codes = [d.code for d in check_text(text).diagnostics]
+    assert ("nesting-limit" in codes) is refused_, codes

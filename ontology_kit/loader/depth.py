@@ -5,33 +5,49 @@ yaml-rs stops flow collections (``[[[...]]]``) near 256 levels by itself, but no
 every later stage that walks a tree (the models, ruamel.yaml in ``fmt``) recursed past Python's limit
 from about 500 levels. So: a cheap scan proves a file shallow enough to parse (the usual case), a
 C-speed event count measures the rare file that may be deeper, and the parsed data's depth is
-checked exactly against :data:`MAX_DEPTH`.
+checked exactly against :data:`MAX_DEPTH` unless the cheap bound already proves it (a block-style
+file: the usual case costs a split into lines, not a walk of the data).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 from ..diagnostics import DataPath
 
-__all__ = ["MAX_DEPTH", "deeper_than", "first_too_deep", "too_deep_to_parse"]
+__all__ = ["MAX_DEPTH", "block_bound", "deeper_than", "depth_bound", "first_too_deep", "too_deep_to_parse"]
 
 #: Collections nest at most this many levels (the document's root mapping is level 1).
 MAX_DEPTH: Final = 256
 
 # A block collection nested below another starts at a greater column, except a sequence that is a
-# mapping's value (same column): two levels cost at least one column. Columns come from indentation
-# and from compact indicators on one line (``- - x``, ``? - x``). So while no line's prefix of
-# spaces and indicators reaches MAX_DEPTH columns, block nesting stays under ~2 * MAX_DEPTH levels,
-# and flow nesting (which yaml-rs stops near 256) adds at most that: far from a crash.
-_DEEP_PREFIX = re.compile(rf"^(?:[ ]|[-?](?=[ ])){{{MAX_DEPTH}}}", re.MULTILINE)
+# mapping's value (same column): two levels cost at least one column. The columns where block
+# collections start are within each line's prefix of spaces and indicators (``- - x``, ``? - x``,
+# ``    key:``). So block nesting is at most 2 * (widest prefix + 1), and flow nesting at most the
+# number of ``[`` and ``{`` in the text (yaml-rs stops it near 256 levels by itself anyway).
+_SHORT = 64  # lines this short cannot have a wider prefix: only longer ones are measured
+_PARSER_SAFE_BLOCK = 2 * (MAX_DEPTH + 1)  # far below the ~10,000 levels that crash yaml-rs
 
 
-def too_deep_to_parse(text: str) -> tuple[int, int] | None:
+def block_bound(text: str) -> int:
+    """An upper bound of the block nesting of ``text`` (C-speed but for the long lines)."""
+    widest = max(
+        (len(line) - len(line.lstrip(" -?")) for line in text.splitlines() if len(line) > _SHORT),
+        default=0,
+    )
+    return 2 * (max(widest, _SHORT) + 1)
+
+
+def depth_bound(text: str, block: int) -> int:
+    """An upper bound of the nesting depth of ``text`` whose :func:`block_bound` is ``block``; when
+    it is at most :data:`MAX_DEPTH`, the parsed data need not be measured."""
+    return block + text.count("[") + text.count("{")
+
+
+def too_deep_to_parse(text: str, block: int) -> tuple[int, int] | None:
     """Where (1-based line, column) ``text`` nests deeper than :data:`MAX_DEPTH`, when it may be too
     deep for the parser; None when it is shallow enough to parse (the exact check follows then)."""
-    if _DEEP_PREFIX.search(text) is None:
+    if block <= _PARSER_SAFE_BLOCK:
         return None
     import yaml  # noqa: PLC0415 - lazy: only a file with a very deep line prefix pays this
 

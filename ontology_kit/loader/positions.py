@@ -93,9 +93,22 @@ class PositionIndex:
         return out
 
     def first_alias(self) -> tuple[int, int]:
-        """Position of the first alias (``*name``) in the text, or (1, 1)."""
-        _ = self.root
-        return self._aliases[0] if self._aliases else (1, 1)
+        """Position of the first alias (``*name``) in the text, or (1, 1).
+
+        Scans tokens only up to that alias: composing the whole text of an alias bomb (a million
+        aliases) took seconds, and the reader asks for this to refuse the file.
+        """
+        if self._composed:
+            return self._aliases[0] if self._aliases else (1, 1)
+        import yaml  # noqa: PLC0415 - lazy: a second parse, paid only on the error path
+
+        try:
+            for token in yaml.scan(self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+                if type(token).__name__ == "AliasToken":
+                    return (token.start_mark.line + 1, token.start_mark.column + 1)
+        except yaml.YAMLError:
+            pass
+        return (1, 1)
 
     def quoted_token(self, line: int, column: int) -> str:
         """The plain scalar that starts at (line, column), quoted as YAML would need it: ``"1.10"``."""

@@ -14,7 +14,7 @@ import yaml_rs
 
 from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
-from .depth import MAX_DEPTH, deeper_than, first_too_deep, too_deep_to_parse
+from .depth import MAX_DEPTH, block_bound, deeper_than, depth_bound, first_too_deep, too_deep_to_parse
 from .positions import PositionIndex, compose_all_count
 
 __all__ = [
@@ -298,7 +298,8 @@ def load_text(text: str, name: str) -> LoadResult:
             )
         )
         return result
-    deep = too_deep_to_parse(text)
+    block = block_bound(text)
+    deep = too_deep_to_parse(text, block)
     if deep is not None:
         result.diagnostics.append(_too_deep(name, line=deep[0], column=deep[1]))
         return result
@@ -316,7 +317,7 @@ def load_text(text: str, name: str) -> LoadResult:
             Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
         )
         return result
-    if isinstance(data, (dict, list)) and deeper_than(data):
+    if isinstance(data, (dict, list)) and depth_bound(text, block) > MAX_DEPTH and deeper_than(data):
         result.diagnostics.append(_too_deep(name, path=first_too_deep(data)))
         return result
     if data is None:

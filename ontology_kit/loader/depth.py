@@ -25,16 +25,25 @@ MAX_DEPTH: Final = 256
 # collections start are within each line's prefix of spaces and indicators (``- - x``, ``? - x``,
 # ``    key:``). So block nesting is at most 2 * (widest prefix + 1), and flow nesting at most the
 # number of ``[`` and ``{`` in the text (yaml-rs stops it near 256 levels by itself anyway).
-_SHORT = 64  # lines this short cannot have a wider prefix: only longer ones are measured
+_SHORT = 64  # a prefix up to this wide is not measured: the bound assumes it
 _PARSER_SAFE_BLOCK = 2 * (MAX_DEPTH + 1)  # far below the ~10,000 levels that crash yaml-rs
 
 
+# Each byte of a text as its class: "a" for what a line prefix is made of (space, `-`, `?`), a newline
+# for a line break (YAML's are LF and CR), "b" for anything else. A prefix wider than _SHORT is then
+# one bytes.find, in C: the usual file never runs a Python loop over its lines.
+_CLASSES = bytes(
+    ord("a") if byte in b" -?" else ord("\n") if byte in b"\r\n" else ord("b") for byte in range(256)
+)
+_WIDE_PREFIX = b"\n" + b"a" * (_SHORT + 1)
+
+
 def block_bound(text: str) -> int:
-    """An upper bound of the block nesting of ``text`` (C-speed but for the long lines)."""
-    widest = max(
-        (len(line) - len(line.lstrip(" -?")) for line in text.splitlines() if len(line) > _SHORT),
-        default=0,
-    )
+    """An upper bound of the block nesting of ``text``."""
+    marked = b"\n" + text.encode("utf-8", "surrogatepass").translate(_CLASSES)
+    if marked.find(_WIDE_PREFIX) < 0:
+        return 2 * (_SHORT + 1)
+    widest = max(len(line) - len(line.lstrip(" -?")) for line in text.splitlines())  # rare: measure
     return 2 * (max(widest, _SHORT) + 1)
 
 

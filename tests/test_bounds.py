@@ -143,3 +143,28 @@ def test_block_and_flow_nesting_add_up(block: int, flow: int, refused_: bool) ->
     text += "[" * flow + "]" * flow + "\n"
     codes = [d.code for d in check_text(text).diagnostics]
     assert ("nesting-limit" in codes) is refused_, codes
+
+
+# -- import ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            '{"categorySchema": {"tools": [' + "[" * 100_000 + "]" * 100_000 + "]}}",
+            "nested too deeply",
+            id="nested-100k",
+        ),
+        pytest.param(
+            '{"categorySchema": {"tools": []}, "pad": "' + "x" * MAX_FILE_BYTES + '"}',
+            f"larger than the limit of {MAX_FILE_BYTES:,} bytes",
+            id="over-16-mib",
+        ),
+    ],
+)
+def test_import_from_json_has_the_bounds(
+    here: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    """A deeply nested JSON source was an internal error (RecursionError); a huge one was read whole."""
+    Path("src.json").write_text(text, encoding="utf-8")
+    err = refused(capsys, ("import", "--from-json"), "src.json")
+    assert f"src.json: cannot read JSON: {message}" in err

@@ -89,8 +89,8 @@ def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
     kind = detect_kind(loaded.data)
     if kind == "other":
         return text  # another tool's YAML: not ours to format
-    header = _directives(text, name)
-    data = _round_trip_load(text, name)
+    header, document, offset = _prologue(text, name)
+    data = _round_trip_load(document, name, offset)
     reorder(data, kind)
     _quote_ambiguous(data)
     try:
@@ -134,37 +134,48 @@ def _first_problem(loaded: LoadResult) -> str:
     return f"{first.location}: cannot format: {first.message}{more} [{first.code}]"
 
 
-def _directives(text: str, name: str) -> str:
-    """The ``%YAML`` directive of ``text`` to write back (with its ``---``), or "".
+def _prologue(text: str, name: str) -> tuple[str, str, int]:
+    """``text`` split into the prologue to write back verbatim (its comments, ``%YAML`` directive and
+    ``---`` line) and the document for ruamel.yaml, with the document's first line number - 1.
 
     Only the lines before the document can hold directives. ``%YAML`` is kept (the output reads the
     same under it: ambiguous strings are quoted); a ``%TAG`` (or reserved) directive is refused,
-    since ruamel.yaml writes its tags back without it.
+    since ruamel.yaml writes its tags back without it. Without a directive there is no prologue.
     """
-    kept: list[str] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines(keepends=True)
+    directives: list[str] = []
+    for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        if not line.startswith("%"):
-            break
-        word = line.split()[0]
-        if word != "%YAML":
-            raise InputError(
-                f"{name}:{number}:1: cannot format: a {word} directive cannot be kept safely; "
-                "write the tags out in full (or remove them) and the directive"
-            )
-        kept.append(line.split(" #")[0].rstrip())
-    return "\n".join(kept) + "\n---\n" if kept else ""
+        if line.startswith("%"):
+            word = line.split()[0]
+            if word != "%YAML":
+                raise InputError(
+                    f"{name}:{number}:1: cannot format: a {word} directive cannot be kept safely; "
+                    "write the tags out in full (or remove them) and the directive"
+                )
+            directives.append(line.split(" #")[0].rstrip())
+            continue
+        if directives and _DOCUMENT_START.match(line):  # `---`, maybe a comment: the split point
+            prologue = "".join(lines[:number]).replace("\r\n", "\n").replace("\r", "\n")
+            return prologue, "".join(lines[number:]), number
+        break
+    # content on the `---` line itself: ruamel.yaml reads it all; the directive is written back
+    return ("\n".join(directives) + "\n---\n" if directives else ""), text, 0
 
 
-def _round_trip_load(text: str, name: str) -> Any:
-    """``text`` read by ruamel.yaml's round-trip loader (comments kept), or InputError."""
+_DOCUMENT_START = re.compile(r"---[ \t]*(?:#.*)?\r?\n?$")
+
+
+def _round_trip_load(text: str, name: str, offset: int = 0) -> Any:
+    """``text`` (from line ``offset`` + 1 of the file) read by ruamel.yaml's round-trip loader
+    (comments kept), or InputError."""
     try:
         with _deep_enough():
             return new_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        where = f":{offset + mark.line + 1}:{mark.column + 1}" if mark is not None else ""
         raise InputError(f"{name}{where}: cannot format: {exc.problem or exc.context}") from None
     except (YAMLError, ValueError) as exc:
         raise InputError(

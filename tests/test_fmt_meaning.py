@@ -153,3 +153,24 @@ def test_output_that_reads_differently_is_refused(
 def test_first_difference(a: object, b: object, path: tuple[object, ...] | None) -> None:
     assert first_difference(a, b) == path
     assert (first_difference(b, a) is None) == (path is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        pytest.param(YAML_11, "%YAML 1.1\n---\n", id="directive"),
+        pytest.param("# head\n" + YAML_11, "# head\n%YAML 1.1\n---\n", id="comment-before"),
+        pytest.param(YAML_11.replace("---", "--- # doc"), "%YAML 1.1\n--- # doc\n", id="comment-on-start"),
+        pytest.param(YAML_11.replace("\n", "\r\n"), "%YAML 1.1\n---\n", id="crlf"),
+        pytest.param(
+            "%YAML 1.1\n--- {classifications: [{type: radio, title: Q, options: [Yes, No, on, off]}]}\n",
+            "%YAML 1.1\n---\n",
+            id="content-on-start",
+        ),
+    ],
+)
+def test_the_prologue_is_kept_and_changes_nothing(text: str, start: str) -> None:
+    formatted = format_text(text)
+    assert formatted.startswith(start)
+    assert payload(formatted) == payload(text)
+    assert format_text(formatted) == formatted

@@ -27,6 +27,7 @@ Code = Literal[
     "yaml-tab",
     "duplicate-key",
     "alias-limit",
+    "nesting-limit",
     "empty-file",
     "multiple-documents",
     "root-not-mapping",
@@ -37,6 +38,7 @@ Code = Literal[
     "unknown-type",
     "wrong-type",
     "invalid-value",
+    "too-many-problems",
     # references
     "unknown-option-set",
     "options-and-option-set",

@@ -3,30 +3,51 @@
 Canonical means: keys in the documented order (``canonical.py``), two-space indentation with list
 items indented under their key, and every string that a YAML 1.1 reader would take for something
 else (``No``, ``on``, ``1.10``, dates) double-quoted. Formatting is idempotent.
+
+Formatting never changes a value. There is one reading of YAML, the validator's (``loader``: yaml-rs,
+YAML 1.2 core schema, bounded): fmt reads each file with it first (its limits refuse what is too big,
+too deep or an alias bomb), makes ruamel.yaml's round trip read scalars the same way (no timestamps,
+no YAML 1.1 booleans, ``yamlout``), then reads its own output back with it and refuses, leaving the
+file untouched, unless every value (and an ontology's compiled payload) is identical. Directives and
+tags it cannot write back faithfully (``%TAG``, ``!!binary``) are refused, never changed.
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
+import json
+import math
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+from ruamel.yaml.scalarstring import ScalarString
 
 from ._io import write_atomic
 from .canonical import reorder
-from .diagnostics import Diagnostic
+from .diagnostics import DataPath, Diagnostic, json_path
 from .errors import InputError
-from .loader import find_yaml_files, load_text
+from .loader import LoadResult, find_yaml_files, load_text, read_file
+from .loader.positions import locate
 from .project.kinds import detect_kind
+from .validate import check_loaded
 from .yamlout import dump, new_yaml, quoted
 
-__all__ = ["FormatResult", "FormatRun", "format_file", "format_paths", "format_text", "unified_diff"]
+__all__ = [
+    "FormatResult",
+    "FormatRun",
+    "first_difference",
+    "format_file",
+    "format_loaded",
+    "format_paths",
+    "format_text",
+    "unified_diff",
+]
 
 
 @dataclass(frozen=True)
@@ -45,29 +66,38 @@ class FormatResult:
 
 
 def format_text(text: str, name: str = "<string>") -> str:
-    """The canonical form of ``text``. Raises InputError when it is not YAML that can be formatted."""
+    """The canonical form of ``text``. Raises InputError when it is not YAML that can be formatted,
+    or when the canonical form would not read back as the same values (see :func:`format_loaded`)."""
+    return format_loaded(load_text(text, name), text)
+
+
+def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
+    """The canonical form of a file already read by the validator's reader (``loaded``), whose text
+    is ``text`` (default: the text it read).
+
+    Meaning-preserving by construction and by check: the validator reads the input first (so every
+    bound it enforces holds here too: size, aliases, nesting, keys); the output is then read back
+    the same way and must hold the same values (and, for an ontology, compile to the same payload),
+    or nothing is returned.
+    """
+    name = loaded.file
+    text = loaded.text if text is None else text
     if "\t" in _indentation(text):
         raise InputError(f"{name}: tabs in indentation; run `ontokit validate` for the exact place")
-    try:
-        data = new_yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise InputError(f"{name}{where}: cannot format: {exc.problem or exc.context}") from None
-    except (YAMLError, ValueError) as exc:
-        raise InputError(
-            f"{name}: cannot format: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}"
-        ) from None
-    if data is None:
-        return text
-    if not isinstance(data, dict):
-        raise InputError(f"{name}: the document is not a mapping; nothing to format")
-    kind = detect_kind(data)
+    if loaded.data is None:
+        raise InputError(_first_problem(loaded))
+    kind = detect_kind(loaded.data)
     if kind == "other":
         return text  # another tool's YAML: not ours to format
+    header, document, offset = _prologue(text, name)
+    data = _round_trip_load(document, name, offset)
     reorder(data, kind)
     _quote_ambiguous(data)
-    out = dump(data)
+    try:
+        with _deep_enough():
+            out = dump(data, header)
+    except RecursionError:
+        raise InputError(f"{name}: cannot format: the document is nested too deeply") from None
     lost = _comments(text) - _comments(out)
     if lost:
         # ruamel.yaml cannot keep a comment inside a flow collection ([a, # note ...]). Never drop one.
@@ -75,22 +105,146 @@ def format_text(text: str, name: str = "<string>") -> str:
             f"{name}: cannot format without losing the comment {sorted(lost)[0]!r} (comments inside "
             "[...] or {...} lists are not kept); write that list in block style (one `- item` a line)"
         )
+    _same_meaning(loaded, out, kind)
     return out
 
 
 def format_file(path: str | Path, display: str | None = None) -> FormatResult:
-    """Format one file (in memory; the caller decides whether to write)."""
+    """Format one file (in memory; the caller decides whether to write). The file is read by the
+    validator's reader, with its limits (size first: an oversized file is refused unread)."""
     name = display or str(path)
+    loaded = read_file(path, name)
+    if loaded.data is None:
+        return FormatResult(name, loaded.text, None, _first_problem(loaded))
     try:
-        original = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return FormatResult(name, "", None, f"{name}: cannot read: {exc}")
-    try:
-        if detect_kind(load_text(original, name).data) == "other":
-            return FormatResult(name, original, original, skipped=True)
-        return FormatResult(name, original, format_text(original, name))
+        if detect_kind(loaded.data) == "other":
+            return FormatResult(name, loaded.text, loaded.text, skipped=True)
+        return FormatResult(name, loaded.text, format_loaded(loaded))
     except InputError as exc:
-        return FormatResult(name, original, None, str(exc))
+        return FormatResult(name, loaded.text, None, str(exc))
+
+
+def _first_problem(loaded: LoadResult) -> str:
+    """The reader's first diagnostic, as fmt's one-line refusal."""
+    problems = locate(loaded.diagnostics, loaded.index) if loaded.text else loaded.diagnostics
+    if not problems:  # pragma: no cover - the reader always says why it has no data
+        return f"{loaded.file}: cannot format: the file could not be read"
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{first.location}: cannot format: {first.message}{more} [{first.code}]"
+
+
+def _prologue(text: str, name: str) -> tuple[str, str, int]:
+    """``text`` split into the prologue to write back verbatim (its comments, ``%YAML`` directive and
+    ``---`` line) and the document for ruamel.yaml, with the document's first line number - 1.
+
+    Only the lines before the document can hold directives. ``%YAML`` is kept (the output reads the
+    same under it: ambiguous strings are quoted); a ``%TAG`` (or reserved) directive is refused,
+    since ruamel.yaml writes its tags back without it. Without a directive there is no prologue.
+    """
+    lines = text.splitlines(keepends=True)
+    directives: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith("%"):
+            word = line.split()[0]
+            if word != "%YAML":
+                raise InputError(
+                    f"{name}:{number}:1: cannot format: a {word} directive cannot be kept safely; "
+                    "write the tags out in full (or remove them) and the directive"
+                )
+            directives.append(line.split(" #")[0].rstrip())
+            continue
+        if directives and _DOCUMENT_START.match(line):  # `---`, maybe a comment: the split point
+            prologue = "".join(lines[:number]).replace("\r\n", "\n").replace("\r", "\n")
+            return prologue, "".join(lines[number:]), number
+        break
+    # content on the `---` line itself: ruamel.yaml reads it all; the directive is written back
+    return ("\n".join(directives) + "\n---\n" if directives else ""), text, 0
+
+
+_DOCUMENT_START = re.compile(r"---[ \t]*(?:#.*)?\r?\n?$")
+
+
+def _round_trip_load(text: str, name: str, offset: int = 0) -> Any:
+    """``text`` (from line ``offset`` + 1 of the file) read by ruamel.yaml's round-trip loader
+    (comments kept), or InputError."""
+    try:
+        with _deep_enough():
+            return new_yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f":{offset + mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        raise InputError(f"{name}{where}: cannot format: {exc.problem or exc.context}") from None
+    except (YAMLError, ValueError) as exc:
+        raise InputError(
+            f"{name}: cannot format: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{name}: cannot format: the document is nested too deeply") from None
+
+
+@contextmanager
+def _deep_enough() -> Iterator[None]:
+    """Room for ruamel.yaml's recursion (several frames a level) on every nesting the reader accepts
+    (it stops flow nesting near 256 levels; the default limit of 1,000 frames stopped at 254)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+_RECURSION_LIMIT = 20_000
+
+
+def _same_meaning(loaded: LoadResult, out: str, kind: str) -> None:
+    """Refuse (InputError) unless ``out`` reads as the same values as ``loaded`` and, for an
+    ontology, compiles to the same payload: the proof that formatting changed layout only."""
+    name = loaded.file
+    again = load_text(out, name)
+    if again.data is None:
+        raise InputError(
+            f"{name}: cannot format: the formatted text would not read back "
+            f"({again.diagnostics[0].message if again.diagnostics else 'invalid YAML'}); file left unchanged"
+        )
+    path = first_difference(loaded.data, again.data)
+    if path is not None:
+        raise InputError(
+            f"{name}: cannot format: the formatted text would read differently at {json_path(path)}; "
+            "file left unchanged"
+        )
+    if kind == "ontology":
+        before, after = check_loaded(loaded).payload, check_loaded(again).payload
+        if json.dumps(before) != json.dumps(after):
+            raise InputError(
+                f"{name}: cannot format: the formatted file would compile to another payload; "
+                "file left unchanged"
+            )
+
+
+def first_difference(a: Any, b: Any) -> DataPath | None:
+    """The first data path (in document order) where ``a`` and ``b`` differ, or None when they are
+    equal: the same types (``true`` is not ``1``, ``1.0`` is not ``1``), values and list order;
+    mapping order aside. Iterative, so any depth is fine."""
+    stack: list[tuple[DataPath, Any, Any]] = [((), a, b)]
+    while stack:
+        path, x, y = stack.pop()
+        if type(x) is not type(y):
+            return path
+        if isinstance(x, dict):
+            if x.keys() != y.keys():
+                return (*path, next(str(k) for k in (*x, *y) if k not in x or k not in y))
+            stack.extend(((*path, str(k)), x[k], y[k]) for k in reversed(list(x)))
+        elif isinstance(x, list):
+            if len(x) != len(y):
+                return path
+            stack.extend(((*path, i), x[i], y[i]) for i in reversed(range(len(x))))
+        elif x != y and not (isinstance(x, float) and math.isnan(x) and math.isnan(y)):
+            return path
+    return None
 
 
 @dataclass(frozen=True)
@@ -177,8 +331,5 @@ def _quote_ambiguous(node: Any) -> None:
             new = quoted(value)
             if new is not value:
                 node[key] = new
-        elif isinstance(value, (datetime.date, datetime.datetime)):
-            # ruamel reads an unquoted 2024-01-01 as a timestamp; ontokit (YAML 1.2 core) reads a string
-            node[key] = DoubleQuotedScalarString(value.isoformat())
         else:
             _quote_ambiguous(value)

@@ -103,10 +103,10 @@ def diff_files(old: str, new: str) -> Review:
         return _with_definitions(diff_versions([], old, new), compared)
     texts = []
     for p in (old, new):
-        try:
-            texts.append(Path(p).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        loaded = read_file(p)  # the reader's limits: an oversized file is refused unread
+        if loaded.diagnostics and loaded.diagnostics[0].code in _UNREADABLE:
+            raise InputError(f"{p}: cannot read: {loaded.diagnostics[0].message}")
+        texts.append(loaded.text)
     return diff_versions([Version(new, texts[0], texts[1], old_name=old)], old, new)
 
 
@@ -231,13 +231,17 @@ def _keys(file: str) -> dict[str, str]:
 
 def _kind(text: str, name: str) -> FileKind:
     """What a YAML text is; a version too broken to parse is judged by a lenient parse of its keys."""
-    data = load_text(text, name).data
-    if data is None:
+    loaded = load_text(text, name)
+    data = loaded.data
+    if data is None and any(d.code == "duplicate-key" for d in loaded.diagnostics):
         try:  # PyYAML keeps the last of duplicate keys; good enough to tell what the file is for
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except Exception:
             return "ontology"  # unreadable: let the diff report its errors
     return detect_kind(data)
+
+
+_UNREADABLE = frozenset({"file-not-found", "not-a-file", "file-unreadable", "file-too-large", "not-utf8"})
 
 
 def _show(base: str, rel: str, root: Path) -> str | None:

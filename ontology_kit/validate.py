@@ -87,7 +87,11 @@ def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()
     if diags:
         if prefix:
             diags = [_prefixed(d, prefix) for d in diags]
-        diags = sorted(locate(diags, loaded.index), key=lambda d: (d.line, d.column))
+        # in document order; the count of problems not shown (too-many-problems) comes last
+        diags = sorted(
+            locate(diags, loaded.index),
+            key=lambda d: (d.code == "too-many-problems", d.line, d.column),
+        )
     payload = None if has_errors(diags) else compile_resolved(resolved)
     return FileResult(loaded.file, tuple(diags), payload)
 

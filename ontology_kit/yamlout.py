@@ -12,9 +12,52 @@ import re
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 __all__ = ["dump", "is_ambiguous", "new_yaml", "quoted"]
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _CoreResolver(VersionedResolver):
+    """Implicit types as ontokit's reader (yaml-rs, YAML 1.2 core schema) sees them: a ``%YAML 1.1``
+    directive does not turn ``Yes``/``on`` into booleans, and nothing is a timestamp (``2001-01-01``
+    stays the text the user wrote). ruamel's own choice changed values on a round trip."""
+
+    _core: Any = None
+
+    @property
+    def processing_version(self) -> Any:
+        return (1, 2)
+
+    @property
+    def versioned_resolver(self) -> Any:
+        if self._core is None:
+            full = super().versioned_resolver
+            self._core = {
+                first: [(tag, regexp) for tag, regexp in rules if tag != _TIMESTAMP]
+                for first, rules in full.items()
+            }
+        return self._core
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction that refuses what it cannot write back as the reader reads it."""
+
+    def construct_yaml_binary(self, node: Any) -> Any:
+        # ruamel decodes base64 to bytes and writes it back as a `!!binary |` block (a new value
+        # for yaml-rs, which reads the tagged scalar as its text): refuse rather than change it.
+        raise ConstructorError(
+            None, None, "a `!!binary` value cannot be formatted safely; remove the tag", node.start_mark
+        )
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        raise ConstructorError(
+            None, None, "a `!!timestamp` value cannot be formatted safely; remove the tag", node.start_mark
+        )
+
 
 _YAML11_SPECIAL = re.compile(
     r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
@@ -47,9 +90,20 @@ def quoted(text: str) -> Any:
     return text
 
 
+# Constructors are looked up by tag in a table filled when the class is defined: register the
+# overrides, or ruamel.yaml keeps calling its own.
+for _tag, _method in (
+    ("binary", _Constructor.construct_yaml_binary),
+    ("timestamp", _Constructor.construct_yaml_timestamp),
+):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)
+
+
 def new_yaml() -> Any:
     """A round-trip ruamel YAML instance with ontokit's layout: 2-space indents, lists indented."""
     yaml = YAML()  # round-trip: keeps comments, order and quoting
+    yaml.Resolver = _CoreResolver
+    yaml.Constructor = _Constructor
     yaml.version = None
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never fold long titles

@@ -293,6 +293,13 @@ def test_yaml_12_non_strings_as_option_values_are_wrong_type(scalar: str) -> Non
 # input that a text file cannot hold
 
 
+def _unknown_keys(count: int) -> bytes:
+    """A tool with ``count`` unknown keys (issue 9 finding 11, scaled down from 100,000)."""
+    return (
+        "tools:\n  - title: Car\n    type: point\n" + "".join(f"    k{i}: v\n" for i in range(count))
+    ).encode()
+
+
 def _utf16_without_bom() -> bytes:
     return "tools: []\n".encode("utf-16-le")
 
@@ -326,6 +333,15 @@ BYTE_CASES = [
     ),
     pytest.param(b"tools:\r  - title: A\x00\r", [("control-character", 2, 13)], id="nul-after-cr-only-lines"),
     pytest.param(b"tools:\r  - title: Caf\xe9\r", [("not-utf8", 2, 15)], id="latin-1-after-cr-only-lines"),
+    pytest.param(b"tools:\n" + b"- " * 256 + b"v\n", [("nesting-limit", 2, 511)], id="nesting-257-levels"),
+    pytest.param(  # issue 9: 100,000 levels crashed the parser (a segfault), 3,000 were an internal error
+        b"tools:\n" + b"- " * 100_000 + b"v\n", [("nesting-limit", 2, 511)], id="nesting-100k-levels"
+    ),
+    pytest.param(  # the first 1,000 problems, then their count: reporting stays linear in the keys
+        _unknown_keys(1_005),
+        [("unknown-field", 4 + i, 5) for i in range(1_000)] + [("too-many-problems", 1, 1)],
+        id="too-many-problems",
+    ),
 ]
 
 

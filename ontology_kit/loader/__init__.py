@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from .depth import MAX_DEPTH
+from .files import find_yaml_files
 from .reader import (
     MAX_ALIAS_EVENTS,
     MAX_FILE_BYTES,
     RULES,
     YAML_SUFFIXES,
     LoadResult,
-    find_yaml_files,
     load_bytes,
     load_text,
     read_file,
@@ -16,6 +17,7 @@ from .reader import (
 
 __all__ = [
     "MAX_ALIAS_EVENTS",
+    "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "RULES",
     "YAML_SUFFIXES",

@@ -20,13 +20,14 @@ __all__ = ["PositionIndex", "compose_all_count", "locate"]
 class _Node:
     """A composed node: kind ("scalar" | "mapping" | "sequence"), 1-based position, value."""
 
-    __slots__ = ("column", "id", "line", "value")
+    __slots__ = ("column", "id", "keys", "line", "value")
 
     def __init__(self, kind: str, line: int, column: int, value: Any) -> None:
         self.id = kind
         self.line = line
         self.column = column
         self.value = value  # str; list of (key node, value node); list of nodes
+        self.keys: dict[str, tuple[Any, Any]] | None = None  # a mapping's scalar keys, built on first use
 
 
 class PositionIndex:
@@ -37,6 +38,7 @@ class PositionIndex:
         self._root: _Node | None = None
         self._aliases: list[tuple[int, int]] = []
         self._composed = False
+        self._lines: list[str] | None = None
 
     @property
     def root(self) -> _Node | None:
@@ -91,13 +93,28 @@ class PositionIndex:
         return out
 
     def first_alias(self) -> tuple[int, int]:
-        """Position of the first alias (``*name``) in the text, or (1, 1)."""
-        _ = self.root
-        return self._aliases[0] if self._aliases else (1, 1)
+        """Position of the first alias (``*name``) in the text, or (1, 1).
+
+        Scans tokens only up to that alias: composing the whole text of an alias bomb (a million
+        aliases) took seconds, and the reader asks for this to refuse the file.
+        """
+        if self._composed:
+            return self._aliases[0] if self._aliases else (1, 1)
+        import yaml  # noqa: PLC0415 - lazy: a second parse, paid only on the error path
+
+        try:
+            for token in yaml.scan(self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+                if type(token).__name__ == "AliasToken":
+                    return (token.start_mark.line + 1, token.start_mark.column + 1)
+        except yaml.YAMLError:
+            pass
+        return (1, 1)
 
     def quoted_token(self, line: int, column: int) -> str:
         """The plain scalar that starts at (line, column), quoted as YAML would need it: ``"1.10"``."""
-        lines = self._text.splitlines()
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        lines = self._lines
         if not 0 < line <= len(lines):
             return '"..."'
         rest = lines[line - 1][column - 1 :]
@@ -192,11 +209,13 @@ def locate(
 
 def _child(node: Any, part: str | int) -> tuple[Any, Any]:
     if node.id == "mapping":
-        found = (None, None)
         want = part if isinstance(part, str) else str(part).lower() if isinstance(part, bool) else str(part)
-        for key_node, value_node in node.value:
-            if key_node.id == "scalar" and key_node.value == want:
-                found = (value_node, key_node)
+        if node.keys is None:
+            # One index per mapping, so that locating N diagnostics in a mapping of N keys stays
+            # linear (a scan per lookup was quadratic: 100k unknown keys took minutes). The last
+            # of repeated keys wins, as in the data.
+            node.keys = {k.value: (v, k) for k, v in node.value if k.id == "scalar"}
+        found: tuple[Any, Any] = node.keys.get(want, (None, None))
         return found
     if node.id == "sequence" and isinstance(part, int) and 0 <= part < len(node.value):
         return (node.value[part], None)

@@ -6,7 +6,6 @@ Every hazard becomes a :class:`Diagnostic` with a stable code; nothing here rais
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -16,7 +15,7 @@ import yaml_rs
 from .._text import quoted
 from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
-from .paths import check_found, find_root, outside_root_allowed
+from .depth import MAX_DEPTH, block_bound, deeper_than, depth_bound, first_too_deep, too_deep_to_parse
 from .positions import PositionIndex, compose_all_count
 
 __all__ = [
@@ -25,7 +24,6 @@ __all__ = [
     "RULES",
     "YAML_SUFFIXES",
     "LoadResult",
-    "find_yaml_files",
     "load_bytes",
     "load_text",
     "read_file",
@@ -109,6 +107,13 @@ RULES: Final[tuple[Rule, ...]] = (
         "aliases expand to ≤ 100,000 nodes",
         "nested `&a [*b, *b, …]` bombs",
         "`optionSets`",
+    ),
+    Rule(
+        "nesting-limit",
+        "collections nest deeper than 256 levels",
+        "nesting ≤ 256 levels",
+        "`- - - … v` nested 100,000 levels",
+        "nested classifications a few dozen levels deep",
     ),
     Rule(
         "empty-file",
@@ -268,6 +273,18 @@ def load_text(text: str, name: str) -> LoadResult:
     if text.startswith("\ufeff"):
         text = text[1:]
     result = LoadResult(file=name, text=text)
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        # text that did not come from read_file (a git revision, a string): the same limit
+        result.text = ""
+        result.diagnostics.append(
+            Diagnostic(
+                "file-too-large",
+                f"the text is larger than the limit of {MAX_FILE_BYTES:,} bytes",
+                name,
+                hint="split the ontology, or check that this is the file you meant",
+            )
+        )
+        return result
     bad = _CONTROL.search(text)
     if bad:
         line, column = line_col(text, bad.start())
@@ -282,6 +299,11 @@ def load_text(text: str, name: str) -> LoadResult:
             )
         )
         return result
+    block = block_bound(text)
+    deep = too_deep_to_parse(text, block)
+    if deep is not None:
+        result.diagnostics.append(_too_deep(name, line=deep[0], column=deep[1]))
+        return result
     try:
         data: Any = yaml_rs.loads(
             text,
@@ -295,6 +317,9 @@ def load_text(text: str, name: str) -> LoadResult:
         result.diagnostics.append(
             Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
         )
+        return result
+    if isinstance(data, (dict, list)) and depth_bound(text, block) > MAX_DEPTH and deeper_than(data):
+        result.diagnostics.append(_too_deep(name, path=first_too_deep(data)))
         return result
     if data is None:
         result.diagnostics.append(
@@ -342,6 +367,18 @@ def load_text(text: str, name: str) -> LoadResult:
         return result
     result.data = data
     return result
+
+
+def _too_deep(name: str, path: tuple[str | int, ...] = (), line: int = 0, column: int = 0) -> Diagnostic:
+    return Diagnostic(
+        "nesting-limit",
+        f"collections nest deeper than {MAX_DEPTH} levels",
+        name,
+        path=path,
+        hint="this looks generated or hostile; an ontology needs a few dozen levels at most",
+        line=line,
+        column=column,
+    )
 
 
 def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
@@ -423,34 +460,3 @@ def _fail(
     return LoadResult(
         file=name, diagnostics=[Diagnostic(code, message, name, hint=hint, line=line, column=column)]
     )
-
-
-def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders skipped)
-    into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any (and a
-    ``symlink-outside-root`` one per file of a folder that links out of the workspace root)."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Diagnostic] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files = sorted(
-                f
-                for f in p.rglob("*")
-                if f.suffix in YAML_SUFFIXES
-                and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            if not files:
-                problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
-            # A file of the folder may be a link out of the repository: refused unread (Path rules).
-            root, allowed = find_root(p), outside_root_allowed()
-            for f in files:
-                refusal = check_found(f, root, str(f), allowed=allowed)
-                if refusal is None:
-                    found.append((f, str(f)))
-                else:
-                    problems.append(Diagnostic(refusal.code, refusal.message, str(f), hint=refusal.hint))
-        else:
-            found.append((p, str(raw)))
-    return found, problems

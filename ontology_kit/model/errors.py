@@ -12,7 +12,12 @@ from ..diagnostics import DataPath, Diagnostic
 from .ontology import Classification, Ontology, Option, Relation, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
 
-__all__ = ["RULES", "structural_diagnostics"]
+__all__ = ["MAX_REPORTED", "RULES", "structural_diagnostics"]
+
+#: At most this many structural problems are reported per file, then one `too-many-problems` line
+#: with the count of the rest: reporting each one costs a lookup of its position and a "did you
+#: mean" search, and a generated file can hold a hundred thousand.
+MAX_REPORTED: Final = 1000
 
 #: The structural codes (the JSON Schema's rules), documented (docs/format.md, "Structure").
 RULES: Final[tuple[Rule, ...]] = (
@@ -58,7 +63,15 @@ RULES: Final[tuple[Rule, ...]] = (
         "`version: 2`",
         "`version: 1`",
     ),
+    Rule(
+        "too-many-problems",
+        "more structural problems than are reported per file (the rest are counted, not shown)",
+        f"at most {MAX_REPORTED:,} problems of structure are listed per file",
+        "a generated file with 100,000 unknown keys",
+        "fix the problems shown, then run again",
+    ),
 )
+
 
 _ITEM_MODEL: dict[str, type[BaseModel]] = {
     "tools": Tool,
@@ -90,10 +103,21 @@ _EXPECTED = {
 
 
 def structural_diagnostics(exc: ValidationError, file: str) -> list[Diagnostic]:
-    """One diagnostic per pydantic error, in document order."""
-    out = []
-    for err in exc.errors(include_url=False):
-        out.append(_convert(err, tuple(err["loc"]), file))
+    """One diagnostic per pydantic error, in document order (the first :data:`MAX_REPORTED`, then
+    one ``too-many-problems`` diagnostic that counts the rest)."""
+    errors = exc.errors(include_url=False)
+    out = [_convert(err, tuple(err["loc"]), file) for err in errors[:MAX_REPORTED]]
+    if len(errors) > MAX_REPORTED:
+        out.append(
+            Diagnostic(
+                "too-many-problems",
+                f"... and {len(errors) - MAX_REPORTED:,} more problems of structure, not shown",
+                file,
+                hint="fix the problems above and run again",
+                line=1,
+                column=1,
+            )
+        )
     return out
 
 

@@ -19,6 +19,7 @@ from ..client import HubTarget, open_client, resolve_target
 from ..diagnostics import Diagnostic
 from ..errors import InputError, OntokitError
 from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml
+from ..loader import MAX_FILE_BYTES
 from ..plan.diff import diff_category_schema
 from ..plan.model import Change
 from ..schema import KINDS, SCHEMA_BASE
@@ -89,9 +90,17 @@ def _read_source(
     """(the document, the project in it or None, how to name the source)."""
     if from_json:
         try:
-            doc = json.loads(Path(from_json).read_text(encoding="utf-8"))
+            with Path(from_json).open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)  # the YAML reader's size limit, for the same reason
+            if len(raw) > MAX_FILE_BYTES:
+                raise InputError(
+                    f"{from_json}: cannot read JSON: larger than the limit of {MAX_FILE_BYTES:,} bytes"
+                )
+            doc = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise InputError(f"{from_json}: cannot read JSON: {exc}") from None
+        except RecursionError:
+            raise InputError(f"{from_json}: cannot read JSON: nested too deeply") from None
         project = None
         if isinstance(doc, dict):
             data = doc.get("data")

@@ -287,6 +287,8 @@ class _Reader:
         db = self.opt_text(doc.get("db"), f"{where}.db")
         if (kind == "embedded" and not db) or (kind == "url" and not url):
             self.fail(where, "an embedded hub needs `db`, a URL hub needs `url`")
+        if (kind == "embedded" and url is not None) or (kind == "url" and db is not None):
+            self.fail(where, "an embedded hub has no `url`, a URL hub no `db`")
         if db is not None and ("\x00" in db or not PurePath(db).is_absolute()):
             self.fail(f"{where}.db", "expected the absolute path of a database file")
         return HubRecord(self.text(doc.get("name"), f"{where}.name"), kind, url, db)

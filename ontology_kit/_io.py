@@ -5,11 +5,22 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import OntokitError
 
-__all__ = ["write_atomic"]
+__all__ = ["ALLOW_ENV", "outside_root_allowed", "write_atomic"]
+
+#: Set to ``1`` to let paths leave the workspace root (absolute paths, ``..``, links out):
+#: docs/projects.md, "Path rules". An environment variable, not a setting a pull request could edit.
+ALLOW_ENV = "ONTOKIT_ALLOW_PATHS_OUTSIDE_ROOT"
+
+
+def outside_root_allowed(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the user allowed paths outside the workspace root (``ALLOW_ENV`` set to 1)."""
+    value = (os.environ if env is None else env).get(ALLOW_ENV, "")
+    return value.strip().lower() in ("1", "true", "yes")
 
 
 def write_atomic(path: str | Path, text: str) -> None:

@@ -303,3 +303,22 @@ def test_a_referenced_file_that_is_not_yaml_by_name_is_not_quoted(repo: Path, co
     result = check_path(repo / "ontokit.yaml")
     assert [d.code for d in result.diagnostics] == ["not-a-project"]
     assert all(SECRET not in (d.message + (d.hint or "")) for d in result.diagnostics)
+
+
+def test_the_embedded_hub_keeps_no_data_through_a_link_out(tmp_path: Path) -> None:
+    """A repository that commits `.ontokit` as a link elsewhere: the embedded hub would write its
+    database and API key there. Refused, one line, nothing written; the opt-in allows it."""
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    repo.mkdir()
+    elsewhere.mkdir()
+    (repo / ".git").mkdir()
+    (repo / ".ontokit").symlink_to(elsewhere, target_is_directory=True)
+    (repo / "o.yaml").write_text("tools:\n  - title: Car\n    type: bounding-box\n", encoding="utf-8")
+    (repo / "p.yaml").write_text("name: Cars\nontology: o.yaml\n", encoding="utf-8")
+    refused = run("plan", "p.yaml", cwd=repo)
+    assert refused.returncode == 1, refused.stderr
+    assert refused.stderr.count("\n") == 1 and "link out of the workspace root" in refused.stderr
+    assert list(elsewhere.iterdir()) == []
+    allowed = run("plan", "p.yaml", cwd=repo, allow=True)
+    assert allowed.returncode == 0, allowed.stderr
+    assert (elsewhere / "hub.sqlite3").exists()

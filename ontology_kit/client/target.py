@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .._io import ALLOW_ENV, outside_root_allowed
 from ..errors import DropConnection, OntokitError
 from ..hub import build_app, local_api_key
 from ..state import HubRecord
@@ -75,6 +76,19 @@ def state_dir(start: Path | None = None) -> Path:
     return here / STATE_DIR
 
 
+def _inside_root(state: Path, env: Mapping[str, str]) -> Path:
+    """``state`` (``.ontokit/``), unless it is a link out of the folder that holds it: a repository
+    could commit ``.ontokit`` as a link, and the embedded hub would write its database and key there."""
+    root = os.path.realpath(state.parent)
+    real = os.path.realpath(state)
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep) and not outside_root_allowed(env):
+        raise OntokitError(
+            f"{state} is a link out of the workspace root; the embedded hub will not keep its data "
+            f"there (remove the link, or set {ALLOW_ENV}=1)"
+        )
+    return state
+
+
 def resolve_target(
     hub: str | None = None,
     env: Mapping[str, str] | None = None,
@@ -85,7 +99,7 @@ def resolve_target(
     env = os.environ if env is None else env
     raw = (hub if hub is not None else env.get("ONTOKIT_HUB", "")).strip()
     if raw.lower() in _EMBEDDED:
-        return HubTarget("embedded", "embedded", state_dir(cwd) / DB_NAME)
+        return HubTarget("embedded", "embedded", _inside_root(state_dir(cwd), env) / DB_NAME)
     return HubTarget("url", check_hub_url(ANGO_HOSTS.get(raw.lower(), raw), where))
 
 

@@ -16,10 +16,10 @@ ontokit, never in the files it governs: a pull request cannot grant itself more.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, NamedTuple
 
+from .._io import ALLOW_ENV, outside_root_allowed
 from .._text import quoted
 from ..codes import Code, Rule
 
@@ -36,8 +36,6 @@ __all__ = [
 ]
 
 WORKSPACE_FILE: Final = "ontokit.yaml"
-#: Set to ``1`` to let references leave the workspace root (absolute paths, ``..``, links out).
-ALLOW_ENV: Final = "ONTOKIT_ALLOW_PATHS_OUTSIDE_ROOT"
 
 RULES: Final[tuple[Rule, ...]] = (
     Rule(
@@ -79,12 +77,6 @@ class Refusal(NamedTuple):
 def shown_path(path: str | Path) -> str:
     """A path as a message quotes it: escaped, in quotes, at most ``MAX_PATH_SHOWN`` characters."""
     return quoted(path, MAX_PATH_SHOWN)
-
-
-def outside_root_allowed(env: Mapping[str, str] | None = None) -> bool:
-    """Whether the user allowed references outside the workspace root (``ALLOW_ENV`` set to 1)."""
-    value = (os.environ if env is None else env).get(ALLOW_ENV, "")
-    return value.strip().lower() in ("1", "true", "yes")
 
 
 def find_root(folder: str | Path) -> Path:

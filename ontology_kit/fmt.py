@@ -28,6 +28,7 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import ScalarString
 
+from ._gc import gc_paused
 from ._io import write_atomic
 from .canonical import reorder
 from .diagnostics import DataPath, Diagnostic, json_path
@@ -109,6 +110,7 @@ def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
     return out
 
 
+@gc_paused
 def format_file(path: str | Path, display: str | None = None) -> FormatResult:
     """Format one file (in memory; the caller decides whether to write). The file is read by the
     validator's reader, with its limits (size first: an oversized file is refused unread)."""

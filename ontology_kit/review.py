@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ._gc import gc_paused
 from .category_schema import CategorySchema
 from .diagnostics import Diagnostic
 from .errors import InputError
@@ -203,6 +204,7 @@ class Shown:
     source: str | None = None  # for a project definition: "project 'X': ontology <file>"
 
 
+@gc_paused
 def show(file: str) -> Shown:
     """The ontology of ``file``: an ontology file, or the one a project definition uses."""
     if detect_kind(read_file(file).data) == "project":

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._gc import gc_paused
 from .category_schema import TOP_GROUPS
 from .compiler import compile_resolved
 from .diagnostics import Diagnostic, has_errors
@@ -43,11 +44,13 @@ class FileResult:
         return not has_errors(self.diagnostics)
 
 
+@gc_paused
 def check_file(path: str | Path, display: str | None = None) -> FileResult:
     """Validate and compile one ontology file."""
     return check_loaded(read_file(path, display))
 
 
+@gc_paused
 def check_text(text: str, name: str = "<string>") -> FileResult:
     """Validate and compile ontology YAML given as text."""
     return check_loaded(load_text(text, name))

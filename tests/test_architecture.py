@@ -30,6 +30,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.codes",
         "ontology_kit.diagnostics",
         "ontology_kit._text",
+        "ontology_kit._gc",
         "ontology_kit._io",
         "ontology_kit._secret",
         "ontology_kit.identity",

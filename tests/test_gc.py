@@ -28,7 +28,7 @@ def calls(tmp_path: Path) -> dict[str, Callable[[], object]]:
     good, bad = tmp_path / "o.yaml", tmp_path / "bad.yaml"
     good.write_text(ONTOLOGY, encoding="utf-8")
     bad.write_text("tools: [", encoding="utf-8")
-    return {
+    found: dict[str, Callable[[], object]] = {
         "check_file": lambda: check_file(good),
         "check_file-bad": lambda: check_file(bad),
         "check_text": lambda: check_text(ONTOLOGY),
@@ -36,9 +36,14 @@ def calls(tmp_path: Path) -> dict[str, Callable[[], object]]:
         "show": lambda: show(str(good)),
         "show-missing": lambda: show(str(tmp_path / "missing.yaml")),
     }
+    assert tuple(found) == NAMES
+    return found
 
 
-@pytest.mark.parametrize("name", list(calls(Path("."))), ids=str)
+NAMES = ("check_file", "check_file-bad", "check_text", "format_file", "show", "show-missing")
+
+
+@pytest.mark.parametrize("name", NAMES, ids=str)
 @pytest.mark.parametrize("enabled", [True, False], ids=["gc-on", "gc-off"])
 def test_the_collector_is_left_as_it_was(tmp_path: Path, name: str, enabled: bool) -> None:
     call = calls(tmp_path)[name]

@@ -6,9 +6,8 @@ Auth by the ``apikey`` header; each key belongs to one organization and sees onl
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +20,14 @@ from .._version import __version__
 from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema
 from ..errors import HubApiError as ApiError
 from ..vocabulary import PROJECT_TYPES, WEBHOOK_TYPES
-from . import locks
+from . import assets, locks
 from .store import HubStore, new_object_id, utc_now
+from .web import MAX_PAGE
+from .web import error as _error
+from .web import int_param as _int_param
+from .web import json_response as _json
+from .web import ok as _ok
+from .web import shown as _shown
 
 __all__ = ["MAX_BODY_BYTES", "HubApp"]
 
@@ -57,26 +62,8 @@ _SETTINGS = {
 #: What ``GET /v2/ontokit/hub`` announces (docs/hub.md): the extensions clients may use.
 EXTENSIONS = ("idempotency-key", "webhooks-read", "webhook-update", "project-type-update", "locks")
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
-#: The largest ``page`` (inferred): far beyond any organization's projects, and within SQLite's
-#: 64-bit OFFSET at every ``limit``.
-MAX_PAGE = 1_000_000_000
-#: An integer query parameter: optional minus sign, ASCII digits, short enough to stay an integer.
-_INTEGER = re.compile(r"-?[0-9]{1,18}")
 #: ``Idempotency-Key``: printable ASCII, at most this long (inferred; a UUID is 36).
 MAX_IDEMPOTENCY_KEY = 255
-_MAX_SHOWN = 64
-
-
-def _ok(data: dict[str, Any], status: int = 200) -> Response:
-    return _json({"status": "success", "data": data}, status)
-
-
-def _json(doc: Any, status: int) -> Response:
-    return Response(json.dumps(doc), status=status, mimetype="application/json")
-
-
-def _error(status: int, message: str) -> Response:
-    return _json({"status": "error" if status >= 500 else "fail", "message": message}, status)
 
 
 class HubApp:
@@ -84,6 +71,8 @@ class HubApp:
 
     def __init__(self, store: HubStore) -> None:
         self.store = store
+        self.routes = assets.HANDLERS
+        self.public = assets.PUBLIC
         self.url_map = Map(
             [
                 Rule("/v2/listProjects", methods=["GET"], endpoint="list_projects"),
@@ -98,6 +87,7 @@ class HubApp:
                 Rule("/v2/ontokit/locks", methods=["GET"], endpoint="list_locks"),
                 Rule("/v2/ontokit/locks", methods=["POST"], endpoint="acquire_locks"),
                 Rule("/v2/ontokit/locks/release", methods=["POST"], endpoint="release_locks"),
+                *assets.rules(),
             ],
             strict_slashes=False,
         )
@@ -116,11 +106,13 @@ class HubApp:
             endpoint, args = adapter.match()
             if endpoint == "hub_info":
                 return self.hub_info()
+            if endpoint in self.public:
+                return self.routes[endpoint](self, request, None, **args)
             org = self.authenticate(request)
-            handler = getattr(self, endpoint)
+            handler = getattr(self, endpoint, None) or functools.partial(self.routes[endpoint], self)
             if endpoint in ("create_project", "create_webhook", "update_batches"):
                 return self.idempotent(request, org, lambda db: handler(request, org, db, **args))
-            return handler(request, org, **args)  # type: ignore[no-any-return]
+            return handler(request, org, **args)
         except ApiError as exc:
             return _error(exc.status, exc.message)
         except NotFound:
@@ -366,26 +358,6 @@ class HubApp:
 
     def list_locks(self, request: Request, org: str) -> Response:
         return _ok({"locks": [lease.document() for lease in self.store.list_locks(org)]})
-
-
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    """An integer query parameter: ASCII digits only (``int()`` would take ``" 1"`` and ``"١"``),
-    within ``low..high`` (a bound every store can count to: no overflow, never a 500)."""
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not _INTEGER.fullmatch(raw):
-        raise ApiError(400, f"{name} must be an integer")
-    value = int(raw)
-    if not low <= value <= high:
-        raise ApiError(400, f"{name} must be between {low} and {high}")
-    return value
-
-
-def _shown(value: str) -> str:
-    """A client's id or header, as an error message quotes it: short, one line."""
-    text = value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…"
-    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def _category_schema(value: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .._secret import secret_digest, secret_mac
+from .annotations_store import SCHEMA as _ANNOTATIONS_SCHEMA
 
 __all__ = ["HubStore", "LockRow", "new_object_id", "secret_digest", "utc_now"]
 
@@ -115,7 +116,7 @@ class HubStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+            db.executescript(_SCHEMA + _ANNOTATIONS_SCHEMA)
 
     # -- connections ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

@@ -1,0 +1,310 @@
+"""Assets, tasks and their answers in the local Hub's SQLite database (docs/hub.md, "Annotations").
+
+A task's answer is stored whole as JSON (``{"tools", "classifications", "relations"}``, as the Hub
+returns it), and beside it one row per element of the answer that names a ``schemaId`` (a tool
+object, a classification answer at any depth, a relation), so that "which annotations reference this
+schemaId" is an indexed query, not a scan of every answer. Nothing here reads the label set: an
+answer whose schemaId is no longer in it stays stored, as on the real Hub.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+__all__ = [
+    "SCHEMA",
+    "AnswerRef",
+    "RefCount",
+    "TaskQuery",
+    "TaskRow",
+    "answer_refs",
+    "count_refs",
+    "existing_external_ids",
+    "get_export",
+    "get_task",
+    "insert_asset",
+    "iter_tasks",
+    "list_tasks",
+    "put_export",
+    "schema_id_counts",
+    "set_answer",
+    "set_stage",
+    "task_for_external_id",
+]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS assets (
+    id TEXT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(id), external_id TEXT NOT NULL,
+    data TEXT NOT NULL, doc TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (project, external_id));
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(id),
+    asset TEXT NOT NULL REFERENCES assets(id), external_id TEXT NOT NULL, stage TEXT NOT NULL,
+    batches TEXT NOT NULL, priority INTEGER NOT NULL, answer TEXT NOT NULL, seq INTEGER NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks(project, seq);
+CREATE TABLE IF NOT EXISTS answer_refs (
+    task TEXT NOT NULL REFERENCES tasks(id), project TEXT NOT NULL, kind TEXT NOT NULL,
+    schema_id TEXT NOT NULL, depth INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS answer_refs_by_schema ON answer_refs(project, schema_id, task);
+CREATE INDEX IF NOT EXISTS answer_refs_by_task ON answer_refs(task);
+CREATE TABLE IF NOT EXISTS exports (
+    token TEXT PRIMARY KEY, organization TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL,
+    content BLOB NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS exports_by_project ON exports(project, created_at);
+"""
+
+EMPTY_ANSWER: dict[str, list[Any]] = {"tools": [], "classifications": [], "relations": []}
+
+
+@dataclass(frozen=True)
+class AnswerRef:
+    """One element of an answer that names a schemaId: a ``tool`` object, a ``classification``
+    answer (``depth`` 0 at the top level, more when nested in an object or another answer), or a
+    ``relation``."""
+
+    kind: str
+    schema_id: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class RefCount:
+    """How many answer elements, in how many tasks, reference a set of schemaIds."""
+
+    annotations: int
+    tasks: int
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A stored task, with its asset's fields and its answer."""
+
+    id: str
+    project: str
+    asset: str
+    external_id: str
+    data: str
+    stage: str
+    batches: list[str]
+    priority: int
+    answer: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """A filter on a project's tasks: any of ``stages``, any of ``batches``, any of ``external_ids``
+    (None: no condition)."""
+
+    stages: tuple[str, ...] | None = None
+    batches: tuple[str, ...] | None = None
+    external_ids: tuple[str, ...] | None = None
+    descending: bool = False
+
+
+def answer_refs(answer: dict[str, Any]) -> list[AnswerRef]:
+    """Every element of ``answer`` that names a schemaId, nested classifications included.
+
+    ``answer`` has been checked by the app (objects with string ``schemaId``, nesting bounded).
+    """
+    refs: list[AnswerRef] = []
+    todo: list[tuple[str, dict[str, Any], int]] = []
+    todo.extend(("tool", item, 0) for item in answer.get("tools", []))
+    todo.extend(("classification", item, 0) for item in answer.get("classifications", []))
+    todo.extend(("relation", item, 0) for item in answer.get("relations", []))
+    while todo:
+        kind, item, depth = todo.pop()
+        refs.append(AnswerRef(kind, item["schemaId"], depth))
+        todo.extend(("classification", child, depth + 1) for child in item.get("classifications") or [])
+    return refs
+
+
+def insert_asset(
+    db: sqlite3.Connection,
+    project: str,
+    ids: tuple[str, str],
+    asset: dict[str, Any],
+    stage: str,
+    priority: int,
+    now: str,
+) -> None:
+    """Store an asset (``asset`` has ``externalId``, ``data`` and ``batches``) and its task
+    (``ids`` = (asset id, task id)), the task in ``stage`` with an empty answer."""
+    asset_id, task_id = ids
+    db.execute(
+        "INSERT INTO assets VALUES (?, ?, ?, ?, ?, ?)",
+        (asset_id, project, asset["externalId"], asset["data"], _dumps(asset), now),
+    )
+    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks WHERE project = ?", (project,)).fetchone()[
+        0
+    ]
+    db.execute(
+        "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            task_id,
+            project,
+            asset_id,
+            asset["externalId"],
+            stage,
+            _dumps(asset["batches"]),
+            priority,
+            _dumps(EMPTY_ANSWER),
+            seq,
+            now,
+            now,
+        ),
+    )
+
+
+def existing_external_ids(db: sqlite3.Connection, project: str, external_ids: Iterable[str]) -> set[str]:
+    """Which of ``external_ids`` already name an asset of ``project``."""
+    found: set[str] = set()
+    for ext in external_ids:
+        row = db.execute(
+            "SELECT 1 FROM assets WHERE project = ? AND external_id = ?", (project, ext)
+        ).fetchone()
+        if row is not None:
+            found.add(ext)
+    return found
+
+
+def task_for_external_id(db: sqlite3.Connection, project: str, external_id: str) -> str | None:
+    """The id of the task of ``project``'s asset ``external_id``, or None."""
+    row = db.execute(
+        "SELECT id FROM tasks WHERE project = ? AND external_id = ?", (project, external_id)
+    ).fetchone()
+    return str(row["id"]) if row else None
+
+
+def set_answer(db: sqlite3.Connection, task_id: str, answer: dict[str, Any], now: str) -> None:
+    """Replace the task's answer (and its schemaId rows) with ``answer``."""
+    project = db.execute("SELECT project FROM tasks WHERE id = ?", (task_id,)).fetchone()["project"]
+    db.execute("UPDATE tasks SET answer = ?, updated_at = ? WHERE id = ?", (_dumps(answer), now, task_id))
+    db.execute("DELETE FROM answer_refs WHERE task = ?", (task_id,))
+    db.executemany(
+        "INSERT INTO answer_refs VALUES (?, ?, ?, ?, ?)",
+        ((task_id, project, r.kind, r.schema_id, r.depth) for r in answer_refs(answer)),
+    )
+
+
+def set_stage(db: sqlite3.Connection, task_id: str, stage: str, now: str) -> None:
+    """Move the task to ``stage``."""
+    db.execute("UPDATE tasks SET stage = ?, updated_at = ? WHERE id = ?", (stage, now, task_id))
+
+
+_TASK_SELECT = (
+    "SELECT t.id, t.project, t.asset, t.external_id, a.data, t.stage, t.batches, t.priority, t.answer,"
+    " t.created_at, t.updated_at FROM tasks t JOIN assets a ON a.id = t.asset"
+)
+
+
+def _row(row: sqlite3.Row) -> TaskRow:
+    return TaskRow(
+        row["id"],
+        row["project"],
+        row["asset"],
+        row["external_id"],
+        row["data"],
+        row["stage"],
+        orjson.loads(row["batches"]),
+        row["priority"],
+        orjson.loads(row["answer"]),
+        row["created_at"],
+        row["updated_at"],
+    )
+
+
+def get_task(db: sqlite3.Connection, org: str, task_id: str) -> TaskRow | None:
+    """The task ``task_id`` if its project belongs to ``org``."""
+    row = db.execute(
+        _TASK_SELECT + " JOIN projects p ON p.id = t.project WHERE t.id = ? AND p.organization = ?",
+        (task_id, org),
+    ).fetchone()
+    return _row(row) if row else None
+
+
+def _where(project: str, query: TaskQuery) -> tuple[str, list[Any]]:
+    clauses, params = ["t.project = ?"], [project]
+    for column, values in (("t.stage", query.stages), ("t.external_id", query.external_ids)):
+        if values is not None:
+            clauses.append(f"{column} IN (SELECT value FROM json_each(?))")
+            params.append(_dumps(list(values)))
+    if query.batches is not None:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM json_each(t.batches) b WHERE b.value IN (SELECT value FROM json_each(?)))"
+        )
+        params.append(_dumps(list(query.batches)))
+    return " WHERE " + " AND ".join(clauses), params
+
+
+def list_tasks(
+    db: sqlite3.Connection, project: str, query: TaskQuery, offset: int, limit: int
+) -> tuple[list[TaskRow], int]:
+    """One page of ``project``'s tasks matching ``query``, and how many match in all."""
+    where, params = _where(project, query)
+    total = db.execute("SELECT COUNT(*) FROM tasks t" + where, params).fetchone()[0]
+    order = "DESC" if query.descending else "ASC"
+    rows = db.execute(
+        f"{_TASK_SELECT}{where} ORDER BY t.seq {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+    ).fetchall()
+    return [_row(r) for r in rows], int(total)
+
+
+def iter_tasks(db: sqlite3.Connection, project: str, query: TaskQuery) -> Iterator[TaskRow]:
+    """Every task of ``project`` matching ``query``, in upload order, one row at a time."""
+    where, params = _where(project, query)
+    for row in db.execute(f"{_TASK_SELECT}{where} ORDER BY t.seq", params):
+        yield _row(row)
+
+
+def count_refs(db: sqlite3.Connection, project: str, schema_ids: Iterable[str]) -> RefCount:
+    """How many answer elements (at any depth, in any stage) of ``project`` reference any of
+    ``schema_ids``, and in how many tasks."""
+    row = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT task) FROM answer_refs WHERE project = ? AND schema_id IN "
+        "(SELECT value FROM json_each(?))",
+        (project, _dumps(sorted(set(schema_ids)))),
+    ).fetchone()
+    return RefCount(int(row[0]), int(row[1]))
+
+
+def schema_id_counts(db: sqlite3.Connection, project: str) -> list[tuple[str, str, int, int]]:
+    """(schemaId, kind, answer elements, tasks) for every schemaId ``project``'s answers reference."""
+    rows = db.execute(
+        "SELECT schema_id, kind, COUNT(*), COUNT(DISTINCT task) FROM answer_refs WHERE project = ? "
+        "GROUP BY schema_id, kind ORDER BY schema_id, kind",
+        (project,),
+    ).fetchall()
+    return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+
+
+#: Export files kept per project (older ones are dropped: a client downloads its file at once).
+KEEP_EXPORTS = 5
+
+
+def put_export(
+    db: sqlite3.Connection, token: str, org: str, project: str, name: str, content: bytes, now: str
+) -> None:
+    """Store an export file under ``token``, keeping the newest few of the project."""
+    db.execute("INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?)", (token, org, project, name, content, now))
+    db.execute(
+        "DELETE FROM exports WHERE project = ? AND token NOT IN "
+        "(SELECT token FROM exports WHERE project = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)",
+        (project, project, KEEP_EXPORTS),
+    )
+
+
+def get_export(db: sqlite3.Connection, token: str) -> tuple[str, bytes] | None:
+    """(file name, content) of the export ``token``, or None."""
+    row = db.execute("SELECT name, content FROM exports WHERE token = ?", (token,)).fetchone()
+    return (str(row["name"]), bytes(row["content"])) if row else None
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()

@@ -1,0 +1,203 @@
+"""The local Hub's annotation store: answers indexed by the schemaIds they reference, at every depth,
+queryable by schemaId; and the answer checks (shapes, bounds) the routes apply before storing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LocalHub
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.test import Client
+
+from ontology_kit.errors import HubApiError
+from ontology_kit.hub import HubStore
+from ontology_kit.hub import annotations_store as ann
+from ontology_kit.hub.answers import MAX_ANSWER_DEPTH, MAX_ANSWER_ELEMENTS, answer
+
+IDS = st.sampled_from(["a", "b", "c", "d"])
+
+
+def _element(children: st.SearchStrategy[list[dict[str, Any]]]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.builds(lambda sid, kids: {"schemaId": sid, "classifications": kids}, IDS, children)
+
+
+ELEMENTS = st.recursive(
+    st.builds(lambda sid: {"schemaId": sid}, IDS),
+    lambda inner: _element(st.lists(inner, max_size=3)),
+    max_leaves=12,
+)
+ANSWERS = st.fixed_dictionaries(
+    {
+        "objects": st.lists(ELEMENTS, max_size=3),
+        "classifications": st.lists(ELEMENTS, max_size=3),
+        "relations": st.lists(st.builds(lambda sid: {"schemaId": sid}, IDS), max_size=2),
+    }
+)
+
+
+def _walk(items: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for item in items:
+        out.append(item["schemaId"])
+        out.extend(_walk(item.get("classifications") or []))
+    return out
+
+
+def _store(tmp_path: Path) -> tuple[HubStore, str]:
+    """A store with one project of three tasks."""
+    store = HubStore(tmp_path / "hub.sqlite3")
+    org, _ = store.create_organization("acme")
+    with store.write() as db:
+        store.insert_project(db, org, {"_id": "p1", "name": "P", "createdAt": "t"})
+        for n in range(3):
+            asset = {"externalId": f"x{n}", "data": f"https://e.test/{n}", "batches": []}
+            ann.insert_asset(db, "p1", (f"a{n}", f"t{n}"), asset, "Label", 0, "t")
+    return store, org
+
+
+@settings(max_examples=60, deadline=None)
+@given(raw=ANSWERS)
+def test_refs_are_every_element_at_every_depth(raw: dict[str, Any]) -> None:
+    stored = answer(raw, "answer")
+    refs = ann.answer_refs(stored)
+    expected = _walk(stored["tools"]) + _walk(stored["classifications"]) + _walk(stored["relations"])
+    assert sorted(r.schema_id for r in refs) == sorted(expected)
+    assert sum(r.kind == "tool" for r in refs) == len(stored["tools"])
+    assert sum(r.kind == "relation" for r in refs) == len(stored["relations"])
+    assert all(r.depth == 0 for r in refs if r.kind != "classification")
+
+
+@settings(max_examples=25, deadline=None)
+@given(answers=st.lists(ANSWERS, min_size=3, max_size=3), wanted=st.sets(IDS, min_size=1))
+def test_count_refs_equals_a_scan(
+    tmp_path_factory: pytest.TempPathFactory, answers: list[Any], wanted: set[str]
+) -> None:
+    store, _ = _store(tmp_path_factory.mktemp("count"))
+    stored = [answer(raw, "answer") for raw in answers]
+    with store.write() as db:
+        for n, value in enumerate(stored):
+            ann.set_answer(db, f"t{n}", value, "t")
+    per_task = [
+        [s for s in _walk(v["tools"] + v["classifications"] + v["relations"]) if s in wanted] for v in stored
+    ]
+    with store.read() as db:
+        found = ann.count_refs(db, "p1", wanted)
+    assert found == ann.RefCount(sum(map(len, per_task)), sum(1 for hits in per_task if hits))
+
+
+def test_set_answer_replaces_the_refs(tmp_path: Path) -> None:
+    store, org = _store(tmp_path)
+    nested = {"schemaId": "v", "classifications": [{"schemaId": "color", "answer": "red"}]}
+    with store.write() as db:
+        ann.set_answer(db, "t0", answer({"objects": [nested]}, "a"), "t1")
+        assert ann.count_refs(db, "p1", ["color"]) == ann.RefCount(1, 1)
+        ann.set_answer(db, "t0", answer({"classifications": [{"schemaId": "w"}]}, "a"), "t2")
+        assert ann.count_refs(db, "p1", ["color", "v"]) == ann.RefCount(0, 0)
+        assert ann.schema_id_counts(db, "p1") == [("w", "classification", 1, 1)]
+        row = ann.get_task(db, org, "t0")
+    assert row is not None and row.answer["classifications"] == [{"schemaId": "w"}] and row.updated_at == "t2"
+
+
+def test_refs_keep_schema_ids_the_label_set_never_had(tmp_path: Path) -> None:
+    """The store never reads the label set: an answer outlives its schemaId."""
+    store, _ = _store(tmp_path)
+    with store.write() as db:
+        ann.set_answer(db, "t1", answer({"objects": [{"schemaId": "gone", "objectId": "o"}]}, "a"), "t")
+    with store.read() as db:
+        assert ann.count_refs(db, "p1", ["gone"]) == ann.RefCount(1, 1)
+
+
+def test_task_queries(tmp_path: Path) -> None:
+    store, org = _store(tmp_path)
+    with store.write() as db:
+        ann.set_stage(db, "t2", "Complete", "t")
+    with store.read() as db:
+        rows, total = ann.list_tasks(db, "p1", ann.TaskQuery(stages=("Label",)), 0, 10)
+        assert total == 2 and [r.id for r in rows] == ["t0", "t1"]
+        rows, total = ann.list_tasks(db, "p1", ann.TaskQuery(descending=True), 1, 1)
+        assert total == 3 and [r.id for r in rows] == ["t1"]
+        assert [r.id for r in ann.iter_tasks(db, "p1", ann.TaskQuery(external_ids=("x2",)))] == ["t2"]
+        assert ann.get_task(db, "another-org", "t0") is None and ann.get_task(db, org, "t0") is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"objects": [{"schemaId": ""}]}, "answer.objects[0].schemaId"),
+        ({"objects": [{"schemaId": "x" * 257}]}, "answer.objects[0].schemaId"),
+        ({"objects": [{"schemaId": "v", "objectId": 7}]}, "objectId"),
+        (
+            {"classifications": [{"schemaId": "c", "classifications": "x"}]},
+            "classifications[0].classifications",
+        ),
+        ({"relations": {"schemaId": "r"}}, "answer.relations must be a list"),
+        ("x", "answer must be an object"),
+    ],
+    ids=[
+        "empty-schema-id",
+        "long-schema-id",
+        "object-id-not-string",
+        "nested-not-list",
+        "relations-object",
+        "not-object",
+    ],
+)
+def test_answer_refuses_bad_shapes(raw: Any, message: str) -> None:
+    with pytest.raises(HubApiError, match=message.replace("[", r"\[").replace("]", r"\]")) as caught:
+        answer(raw, "answer")
+    assert caught.value.status == 400
+
+
+def test_answer_bounds_depth_and_count() -> None:
+    deep: dict[str, Any] = {"schemaId": "c"}
+    for _ in range(MAX_ANSWER_DEPTH + 1):
+        deep = {"schemaId": "c", "classifications": [deep]}
+    with pytest.raises(HubApiError, match="nest more than"):
+        answer({"classifications": [deep]}, "answer")
+    many = [{"schemaId": "c"}] * (MAX_ANSWER_ELEMENTS + 1)
+    with pytest.raises(HubApiError, match="at most"):
+        answer({"classifications": many}, "answer")
+
+
+def test_a_tool_object_without_object_id_gets_one() -> None:
+    stored = answer({"objects": [{"schemaId": "v"}, {"schemaId": "v"}]}, "answer")
+    ids = [o["objectId"] for o in stored["tools"]]
+    assert all(isinstance(i, str) and i for i in ids) and len(set(ids)) == 2
+
+
+def test_another_organizations_tasks_are_not_found(local_hub: LocalHub) -> None:
+    http = Client(local_hub.app)
+    mine = {"apikey": local_hub.key, "Content-Type": "application/json"}
+    theirs = {"apikey": local_hub.other_key}
+    pid = http.post("/v2/project", data=b'{"name": "P"}', headers=mine).get_json()["data"]["project"]["_id"]
+    body = json.dumps({"assets": [{"data": "https://e.test/1", "externalId": "one"}]})
+    task = http.post(f"/v2/project/{pid}/cloud", data=body, headers=mine).get_json()["data"]["assets"][0][
+        "task"
+    ]
+    assert http.get(f"/v2/task/{task}", headers=mine).status_code == 200
+    for path in (
+        f"/v2/task/{task}",
+        f"/v2/project/{pid}/tasks",
+        f"/v2/{pid}/overview/AnswerDistribution",
+        f"/v2/export?project={pid}",
+    ):
+        assert http.get(path, headers=theirs).status_code == 404, path
+    label = json.dumps({"project": pid, "jsonContent": [{"externalId": "one", "objects": []}]})
+    assert (
+        http.post(
+            "/v2/import/labels", data=label, headers={**theirs, "Content-Type": "application/json"}
+        ).status_code
+        == 404
+    )
+    assert (
+        http.post(
+            f"/v2/annotate/{task}",
+            data=b'{"answer": {}}',
+            headers={**theirs, "Content-Type": "application/json"},
+        ).status_code
+        == 404
+    )

@@ -201,3 +201,50 @@ def test_another_organizations_tasks_are_not_found(local_hub: LocalHub) -> None:
         ).status_code
         == 404
     )
+
+
+def test_a_hand_written_workflow_never_breaks_the_task_routes(local_hub: LocalHub) -> None:
+    """`stages` is stored as a client sent it: odd entries are skipped, never a 500."""
+    http = Client(local_hub.app)
+    mine = {"apikey": local_hub.key, "Content-Type": "application/json"}
+    pid = http.post("/v2/project", data=b'{"name": "P"}', headers=mine).get_json()["data"]["project"]["_id"]
+    stages = [
+        1,
+        {"id": ["x"]},
+        {"id": "Start", "type": "Start", "name": ["n"], "next": [7]},
+        {"id": "Done", "name": {}},
+    ]
+    assert (
+        http.post(f"/v2/project/{pid}", data=json.dumps({"stages": stages}), headers=mine).status_code == 200
+    )
+    body = json.dumps({"assets": [{"data": "https://e.test/1", "externalId": "one"}]})
+    task = http.post(f"/v2/project/{pid}/cloud", data=body, headers=mine).get_json()["data"]["assets"][0][
+        "task"
+    ]
+    assert http.get(f"/v2/task/{task}", headers=mine).get_json()["data"]["task"]["stage"] == "Start"
+    for path in (f"/v2/project/{pid}/tasks?stage=Done", f"/v2/export?project={pid}&stage=%5B%22Done%22%5D"):
+        assert http.get(path, headers=mine).status_code == 200, path
+    answered = http.post(f"/v2/annotate/{task}?nextStage=true", data=b'{"answer": {}}', headers=mine)
+    assert answered.status_code == 200 and answered.get_json()["data"]["task"]["stage"] == "Start"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "stage=%5B1%5D",
+        "stage=" + "%5B" * 600,
+        "stage=%5B%22" + "x" * 5_000 + "%22%5D",
+        "batches=%5B%22nope%22%5D",
+        "batches=%5B%7B%7D%5D",
+        "createdAt=%7B%22%24gte%22%3A%22x%22%7D",
+        "updatedAt=%5B%5D",
+        "updatedAt=not-json",
+        "format=ndjson&type=task&stage=null",
+    ],
+)
+def test_hostile_export_queries_are_400(local_hub: LocalHub, query: str) -> None:
+    http = Client(local_hub.app)
+    mine = {"apikey": local_hub.key, "Content-Type": "application/json"}
+    pid = http.post("/v2/project", data=b'{"name": "P"}', headers=mine).get_json()["data"]["project"]["_id"]
+    response = http.get(f"/v2/export?project={pid}&{query}", headers=mine)
+    assert response.status_code == 400 and response.get_json()["status"] == "fail"

@@ -95,6 +95,10 @@ FIELDS = (
     "stages",
     "projectPlugins",
     "_id",
+    "assets",
+    "jsonContent",
+    "answer",
+    "priority",
     "unknown",
 )
 
@@ -131,6 +135,16 @@ HOSTILE_QUERIES = (
     "sort=" + "x" * 10_000,
     "%ED%A0%80=%ED%A0%80",
     "page=%FF&limit=%FE",
+    "includeAnswer=maybe",
+    "filter=%7B%22stage%22%3A%7B%22%24regex%22%3A1%7D%7D",
+    "filter=" + "%5B" * 600,
+    "stage=%5B%5B%5D%5D",
+    "batches=%7B%7D",
+    "fields=" + ",x" * 5_000,
+    "format=xml",
+    "type=issue",
+    "updatedAt=%7B%22%24gt%22%3A1%7D",
+    "nextStage=yes",
 )
 
 #: Headers a client controls.

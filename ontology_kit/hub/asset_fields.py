@@ -78,7 +78,8 @@ def complete_stages(project: dict[str, Any]) -> set[str]:
 
 def stage_ids(project: dict[str, Any], given: list[str]) -> tuple[str, ...]:
     """Stage ids for ``given`` ids or names (the SDK's export filter sends ``Complete``, a name and an id)."""
-    by_name = {s.get("name"): s["id"] for s in stages(project)}
+    # stages are stored as a client sent them: a name may be anything
+    by_name = {s["name"]: s["id"] for s in stages(project) if isinstance(s.get("name"), str)}
     return tuple({by_name.get(g, g) for g in given} | set(given))
 
 

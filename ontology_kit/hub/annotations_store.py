@@ -95,6 +95,7 @@ class TaskRow:
     answer: dict[str, Any]
     created_at: str
     updated_at: str
+    metadata: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def set_stage(db: sqlite3.Connection, task_id: str, stage: str, now: str) -> Non
 
 _TASK_SELECT = (
     "SELECT t.id, t.project, t.asset, t.external_id, a.data, t.stage, t.batches, t.priority, t.answer,"
-    " t.created_at, t.updated_at FROM tasks t JOIN assets a ON a.id = t.asset"
+    " t.created_at, t.updated_at, a.doc FROM tasks t JOIN assets a ON a.id = t.asset"
 )
 
 
@@ -217,6 +218,7 @@ def _row(row: sqlite3.Row) -> TaskRow:
         orjson.loads(row["answer"]),
         row["created_at"],
         row["updated_at"],
+        orjson.loads(row["doc"]).get("metadata") or {},
     )
 
 

@@ -55,7 +55,15 @@ _LABEL_FIELDS = {
     "brushDataUrl",
     "medicalBrushDataUrl",
 }
-_METRICS = ("LabelStageGroups", "TimePerTask", "AnnotationStatus", "AnswerDistribution", "ConsensusRanges")
+#: The SDK's ``Metrics``; the local Hub serves AnswerDistribution only.
+_METRICS = (
+    "LabelStageGroups",
+    "TimePerTask",
+    "AnnotationStatus",
+    "AnswerDistribution",
+    "ConsensusRanges",
+    "AssetSize",
+)
 
 
 def rules() -> list[Rule]:
@@ -289,8 +297,9 @@ def annotate_task(app: HubLike, request: Request, org: str, task_id: str) -> Res
 def get_metrics(app: HubLike, request: Request, org: str, project_id: str, metric: str) -> Response:
     """``get_metrics``: ``AnswerDistribution`` only (inferred shape; docs/hub.md)."""
     if metric != "AnswerDistribution":
-        known = metric in _METRICS or metric == "AssetSize"
-        raise ApiError(400 if known else 404, f"metric {_shown(metric)} is not served by the local hub")
+        raise ApiError(
+            400 if metric in _METRICS else 404, f"metric {_shown(metric)} is not served by the local hub"
+        )
     with app.store.read() as db:
         project = app.project_or_404(db, org, project_id)
         counts = ann.schema_id_counts(db, project_id)

@@ -83,6 +83,7 @@ def _export_doc(row: ann.TaskRow, project: dict[str, Any], batch_names: dict[Any
         "assetId": row.asset,
         "externalId": row.external_id,
         "dataset": [],
+        "metadata": row.metadata,
         "batches": [batch_names.get(b, b) for b in row.batches],
         "task": {
             "taskId": row.id,

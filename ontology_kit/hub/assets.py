@@ -6,6 +6,7 @@ documented or inferred). Registered by :class:`~ontology_kit.hub.app.HubApp` fro
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -106,7 +107,7 @@ def upload_assets(app: HubLike, request: Request, org: str, project_id: str) -> 
         checked = [_asset(project, item, f"assets[{i}]", shared) for i, item in enumerate(assets)]
         ids = [a["externalId"] for a in checked]
         repeated = sorted(
-            {x for x in ids if ids.count(x) > 1} | ann.existing_external_ids(db, project_id, ids)
+            {x for x, n in Counter(ids).items() if n > 1} | ann.existing_external_ids(db, project_id, ids)
         )
         if repeated:
             raise ApiError(400, f"externalId already used in this project: {_shown(', '.join(repeated))}")

@@ -10,7 +10,7 @@ answer whose schemaId is no longer in it stays stored, as on the real Hub.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ __all__ = [
     "TaskQuery",
     "TaskRow",
     "answer_refs",
+    "count_groups",
     "count_refs",
     "existing_external_ids",
     "get_export",
@@ -35,6 +36,7 @@ __all__ = [
     "set_answer",
     "set_stage",
     "task_for_external_id",
+    "upgrade",
 ]
 
 SCHEMA = """
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks(project, seq);
 CREATE TABLE IF NOT EXISTS answer_refs (
     task TEXT NOT NULL REFERENCES tasks(id), project TEXT NOT NULL, kind TEXT NOT NULL,
-    schema_id TEXT NOT NULL, depth INTEGER NOT NULL);
+    schema_id TEXT NOT NULL, depth INTEGER NOT NULL, element INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS answer_refs_by_schema ON answer_refs(project, schema_id, task);
 CREATE INDEX IF NOT EXISTS answer_refs_by_task ON answer_refs(task);
 CREATE TABLE IF NOT EXISTS exports (
@@ -65,11 +67,15 @@ EMPTY_ANSWER: dict[str, list[Any]] = {"tools": [], "classifications": [], "relat
 class AnswerRef:
     """One element of an answer that names a schemaId: a ``tool`` object, a ``classification``
     answer (``depth`` 0 at the top level, more when nested in an object or another answer), or a
-    ``relation``."""
+    ``relation``; or an ``option`` chosen by a classification answer (its ``answer`` value: an
+    option's schemaId, a tree option's key, or a list of them). ``element`` numbers the answer's
+    elements: an option row shares its classification answer's, so that an answer is counted once
+    however many of the schemaIds it names go."""
 
     kind: str
     schema_id: str
     depth: int
+    element: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,11 +125,37 @@ def answer_refs(answer: dict[str, Any]) -> list[AnswerRef]:
     todo.extend(("tool", item, 0) for item in answer.get("tools", []))
     todo.extend(("classification", item, 0) for item in answer.get("classifications", []))
     todo.extend(("relation", item, 0) for item in answer.get("relations", []))
+    element = 0
     while todo:
         kind, item, depth = todo.pop()
-        refs.append(AnswerRef(kind, item["schemaId"], depth))
+        element += 1
+        refs.append(AnswerRef(kind, item["schemaId"], depth, element))
+        refs.extend(AnswerRef("option", value, depth, element) for value in _chosen(item.get("answer")))
         todo.extend(("classification", child, depth + 1) for child in item.get("classifications") or [])
     return refs
+
+
+#: The longest answer value read as an option's id (ids are short; a long text answer is none).
+_MAX_OPTION_ID = 256
+
+
+def _chosen(value: Any) -> set[str]:
+    """The option ids an answer value may name: a string, or the strings of a list (a free-text
+    answer is read too; it only counts if it equals an id that is asked about)."""
+    values = value if isinstance(value, list) else [value]
+    return {v for v in values if isinstance(v, str) and 0 < len(v) <= _MAX_OPTION_ID}
+
+
+def upgrade(db: sqlite3.Connection) -> None:
+    """Bring a database written by an older ontokit up to :data:`SCHEMA`: the index of answers
+    gained ``element`` and option rows, so it is built again from the stored answers."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(answer_refs)")}
+    if not columns or "element" in columns:  # a new database, or one already up to date
+        return
+    db.execute("DROP TABLE answer_refs")
+    db.executescript(SCHEMA)
+    for task_id, project, text in db.execute("SELECT id, project, answer FROM tasks").fetchall():
+        _index(db, task_id, project, orjson.loads(text))
 
 
 def insert_asset(
@@ -188,9 +220,13 @@ def set_answer(db: sqlite3.Connection, task_id: str, answer: dict[str, Any], now
     project = db.execute("SELECT project FROM tasks WHERE id = ?", (task_id,)).fetchone()["project"]
     db.execute("UPDATE tasks SET answer = ?, updated_at = ? WHERE id = ?", (_dumps(answer), now, task_id))
     db.execute("DELETE FROM answer_refs WHERE task = ?", (task_id,))
+    _index(db, task_id, project, answer)
+
+
+def _index(db: sqlite3.Connection, task_id: str, project: str, answer: dict[str, Any]) -> None:
     db.executemany(
-        "INSERT INTO answer_refs VALUES (?, ?, ?, ?, ?)",
-        ((task_id, project, r.kind, r.schema_id, r.depth) for r in answer_refs(answer)),
+        "INSERT INTO answer_refs VALUES (?, ?, ?, ?, ?, ?)",
+        ((task_id, project, r.kind, r.schema_id, r.depth, r.element) for r in answer_refs(answer)),
     )
 
 
@@ -267,20 +303,32 @@ def iter_tasks(db: sqlite3.Connection, project: str, query: TaskQuery) -> Iterat
 
 def count_refs(db: sqlite3.Connection, project: str, schema_ids: Iterable[str]) -> RefCount:
     """How many answer elements (at any depth, in any stage) of ``project`` reference any of
-    ``schema_ids``, and in how many tasks."""
-    row = db.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT task) FROM answer_refs WHERE project = ? AND schema_id IN "
-        "(SELECT value FROM json_each(?))",
-        (project, _dumps(sorted(set(schema_ids)))),
-    ).fetchone()
-    return RefCount(int(row[0]), int(row[1]))
+    ``schema_ids`` (an answer that chooses one of them as an option included), and in how many tasks."""
+    return count_groups(db, project, [schema_ids])[0]
+
+
+def count_groups(db: sqlite3.Connection, project: str, groups: Sequence[Iterable[str]]) -> list[RefCount]:
+    """:func:`count_refs` of every group of schemaIds, in one query, in the groups' order.
+
+    An element is counted once per group, however many of the group's schemaIds it names (a
+    classification answer and the option it chose; an option row shares its answer's ``element``).
+    """
+    pairs = [[i, sid] for i, ids in enumerate(groups) for sid in sorted(set(ids))]
+    rows = db.execute(
+        "SELECT grp, COUNT(*), COUNT(DISTINCT task) FROM (SELECT DISTINCT json_extract(g.value, '$[0]')"
+        " AS grp, r.task AS task, r.element AS element FROM json_each(?) g JOIN answer_refs r"
+        " ON r.project = ? AND r.schema_id = json_extract(g.value, '$[1]')) GROUP BY grp",
+        (_dumps(pairs), project),
+    ).fetchall()
+    found = {int(r[0]): RefCount(int(r[1]), int(r[2])) for r in rows}
+    return [found.get(i, RefCount(0, 0)) for i in range(len(groups))]
 
 
 def schema_id_counts(db: sqlite3.Connection, project: str) -> list[tuple[str, str, int, int]]:
     """(schemaId, kind, answer elements, tasks) for every schemaId ``project``'s answers reference."""
     rows = db.execute(
         "SELECT schema_id, kind, COUNT(*), COUNT(DISTINCT task) FROM answer_refs WHERE project = ? "
-        "GROUP BY schema_id, kind ORDER BY schema_id, kind",
+        "AND kind != 'option' GROUP BY schema_id, kind ORDER BY schema_id, kind",
         (project,),
     ).fetchall()
     return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]

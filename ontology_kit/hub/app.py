@@ -60,7 +60,14 @@ _SETTINGS = {
     "stages": list,
 }
 #: What ``GET /v2/ontokit/hub`` announces (docs/hub.md): the extensions clients may use.
-EXTENSIONS = ("idempotency-key", "webhooks-read", "webhook-update", "project-type-update", "locks")
+EXTENSIONS = (
+    "idempotency-key",
+    "webhooks-read",
+    "webhook-update",
+    "project-type-update",
+    "locks",
+    "annotation-counts",
+)
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
 #: ``Idempotency-Key``: printable ASCII, at most this long (inferred; a UUID is 36).
 MAX_IDEMPOTENCY_KEY = 255

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from ..category_schema import CategorySchema
 from ..errors import HubApiError as ApiError
 from . import annotations_store as ann
-from .answers import answer
+from .answers import MAX_ID, answer
 from .asset_fields import (
     MAX_EXTERNAL_ID,
     MAX_FILTER_VALUES,
@@ -78,6 +78,7 @@ def rules() -> list[Rule]:
         Rule("/v2/<project_id>/overview/<metric>", methods=["GET"], endpoint="get_metrics"),
         Rule("/v2/export", methods=["GET"], endpoint="export"),
         Rule("/v2/ontokit/exports/<token>", methods=["GET"], endpoint="download_export"),
+        Rule("/v2/ontokit/project/<project_id>/answerCounts", methods=["POST"], endpoint="answer_counts"),
     ]
 
 
@@ -322,7 +323,35 @@ def get_metrics(app: HubLike, request: Request, org: str, project_id: str, metri
     return _ok({"answerDistribution": out})
 
 
+#: Groups in one ``answerCounts`` request, and schemaIds in all its groups together (inferred).
+MAX_COUNT_GROUPS = 10_000
+MAX_COUNT_IDS = 100_000
+
+
+def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> Response:
+    """The ``annotation-counts`` extension: per group of schemaIds, the answer elements (at any
+    depth, in any stage) that reference any of them, and their tasks (docs/hub.md)."""
+    body = app.body(request)
+    groups = body.get("schemaIds")
+    if set(body) - {"schemaIds"} or not isinstance(groups, list):
+        raise ApiError(400, 'body must be {"schemaIds": [[schemaId, ...], ...]}')
+    if len(groups) > MAX_COUNT_GROUPS:
+        raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_GROUPS} groups")
+    total = 0
+    for i, group in enumerate(groups):
+        if not isinstance(group, list) or not all(isinstance(s, str) and 0 < len(s) <= MAX_ID for s in group):
+            raise ApiError(400, f"schemaIds[{i}] must be a list of strings of 1 to {MAX_ID} characters")
+        total += len(group)
+        if total > MAX_COUNT_IDS:
+            raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_IDS} schemaIds in all")
+    with app.store.read() as db:
+        app.project_or_404(db, org, project_id)
+        counts = ann.count_groups(db, project_id, groups)
+    return _ok({"counts": [{"annotations": c.annotations, "tasks": c.tasks} for c in counts]})
+
+
 HANDLERS: dict[str, Callable[..., Response]] = {
+    "answer_counts": answer_counts,
     "upload_assets": upload_assets,
     "import_labels": import_labels,
     "list_tasks": list_tasks,

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from .._secret import secret_digest, secret_mac
 from .annotations_store import SCHEMA as _ANNOTATIONS_SCHEMA
+from .annotations_store import upgrade as _upgrade_annotations
 
 __all__ = ["HubStore", "LockRow", "new_object_id", "secret_digest", "utc_now"]
 
@@ -116,6 +117,7 @@ class HubStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
+            _upgrade_annotations(db)  # before the script: it would index a missing column
             db.executescript(_SCHEMA + _ANNOTATIONS_SCHEMA)
 
     # -- connections ------------------------------------------------------------------------------

@@ -1,0 +1,179 @@
+"""The local Hub's ``annotation-counts`` extension: per group of schemaIds, the answer elements that
+name any of them (as their schemaId, or as the option their ``answer`` chose) and their tasks, in one
+query; the store's count, the route's bounds, and an older database's index built again."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LocalHub
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.test import Client
+
+from ontology_kit.hub import HubStore
+from ontology_kit.hub import annotations_store as ann
+from ontology_kit.hub.answers import answer
+from ontology_kit.hub.app import EXTENSIONS
+from ontology_kit.hub.assets import MAX_COUNT_GROUPS, MAX_COUNT_IDS
+
+IDS = ["a", "b", "c", "o1", "o2"]
+
+
+def _store(tmp_path: Path, tasks: int = 3) -> HubStore:
+    store = HubStore(tmp_path / "hub.sqlite3")
+    org, _ = store.create_organization("acme")
+    with store.write() as db:
+        store.insert_project(db, org, {"_id": "p1", "name": "P", "createdAt": "t"})
+        for n in range(tasks):
+            asset = {"externalId": f"x{n}", "data": f"https://e.test/{n}", "batches": []}
+            ann.insert_asset(db, "p1", (f"a{n}", f"t{n}"), asset, "Label", 0, "t")
+    return store
+
+
+ELEMENT = st.recursive(
+    st.builds(
+        lambda sid, chosen: {"schemaId": sid, "answer": chosen},
+        st.sampled_from(IDS[:3]),
+        st.one_of(st.none(), st.sampled_from(IDS), st.lists(st.sampled_from(IDS), max_size=3)),
+    ),
+    lambda inner: st.builds(
+        lambda sid, kids: {"schemaId": sid, "classifications": kids},
+        st.sampled_from(IDS[:3]),
+        st.lists(inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+ANSWER = st.fixed_dictionaries(
+    {"objects": st.lists(ELEMENT, max_size=3), "classifications": st.lists(ELEMENT, max_size=3)}
+)
+
+
+def _elements(items: list[dict[str, Any]]) -> list[set[str]]:
+    """Every element's names: its schemaId and the ids its answer chose."""
+    out = []
+    for item in items:
+        chosen = item.get("answer")
+        values = chosen if isinstance(chosen, list) else [chosen]
+        out.append({item["schemaId"], *(v for v in values if isinstance(v, str))})
+        out.extend(_elements(item.get("classifications") or []))
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(answers=st.lists(ANSWER, min_size=3, max_size=3), groups=st.lists(st.sets(st.sampled_from(IDS))))
+def test_group_counts_equal_a_scan(
+    tmp_path_factory: pytest.TempPathFactory, answers: list[Any], groups: list[set[str]]
+) -> None:
+    """Each element is counted once per group however many of its names the group holds."""
+    store = _store(tmp_path_factory.mktemp("groups"))
+    stored = [answer(raw, "answer") for raw in answers]
+    with store.write() as db:
+        for n, value in enumerate(stored):
+            ann.set_answer(db, f"t{n}", value, "t")
+    with store.read() as db:
+        found = ann.count_groups(db, "p1", groups)
+    expected = []
+    for group in groups:
+        hits = [
+            sum(1 for names in _elements(v["tools"] + v["classifications"]) if names & group) for v in stored
+        ]
+        expected.append(ann.RefCount(sum(hits), sum(1 for h in hits if h)))
+    assert found == expected
+
+
+def test_an_answer_and_its_option_count_once(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    with store.write() as db:
+        ann.set_answer(db, "t0", answer({"classifications": [{"schemaId": "w", "answer": "sun"}]}, "a"), "t")
+        ann.set_answer(
+            db, "t1", answer({"classifications": [{"schemaId": "w", "answer": ["sun", "rain"]}]}, "a"), "t"
+        )
+    with store.read() as db:
+        assert ann.count_groups(db, "p1", [["w", "sun", "rain"], ["sun"], ["rain"], []]) == [
+            ann.RefCount(2, 2),
+            ann.RefCount(2, 2),
+            ann.RefCount(1, 1),
+            ann.RefCount(0, 0),
+        ]
+        assert ann.schema_id_counts(db, "p1") == [("w", "classification", 2, 2)]  # options are not kinds
+
+
+def test_an_older_database_is_indexed_again(tmp_path: Path) -> None:
+    """A database written before ``element`` existed gets its index rebuilt from the stored answers."""
+    store = _store(tmp_path)
+    with store.write() as db:
+        ann.set_answer(db, "t0", answer({"classifications": [{"schemaId": "w", "answer": "sun"}]}, "a"), "t")
+    with sqlite3.connect(tmp_path / "hub.sqlite3") as raw:
+        raw.execute("DROP TABLE answer_refs")
+        raw.execute(
+            "CREATE TABLE answer_refs (task TEXT NOT NULL, project TEXT NOT NULL, kind TEXT NOT NULL,"
+            " schema_id TEXT NOT NULL, depth INTEGER NOT NULL)"
+        )
+    again = HubStore(tmp_path / "hub.sqlite3")
+    with again.read() as db:
+        assert ann.count_groups(db, "p1", [["sun"]]) == [ann.RefCount(1, 1)]
+
+
+# -- the route ------------------------------------------------------------------------------------------
+def _post(hub: LocalHub, project: str, body: Any, key: str | None = None) -> Any:
+    client = Client(hub.app)
+    return client.post(
+        f"/v2/ontokit/project/{project}/answerCounts", json=body, headers={"apikey": key or hub.key}
+    )
+
+
+@pytest.fixture
+def hub(local_hub: LocalHub) -> LocalHub:
+    with local_hub.store.write() as db:
+        local_hub.store.insert_project(db, local_hub.org, {"_id": "p1", "name": "P", "createdAt": "t"})
+        for n in range(2):
+            asset = {"externalId": f"x{n}", "data": f"https://e.test/{n}", "batches": []}
+            ann.insert_asset(db, "p1", (f"a{n}", f"t{n}"), asset, "Label", 0, "t")
+            value = {
+                "objects": [{"schemaId": "veh", "classifications": [{"schemaId": "col", "answer": "red"}]}]
+            }
+            ann.set_answer(db, f"t{n}", answer(value, "a"), "t")
+    return local_hub
+
+
+def test_the_extension_is_announced() -> None:
+    assert "annotation-counts" in EXTENSIONS
+
+
+def test_counts_per_group(hub: LocalHub) -> None:
+    response = _post(hub, "p1", {"schemaIds": [["veh", "col", "red"], ["red"], ["nothing"]]})
+    assert response.status_code == 200, response.json
+    assert response.json["data"]["counts"] == [
+        {"annotations": 4, "tasks": 2},
+        {"annotations": 2, "tasks": 2},
+        {"annotations": 0, "tasks": 0},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, "schemaIds"),
+        ({"schemaIds": "veh"}, "schemaIds"),
+        ({"schemaIds": [["veh"]], "extra": 1}, "schemaIds"),
+        ({"schemaIds": ["veh"]}, "schemaIds[0] must be a list"),
+        ({"schemaIds": [[1]]}, "schemaIds[0] must be a list"),
+        ({"schemaIds": [[""]]}, "1 to 256 characters"),
+        ({"schemaIds": [["x" * 257]]}, "1 to 256 characters"),
+        ({"schemaIds": [[]] * (MAX_COUNT_GROUPS + 1)}, f"at most {MAX_COUNT_GROUPS} groups"),
+        ({"schemaIds": [["a"] * (MAX_COUNT_IDS // 2 + 1)] * 2}, f"at most {MAX_COUNT_IDS} schemaIds"),
+    ],
+    ids=["empty", "not-a-list", "unknown-field", "flat", "number", "empty-id", "long-id", "groups", "ids"],
+)
+def test_bad_bodies_are_400(hub: LocalHub, body: Any, message: str) -> None:
+    response = _post(hub, "p1", body)
+    assert response.status_code == 400 and message in response.json["message"]
+
+
+def test_another_organizations_project_is_404(hub: LocalHub) -> None:
+    assert _post(hub, "p1", {"schemaIds": [["veh"]]}, key=hub.other_key).status_code == 404
+    assert _post(hub, "missing", {"schemaIds": [["veh"]]}).status_code == 404

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # annotations only: the views import this model, and need nei
 __all__ = [
     "SENSITIVE",
     "Action",
+    "Affected",
     "AttributeChange",
     "Change",
     "ChangeKind",
@@ -121,6 +122,25 @@ class AttributeChange:
 
 
 @dataclass(frozen=True)
+class Affected:
+    """The existing annotations (answer elements at any depth: tool objects, classification
+    answers, relations) of a project, in every stage, that reference a changed item or anything
+    beneath it, and the tasks holding them, as the hub counted them when the plan was made."""
+
+    annotations: int
+    tasks: int
+
+    @classmethod
+    def total(cls, changes: Iterable[Change]) -> Affected | None:
+        """The sums over the changes that carry a count (None: none does). An annotation under two
+        changes is counted under each: these are sums of what the changes show, not a union."""
+        counted = [c.affected for c in changes if c.affected is not None]
+        if not counted:
+            return None
+        return cls(sum(a.annotations for a in counted), sum(a.tasks for a in counted))
+
+
+@dataclass(frozen=True)
 class Change:
     """One change to one item of a project."""
 
@@ -135,6 +155,9 @@ class Change:
     after: Any = None
     hint: str | None = None  # e.g. "probably a rename that changes the schemaId; ..."
     nested: int = 0  # items under this one that come or go with it (not listed separately)
+    # the existing annotations it touches; None: not counted (a hub that cannot tell, `--no-count`,
+    # a change of no category-schema item)
+    affected: Affected | None = None
 
     def __post_init__(self) -> None:
         kind: object = self.kind

@@ -35,6 +35,7 @@ from ..state import (
 )
 from .model import (
     Action,
+    Affected,
     AttributeChange,
     Change,
     ChangeKind,
@@ -94,7 +95,9 @@ def project_digest(project: ProjectPlan) -> str:
     warnings, and what this hub cannot do (a saved plan is applied only while planning again gives
     the same digest)."""
     shown = {
-        "changes": [_change(c) for c in project.changes],
+        # Not the counts of affected annotations: annotators change them while a plan waits for
+        # review, and they describe the live data, not what apply does (the fingerprint guards that).
+        "changes": [_change(c, counts=False) for c in project.changes],
         "operations": [_operation(o) for o in project.operations],
         "unmanaged": [[u.kind, u.name] for u in project.unmanaged],
         "warnings": list(project.warnings),
@@ -137,8 +140,8 @@ def _fields(f: ProjectFields) -> dict[str, Any]:
     return dict(f.items())
 
 
-def _change(c: Change) -> dict[str, Any]:
-    return {
+def _change(c: Change, *, counts: bool = True) -> dict[str, Any]:
+    out = {
         "action": c.action.value,
         "kind": c.kind.value,
         "address": list(c.address),
@@ -154,6 +157,12 @@ def _change(c: Change) -> dict[str, Any]:
         "hint": c.hint,
         "nested": c.nested,
     }
+    if counts:
+        affected = c.affected
+        out["affected"] = (
+            None if affected is None else {"annotations": affected.annotations, "tasks": affected.tasks}
+        )
+    return out
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -355,6 +364,16 @@ class _Reader:
             after=doc.get("after"),
             hint=self.opt_text(doc.get("hint"), f"{where}.hint"),
             nested=self.count(doc.get("nested", 0), f"{where}.nested"),
+            affected=self.affected(doc.get("affected"), f"{where}.affected"),
+        )
+
+    def affected(self, value: Any, where: str) -> Affected | None:
+        if value is None:  # absent in files written before counts existed: not counted
+            return None
+        doc = self.obj(value, where)
+        return Affected(
+            self.count(doc.get("annotations"), f"{where}.annotations"),
+            self.count(doc.get("tasks"), f"{where}.tasks"),
         )
 
     def attribute(self, value: Any, where: str) -> AttributeChange:

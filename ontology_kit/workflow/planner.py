@@ -13,8 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..client import HubClient
+from ..client.counts import ANNOTATION_COUNTS, answer_counts
 from ..errors import BadRequestError, NotFoundError, OntokitError
-from ..plan.model import Plan, ProjectPlan
+from ..plan.affected import count_requests, with_affected
+from ..plan.model import Affected, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
 
@@ -92,10 +94,20 @@ def _one_definition_per_project(plan: Plan) -> None:
 class Planner:
     """Plans definitions against one hub, through one client."""
 
-    def __init__(self, client: HubClient, hub: str, capabilities: HubCapabilities | None = None) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        hub: str,
+        capabilities: HubCapabilities | None = None,
+        *,
+        count: bool = True,
+    ) -> None:
         self.client = client
         self.hub = hub
         self.capabilities = capabilities if capabilities is not None else client.capabilities()
+        # Counting needs the hub's extension; without it (the real Hub) or with `--no-count`,
+        # every change's `affected` stays None: "cannot tell", never a guess.
+        self.count = count and ANNOTATION_COUNTS in self.capabilities
         self._names: dict[str, list[str]] | None = None
         self._lock = threading.Lock()
 
@@ -105,7 +117,8 @@ class Planner:
         """Plan every target, a few at a time; results keep the targets' order."""
 
         def one(target: Target) -> ProjectPlan:
-            result = self.plan_one(target)
+            live = self.read_live(target)
+            result = self.with_counts(self.plan_against(target, live), live)
             if on_done is not None:
                 on_done(result)
             return result
@@ -125,6 +138,17 @@ class Planner:
     def plan_against(self, target: Target, live: LiveProject | None) -> ProjectPlan:
         """The plan of one target against a live state already read (None: the project is absent)."""
         return plan_project(target.desired, live, read_secrets(target.desired), self.capabilities)
+
+    def with_counts(self, project: ProjectPlan, live: LiveProject | None) -> ProjectPlan:
+        """``project`` with the annotations each change of a category-schema item affects, asked of
+        the hub in one request (unchanged when not counting, or when the project does not exist)."""
+        if not self.count or live is None or project.project_id is None:
+            return project
+        requests = count_requests(project, live.category_schema)
+        if not requests:
+            return project
+        counts = answer_counts(self.client, project.project_id, [r.schema_ids for r in requests])
+        return with_affected(project, requests, [Affected(c.annotations, c.tasks) for c in counts])
 
     def read_live(self, target: Target) -> LiveProject | None:
         """The live project of ``target`` (by id, else by unique name) with its webhooks; None: absent."""

@@ -1,0 +1,74 @@
+"""Which schemaIds each change of a plan touches, for counting the annotations it affects. Pure.
+
+A change of a category-schema item affects the answers that reference the item or anything beneath
+it: a tool's nested classifications and their options, a classification's options, a tree node's
+subtree. What annotations reference is the live label set, so the groups come from the live
+schema, walked once (``category_schema.walk``); an item only the definition has (a create) is
+asked about by its own id. The workflow asks the hub for the counts (``workflow/planner.py``) and
+attaches them here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from ..category_schema import CategorySchema, SchemaNode
+from .model import Affected, ChangeKind, ProjectPlan
+
+__all__ = ["CountRequest", "count_requests", "with_affected"]
+
+#: The kinds of change whose item annotations can reference.
+_COUNTED = frozenset(
+    {
+        ChangeKind.TOOL,
+        ChangeKind.CLASSIFICATION,
+        ChangeKind.RELATION,
+        ChangeKind.OPTION,
+        ChangeKind.TREE_OPTION,
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class CountRequest:
+    """One change to count: its position in the project's changes, and the schemaIds it covers."""
+
+    change: int
+    schema_ids: tuple[str, ...]
+
+
+def count_requests(project: ProjectPlan, live: CategorySchema | None) -> list[CountRequest]:
+    """One request per change of a category-schema item: its schemaId and those of everything
+    beneath it in the live schema (in walk order, each once)."""
+    wanted = {
+        c.schema_id: i
+        for i, c in enumerate(project.changes)
+        if c.kind in _COUNTED and c.schema_id is not None
+    }
+    if not wanted:
+        return []
+    groups: dict[str, list[str]] = {key: [] for key in wanted}
+    for node in live.walk() if live is not None else ():
+        if node.id is None:
+            continue
+        ancestor: SchemaNode | None = node
+        while ancestor is not None:  # the node belongs to the group of every changed item above it
+            if ancestor.key in groups:
+                groups[ancestor.key].append(node.id)
+            ancestor = ancestor.parent
+    out = []
+    for key, index in wanted.items():
+        ids = groups[key] or ([] if key.startswith("(no id)") else [key])  # absent live: its own id
+        out.append(CountRequest(index, tuple(dict.fromkeys(ids))))
+    return sorted(out, key=lambda r: r.change)
+
+
+def with_affected(
+    project: ProjectPlan, requests: Sequence[CountRequest], counts: Sequence[Affected]
+) -> ProjectPlan:
+    """``project`` with each requested change carrying its count (``counts`` in ``requests``' order)."""
+    changes = list(project.changes)
+    for request, count in zip(requests, counts, strict=True):
+        changes[request.change] = dataclasses.replace(changes[request.change], affected=count)
+    return dataclasses.replace(project, changes=tuple(changes))

@@ -11,6 +11,7 @@ import pytest
 from ontology_kit.plan.model import (
     SENSITIVE,
     Action,
+    Affected,
     AttributeChange,
     Change,
     Impact,
@@ -138,6 +139,7 @@ def cars() -> ProjectPlan:
             ("existing annotations of Drives would be orphaned",),
             "r-1",
             before={"type": "one-way", "title": "Drives", "schemaId": "r-1", "required": False},
+            affected=Affected(1, 1),
         ),
         Change(
             Action.REORDER,
@@ -216,6 +218,7 @@ def small() -> Plan:
             ('existing answers of option "Truck" would be orphaned',),
             "o-7",
             before={"value": "Truck", "schemaId": "o-7"},
+            affected=Affected(1204, 312),
         ),
         Change(
             Action.UPDATE,
@@ -260,7 +263,7 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
           - classification Vehicle › Type (in "Cars"): existing annotations of Type would be orphaned
           ~ tool Vehicle (in "Cars"): changing the type of 'Vehicle' from bounding-box to polygon orphans its annotations
           → classification Pedestrian › Age (in "Cars"): annotations made under Vehicle no longer match where it now is
-          - relation Drives (in "Cars"): existing annotations of Drives would be orphaned
+          - relation Drives (in "Cars") (would orphan 1 annotation in 1 task): existing annotations of Drives would be orphaned
 
         ! 1 breaking-export change would change what exports read (annotations kept):
           ~ Vehicle › Color › option "Red" (in "Cars"): exports write an answer as its value text: answers exported as 'Rde' become 'Red'
@@ -294,6 +297,7 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
               # why: annotations made under Vehicle no longer match where it now is
           + tree-option Region › "Europe" › "France"
           - relation Drives [destructive]
+              # would orphan 1 annotation in 1 task
               # why: existing annotations of Drives would be orphaned
           ↕ list Vehicle › Color › order of options
               before: [option "Red", option "Blue"]
@@ -332,7 +336,7 @@ def test_text_no_changes() -> None:
 def test_json_snapshot() -> None:
     assert render_json(small()) == expected("""
         {
-          "format_version": "1.1",
+          "format_version": "1.2",
           "kind": "plan",
           "hub": "staging",
           "has_changes": true,
@@ -345,7 +349,11 @@ def test_json_snapshot() -> None:
             "destructive": 1,
             "breaking_export": 0,
             "data_dependent": 0,
-            "safe": 1
+            "safe": 1,
+            "affected": {
+              "annotations": 1204,
+              "tasks": 312
+            }
           },
           "projects": [
             {
@@ -362,7 +370,11 @@ def test_json_snapshot() -> None:
                 "destructive": 1,
                 "breaking_export": 0,
                 "data_dependent": 0,
-                "safe": 1
+                "safe": 1,
+                "affected": {
+                  "annotations": 1204,
+                  "tasks": 312
+                }
               },
               "changes": [
                 {
@@ -386,7 +398,11 @@ def test_json_snapshot() -> None:
                   },
                   "after": null,
                   "hint": null,
-                  "nested": 0
+                  "nested": 0,
+                  "affected": {
+                    "annotations": 1204,
+                    "tasks": 312
+                  }
                 },
                 {
                   "action": "update",
@@ -409,7 +425,8 @@ def test_json_snapshot() -> None:
                   "before": null,
                   "after": null,
                   "hint": null,
-                  "nested": 0
+                  "nested": 0,
+                  "affected": null
                 }
               ],
               "unmanaged": [
@@ -436,14 +453,14 @@ def test_markdown_snapshot() -> None:
 
         **Plan: 0 to add, 1 to change, 1 to remove, 0 to move, 0 to reorder (1 destructive).**
 
-        | project | create | update | delete | move | reorder | destructive | breaking-export | data-dependent |
-        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-        | Cars | 0 | 1 | 1 | 0 | 0 | 1 | 0 | 0 |
+        | project | create | update | delete | move | reorder | destructive | breaking-export | data-dependent | annotations touched |
+        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+        | Cars | 0 | 1 | 1 | 0 | 0 | 1 | 0 | 0 | 1,204 annotations in 312 tasks |
 
         > [!CAUTION]
         > **1 destructive change** would orphan existing annotations:
         >
-        > - delete option `Vehicle › Type › option "Truck"`: existing answers of option "Truck" would be orphaned
+        > - delete option `Vehicle › Type › option "Truck"` (**would orphan 1,204 annotations in 312 tasks**): existing answers of option "Truck" would be orphaned
 
         > [!WARNING]
         > - one warning
@@ -453,6 +470,7 @@ def test_markdown_snapshot() -> None:
         ```diff
         Project "Cars" (p-1), from cars.yaml:
         -   Vehicle › Type › option "Truck" [destructive]
+              # would orphan 1,204 annotations in 312 tasks
               # why: existing answers of option "Truck" would be orphaned
         ! ~ webhook https://h.example.com
               secret: (sensitive) → (sensitive)
@@ -632,7 +650,7 @@ def test_json_round_trips_and_is_versioned() -> None:
     assert text.endswith("}\n") and "Čeština" not in text
     data = json.loads(text)
     assert data == plan_to_dict(full())
-    assert data["format_version"] == FORMAT_VERSION == "1.1"
+    assert data["format_version"] == FORMAT_VERSION == "1.2"
     assert int(data["format_version"].split(".")[0]) == 1
     assert list(data) == ["format_version", "kind", "hub", "has_changes", "summary", "projects"]
     assert data["summary"] == {
@@ -645,6 +663,7 @@ def test_json_round_trips_and_is_versioned() -> None:
         "breaking_export": 1,
         "data_dependent": 1,
         "safe": 10,
+        "affected": {"annotations": 1, "tasks": 1},
     }
     cars_, signs_, bikes_ = data["projects"]
     assert list(cars_) == [
@@ -670,6 +689,7 @@ def test_json_round_trips_and_is_versioned() -> None:
         "after",
         "hint",
         "nested",
+        "affected",
     ]
     assert {c["action"] for c in cars_["changes"]} == {a.value for a in Action}
     assert {c["impact"] for c in cars_["changes"]} == {i.value for i in Impact}
@@ -689,24 +709,31 @@ def test_json_keeps_non_ascii_and_no_changes() -> None:
     text = render_json(plan)
     assert '"hub": "hüb"' in text
     data = json.loads(text)
-    assert data["has_changes"] is False and set(data["summary"].values()) == {0}
+    assert data["has_changes"] is False and data["summary"].pop("affected") is None
+    assert set(data["summary"].values()) == {0}
 
 
 # -- markdown -------------------------------------------------------------------------------------
 def test_markdown_multiple_projects() -> None:
     md = render_markdown(full())
     assert md.startswith("### ontokit plan\n")
-    assert "| Cars | 4 | 5 | 2 | 1 | 1 | 4 | 1 | 1 |\n" in md
-    assert "| Signs | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in md
-    assert "| Bikes (new) | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in md
-    assert "| **total** | **7** | **5** | **2** | **1** | **1** | **4** | **1** | **1** |\n" in md
+    assert "| Cars | 4 | 5 | 2 | 1 | 1 | 4 | 1 | 1 | 1 annotation in 1 task |\n" in md
+    assert "| Signs | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | – |\n" in md
+    assert "| Bikes (new) | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | – |\n" in md
+    assert (
+        "| **total** | **7** | **5** | **2** | **1** | **1** | **4** | **1** | **1** "
+        "| **1 annotation in 1 task** |\n"
+    ) in md
     assert "> [!CAUTION]\n> **4 destructive changes** would orphan existing annotations:\n" in md
     assert (
         "> [!IMPORTANT]\n> **1 breaking-export change** would change what exports read (annotations are "
         'kept):\n>\n> - **Cars**: update option `Vehicle › Color › option "Red"`: exports write an answer '
         "as its value text: answers exported as 'Rde' become 'Red'\n"
     ) in md
-    assert "> - **Cars**: delete relation `Drives`: existing annotations of Drives would be orphaned\n" in md
+    assert (
+        "> - **Cars**: delete relation `Drives` (**would orphan 1 annotation in 1 task**): existing "
+        "annotations of Drives would be orphaned\n"
+    ) in md
     assert "> [!WARNING]\n> - **Cars**: HOOK\\_SECRET is not set: the webhook keeps its secret\n" in md
     assert md.count("<details>") == md.count("</details>") == 3
     assert md.count("```diff\n") == 3
@@ -779,7 +806,7 @@ def test_markdown_truncates_the_middle_of_5000_changes() -> None:
     untruncated = render_markdown(plan, limit=10**9)
     assert len(untruncated) > 65536 and not OMITTED.search(untruncated)
     assert head == untruncated[: untruncated.index("<details>")]  # title, table, caution: all there
-    assert "| Big | 0 | 4990 | 10 | 0 | 0 | 10 | 0 | 0 |\n" in head
+    assert "| Big | 0 | 4990 | 10 | 0 | 0 | 10 | 0 | 0 | – |\n" in head
     assert "> **10 destructive changes** would orphan existing annotations:\n" in head
     for i in range(0, 5000, 500):  # every destructive change is listed, even those whose lines are cut
         assert f'> - delete option `Vehicle › Type › option "O{i}"`' in head

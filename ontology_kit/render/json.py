@@ -10,13 +10,14 @@ import json
 from enum import Enum
 from typing import Any
 
-from ..plan.model import Change, Plan, ProjectPlan
+from ..plan.model import Affected, Change, Plan, ProjectPlan, Summary
 from .values import shown_values
 
 __all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
 
-#: 1.1 added the impact ``breaking-export`` and the summaries' ``breaking_export`` count.
-FORMAT_VERSION = "1.1"
+#: 1.1 added the impact ``breaking-export`` and the summaries' ``breaking_export`` count; 1.2 added
+#: ``affected`` to every change and summary (the annotations a change touches; null: not counted).
+FORMAT_VERSION = "1.2"
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,7 +55,16 @@ def _change(c: Change) -> dict[str, Any]:
         "after": _jsonable(c.after),
         "hint": c.hint,
         "nested": c.nested,
+        "affected": _affected(c.affected),
     }
+
+
+def _affected(a: Affected | None) -> dict[str, int] | None:
+    return None if a is None else {"annotations": a.annotations, "tasks": a.tasks}
+
+
+def _summary(changes: tuple[Change, ...]) -> dict[str, Any]:
+    return {**Summary.of(changes).as_dict(), "affected": _affected(Affected.total(changes))}
 
 
 def _project(p: ProjectPlan) -> dict[str, Any]:
@@ -63,7 +73,7 @@ def _project(p: ProjectPlan) -> dict[str, Any]:
         "definition": p.definition,
         "project_id": p.project_id,
         "fingerprint": p.fingerprint,
-        "summary": p.summary().as_dict(),
+        "summary": _summary(p.changes),
         "changes": [_change(c) for c in p.changes],
         "unmanaged": [{"kind": u.kind, "name": u.name} for u in p.unmanaged],
         # A change this hub cannot make is a warning too (format 1.0 has no field of its own for it).
@@ -79,7 +89,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "kind": plan.kind,
         "hub": plan.hub,
         "has_changes": plan.has_changes,
-        "summary": plan.summary().as_dict(),
+        "summary": _summary(plan.changes),
         "projects": [_project(p) for p in plan.projects],
     }
 

@@ -17,9 +17,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from ..plan.model import Impact, Plan
+from ..plan.model import Affected, Change, Impact, Plan
 from .text import project_lines
-from .values import one_line, plan_sentence, project_heading
+from .values import affected_words, counted, one_line, plan_sentence, project_heading
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
 
@@ -58,20 +58,30 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _touched(changes: Sequence[Change]) -> str:
+    """The table's last cell: the annotations the changes touch, or a dash when none was counted."""
+    total = Affected.total(changes)
+    return "–" if total is None else counted(total)
+
+
 def _table(plan: Plan) -> list[str]:
+    # Only a plan against a hub has counts; a diff of files has none to show.
+    counts = plan.kind == "plan"
     header = (
         "| project | create | update | delete | move | reorder | destructive | breaking-export "
-        "| data-dependent |"
+        "| data-dependent |" + (" annotations touched |" if counts else "")
     )
-    lines = [header, "| --- " + "| ---: " * len(_COLUMNS) + "|"]
+    lines = [header, "| --- " + "| ---: " * (len(_COLUMNS) + counts) + "|"]
     for p in plan.projects:
         n = p.summary().as_dict()
         # a diff's block has a label and no project id: a file, not a project to create
         name = _md(p.name) if p.label else _md(p.name) + ("" if p.project_id else " (new)")
-        lines.append(f"| {name} | " + " | ".join(str(n[k]) for k in _COLUMNS) + " |")
+        cells = [str(n[k]) for k in _COLUMNS] + ([_touched(p.changes)] if counts else [])
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if len(plan.projects) > 1:
         n = plan.summary().as_dict()
-        lines.append("| **total** | " + " | ".join(f"**{n[k]}**" for k in _COLUMNS) + " |")
+        cells = [f"**{n[k]}**" for k in _COLUMNS] + ([f"**{_touched(plan.changes)}**"] if counts else [])
+        lines.append("| **total** | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -115,7 +125,9 @@ def _impact_block(plan: Plan, impact: Impact, budget: int) -> list[str]:
     for p, c in found:
         where = f"**{_md(p.name)}**: " if many else ""
         why = f": {_md(c.reasons[0])}" if c.reasons else ""
-        items.append(f"> - {where}{c.action.value} {_md(c.kind)} {_code(c.path)}{why}")
+        words = affected_words(c)
+        count = f" (**{_md(words)}**)" if words else ""
+        items.append(f"> - {where}{c.action.value} {_md(c.kind)} {_code(c.path)}{count}{why}")
     n = len(found)
     title = f"> **{_plural(n, noun)}** {does}:"
     return [f"> [!{alert}]", title, ">", *_capped(items, budget, f"{noun}s (see the details below)"), ""]

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..plan.model import SENSITIVE, Action, Change, Impact, Plan, ProjectPlan
-from .values import format_value, one_line, plan_sentence, project_heading, shown_values
+from .values import affected_words, format_value, one_line, plan_sentence, project_heading, shown_values
 
 __all__ = ["project_lines", "render_text"]
 
@@ -93,7 +93,8 @@ def _orders(before: Any, after: Any) -> tuple[str, str]:
 
 
 def _body(c: Change) -> list[str]:
-    lines: list[str] = []
+    words = affected_words(c)
+    lines: list[str] = [f"{_INDENT}# {words}"] if words else []
     if c.action is Action.MOVE:
         lines += [f"{_INDENT}from {one_line(c.before)}", f"{_INDENT}to   {one_line(c.after)}"]
     elif c.action is Action.REORDER:
@@ -157,8 +158,10 @@ def _impact_lines(plan: Plan, impact: Impact, what: str, color: bool) -> list[st
     for p, c in found:
         where = f" (in {format_value(p.name)})" if many else ""
         why = f": {one_line(c.reasons[0])}" if c.reasons else ""
+        words = affected_words(c)
+        count = f" ({words})" if words else ""
         symbol = _style(c.action.symbol, c.action.symbol, color)
-        lines.append(f"  {symbol} {_what(c)}{where}{why}")
+        lines.append(f"  {symbol} {_what(c)}{where}{count}{why}")
     return [*lines, ""]
 
 

@@ -9,9 +9,18 @@ from enum import Enum
 from typing import Any
 
 from .._text import one_line
-from ..plan.model import SENSITIVE, AttributeChange, Change, PlanKind, ProjectPlan, Summary
+from ..plan.model import SENSITIVE, Affected, AttributeChange, Change, Impact, PlanKind, ProjectPlan, Summary
 
-__all__ = ["NO_CHANGES", "format_value", "one_line", "plan_sentence", "project_heading", "shown_values"]
+__all__ = [
+    "NO_CHANGES",
+    "affected_words",
+    "counted",
+    "format_value",
+    "one_line",
+    "plan_sentence",
+    "project_heading",
+    "shown_values",
+]
 
 NO_CHANGES = "No changes. The hub matches the definitions."
 
@@ -67,3 +76,20 @@ def project_heading(p: ProjectPlan) -> str:
         return one_line(p.label)
     where = one_line(p.project_id or "new")
     return f"Project {format_value(p.name)} ({where}), from {one_line(p.definition)}"
+
+
+def counted(affected: Affected) -> str:
+    """``1,204 annotations in 312 tasks``."""
+    a, t = affected.annotations, affected.tasks
+    return f"{a:,} annotation{'' if a == 1 else 's'} in {t:,} task{'' if t == 1 else 's'}"
+
+
+def affected_words(c: Change) -> str | None:
+    """What a change does to the annotations the hub counted: ``would orphan 1,204 annotations in 312
+    tasks`` (destructive, even ``0 annotations``: that a removal orphans nothing is worth saying),
+    ``touches 3 annotations in 2 tasks`` (otherwise, when there are some); None when not counted."""
+    a = c.affected
+    if a is None or (c.impact is not Impact.DESTRUCTIVE and a.annotations == 0):
+        return None
+    verb = "would orphan" if c.impact is Impact.DESTRUCTIVE else "touches"
+    return f"{verb} {counted(a)}"

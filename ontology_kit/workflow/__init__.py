@@ -90,12 +90,13 @@ def plan(
     on_loaded: Callable[[tuple[Diagnostic, ...], HubTarget], None] | None = None,
     on_planned: Callable[[ProjectPlan], None] | None = None,
     out: str | None = None,
+    count: bool = True,
 ) -> PlanResult:
     """Plan the definitions ``target`` names (a project file, a workspace, a folder holding one;
     default: the nearest ``ontokit.yaml``) against a hub (``hub``, else ``ONTOKIT_HUB``, else the
     workspace's ``hub:``, else the embedded local Hub); with ``out``, save the plan there for
     :func:`apply` (written whole or not at all; it holds no secret; signed when ``ONTOKIT_PLAN_KEY``
-    is set).
+    is set). With ``count`` false, no change's affected annotations are counted (``affected`` None).
 
     Raises:
         InvalidDefinitionsError: the definitions have errors (nothing was planned).
@@ -106,7 +107,7 @@ def plan(
     hub_target = choose_hub(hub, definitions.hub)
     if on_loaded is not None:
         on_loaded(definitions.diagnostics, hub_target)
-    with open_session(hub_target) as session:
+    with open_session(hub_target, count=count) as session:
         result = session.planner.plan([Target.of(d) for d in definitions.projects], on_done=on_planned)
     if out is not None:
         write_atomic(out, dumps_plan(result, hub_target.record(), key=plan_key()))
@@ -121,6 +122,7 @@ def apply(
     allow_destructive: bool = False,
     lock_timeout: float = 0.0,
     stop: StopFlag | None = None,
+    count: bool = True,
 ) -> ApplyResult:
     """Plan (or check a saved plan: ``target`` is then a plan file), show the plan, refuse what policy
     refuses, ask, then execute the plan's operations and verify that every project converged.
@@ -128,7 +130,7 @@ def apply(
     On a hub with the ``locks`` extension, apply holds a lease on every project it manages (by name,
     and by id once known) from before it reads the hub until it ends, waiting up to ``lock_timeout``
     seconds for another apply's lease. Once ``stop`` is set (the CLI sets it on Ctrl-C), no new
-    write starts.
+    write starts. With ``count`` false, the plan shown counts no affected annotations.
 
     Raises:
         LockedError: another apply holds a lock on one of the projects (nothing was written).
@@ -157,7 +159,7 @@ def apply(
         targets = [Target.of(d) for d in definitions.projects]
         view.loaded(definitions.diagnostics)
     with (
-        open_session(hub_target) as session,
+        open_session(hub_target, count=count) as session,
         holding_locks(session.client, session.planner.hub, targets, lock_timeout) as lease,
     ):
         # Read under the lock: a plan made before another apply finished is then seen as stale.

@@ -44,10 +44,11 @@ class Session:
 
 
 @contextmanager
-def open_session(target: HubTarget) -> Iterator[Session]:
-    """A client and planner for ``target``, closed afterwards."""
+def open_session(target: HubTarget, *, count: bool = True) -> Iterator[Session]:
+    """A client and planner for ``target``, closed afterwards (``count``: plans count the
+    annotations each change affects, on a hub that can tell)."""
     with open_client(target) as client:
-        yield Session(target, client, Planner(client, target.description))
+        yield Session(target, client, Planner(client, target.description, count=count))
 
 
 def choose_hub(

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ...errors import ApplyInterrupted
     from ...plan.model import Plan, ProjectPlan
 
+_NO_COUNT_HELP = (
+    "Do not count the existing annotations each change affects (the hub is asked once per project "
+    "otherwise, when it can tell); `affected` is then null."
+)
 _HUB_HELP = (
     "Hub: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else the workspace's hub:, "
     "else the embedded local hub]."
@@ -41,8 +45,9 @@ def _progress(verb: str, project: ProjectPlan, calls: int | None = None) -> None
 )
 @format_option("the plan")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0: none, 1: error).")
+@click.option("--no-count", is_flag=True, help=_NO_COUNT_HELP)
 def plan_command(
-    target: str | None, hub: str | None, out: str | None, fmt: str, detailed_exitcode: bool
+    target: str | None, hub: str | None, out: str | None, fmt: str, detailed_exitcode: bool, no_count: bool
 ) -> int:
     """Show what apply would change on the hub, and what it would do to existing annotations.
 
@@ -65,7 +70,14 @@ def plan_command(
             echo_line(f"hub: {hub_target.description}", err=True)
 
     with showing_diagnostics(fmt):
-        result = plan(target, hub, on_loaded=loaded, on_planned=lambda p: _progress("planned", p), out=out)
+        result = plan(
+            target,
+            hub,
+            on_loaded=loaded,
+            on_planned=lambda p: _progress("planned", p),
+            out=out,
+            count=not no_count,
+        )
     click.echo(render(result.plan, fmt, color=fmt == "text" and use_color()), nl=False)
     if result.saved_to:
         saved = result.saved_to
@@ -131,8 +143,14 @@ class _TerminalApply:
     callback=lambda ctx, param, value: _finite(value),
     help="How long to wait for another apply's lock on a project (hubs with the locks extension).",
 )
+@click.option("--no-count", is_flag=True, help=_NO_COUNT_HELP)
 def apply_command(
-    target: str | None, hub: str | None, auto_approve: bool, allow_destructive: bool, lock_timeout: float
+    target: str | None,
+    hub: str | None,
+    auto_approve: bool,
+    allow_destructive: bool,
+    lock_timeout: float,
+    no_count: bool,
 ) -> int:
     """Apply the definitions (or a saved plan) to the hub, then verify it converged.
 
@@ -166,6 +184,7 @@ def apply_command(
                 allow_destructive=allow_destructive,
                 lock_timeout=lock_timeout,
                 stop=interrupts.stop,
+                count=not no_count,
             )
         except ApplyInterrupted as stopped:
             _echo_interrupted(stopped)

@@ -1,0 +1,255 @@
+"""Every plan counts its impact on the live data: answers put in through the official Ango SDK
+(``upload_files_cloud``, ``import_labels``) on a served local Hub, then ``ontokit plan --format json``
+in a subprocess. Each removal's ``affected`` equals, exactly, the answers that reference the item or
+anything beneath it (tasks counted once); ``null`` with ``--no-count`` and on a hub without the
+``annotation-counts`` extension."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from conftest import LocalHub
+from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
+from test_plan_apply import Workspace, make_workspace, project_yaml
+
+from ontology_kit.hub import app as hub_app
+
+ONTOLOGY = """\
+tools:
+  - title: Vehicle
+    type: bounding-box
+    classifications:
+      - title: Color
+        type: radio
+        options: [Red, Blue]
+  - title: Truck
+    type: polygon
+classifications:
+  - title: Place
+    type: tree-dropdown
+    treeOptions:
+      - title: Europe
+        children: [France]
+      - Asia
+relations:
+  - title: Tows
+    type: one-to-one
+"""
+
+#: Each removal: the ontology text taken out, and the change's path in the plan.
+REMOVALS = {
+    "tool": ("  - title: Truck\n    type: polygon\n", "Truck"),
+    "tool-with-nested": (
+        ONTOLOGY[ONTOLOGY.index("  - title: Vehicle") : ONTOLOGY.index("  - title: Truck")],
+        "Vehicle",
+    ),
+    "option": ("        options: [Red, Blue]\n", None),  # replaced, not removed: see _edit
+    "nested-classification": (
+        "    classifications:\n      - title: Color\n        type: radio\n        options: [Red, Blue]\n",
+        "Vehicle › Color",
+    ),
+    "tree-node": ("      - title: Europe\n        children: [France]\n", 'Place › "Europe"'),
+    "relation": ("relations:\n  - title: Tows\n    type: one-to-one\n", "Tows"),
+}
+
+
+def _ids(schema: dict[str, Any]) -> dict[str, str]:
+    """Every item's id by its title (an option by its value), tree options by their key."""
+    out: dict[str, str] = {}
+    todo: list[Any] = [*schema["tools"], *schema["classifications"], *schema["relations"]]
+    while todo:
+        item = todo.pop()
+        name = item.get("title") or item.get("value")
+        out.setdefault(name, item.get("schemaId") or item.get("key"))
+        todo += [
+            *(item.get("classifications") or []),
+            *(item.get("treeOptions") or []),
+            *(item.get("children") or []),
+        ]
+        if not item.get("treeOptions"):
+            todo += item.get("options") or []
+    return out
+
+
+def _labels(ids: dict[str, str]) -> list[dict[str, Any]]:
+    """Four tasks' answers (the counts each removal must give are in EXPECTED)."""
+
+    def vehicle(n: str, color: str | None) -> dict[str, Any]:
+        nested = [{"schemaId": ids["Color"], "answer": ids[color]}] if color else []
+        return {
+            "schemaId": ids["Vehicle"],
+            "objectId": n,
+            "bounding-box": {"x": 1, "y": 2},
+            "classifications": nested,
+        }
+
+    def truck(n: str) -> dict[str, Any]:
+        return {"schemaId": ids["Truck"], "objectId": n, "polygon": [[0, 0], [5, 0], [5, 5]]}
+
+    def place(where: str) -> list[dict[str, Any]]:
+        return [{"schemaId": ids["Place"], "answer": ids[where]}]
+
+    return [
+        {
+            "externalId": "t0",
+            "objects": [vehicle("a0", "Red"), truck("b0")],
+            "classifications": place("France"),
+            "relations": [{"schemaId": ids["Tows"], "from": "a0", "to": "b0"}],
+        },
+        {
+            "externalId": "t1",
+            "objects": [vehicle("a1", "Blue"), truck("b1"), truck("c1")],
+            "classifications": place("Asia"),
+        },
+        {
+            "externalId": "t2",
+            "objects": [vehicle("a2", None), vehicle("b2", "Red")],
+            "classifications": place("Europe"),
+        },
+        {"externalId": "t3", "objects": []},
+    ]
+
+
+#: (annotations, tasks) each removal touches, counted by hand from _labels.
+EXPECTED = {
+    "tool": (3, 2),  # Truck objects: 1 in t0, 2 in t1
+    "tool-with-nested": (7, 3),  # 4 Vehicle objects and their 3 Color answers
+    "option": (2, 2),  # Color answers that chose Red: t0, t2
+    "nested-classification": (3, 3),  # Color answers: t0, t1, t2
+    "tree-node": (2, 2),  # Place answers of Europe or France (beneath it): t2, t0
+    "relation": (1, 1),
+}
+
+
+@pytest.fixture
+def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
+    from imerit_ango.sdk import SDK
+
+    logging.getLogger("SDK").setLevel(logging.CRITICAL)
+    client = SDK(local_hub.key, host=local_hub.url)
+    yield client
+    client.session.close()
+
+
+@pytest.fixture
+def annotated(tmp_path: Path, local_hub: LocalHub, sdk: Any) -> Workspace:
+    """A project applied from ONTOLOGY on a served hub, with four tasks answered through the SDK."""
+    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=local_hub)
+    ws.write("ontology.yaml", ONTOLOGY)
+    applied = ws.run("apply", "--auto-approve")
+    assert applied.code == 0, applied
+    project = ws.live("Demo")
+    pid = project["_id"]
+    names = ["t0", "t1", "t2", "t3"]
+    uploaded = sdk.upload_files_cloud(
+        pid, [{"data": f"https://example.test/{n}.jpg", "externalId": n} for n in names]
+    )
+    assert uploaded["status"] == "success", uploaded
+    imported = sdk.import_labels(pid, _labels(_ids(project["categorySchema"])))
+    assert imported["status"] == "success", imported
+    return ws
+
+
+def _edit(ws: Workspace, removal: str) -> str:
+    """Take the item out of the ontology; the path of the change that removes it."""
+    if removal == "option":
+        ws.edit("ontology.yaml", "options: [Red, Blue]", "options: [Blue]")
+        return 'Vehicle › Color › option "Red"'
+    text, path = REMOVALS[removal]
+    ws.edit("ontology.yaml", text, "")
+    assert path is not None
+    return path
+
+
+def _change(plan: dict[str, Any], path: str) -> dict[str, Any]:
+    found = [c for c in plan["projects"][0]["changes"] if c["path"] == path]
+    assert len(found) == 1, [c["path"] for c in plan["projects"][0]["changes"]]
+    return found[0]
+
+
+@pytest.mark.parametrize("removal", list(EXPECTED), ids=list(EXPECTED))
+def test_a_removal_counts_the_answers_beneath_it(annotated: Workspace, removal: str) -> None:
+    path = _edit(annotated, removal)
+    plan = annotated.plan_json()
+    change = _change(plan, path)
+    annotations, tasks = EXPECTED[removal]
+    assert (change["action"], change["impact"]) == ("delete", "destructive")
+    assert change["affected"] == {"annotations": annotations, "tasks": tasks}
+    assert plan["format_version"] == "1.2"
+    assert plan["summary"]["affected"] == plan["projects"][0]["summary"]["affected"]
+    total = [c["affected"] for c in plan["projects"][0]["changes"] if c["affected"] is not None]
+    assert plan["summary"]["affected"] == {
+        "annotations": sum(a["annotations"] for a in total),
+        "tasks": sum(a["tasks"] for a in total),
+    }
+
+
+def test_the_text_plan_says_what_would_be_orphaned(annotated: Workspace) -> None:
+    _edit(annotated, "tool")
+    result = annotated.run("plan")
+    assert result.code == 0, result
+    assert "  - tool Truck [destructive]\n      # would orphan 3 annotations in 2 tasks\n" in result.out
+    assert "- tool Truck (would orphan 3 annotations in 2 tasks): " in result.out
+    markdown = annotated.run("plan", "--format", "markdown")
+    assert "delete tool `Truck` (**would orphan 3 annotations in 2 tasks**)" in markdown.out
+    assert "| 3 annotations in 2 tasks |" in markdown.out
+
+
+def test_removing_a_leaf_counts_only_its_own_answers(annotated: Workspace) -> None:
+    annotated.edit("ontology.yaml", "      - Asia\n", "")
+    change = _change(annotated.plan_json(), 'Place › "Asia"')
+    assert change["affected"] == {"annotations": 1, "tasks": 1}
+    annotated.edit("ontology.yaml", "options: [Red, Blue]", "options: [Red]")
+    change = _change(annotated.plan_json(), 'Vehicle › Color › option "Blue"')
+    assert change["affected"] == {"annotations": 1, "tasks": 1}
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"], ids=["plan", "apply"])
+def test_no_count_leaves_every_count_null(annotated: Workspace, command: str) -> None:
+    _edit(annotated, "tool")
+    if command == "plan":
+        plan = annotated.plan_json("--no-count")
+        assert [c["affected"] for c in plan["projects"][0]["changes"]] == [None]
+        assert plan["summary"]["affected"] is None
+        return
+    result = annotated.run("apply", "--auto-approve", "--allow-destructive", "--no-count")
+    assert result.code == 0, result
+    assert "- tool Truck [destructive]\n" in result.out and "annotations in" not in result.out
+
+
+def test_a_hub_without_the_extension_gives_null(
+    annotated: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The served hub runs in this process: it stops announcing `annotation-counts`, as the real Hub."""
+    _edit(annotated, "relation")
+    monkeypatch.setattr(
+        hub_app, "EXTENSIONS", tuple(e for e in hub_app.EXTENSIONS if e != "annotation-counts")
+    )
+    plan = annotated.plan_json()
+    assert _change(plan, "Tows")["affected"] is None and plan["summary"]["affected"] is None
+
+
+def test_a_saved_plan_keeps_its_counts_and_stays_valid_as_answers_change(
+    annotated: Workspace, sdk: Any
+) -> None:
+    """Counts are shown again by `apply FILE` but are not in the digest: new answers between plan and
+    apply do not make a reviewed plan stale."""
+    _edit(annotated, "tool")
+    saved = annotated.run("plan", "--out", "p.json")
+    assert saved.code == 0, saved
+    doc = json.loads((annotated.root / "p.json").read_text(encoding="utf-8"))
+    assert doc["projects"][0]["changes"][0]["affected"] == {"annotations": 3, "tasks": 2}
+    pid = annotated.live("Demo")["_id"]
+    truck = _ids(annotated.live("Demo")["categorySchema"])["Truck"]
+    sdk.import_labels(
+        pid, [{"externalId": "t3", "objects": [{"schemaId": truck, "objectId": "z", "polygon": []}]}]
+    )
+    applied = annotated.run("apply", "p.json", "--auto-approve", "--allow-destructive")
+    assert applied.code == 0, applied
+    assert "# would orphan 3 annotations in 2 tasks" in applied.out

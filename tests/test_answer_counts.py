@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client
 
+from ontology_kit.client import counts
 from ontology_kit.hub import HubStore
 from ontology_kit.hub import annotations_store as ann
 from ontology_kit.hub.answers import answer
@@ -177,3 +178,31 @@ def test_bad_bodies_are_400(hub: LocalHub, body: Any, message: str) -> None:
 def test_another_organizations_project_is_404(hub: LocalHub) -> None:
     assert _post(hub, "p1", {"schemaIds": [["veh"]]}, key=hub.other_key).status_code == 404
     assert _post(hub, "missing", {"schemaIds": [["veh"]]}).status_code == 404
+
+
+# -- the client -----------------------------------------------------------------------------------------
+def test_the_clients_bounds_are_the_hubs() -> None:
+    assert (counts.MAX_GROUPS, counts.MAX_IDS) == (MAX_COUNT_GROUPS, MAX_COUNT_IDS)
+
+
+@pytest.mark.parametrize(
+    "bounds", [(10_000, 100_000), (2, 3), (1, 3)], ids=["one-request", "split", "one-each"]
+)
+def test_the_client_splits_what_one_request_may_not_hold(
+    hub: LocalHub, monkeypatch: pytest.MonkeyPatch, bounds: tuple[int, int]
+) -> None:
+    """Counts are the same however the groups are split; a group larger than a request is None."""
+    monkeypatch.setattr(counts, "MAX_GROUPS", bounds[0])
+    monkeypatch.setattr(counts, "MAX_IDS", bounds[1])
+    groups = [["veh", "col", "red"], ["red"], ["nothing"], ["veh"], ["a", "b", "c", "veh"], ["col"]]
+    with hub.client("inprocess") as client:
+        found = counts.answer_counts(client, "p1", groups)
+    big = None if bounds[1] < 4 else counts.AnswerCount(2, 2)
+    assert found == [
+        counts.AnswerCount(4, 2),
+        counts.AnswerCount(2, 2),
+        counts.AnswerCount(0, 0),
+        counts.AnswerCount(2, 2),
+        big,
+        counts.AnswerCount(2, 2),
+    ]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from ..errors import HubError
 from .client import HubClient, _segment
 
-__all__ = ["ANNOTATION_COUNTS", "AnswerCount", "answer_counts"]
+__all__ = ["ANNOTATION_COUNTS", "MAX_GROUPS", "MAX_IDS", "AnswerCount", "answer_counts"]
 
 #: The extension's name in ``GET /v2/ontokit/hub``.
 ANNOTATION_COUNTS = "annotation-counts"
@@ -23,24 +23,55 @@ class AnswerCount(NamedTuple):
     tasks: int
 
 
-def answer_counts(client: HubClient, project_id: str, groups: Sequence[Sequence[str]]) -> list[AnswerCount]:
-    """One count per group of schemaIds, in order, in one request (a read: retried like one)."""
+#: The local Hub's bounds on one request (hub/assets.py; a test keeps them equal): at most this many
+#: groups, and schemaIds in all.
+MAX_GROUPS = 10_000
+MAX_IDS = 100_000
+
+
+def answer_counts(
+    client: HubClient, project_id: str, groups: Sequence[Sequence[str]]
+) -> list[AnswerCount | None]:
+    """One count per group of schemaIds, in order: in as few requests as the hub's bounds allow
+    (reads, retried like reads). A group larger than one request may hold is not asked about: its
+    count is None ("cannot tell"), never the sum of parts that would count an answer twice."""
+    out: list[AnswerCount | None] = [None] * len(groups)
+    batch: list[int] = []
+    size = 0
+    for i, group in enumerate(groups):
+        if len(group) > MAX_IDS:
+            continue
+        if batch and (len(batch) == MAX_GROUPS or size + len(group) > MAX_IDS):
+            _ask(client, project_id, groups, batch, out)
+            batch, size = [], 0
+        batch.append(i)
+        size += len(group)
+    if batch:
+        _ask(client, project_id, groups, batch, out)
+    return out
+
+
+def _ask(
+    client: HubClient,
+    project_id: str,
+    groups: Sequence[Sequence[str]],
+    batch: list[int],
+    out: list[AnswerCount | None],
+) -> None:
     what = f"annotation counts of project {project_id}"
     data = client._call(  # the client's one request path: retries, errors, the key kept secret
         "POST",
         f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
-        json={"schemaIds": [list(g) for g in groups]},
+        json={"schemaIds": [list(groups[i]) for i in batch]},
         safe=True,
         what=what,
     )
     found = data.get("counts")
-    if not isinstance(found, list) or len(found) != len(groups):
+    if not isinstance(found, list) or len(found) != len(batch):
         raise HubError(f"{client.label} gave an unexpected answer for {what} (counts)")
-    out = []
-    for item in found:
+    for i, item in zip(batch, found, strict=True):
         values = [item.get(k) if isinstance(item, dict) else None for k in ("annotations", "tasks")]
         annotations, tasks = (v if type(v) is int and v >= 0 else -1 for v in values)
         if annotations < 0 or tasks < 0:
             raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
-        out.append(AnswerCount(annotations, tasks))
-    return out
+        out[i] = AnswerCount(annotations, tasks)

@@ -65,9 +65,10 @@ def count_requests(project: ProjectPlan, live: CategorySchema | None) -> list[Co
 
 
 def with_affected(
-    project: ProjectPlan, requests: Sequence[CountRequest], counts: Sequence[Affected]
+    project: ProjectPlan, requests: Sequence[CountRequest], counts: Sequence[Affected | None]
 ) -> ProjectPlan:
-    """``project`` with each requested change carrying its count (``counts`` in ``requests``' order)."""
+    """``project`` with each requested change carrying its count (``counts`` in ``requests``' order;
+    None: the hub could not tell)."""
     changes = list(project.changes)
     for request, count in zip(requests, counts, strict=True):
         changes[request.change] = dataclasses.replace(changes[request.change], affected=count)

@@ -148,7 +148,8 @@ class Planner:
         if not requests:
             return project
         counts = answer_counts(self.client, project.project_id, [r.schema_ids for r in requests])
-        return with_affected(project, requests, [Affected(c.annotations, c.tasks) for c in counts])
+        found = [None if c is None else Affected(c.annotations, c.tasks) for c in counts]
+        return with_affected(project, requests, found)
 
     def read_live(self, target: Target) -> LiveProject | None:
         """The live project of ``target`` (by id, else by unique name) with its webhooks; None: absent."""

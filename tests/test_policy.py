@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ontology_kit.errors import ExitCode, PolicyRefusal, UnsupportedChangeError, exit_code
-from ontology_kit.plan.model import Action, Change, ChangeKind, Impact, Plan, ProjectPlan
+from ontology_kit.plan.model import Action, Affected, Change, ChangeKind, Impact, Plan, ProjectPlan
 from ontology_kit.plan.policy import FAIL_ON, check_fail_on, check_policy
 
 
@@ -91,3 +91,76 @@ def test_fail_on_refuses_exactly_when_a_change_reaches_the_level(impacts: list[I
         assert reaches
     else:
         assert not reaches
+
+
+def counted(impact: Impact, annotations: int | None) -> Change:
+    """A change whose affected annotations the hub counted (None: it did not)."""
+    affected = None if annotations is None else Affected(annotations, min(annotations, 1))
+    return Change(Action.DELETE, ChangeKind.TOOL, ("Car",), impact, affected=affected)
+
+
+def plan_with(*changes: Change) -> Plan:
+    return Plan("hub", (ProjectPlan("P", "p.yaml", "p", changes, "fp"),))
+
+
+@pytest.mark.parametrize(
+    ("counts", "message", "let_through"),
+    [
+        pytest.param((0,), None, 1, id="zero-passes"),
+        pytest.param(
+            (1,), "1 change(s) at or above --fail-on destructive (worst: destructive)", 0, id="one-fails"
+        ),
+        pytest.param(
+            (None,),
+            "1 change(s) at or above --fail-on destructive (worst: destructive)",
+            0,
+            id="unknown-fails",
+        ),
+        pytest.param((0, 0), None, 2, id="all-zero-pass"),
+        pytest.param(
+            (0, 5, None, 0),
+            "2 change(s) at or above --fail-on destructive (worst: destructive); "
+            "2 change(s) at or above --fail-on destructive let through as empty (0 annotations)",
+            2,
+            id="mixed",
+        ),
+    ],
+)
+def test_ignore_empty(counts: tuple[int | None, ...], message: str | None, let_through: int) -> None:
+    plan = plan_with(*(counted(Impact.DESTRUCTIVE, n) for n in counts))
+    if message is None:
+        assert check_fail_on(plan, "destructive", ignore_empty=True) == let_through
+    else:
+        with pytest.raises(PolicyRefusal) as info:
+            check_fail_on(plan, "destructive", ignore_empty=True)
+        assert str(info.value) == message
+        assert exit_code(info.value) == ExitCode.POLICY
+    # without the flag, every change at the level counts, empty or not
+    with pytest.raises(PolicyRefusal, match=rf"^{len(counts)} change\(s\) at or above"):
+        check_fail_on(plan, "destructive")
+
+
+def test_ignore_empty_lets_through_only_changes_that_reach_the_level() -> None:
+    """An empty safe change below the level is not 'let through': it never counted."""
+    plan = plan_with(counted(Impact.SAFE, 0), counted(Impact.DESTRUCTIVE, 0))
+    assert check_fail_on(plan, "destructive", ignore_empty=True) == 1
+    assert check_fail_on(plan, "any", ignore_empty=True) == 2
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(list(Impact)), st.none() | st.integers(0, 3)), max_size=6),
+    st.sampled_from(FAIL_ON),
+)
+def test_ignore_empty_refuses_exactly_when_a_nonempty_change_reaches_the_level(
+    changes: list[tuple[Impact, int | None]], level: str
+) -> None:
+    """Unknown (None) is never empty; only a count of exactly 0 is let through."""
+    floor = -1 if level == "any" else Impact(level).rank
+    reaching = [n for i, n in changes if i.rank >= floor]
+    plan = plan_with(*(counted(i, n) for i, n in changes))
+    try:
+        let_through = check_fail_on(plan, level, ignore_empty=True)  # type: ignore[arg-type]
+    except PolicyRefusal:
+        assert any(n != 0 for n in reaching)
+    else:
+        assert all(n == 0 for n in reaching) and let_through == len(reaching)

@@ -1,8 +1,8 @@
 """What a plan may do: the gates between a plan and its effect, as pure checks on the plan.
 
 ``check_policy`` is apply's gate (nothing the hub cannot do; nothing destructive unless allowed);
-``check_fail_on`` is the CI gate of ``ontokit diff --fail-on``. Both raise before anything happens;
-the exit code comes from the error (:mod:`ontology_kit.errors`).
+``check_fail_on`` is the CI gate of ``ontokit plan --fail-on`` and ``ontokit diff --fail-on``. Both
+raise before anything happens; the exit code comes from the error (:mod:`ontology_kit.errors`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from ..errors import PolicyRefusal, UnsupportedChangeError
-from .model import Impact, Plan
+from .model import Change, Impact, Plan
 
-__all__ = ["FAIL_ON", "FailOn", "check_fail_on", "check_policy"]
+__all__ = ["FAIL_ON", "FailOn", "check_fail_on", "check_policy", "is_empty", "let_through_note"]
 
 #: The levels of ``--fail-on``: an impact, or ``any`` change at all.
 FailOn = Literal["destructive", "breaking-export", "data-dependent", "any"]
@@ -35,9 +35,32 @@ def check_policy(plan: Plan, *, allow_destructive: bool) -> None:
         )
 
 
-def check_fail_on(plan: Plan, level: FailOn) -> None:
-    """Refuse a plan with a change of at least ``level`` (``any``: any change at all)."""
-    hits = plan.at_least(None if level == "any" else Impact(level))
+def is_empty(change: Change) -> bool:
+    """The hub counted exactly 0 annotations under ``change``. A change it did not count (``affected``
+    None: ``--no-count``, a hub that cannot tell, a diff without a hub) is not empty: unknown is not
+    nothing."""
+    return change.affected is not None and change.affected.annotations == 0
+
+
+def let_through_note(level: FailOn, empty: int) -> str:
+    """What ``--ignore-empty`` let through, in the words of the gate's error and of its notice."""
+    return f"{empty} change(s) at or above --fail-on {level} let through as empty (0 annotations)"
+
+
+def check_fail_on(plan: Plan, level: FailOn, *, ignore_empty: bool = False) -> int:
+    """Refuse a plan with a change of at least ``level`` (``any``: any change at all).
+
+    With ``ignore_empty``, a change that touches exactly 0 annotations (:func:`is_empty`) does not
+    count toward the gate, so a class nobody ever used can be deleted; one whose count is unknown
+    still does. Returns how many changes were let through as empty (0 without ``ignore_empty``).
+    """
+    reached = [c for _, c in plan.at_least(None if level == "any" else Impact(level))]
+    hits = [c for c in reached if not (ignore_empty and is_empty(c))]
+    empty = len(reached) - len(hits)
     if hits:
-        worst = max((c.impact for _, c in hits), key=lambda i: i.rank)
-        raise PolicyRefusal(f"{len(hits)} change(s) at or above --fail-on {level} (worst: {worst.value})")
+        worst = max((c.impact for c in hits), key=lambda i: i.rank)
+        note = f"; {let_through_note(level, empty)}" if empty else ""
+        raise PolicyRefusal(
+            f"{len(hits)} change(s) at or above --fail-on {level} (worst: {worst.value}){note}"
+        )
+    return empty

@@ -7,15 +7,28 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..._text import one_line
 from ...diagnostics import Diagnostic
 from ...errors import InvalidDefinitionsError, InvalidOntologyError
+from ...plan.policy import FAIL_ON, FailOn, check_fail_on, let_through_note
 
-__all__ = ["echo_diagnostics", "echo_line", "format_option", "showing_diagnostics", "use_color"]
+__all__ = [
+    "check_gate_usage",
+    "echo_diagnostics",
+    "echo_line",
+    "fail_on_options",
+    "format_option",
+    "gate",
+    "showing_diagnostics",
+    "use_color",
+]
+
+if TYPE_CHECKING:
+    from ...plan.model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +67,38 @@ def format_option(what: str) -> Callable[[F], F]:
         show_default=True,
         help=f"Output format of {what} (and of diagnostics).",
     )
+
+
+def fail_on_options(f: F) -> F:
+    """``--fail-on LEVEL`` and its companion ``--ignore-empty``, the same on every command that gates."""
+    f = click.option(
+        "--ignore-empty",
+        is_flag=True,
+        help="With --fail-on: changes the hub counted at exactly 0 annotations do not count toward "
+        "the gate (a change whose count is unknown still does).",
+    )(f)
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON),
+        default=None,
+        help="Exit 3 when a change of at least this impact is present (a CI gate).",
+    )(f)
+
+
+def check_gate_usage(fail_on: FailOn | None, ignore_empty: bool) -> None:
+    """Refuse ``--ignore-empty`` without ``--fail-on`` before any work (it would silently do nothing)."""
+    if ignore_empty and fail_on is None:
+        raise click.UsageError("--ignore-empty needs --fail-on")
+
+
+def gate(plan: Plan, fail_on: FailOn | None, ignore_empty: bool) -> None:
+    """Apply ``--fail-on`` (exit 3 through the error it raises), and say on stderr what
+    ``--ignore-empty`` let through."""
+    if fail_on is None:
+        return
+    empty = check_fail_on(plan, fail_on, ignore_empty=ignore_empty)
+    if empty:
+        echo_line(f"note: {let_through_note(fail_on, empty)}", err=True)
 
 
 def use_color(stream: object = None) -> bool:

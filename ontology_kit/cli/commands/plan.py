@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 import click
 
 from ...errors import ExitCode
-from ._common import echo_diagnostics, echo_line, format_option, showing_diagnostics, use_color
+from ._common import (
+    check_gate_usage,
+    echo_diagnostics,
+    echo_line,
+    fail_on_options,
+    format_option,
+    gate,
+    showing_diagnostics,
+    use_color,
+)
 from ._interrupts import Interrupts
 
 if TYPE_CHECKING:
@@ -17,6 +26,7 @@ if TYPE_CHECKING:
     from ...diagnostics import Diagnostic
     from ...errors import ApplyInterrupted
     from ...plan.model import Plan, ProjectPlan
+    from ...plan.policy import FailOn
 
 _NO_COUNT_HELP = (
     "Do not count the existing annotations each change affects (the hub is asked once per project "
@@ -46,8 +56,16 @@ def _progress(verb: str, project: ProjectPlan, calls: int | None = None) -> None
 @format_option("the plan")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0: none, 1: error).")
 @click.option("--no-count", is_flag=True, help=_NO_COUNT_HELP)
+@fail_on_options
 def plan_command(
-    target: str | None, hub: str | None, out: str | None, fmt: str, detailed_exitcode: bool, no_count: bool
+    target: str | None,
+    hub: str | None,
+    out: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    no_count: bool,
+    fail_on: FailOn | None,
+    ignore_empty: bool,
 ) -> int:
     """Show what apply would change on the hub, and what it would do to existing annotations.
 
@@ -60,9 +78,12 @@ def plan_command(
       ontokit plan projects/staging.yaml --out staging.plan.json
       ontokit plan --format markdown > plan.md
       ontokit plan --detailed-exitcode   # CI: 0 no changes, 2 changes, 1 error
+      ontokit plan --fail-on destructive --ignore-empty   # exit 3 unless nothing used is removed
     """
     from ...render.plans import render
     from ...workflow import plan
+
+    check_gate_usage(fail_on, ignore_empty)
 
     def loaded(diagnostics: tuple[Diagnostic, ...], hub_target: HubTarget) -> None:
         echo_diagnostics(diagnostics, fmt)
@@ -82,6 +103,7 @@ def plan_command(
     if result.saved_to:
         saved = result.saved_to
         echo_line(f"Saved the plan to {saved}; apply exactly this with: ontokit apply {saved}", err=True)
+    gate(result.plan, fail_on, ignore_empty)
     return ExitCode.CHANGES if detailed_exitcode and result.plan.has_changes else ExitCode.OK
 
 

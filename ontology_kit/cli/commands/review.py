@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ...errors import ExitCode
-from ...plan.policy import FAIL_ON, FailOn
-from ._common import echo_diagnostics, format_option, use_color
+from ...plan.policy import FailOn
+from ._common import check_gate_usage, echo_diagnostics, fail_on_options, format_option, gate, use_color
 
 
 @click.command("diff")
@@ -21,12 +21,7 @@ from ._common import echo_diagnostics, format_option, use_color
 @format_option("the diff")
 @click.option("--diagram", is_flag=True, help="markdown: add a Mermaid diagram of each changed subtree.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON),
-    default=None,
-    help="Exit 3 when a change of at least this impact is present (a CI gate).",
-)
+@fail_on_options
 def diff_command(
     paths: tuple[str, ...],
     base: str | None,
@@ -34,6 +29,7 @@ def diff_command(
     diagram: bool,
     detailed_exitcode: bool,
     fail_on: FailOn | None,
+    ignore_empty: bool,
 ) -> int:
     """Show what changes between two versions of ontologies and projects, offline.
 
@@ -49,11 +45,11 @@ def diff_command(
       ontokit diff --base origin/main --format markdown --diagram > comment.md
       ontokit diff --base HEAD~1 --fail-on breaking-export   # CI gate: exit 3
     """
-    from ...plan.policy import check_fail_on
     from ...render.plans import render
     from ...render.tree import render_diff_diagrams
     from ...review import diff_files, diff_git
 
+    check_gate_usage(fail_on, ignore_empty)
     if base is None and len(paths) != 2:
         raise click.UsageError("give two files (OLD NEW), or --base REF [PATH...]")
     review = diff_git(base, paths) if base is not None else diff_files(paths[0], paths[1])
@@ -64,8 +60,7 @@ def diff_command(
     if fmt == "markdown" and diagram:
         text += render_diff_diagrams(review.plan, review.schemas, review.old_label)
     click.echo(text, nl=False)
-    if fail_on is not None:
-        check_fail_on(review.plan, fail_on)
+    gate(review.plan, fail_on, ignore_empty)
     return ExitCode.CHANGES if detailed_exitcode and review.plan.has_changes else ExitCode.OK
 
 

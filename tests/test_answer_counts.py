@@ -19,7 +19,7 @@ from ontology_kit.hub import HubStore
 from ontology_kit.hub import annotations_store as ann
 from ontology_kit.hub.answers import answer
 from ontology_kit.hub.app import EXTENSIONS
-from ontology_kit.hub.assets import MAX_COUNT_GROUPS, MAX_COUNT_IDS
+from ontology_kit.hub.assets import MAX_COUNT_GROUPS, MAX_COUNT_IDS, MAX_MISSING_IDS
 
 IDS = ["a", "b", "c", "o1", "o2"]
 
@@ -206,3 +206,71 @@ def test_the_client_splits_what_one_request_may_not_hold(
         big,
         counts.AnswerCount(2, 2),
     ]
+
+
+# -- the `missing` query: tasks with no answer to a schemaId ---------------------------------------------
+def _names(items: list[dict[str, Any]]) -> set[str]:
+    """The schemaIds the elements (at any depth) are answers to: options chosen are not."""
+    out: set[str] = set()
+    for item in items:
+        out.add(item["schemaId"])
+        out |= _names(item.get("classifications") or [])
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(answers=st.lists(ANSWER, min_size=4, max_size=4), ids=st.lists(st.sampled_from(IDS)))
+def test_tasks_lacking_equal_a_scan(
+    tmp_path_factory: pytest.TempPathFactory, answers: list[Any], ids: list[str]
+) -> None:
+    """Per schemaId, the tasks none of whose elements is an answer to it (a fifth task has none)."""
+    store = _store(tmp_path_factory.mktemp("lacking"), tasks=5)
+    stored = [answer(raw, "answer") for raw in answers]
+    with store.write() as db:
+        for n, value in enumerate(stored):
+            ann.set_answer(db, f"t{n}", value, "t")
+    with store.read() as db:
+        found = ann.count_tasks_lacking(db, "p1", ids)
+    answered = [_names(v["tools"] + v["classifications"]) for v in stored] + [set()]
+    assert found == [sum(1 for names in answered if sid not in names) for sid in ids]
+
+
+def test_missing_per_schema_id(hub: LocalHub) -> None:
+    """t0 and t1 answer col (nested in veh); a third task answers nothing; `red` is only an option."""
+    with hub.store.write() as db:
+        ann.insert_asset(
+            db, "p1", ("a2", "t2"), {"externalId": "x2", "data": "d", "batches": []}, "Start", 0, "t"
+        )
+    response = _post(hub, "p1", {"missing": ["col", "veh", "red", "nothing"]})
+    assert response.status_code == 200, response.json
+    assert response.json["data"] == {
+        "counts": [],
+        "missing": [{"tasks": 1}, {"tasks": 1}, {"tasks": 3}, {"tasks": 3}],
+    }
+    both = _post(hub, "p1", {"schemaIds": [["veh"]], "missing": ["col"]}).json["data"]
+    assert both == {"counts": [{"annotations": 2, "tasks": 2}], "missing": [{"tasks": 1}]}
+    assert "missing" not in _post(hub, "p1", {"schemaIds": [["veh"]]}).json["data"]  # the first form
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"missing": "col"}, "missing"),
+        ({"missing": [["col"]]}, "missing must be a list of strings"),
+        ({"missing": [""]}, "1 to 256 characters"),
+        ({"missing": ["a"] * (MAX_MISSING_IDS + 1)}, f"at most {MAX_MISSING_IDS} schemaIds"),
+        ({"missing": ["col"], "extra": 1}, "missing"),
+    ],
+    ids=["not-a-list", "nested", "empty-id", "too-many", "unknown-field"],
+)
+def test_bad_missing_bodies_are_400(hub: LocalHub, body: Any, message: str) -> None:
+    response = _post(hub, "p1", body)
+    assert response.status_code == 400 and message in response.json["message"]
+
+
+@pytest.mark.parametrize("bound", [1_000, 2, 1], ids=["one-request", "split", "one-each"])
+def test_the_client_splits_missing(hub: LocalHub, monkeypatch: pytest.MonkeyPatch, bound: int) -> None:
+    assert counts.MAX_MISSING == MAX_MISSING_IDS
+    monkeypatch.setattr(counts, "MAX_MISSING", bound)
+    with hub.client("inprocess") as client:
+        assert counts.tasks_lacking(client, "p1", ["col", "red", "veh", "nothing", "col"]) == [0, 2, 0, 2, 0]

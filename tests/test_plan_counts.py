@@ -181,7 +181,7 @@ def test_a_removal_counts_the_answers_beneath_it(annotated: Workspace, removal: 
     annotations, tasks = EXPECTED[removal]
     assert (change["action"], change["impact"]) == ("delete", "destructive")
     assert change["affected"] == {"annotations": annotations, "tasks": tasks}
-    assert plan["format_version"] == "1.2"
+    assert plan["format_version"] == "1.3"
     assert plan["summary"]["affected"] == plan["projects"][0]["summary"]["affected"]
     total = [c["affected"] for c in plan["projects"][0]["changes"] if c["affected"] is not None]
     assert plan["summary"]["affected"] == {
@@ -253,3 +253,59 @@ def test_a_saved_plan_keeps_its_counts_and_stays_valid_as_answers_change(
     applied = annotated.run("apply", "p.json", "--auto-approve", "--allow-destructive")
     assert applied.code == 0, applied
     assert "# would orphan 3 annotations in 2 tasks" in applied.out
+
+
+#: Each classification made required: the YAML line after which `required: true` goes, its path,
+#: and the tasks of _labels with no answer to it (t3 has none at all).
+REQUIRED = {
+    "top-level": ("    type: tree-dropdown\n", "    required: true\n", "Place", 1),
+    "nested": ("        type: radio\n", "        required: true\n", "Vehicle › Color", 1),
+}
+
+
+@pytest.mark.parametrize("unanswered", [0, 3], ids=["as-labelled", "three-more-unanswered"])
+@pytest.mark.parametrize("which", list(REQUIRED), ids=list(REQUIRED))
+def test_making_a_classification_required_counts_the_tasks_lacking_an_answer(
+    annotated: Workspace, sdk: Any, which: str, unanswered: int
+) -> None:
+    """Measured, not guessed: the tasks (every stage) with no answer element naming the item."""
+    after, line, path, lacking = REQUIRED[which]
+    if unanswered:
+        pid = annotated.live("Demo")["_id"]
+        more = [{"data": f"https://example.test/u{n}.jpg", "externalId": f"u{n}"} for n in range(unanswered)]
+        assert sdk.upload_files_cloud(pid, more)["status"] == "success"
+    annotated.edit("ontology.yaml", after, after + line)
+    plan = annotated.plan_json()
+    change = _change(plan, path)
+    assert (change["action"], change["impact"]) == ("update", "data-dependent")
+    assert change["affected"]["lacking"] == lacking + unanswered
+    assert plan["summary"]["affected"]["lacking"] == lacking + unanswered
+    text = annotated.run("plan")
+    n = lacking + unanswered
+    assert f"# {n} task{' has' if n == 1 else 's have'} no answer to it" in text.out, text.out
+
+
+def test_a_required_classification_every_task_answers_lacks_none(annotated: Workspace, sdk: Any) -> None:
+    """0 is measured and shown; --ignore-empty lets through a required change only when none lacks."""
+    pid = annotated.live("Demo")["_id"]
+    ids = _ids(annotated.live("Demo")["categorySchema"])
+    annotated.edit(
+        "ontology.yaml", "    type: tree-dropdown\n", "    type: tree-dropdown\n    required: true\n"
+    )
+    refused = annotated.run("plan", "--fail-on", "data-dependent", "--ignore-empty")
+    assert refused.code == 3, refused
+    sdk.import_labels(
+        pid, [{"externalId": "t3", "classifications": [{"schemaId": ids["Place"], "answer": ids["Asia"]}]}]
+    )
+    change = _change(annotated.plan_json(), "Place")
+    assert change["affected"]["lacking"] == 0
+    assert "# 0 tasks have no answer to it" in annotated.run("plan").out
+    passed = annotated.run("plan", "--fail-on", "data-dependent", "--ignore-empty")
+    assert passed.code == 0, passed
+
+
+def test_other_changes_carry_no_lacking_count(annotated: Workspace) -> None:
+    _edit(annotated, "tool")
+    plan = annotated.plan_json()
+    assert "lacking" not in _change(plan, "Truck")["affected"]
+    assert "lacking" not in plan["summary"]["affected"]

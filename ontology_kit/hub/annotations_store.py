@@ -25,6 +25,7 @@ __all__ = [
     "answer_refs",
     "count_groups",
     "count_refs",
+    "count_tasks_lacking",
     "existing_external_ids",
     "get_export",
     "get_task",
@@ -322,6 +323,21 @@ def count_groups(db: sqlite3.Connection, project: str, groups: Sequence[Iterable
     ).fetchall()
     found = {int(r[0]): RefCount(int(r[1]), int(r[2])) for r in rows}
     return [found.get(i, RefCount(0, 0)) for i in range(len(groups))]
+
+
+def count_tasks_lacking(db: sqlite3.Connection, project: str, schema_ids: Sequence[str]) -> list[int]:
+    """Per schemaId, in order: the tasks of ``project`` (in every stage) with no answer element
+    whose own ``schemaId`` it is (an option row naming it does not count as an answer to it)."""
+    total = int(db.execute("SELECT COUNT(*) FROM tasks WHERE project = ?", (project,)).fetchone()[0])
+    out = []
+    for sid in schema_ids:  # each an indexed count of the tasks that do answer it
+        row = db.execute(
+            "SELECT COUNT(DISTINCT task) FROM answer_refs WHERE project = ? AND schema_id = ?"
+            " AND kind != 'option'",
+            (project, sid),
+        ).fetchone()
+        out.append(total - int(row[0]))
+    return out
 
 
 def schema_id_counts(db: sqlite3.Connection, project: str) -> list[tuple[str, str, int, int]]:

@@ -326,17 +326,28 @@ def get_metrics(app: HubLike, request: Request, org: str, project_id: str, metri
 #: Groups in one ``answerCounts`` request, and schemaIds in all its groups together (inferred).
 MAX_COUNT_GROUPS = 10_000
 MAX_COUNT_IDS = 100_000
+#: SchemaIds in one request's ``missing`` list (one indexed count each).
+MAX_MISSING_IDS = 1_000
 
 
 def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> Response:
     """The ``annotation-counts`` extension: per group of schemaIds, the answer elements (at any
-    depth, in any stage) that reference any of them, and their tasks (docs/hub.md)."""
+    depth, in any stage) that reference any of them, and their tasks; per ``missing`` schemaId, the
+    tasks with no answer to it (docs/hub.md)."""
     body = app.body(request)
-    groups = body.get("schemaIds")
-    if set(body) - {"schemaIds"} or not isinstance(groups, list):
-        raise ApiError(400, 'body must be {"schemaIds": [[schemaId, ...], ...]}')
+    groups = body.get("schemaIds", [])
+    missing = body.get("missing", [])
+    usage = 'body must be {"schemaIds": [[schemaId, ...], ...]} and/or {"missing": [schemaId, ...]}'
+    if not body or set(body) - {"schemaIds", "missing"} or not isinstance(groups, list):
+        raise ApiError(400, usage)
+    if not isinstance(missing, list):
+        raise ApiError(400, usage)
     if len(groups) > MAX_COUNT_GROUPS:
         raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_GROUPS} groups")
+    if len(missing) > MAX_MISSING_IDS:
+        raise ApiError(400, f"missing holds at most {MAX_MISSING_IDS} schemaIds")
+    if not all(isinstance(s, str) and 0 < len(s) <= MAX_ID for s in missing):
+        raise ApiError(400, f"missing must be a list of strings of 1 to {MAX_ID} characters")
     total = 0
     for i, group in enumerate(groups):
         if not isinstance(group, list) or not all(isinstance(s, str) and 0 < len(s) <= MAX_ID for s in group):
@@ -346,8 +357,12 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
             raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_IDS} schemaIds in all")
     with app.store.read() as db:
         app.project_or_404(db, org, project_id)
-        counts = ann.count_groups(db, project_id, groups)
-    return _ok({"counts": [{"annotations": c.annotations, "tasks": c.tasks} for c in counts]})
+        counts = ann.count_groups(db, project_id, groups) if groups else []
+        lacking = ann.count_tasks_lacking(db, project_id, missing)
+    out: dict[str, Any] = {"counts": [{"annotations": c.annotations, "tasks": c.tasks} for c in counts]}
+    if "missing" in body:  # answered only when asked: a client of the first form sees what it saw
+        out["missing"] = [{"tasks": n} for n in lacking]
+    return _ok(out)
 
 
 HANDLERS: dict[str, Callable[..., Response]] = {

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ..category_schema import CategorySchema, SchemaNode
 from .model import Affected, ChangeKind, ProjectPlan
 
-__all__ = ["CountRequest", "count_requests", "with_affected"]
+__all__ = ["CountRequest", "count_requests", "made_required", "with_affected", "with_lacking"]
 
 #: The kinds of change whose item annotations can reference.
 _COUNTED = frozenset(
@@ -73,3 +73,27 @@ def with_affected(
     for request, count in zip(requests, counts, strict=True):
         changes[request.change] = dataclasses.replace(changes[request.change], affected=count)
     return dataclasses.replace(project, changes=tuple(changes))
+
+
+def made_required(project: ProjectPlan) -> list[int]:
+    """The positions of the changes that make a classification required (``required`` becomes true):
+    the tasks lacking an answer to it are what such a change makes invalid, so they are measured."""
+    return [
+        i
+        for i, c in enumerate(project.changes)
+        if c.kind is ChangeKind.CLASSIFICATION
+        and c.schema_id is not None
+        and any(a.name == "required" and a.after is True and a.before is not True for a in c.attributes)
+    ]
+
+
+def with_lacking(project: ProjectPlan, changes: Sequence[int], lacking: Sequence[int]) -> ProjectPlan:
+    """``project`` with each change at ``changes`` carrying the tasks that lack an answer to its item
+    (``lacking`` in the same order), beside the annotations it touches. A change whose annotations
+    were not counted keeps ``affected`` None: a made-up ``0 annotations`` beside it would be a guess."""
+    out = list(project.changes)
+    for index, n in zip(changes, lacking, strict=True):
+        found = out[index].affected
+        if found is not None:
+            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, lacking=n))
+    return dataclasses.replace(project, changes=tuple(out))

@@ -125,10 +125,14 @@ class AttributeChange:
 class Affected:
     """The existing annotations (answer elements at any depth: tool objects, classification
     answers, relations) of a project, in every stage, that reference a changed item or anything
-    beneath it, and the tasks holding them, as the hub counted them when the plan was made."""
+    beneath it, and the tasks holding them, as the hub counted them when the plan was made.
+
+    ``lacking``: for a change that makes a classification required, the tasks (every stage) with no
+    answer to it, the ones the change makes invalid; None for every other change (not measured)."""
 
     annotations: int
     tasks: int
+    lacking: int | None = None
 
     @classmethod
     def total(cls, changes: Iterable[Change]) -> Affected | None:
@@ -137,7 +141,12 @@ class Affected:
         counted = [c.affected for c in changes if c.affected is not None]
         if not counted:
             return None
-        return cls(sum(a.annotations for a in counted), sum(a.tasks for a in counted))
+        lacking = [a.lacking for a in counted if a.lacking is not None]
+        return cls(
+            sum(a.annotations for a in counted),
+            sum(a.tasks for a in counted),
+            sum(lacking) if lacking else None,
+        )
 
 
 @dataclass(frozen=True)

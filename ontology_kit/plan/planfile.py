@@ -162,6 +162,8 @@ def _change(c: Change, *, counts: bool = True) -> dict[str, Any]:
         out["affected"] = (
             None if affected is None else {"annotations": affected.annotations, "tasks": affected.tasks}
         )
+        if affected is not None and affected.lacking is not None:
+            out["affected"]["lacking"] = affected.lacking
     return out
 
 
@@ -374,6 +376,7 @@ class _Reader:
         return Affected(
             self.count(doc.get("annotations"), f"{where}.annotations"),
             self.count(doc.get("tasks"), f"{where}.tasks"),
+            None if doc.get("lacking") is None else self.count(doc.get("lacking"), f"{where}.lacking"),
         )
 
     def attribute(self, value: Any, where: str) -> AttributeChange:

@@ -36,10 +36,17 @@ def check_policy(plan: Plan, *, allow_destructive: bool) -> None:
 
 
 def is_empty(change: Change) -> bool:
-    """The hub counted exactly 0 annotations under ``change``. A change it did not count (``affected``
+    """The hub counted exactly 0 annotations under ``change`` (for a change that makes a classification
+    required: 0 tasks lacking an answer to it). A change it did not count (``affected``
     None: ``--no-count``, a hub that cannot tell, a diff without a hub) is not empty: unknown is not
     nothing."""
-    return change.affected is not None and change.affected.annotations == 0
+    a = change.affected
+    if a is not None and a.lacking is not None:
+        # making a classification required changes no answer; what it invalidates is the tasks
+        # lacking one, so it is empty when every task answers it (and, should the same change also
+        # be destructive, when it orphans nothing either)
+        return a.lacking == 0 and (change.impact is not Impact.DESTRUCTIVE or a.annotations == 0)
+    return a is not None and a.annotations == 0
 
 
 def let_through_note(level: FailOn, empty: int) -> str:

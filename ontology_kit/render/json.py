@@ -16,8 +16,9 @@ from .values import shown_values
 __all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
 
 #: 1.1 added the impact ``breaking-export`` and the summaries' ``breaking_export`` count; 1.2 added
-#: ``affected`` to every change and summary (the annotations a change touches; null: not counted).
-FORMAT_VERSION = "1.2"
+#: ``affected`` to every change and summary (the annotations a change touches; null: not counted);
+#: 1.3 added ``affected.lacking`` (tasks with no answer to a classification made required).
+FORMAT_VERSION = "1.3"
 
 
 def _jsonable(value: Any) -> Any:
@@ -60,7 +61,12 @@ def _change(c: Change) -> dict[str, Any]:
 
 
 def _affected(a: Affected | None) -> dict[str, int] | None:
-    return None if a is None else {"annotations": a.annotations, "tasks": a.tasks}
+    if a is None:
+        return None
+    out = {"annotations": a.annotations, "tasks": a.tasks}
+    if a.lacking is not None:  # only where measured (since 1.3): a 1.2 consumer sees what it saw
+        out["lacking"] = a.lacking
+    return out
 
 
 def _summary(changes: tuple[Change, ...]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ __all__ = [
     "affected_words",
     "counted",
     "format_value",
+    "lacking_words",
     "one_line",
     "plan_sentence",
     "project_heading",
@@ -87,9 +88,19 @@ def counted(affected: Affected) -> str:
 def affected_words(c: Change) -> str | None:
     """What a change does to the annotations the hub counted: ``would orphan 1,204 annotations in 312
     tasks`` (destructive, even ``0 annotations``: that a removal orphans nothing is worth saying),
-    ``touches 3 annotations in 2 tasks`` (otherwise, when there are some); None when not counted."""
+    ``touches 3 annotations in 2 tasks`` (otherwise, when there are some), and for a change that makes
+    a classification required ``12 tasks have no answer to it`` first (even 0); None when not counted."""
     a = c.affected
-    if a is None or (c.impact is not Impact.DESTRUCTIVE and a.annotations == 0):
+    if a is None:
         return None
-    verb = "would orphan" if c.impact is Impact.DESTRUCTIVE else "touches"
-    return f"{verb} {counted(a)}"
+    # what a change makes invalid first: the tasks lacking an answer, then the answers it touches
+    words = [] if a.lacking is None else [lacking_words(a.lacking)]
+    if c.impact is Impact.DESTRUCTIVE or a.annotations:
+        verb = "would orphan" if c.impact is Impact.DESTRUCTIVE else "touches"
+        words.append(f"{verb} {counted(a)}")
+    return "; ".join(words) or None
+
+
+def lacking_words(n: int) -> str:
+    """``12 tasks have no answer to it``."""
+    return f"{n:,} task{' has' if n == 1 else 's have'} no answer to it"

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..client import HubClient
-from ..client.counts import ANNOTATION_COUNTS, answer_counts
+from ..client.counts import ANNOTATION_COUNTS, answer_counts, tasks_lacking
 from ..errors import BadRequestError, NotFoundError, OntokitError
-from ..plan.affected import count_requests, with_affected
+from ..plan.affected import count_requests, made_required, with_affected, with_lacking
 from ..plan.model import Affected, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
@@ -141,15 +141,21 @@ class Planner:
 
     def with_counts(self, project: ProjectPlan, live: LiveProject | None) -> ProjectPlan:
         """``project`` with the annotations each change of a category-schema item affects, asked of
-        the hub in one request (unchanged when not counting, or when the project does not exist)."""
-        if not self.count or live is None or project.project_id is None:
+        the hub in one request, and, for a change that makes a classification required, the tasks that
+        lack an answer to it (unchanged when not counting, or when the project does not exist)."""
+        project_id = project.project_id
+        if not self.count or live is None or project_id is None:
             return project
         requests = count_requests(project, live.category_schema)
-        if not requests:
-            return project
-        counts = answer_counts(self.client, project.project_id, [r.schema_ids for r in requests])
-        found = [None if c is None else Affected(c.annotations, c.tasks) for c in counts]
-        return with_affected(project, requests, found)
+        if requests:
+            counts = answer_counts(self.client, project_id, [r.schema_ids for r in requests])
+            found = [None if c is None else Affected(c.annotations, c.tasks) for c in counts]
+            project = with_affected(project, requests, found)
+        required = made_required(project)
+        if required:  # measured, not guessed: the tasks the change makes invalid
+            ids = [str(project.changes[i].schema_id) for i in required]
+            project = with_lacking(project, required, tasks_lacking(self.client, project_id, ids))
+        return project
 
     def read_live(self, target: Target) -> LiveProject | None:
         """The live project of ``target`` (by id, else by unique name) with its webhooks; None: absent."""

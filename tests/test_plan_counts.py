@@ -309,3 +309,20 @@ def test_other_changes_carry_no_lacking_count(annotated: Workspace) -> None:
     plan = annotated.plan_json()
     assert "lacking" not in _change(plan, "Truck")["affected"]
     assert "lacking" not in plan["summary"]["affected"]
+
+
+def test_a_saved_plan_keeps_the_lacking_count_and_markdown_shows_it(annotated: Workspace) -> None:
+    annotated.edit(
+        "ontology.yaml", "    type: tree-dropdown\n", "    type: tree-dropdown\n    required: true\n"
+    )
+    markdown = annotated.run("plan", "--format", "markdown")
+    assert "      # 1 task has no answer to it; touches 3 annotations in 3 tasks\n" in markdown.out, (
+        markdown.out
+    )
+    saved = annotated.run("plan", "--out", "p.json")
+    assert saved.code == 0, saved
+    doc = json.loads((annotated.root / "p.json").read_text(encoding="utf-8"))
+    assert doc["projects"][0]["changes"][0]["affected"] == {"annotations": 3, "tasks": 3, "lacking": 1}
+    applied = annotated.run("apply", "p.json", "--auto-approve")
+    assert applied.code == 0, applied
+    assert "# 1 task has no answer to it; touches 3 annotations in 3 tasks" in applied.out

@@ -19,7 +19,7 @@ from ontology_kit.hub import HubStore
 from ontology_kit.hub import annotations_store as ann
 from ontology_kit.hub.answers import answer
 from ontology_kit.hub.app import EXTENSIONS
-from ontology_kit.hub.assets import MAX_COUNT_GROUPS, MAX_COUNT_IDS, MAX_MISSING_IDS
+from ontology_kit.hub.assets import MAX_COUNT_GROUPS, MAX_COUNT_IDS, MAX_MISSING_IDS, MAX_TEXT_IDS
 
 IDS = ["a", "b", "c", "o1", "o2"]
 
@@ -274,3 +274,35 @@ def test_the_client_splits_missing(hub: LocalHub, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(counts, "MAX_MISSING", bound)
     with hub.client("inprocess") as client:
         assert counts.tasks_lacking(client, "p1", ["col", "red", "veh", "nothing", "col"]) == [0, 2, 0, 2, 0]
+
+
+# -- the `texts` query: the text answers to a schemaId, bounded ------------------------------------------
+def test_texts_per_schema_id(hub: LocalHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """String answers at any depth, in upload order; an option-like answer is text too; over the bound:
+    null."""
+    with hub.store.write() as db:
+        value = {"classifications": [{"schemaId": "note", "answer": "hi"}, {"schemaId": "col", "answer": 3}]}
+        ann.set_answer(db, "t1", answer(value, "a"), "t")
+    response = _post(hub, "p1", {"texts": ["col", "note", "nothing"]})
+    assert response.status_code == 200, response.json
+    assert response.json["data"]["texts"] == [
+        {"answers": [{"taskId": "t0", "text": "red"}]},
+        {"answers": [{"taskId": "t1", "text": "hi"}]},
+        {"answers": []},
+    ]
+    from ontology_kit.hub import assets
+
+    monkeypatch.setattr(assets, "MAX_TEXT_ANSWERS", 0)
+    assert _post(hub, "p1", {"texts": ["note"]}).json["data"]["texts"] == [{"answers": None}]
+    with hub.client("inprocess") as client:
+        assert counts.text_answers(client, "p1", ["note"]) == [None]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"texts": "note"}, {"texts": [1]}, {"texts": [""]}, {"texts": ["a"] * (MAX_TEXT_IDS + 1)}],
+    ids=["not-a-list", "number", "empty-id", "too-many"],
+)
+def test_bad_texts_bodies_are_400(hub: LocalHub, body: Any) -> None:
+    response = _post(hub, "p1", body)
+    assert response.status_code == 400 and "texts" in response.json["message"]

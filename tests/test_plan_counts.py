@@ -326,3 +326,53 @@ def test_a_saved_plan_keeps_the_lacking_count_and_markdown_shows_it(annotated: W
     applied = annotated.run("apply", "p.json", "--auto-approve")
     assert applied.code == 0, applied
     assert "# 1 task has no answer to it; touches 3 annotations in 3 tasks" in applied.out
+
+
+#: A text classification (a sibling of Place) and each task's answer to it, for the regex changes.
+NOTE = '  - title: Note\n    type: text\n    regex: "^[A-Z]+$"\n'
+NOTES = {"t0": "ABC", "t1": "abc", "t2": "A1", "t3": "XYZ"}
+
+
+@pytest.fixture
+def noted(annotated: Workspace, sdk: Any) -> Workspace:
+    annotated.edit("ontology.yaml", "      - Asia\n", "      - Asia\n" + NOTE)
+    applied = annotated.run("apply", "--auto-approve")
+    assert applied.code == 0, applied
+    live = annotated.live("Demo")
+    ids = _ids(live["categorySchema"])
+    labels = [
+        {"externalId": n, "classifications": [{"schemaId": ids["Note"], "answer": text}]}
+        for n, text in NOTES.items()
+    ]
+    assert sdk.import_labels(live["_id"], labels)["status"] == "success"
+    return annotated
+
+
+@pytest.mark.parametrize(
+    ("regex", "mismatched"),
+    [("^[a-z]+$", 3), ("[A-Z]", 1), ("^.+$", 0)],
+    ids=["lower-only", "one-capital", "anything"],
+)
+def test_changing_a_regex_counts_the_answers_that_no_longer_match(
+    noted: Workspace, regex: str, mismatched: int
+) -> None:
+    noted.edit("ontology.yaml", 'regex: "^[A-Z]+$"', f'regex: "{regex}"')
+    plan = noted.plan_json()
+    change = _change(plan, "Note")
+    assert change["impact"] == "data-dependent"
+    assert change["affected"]["mismatched"] == mismatched
+    assert plan["summary"]["affected"]["mismatched"] == mismatched
+    n = mismatched
+    words = f"{n} answer{' no longer matches' if n == 1 else 's no longer match'} the regex"
+    assert f"# {words}" in noted.run("plan").out
+
+
+def test_too_many_text_answers_leave_the_regex_count_unmeasured(
+    noted: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the hub's bound the answers are not read: no `mismatched`, never a partial count."""
+    from ontology_kit.hub import assets
+
+    monkeypatch.setattr(assets, "MAX_TEXT_ANSWERS", 3)
+    noted.edit("ontology.yaml", 'regex: "^[A-Z]+$"', 'regex: "^[a-z]+$"')
+    assert "mismatched" not in _change(noted.plan_json(), "Note")["affected"]

@@ -18,6 +18,7 @@ __all__ = [
     "AnswerCount",
     "answer_counts",
     "tasks_lacking",
+    "text_answers",
 ]
 
 #: The extension's name in ``GET /v2/ontokit/hub``.
@@ -109,4 +110,34 @@ def tasks_lacking(client: HubClient, project_id: str, schema_ids: Sequence[str])
             if type(tasks) is not int or tasks < 0:
                 raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
             out.append(tasks)
+    return out
+
+
+def text_answers(client: HubClient, project_id: str, schema_ids: Sequence[str]) -> list[list[str] | None]:
+    """Per schemaId, in order: the text of every answer to it (every stage, any depth), or None when
+    the hub holds more than it returns (docs/hub.md: 10,000), one request per 100 schemaIds."""
+    out: list[list[str] | None] = []
+    what = f"text answers of project {project_id}"
+    for start in range(0, len(schema_ids), 100):
+        chunk = list(schema_ids[start : start + 100])
+        data = client._call(  # the client's one request path: retries, errors, the key kept secret
+            "POST",
+            f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
+            json={"texts": chunk},
+            safe=True,
+            what=what,
+        )
+        found = data.get("texts")
+        if not isinstance(found, list) or len(found) != len(chunk):
+            raise HubError(f"{client.label} gave an unexpected answer for {what} (texts)")
+        for item in found:
+            answers = item.get("answers") if isinstance(item, dict) else None
+            if answers is None:
+                out.append(None)
+                continue
+            rows = answers if isinstance(answers, list) else [None]
+            texts = [a.get("text") if isinstance(a, dict) else None for a in rows]
+            if not all(isinstance(t, str) for t in texts):
+                raise HubError(f"{client.label} gave an unexpected answer for {what} (a text)")
+            out.append([str(t) for t in texts])
     return out

@@ -37,6 +37,7 @@ __all__ = [
     "set_answer",
     "set_stage",
     "task_for_external_id",
+    "text_answers",
     "upgrade",
 ]
 
@@ -337,6 +338,31 @@ def count_tasks_lacking(db: sqlite3.Connection, project: str, schema_ids: Sequen
             (project, sid),
         ).fetchone()
         out.append(total - int(row[0]))
+    return out
+
+
+def text_answers(
+    db: sqlite3.Connection, project: str, schema_id: str, limit: int
+) -> list[tuple[str, str]] | None:
+    """(task id, text) of every answer of ``project`` (any depth, every stage) to ``schema_id`` whose
+    ``answer`` is a string, in upload order; None when there are more than ``limit`` such answers
+    (the caller cannot tell, rather than reading without bound)."""
+    out: list[tuple[str, str]] = []
+    rows = db.execute(
+        "SELECT t.id, t.answer FROM tasks t WHERE t.project = ? AND t.id IN (SELECT task FROM answer_refs"
+        " WHERE project = ? AND schema_id = ? AND kind = 'classification') ORDER BY t.seq",
+        (project, project, schema_id),
+    )
+    for task_id, text in rows:
+        value = orjson.loads(text)
+        todo: list[Any] = [*value.get("tools", []), *value.get("classifications", [])]
+        while todo:
+            item = todo.pop()
+            if item.get("schemaId") == schema_id and isinstance(item.get("answer"), str):
+                out.append((str(task_id), item["answer"]))
+                if len(out) > limit:
+                    return None
+            todo.extend(item.get("classifications") or [])
     return out
 
 

@@ -328,6 +328,9 @@ MAX_COUNT_GROUPS = 10_000
 MAX_COUNT_IDS = 100_000
 #: SchemaIds in one request's ``missing`` list (one indexed count each).
 MAX_MISSING_IDS = 1_000
+#: SchemaIds in one request's ``texts`` list, and text answers returned per schemaId (more: null).
+MAX_TEXT_IDS = 100
+MAX_TEXT_ANSWERS = 10_000
 
 
 def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> Response:
@@ -337,11 +340,19 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
     body = app.body(request)
     groups = body.get("schemaIds", [])
     missing = body.get("missing", [])
-    usage = 'body must be {"schemaIds": [[schemaId, ...], ...]} and/or {"missing": [schemaId, ...]}'
-    if not body or set(body) - {"schemaIds", "missing"} or not isinstance(groups, list):
+    texts = body.get("texts", [])
+    usage = (
+        'body must be {"schemaIds": [[schemaId, ...], ...]}, {"missing": [schemaId, ...]} and/or'
+        ' {"texts": [schemaId, ...]}'
+    )
+    if not body or set(body) - {"schemaIds", "missing", "texts"} or not isinstance(groups, list):
         raise ApiError(400, usage)
-    if not isinstance(missing, list):
+    if not isinstance(missing, list) or not isinstance(texts, list):
         raise ApiError(400, usage)
+    if len(texts) > MAX_TEXT_IDS or not all(isinstance(s, str) and 0 < len(s) <= MAX_ID for s in texts):
+        raise ApiError(
+            400, f"texts must be a list of at most {MAX_TEXT_IDS} strings of 1 to {MAX_ID} characters"
+        )
     if len(groups) > MAX_COUNT_GROUPS:
         raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_GROUPS} groups")
     if len(missing) > MAX_MISSING_IDS:
@@ -359,9 +370,14 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
         app.project_or_404(db, org, project_id)
         counts = ann.count_groups(db, project_id, groups) if groups else []
         lacking = ann.count_tasks_lacking(db, project_id, missing)
+        found = [ann.text_answers(db, project_id, sid, MAX_TEXT_ANSWERS) for sid in texts]
     out: dict[str, Any] = {"counts": [{"annotations": c.annotations, "tasks": c.tasks} for c in counts]}
     if "missing" in body:  # answered only when asked: a client of the first form sees what it saw
         out["missing"] = [{"tasks": n} for n in lacking]
+    if "texts" in body:
+        out["texts"] = [
+            {"answers": None if f is None else [{"taskId": t, "text": x} for t, x in f]} for f in found
+        ]
     return _ok(out)
 
 

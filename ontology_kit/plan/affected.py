@@ -11,12 +11,22 @@ attaches them here.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from ..category_schema import CategorySchema, SchemaNode
 from .model import Affected, ChangeKind, ProjectPlan
 
-__all__ = ["CountRequest", "count_requests", "made_required", "with_affected", "with_lacking"]
+__all__ = [
+    "CountRequest",
+    "count_requests",
+    "made_required",
+    "mismatches",
+    "new_regexes",
+    "with_affected",
+    "with_lacking",
+    "with_mismatched",
+]
 
 #: The kinds of change whose item annotations can reference.
 _COUNTED = frozenset(
@@ -96,4 +106,42 @@ def with_lacking(project: ProjectPlan, changes: Sequence[int], lacking: Sequence
         found = out[index].affected
         if found is not None:
             out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, lacking=n))
+    return dataclasses.replace(project, changes=tuple(out))
+
+
+def new_regexes(project: ProjectPlan) -> list[tuple[int, str]]:
+    """(position, new regex) of the changes that set a classification's ``regex`` to a new value."""
+    out = []
+    for i, c in enumerate(project.changes):
+        if c.kind is not ChangeKind.CLASSIFICATION or c.schema_id is None:
+            continue
+        for a in c.attributes:
+            if a.name == "regex" and isinstance(a.after, str) and a.after and a.after != a.before:
+                out.append((i, a.after))
+    return out
+
+
+def mismatches(regex: str, texts: Sequence[str] | None) -> int | None:
+    """How many of ``texts`` ``regex`` does not match (``re.search``, as a browser's ``RegExp.test``
+    would: inferred); None when not measured: the hub returned no texts, or Python cannot compile the
+    regex (a JavaScript-only syntax)."""
+    if texts is None:
+        return None
+    try:
+        pattern = re.compile(regex)
+    except re.error:
+        return None
+    return sum(1 for t in texts if pattern.search(t) is None)
+
+
+def with_mismatched(
+    project: ProjectPlan, changes: Sequence[int], mismatched: Sequence[int | None]
+) -> ProjectPlan:
+    """``project`` with each change at ``changes`` carrying the text answers its new regex does not
+    match (in the same order); a change whose annotations were not counted keeps ``affected`` None."""
+    out = list(project.changes)
+    for index, n in zip(changes, mismatched, strict=True):
+        found = out[index].affected
+        if found is not None and n is not None:
+            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, mismatched=n))
     return dataclasses.replace(project, changes=tuple(out))

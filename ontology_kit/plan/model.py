@@ -128,11 +128,15 @@ class Affected:
     beneath it, and the tasks holding them, as the hub counted them when the plan was made.
 
     ``lacking``: for a change that makes a classification required, the tasks (every stage) with no
-    answer to it, the ones the change makes invalid; None for every other change (not measured)."""
+    answer to it, the ones the change makes invalid; None for every other change (not measured).
+    ``mismatched``: for a change that sets a text classification's ``regex``, the existing text
+    answers to it the new regex does not match; None when not measured (or more than the hub returns).
+    """
 
     annotations: int
     tasks: int
     lacking: int | None = None
+    mismatched: int | None = None
 
     @classmethod
     def total(cls, changes: Iterable[Change]) -> Affected | None:
@@ -142,10 +146,12 @@ class Affected:
         if not counted:
             return None
         lacking = [a.lacking for a in counted if a.lacking is not None]
+        mismatched = [a.mismatched for a in counted if a.mismatched is not None]
         return cls(
             sum(a.annotations for a in counted),
             sum(a.tasks for a in counted),
             sum(lacking) if lacking else None,
+            sum(mismatched) if mismatched else None,
         )
 
 

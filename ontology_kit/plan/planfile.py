@@ -164,6 +164,8 @@ def _change(c: Change, *, counts: bool = True) -> dict[str, Any]:
         )
         if affected is not None and affected.lacking is not None:
             out["affected"]["lacking"] = affected.lacking
+        if affected is not None and affected.mismatched is not None:
+            out["affected"]["mismatched"] = affected.mismatched
     return out
 
 
@@ -377,7 +379,13 @@ class _Reader:
             self.count(doc.get("annotations"), f"{where}.annotations"),
             self.count(doc.get("tasks"), f"{where}.tasks"),
             None if doc.get("lacking") is None else self.count(doc.get("lacking"), f"{where}.lacking"),
+            None
+            if doc.get("mismatched") is None
+            else self.count(doc.get("mismatched"), f"{where}.mismatched"),
         )
+
+    def opt_count(self, value: Any, where: str) -> int | None:
+        return None if value is None else self.count(value, where)
 
     def attribute(self, value: Any, where: str) -> AttributeChange:
         doc = self.obj(value, where)

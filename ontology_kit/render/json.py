@@ -66,6 +66,8 @@ def _affected(a: Affected | None) -> dict[str, int] | None:
     out = {"annotations": a.annotations, "tasks": a.tasks}
     if a.lacking is not None:  # only where measured (since 1.3): a 1.2 consumer sees what it saw
         out["lacking"] = a.lacking
+    if a.mismatched is not None:  # likewise: only where measured (since 1.3)
+        out["mismatched"] = a.mismatched
     return out
 
 

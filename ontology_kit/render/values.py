@@ -95,6 +95,9 @@ def affected_words(c: Change) -> str | None:
         return None
     # what a change makes invalid first: the tasks lacking an answer, then the answers it touches
     words = [] if a.lacking is None else [lacking_words(a.lacking)]
+    if a.mismatched is not None:
+        n = a.mismatched
+        words.append(f"{n:,} answer{' no longer matches' if n == 1 else 's no longer match'} the regex")
     if c.impact is Impact.DESTRUCTIVE or a.annotations:
         verb = "would orphan" if c.impact is Impact.DESTRUCTIVE else "touches"
         words.append(f"{verb} {counted(a)}")

@@ -13,9 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..client import HubClient
-from ..client.counts import ANNOTATION_COUNTS, answer_counts, tasks_lacking
+from ..client.counts import ANNOTATION_COUNTS, answer_counts, tasks_lacking, text_answers
 from ..errors import BadRequestError, NotFoundError, OntokitError
-from ..plan.affected import count_requests, made_required, with_affected, with_lacking
+from ..plan.affected import (
+    count_requests,
+    made_required,
+    mismatches,
+    new_regexes,
+    with_affected,
+    with_lacking,
+    with_mismatched,
+)
 from ..plan.model import Affected, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
@@ -155,6 +163,12 @@ class Planner:
         if required:  # measured, not guessed: the tasks the change makes invalid
             ids = [str(project.changes[i].schema_id) for i in required]
             project = with_lacking(project, required, tasks_lacking(self.client, project_id, ids))
+        regexes = new_regexes(project)
+        if regexes:  # the text answers a new regex no longer matches, evaluated here, not on the hub
+            ids = [str(project.changes[i].schema_id) for i, _ in regexes]
+            texts = text_answers(self.client, project_id, ids)
+            unmatched = [mismatches(r, t) for (_, r), t in zip(regexes, texts, strict=True)]
+            project = with_mismatched(project, [i for i, _ in regexes], unmatched)
         return project
 
     def read_live(self, target: Target) -> LiveProject | None:

@@ -306,3 +306,28 @@ def test_texts_per_schema_id(hub: LocalHub, monkeypatch: pytest.MonkeyPatch) -> 
 def test_bad_texts_bodies_are_400(hub: LocalHub, body: Any) -> None:
     response = _post(hub, "p1", body)
     assert response.status_code == 400 and "texts" in response.json["message"]
+
+
+# -- the `under` query: answers to a schemaId in tasks that chose an option -------------------------------
+def test_under_per_pair(hub: LocalHub) -> None:
+    """Both tasks chose `red` and answer `col`; no task chose `blue`."""
+    response = _post(hub, "p1", {"under": [["col", "red"], ["col", "blue"], ["veh", "red"], ["red", "red"]]})
+    assert response.status_code == 200, response.json
+    assert response.json["data"]["under"] == [
+        {"annotations": 2},
+        {"annotations": 0},
+        {"annotations": 2},
+        {"annotations": 0},  # an option row is not an answer to the option
+    ]
+    with hub.client("inprocess") as client:
+        assert counts.under(client, "p1", [("col", "red")]) == [2]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"under": "x"}, {"under": [["col"]]}, {"under": [["col", 1]]}, {"under": [["col", "red"]] * 1001}],
+    ids=["not-a-list", "single", "number", "too-many"],
+)
+def test_bad_under_bodies_are_400(hub: LocalHub, body: Any) -> None:
+    response = _post(hub, "p1", body)
+    assert response.status_code == 400 and "under" in response.json["message"]

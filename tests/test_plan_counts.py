@@ -376,3 +376,41 @@ def test_too_many_text_answers_leave_the_regex_count_unmeasured(
     monkeypatch.setattr(assets, "MAX_TEXT_ANSWERS", 3)
     noted.edit("ontology.yaml", 'regex: "^[A-Z]+$"', 'regex: "^[a-z]+$"')
     assert "mismatched" not in _change(noted.plan_json(), "Note")["affected"]
+
+
+SHADE = "        classifications:\n          - title: Shade\n            type: text\n            parentOptionId: Red\n"
+
+
+def test_moving_a_condition_counts_the_answers_given_under_the_old_one(
+    annotated: Workspace, sdk: Any
+) -> None:
+    """Shade is shown under Color = Red; answers to it in tasks that chose Red are the ones given
+    under the old condition (t0: 1); t1's (beside Blue) is not."""
+    annotated.edit(
+        "ontology.yaml", "        options: [Red, Blue]\n", "        options: [Red, Blue]\n" + SHADE
+    )
+    applied = annotated.run("apply", "--auto-approve")
+    assert applied.code == 0, applied
+    live = annotated.live("Demo")
+    ids = _ids(live["categorySchema"])
+
+    def vehicle(n: str, color: str) -> dict[str, Any]:
+        shade = {"schemaId": ids["Shade"], "answer": "dark"}
+        nested = {"schemaId": ids["Color"], "answer": ids[color], "classifications": [shade]}
+        return {
+            "schemaId": ids["Vehicle"],
+            "objectId": n,
+            "bounding-box": {"x": 1},
+            "classifications": [nested],
+        }
+
+    labels = [
+        {"externalId": "t0", "objects": [vehicle("a0", "Red")]},
+        {"externalId": "t1", "objects": [vehicle("a1", "Blue")]},
+    ]
+    assert sdk.import_labels(live["_id"], labels)["status"] == "success"
+    annotated.edit("ontology.yaml", "parentOptionId: Red", "parentOptionId: Blue")
+    change = _change(annotated.plan_json(), "Vehicle › Color › Shade")
+    assert change["impact"] == "data-dependent"
+    assert change["affected"]["under_old_condition"] == 1
+    assert "# 1 answer was given under the old condition" in annotated.run("plan").out

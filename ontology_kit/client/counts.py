@@ -19,6 +19,7 @@ __all__ = [
     "answer_counts",
     "tasks_lacking",
     "text_answers",
+    "under",
 ]
 
 #: The extension's name in ``GET /v2/ontokit/hub``.
@@ -140,4 +141,29 @@ def text_answers(client: HubClient, project_id: str, schema_ids: Sequence[str]) 
             if not all(isinstance(t, str) for t in texts):
                 raise HubError(f"{client.label} gave an unexpected answer for {what} (a text)")
             out.append([str(t) for t in texts])
+    return out
+
+
+def under(client: HubClient, project_id: str, pairs: Sequence[tuple[str, str]]) -> list[int]:
+    """Per (schemaId, optionId), in order: the answers to the schemaId in tasks whose answer chose the
+    option (every stage), one request per 1,000 pairs."""
+    out: list[int] = []
+    what = f"conditional answers of project {project_id}"
+    for start in range(0, len(pairs), MAX_MISSING):
+        chunk = [list(p) for p in pairs[start : start + MAX_MISSING]]
+        data = client._call(  # the client's one request path: retries, errors, the key kept secret
+            "POST",
+            f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
+            json={"under": chunk},
+            safe=True,
+            what=what,
+        )
+        found = data.get("under")
+        if not isinstance(found, list) or len(found) != len(chunk):
+            raise HubError(f"{client.label} gave an unexpected answer for {what} (under)")
+        for item in found:
+            n = item.get("annotations") if isinstance(item, dict) else None
+            if type(n) is not int or n < 0:
+                raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
+            out.append(n)
     return out

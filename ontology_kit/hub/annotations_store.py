@@ -26,6 +26,7 @@ __all__ = [
     "count_groups",
     "count_refs",
     "count_tasks_lacking",
+    "count_under",
     "existing_external_ids",
     "get_export",
     "get_task",
@@ -338,6 +339,22 @@ def count_tasks_lacking(db: sqlite3.Connection, project: str, schema_ids: Sequen
             (project, sid),
         ).fetchone()
         out.append(total - int(row[0]))
+    return out
+
+
+def count_under(db: sqlite3.Connection, project: str, pairs: Sequence[Sequence[str]]) -> list[int]:
+    """Per (schemaId, optionId) pair, in order: the answer elements to the schemaId (not option rows)
+    in the tasks of ``project`` whose answer chose the option somewhere (every stage)."""
+    out = []
+    for sid, option in pairs:
+        row = db.execute(
+            "SELECT COUNT(*) FROM answer_refs r WHERE r.project = ? AND r.schema_id = ?"
+            " AND r.kind != 'option'"
+            " AND r.task IN (SELECT task FROM answer_refs WHERE project = ? AND schema_id = ?"
+            " AND kind = 'option')",
+            (project, sid, project, option),
+        ).fetchone()
+        out.append(int(row[0]))
     return out
 
 

@@ -341,14 +341,17 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
     groups = body.get("schemaIds", [])
     missing = body.get("missing", [])
     texts = body.get("texts", [])
+    under = body.get("under", [])
     usage = (
         'body must be {"schemaIds": [[schemaId, ...], ...]}, {"missing": [schemaId, ...]} and/or'
         ' {"texts": [schemaId, ...]}'
     )
-    if not body or set(body) - {"schemaIds", "missing", "texts"} or not isinstance(groups, list):
+    if not body or set(body) - {"schemaIds", "missing", "texts", "under"} or not isinstance(groups, list):
         raise ApiError(400, usage)
     if not isinstance(missing, list) or not isinstance(texts, list):
         raise ApiError(400, usage)
+    if not isinstance(under, list) or len(under) > MAX_MISSING_IDS or not all(_pair(p) for p in under):
+        raise ApiError(400, f"under must be a list of at most {MAX_MISSING_IDS} [schemaId, optionId] pairs")
     if len(texts) > MAX_TEXT_IDS or not all(isinstance(s, str) and 0 < len(s) <= MAX_ID for s in texts):
         raise ApiError(
             400, f"texts must be a list of at most {MAX_TEXT_IDS} strings of 1 to {MAX_ID} characters"
@@ -370,15 +373,26 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
         app.project_or_404(db, org, project_id)
         counts = ann.count_groups(db, project_id, groups) if groups else []
         lacking = ann.count_tasks_lacking(db, project_id, missing)
+        conditioned = ann.count_under(db, project_id, under)
         found = [ann.text_answers(db, project_id, sid, MAX_TEXT_ANSWERS) for sid in texts]
     out: dict[str, Any] = {"counts": [{"annotations": c.annotations, "tasks": c.tasks} for c in counts]}
     if "missing" in body:  # answered only when asked: a client of the first form sees what it saw
         out["missing"] = [{"tasks": n} for n in lacking]
+    if "under" in body:
+        out["under"] = [{"annotations": n} for n in conditioned]
     if "texts" in body:
         out["texts"] = [
             {"answers": None if f is None else [{"taskId": t, "text": x} for t, x in f]} for f in found
         ]
     return _ok(out)
+
+
+def _pair(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(s, str) and 0 < len(s) <= MAX_ID for s in value)
+    )
 
 
 HANDLERS: dict[str, Callable[..., Response]] = {

@@ -22,10 +22,12 @@ __all__ = [
     "count_requests",
     "made_required",
     "mismatches",
+    "new_parents",
     "new_regexes",
     "with_affected",
     "with_lacking",
     "with_mismatched",
+    "with_under_old",
 ]
 
 #: The kinds of change whose item annotations can reference.
@@ -144,4 +146,29 @@ def with_mismatched(
         found = out[index].affected
         if found is not None and n is not None:
             out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, mismatched=n))
+    return dataclasses.replace(project, changes=tuple(out))
+
+
+def new_parents(project: ProjectPlan) -> list[tuple[int, str]]:
+    """(position, old parent option id) of the changes that move a classification from one parent
+    option to another (a classification that had no condition is not measured: always shown)."""
+    out = []
+    for i, c in enumerate(project.changes):
+        if c.kind is not ChangeKind.CLASSIFICATION or c.schema_id is None:
+            continue
+        for a in c.attributes:
+            if a.name == "parentOptionId" and isinstance(a.before, str) and a.before and a.before != a.after:
+                out.append((i, a.before))
+    return out
+
+
+def with_under_old(project: ProjectPlan, changes: Sequence[int], counts: Sequence[int]) -> ProjectPlan:
+    """``project`` with each change at ``changes`` carrying its answers given under the old condition."""
+    out = list(project.changes)
+    for index, n in zip(changes, counts, strict=True):
+        found = out[index].affected
+        if found is not None:
+            out[index] = dataclasses.replace(
+                out[index], affected=dataclasses.replace(found, under_old_condition=n)
+            )
     return dataclasses.replace(project, changes=tuple(out))

@@ -137,6 +137,9 @@ class Affected:
     tasks: int
     lacking: int | None = None
     mismatched: int | None = None
+    #: for a change of a classification's ``parentOptionId``: its answers in tasks that chose the old
+    #: parent option (given under the old condition); None when not measured
+    under_old_condition: int | None = None
 
     @classmethod
     def total(cls, changes: Iterable[Change]) -> Affected | None:

@@ -166,6 +166,8 @@ def _change(c: Change, *, counts: bool = True) -> dict[str, Any]:
             out["affected"]["lacking"] = affected.lacking
         if affected is not None and affected.mismatched is not None:
             out["affected"]["mismatched"] = affected.mismatched
+        if affected is not None and affected.under_old_condition is not None:
+            out["affected"]["under_old_condition"] = affected.under_old_condition
     return out
 
 
@@ -378,13 +380,14 @@ class _Reader:
         return Affected(
             self.count(doc.get("annotations"), f"{where}.annotations"),
             self.count(doc.get("tasks"), f"{where}.tasks"),
-            None if doc.get("lacking") is None else self.count(doc.get("lacking"), f"{where}.lacking"),
-            None
-            if doc.get("mismatched") is None
-            else self.count(doc.get("mismatched"), f"{where}.mismatched"),
+            *(
+                self.opt_count(doc.get(k), f"{where}.{k}")
+                for k in ("lacking", "mismatched", "under_old_condition")
+            ),
         )
 
     def opt_count(self, value: Any, where: str) -> int | None:
+        """A count, or None when absent (not measured)."""
         return None if value is None else self.count(value, where)
 
     def attribute(self, value: Any, where: str) -> AttributeChange:

@@ -68,6 +68,8 @@ def _affected(a: Affected | None) -> dict[str, int] | None:
         out["lacking"] = a.lacking
     if a.mismatched is not None:  # likewise: only where measured (since 1.3)
         out["mismatched"] = a.mismatched
+    if a.under_old_condition is not None:  # likewise (since 1.3)
+        out["under_old_condition"] = a.under_old_condition
     return out
 
 

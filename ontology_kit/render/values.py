@@ -98,6 +98,9 @@ def affected_words(c: Change) -> str | None:
     if a.mismatched is not None:
         n = a.mismatched
         words.append(f"{n:,} answer{' no longer matches' if n == 1 else 's no longer match'} the regex")
+    if a.under_old_condition is not None:
+        n = a.under_old_condition
+        words.append(f"{n:,} answer{' was' if n == 1 else 's were'} given under the old condition")
     if c.impact is Impact.DESTRUCTIVE or a.annotations:
         verb = "would orphan" if c.impact is Impact.DESTRUCTIVE else "touches"
         words.append(f"{verb} {counted(a)}")

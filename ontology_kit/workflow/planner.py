@@ -13,16 +13,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..client import HubClient
-from ..client.counts import ANNOTATION_COUNTS, answer_counts, tasks_lacking, text_answers
+from ..client.counts import ANNOTATION_COUNTS, answer_counts, tasks_lacking, text_answers, under
 from ..errors import BadRequestError, NotFoundError, OntokitError
 from ..plan.affected import (
     count_requests,
     made_required,
     mismatches,
+    new_parents,
     new_regexes,
     with_affected,
     with_lacking,
     with_mismatched,
+    with_under_old,
 )
 from ..plan.model import Affected, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
@@ -169,6 +171,10 @@ class Planner:
             texts = text_answers(self.client, project_id, ids)
             unmatched = [mismatches(r, t) for (_, r), t in zip(regexes, texts, strict=True)]
             project = with_mismatched(project, [i for i, _ in regexes], unmatched)
+        parents = new_parents(project)
+        if parents:  # the answers given while the old parent option was chosen
+            pairs = [(str(project.changes[i].schema_id), old) for i, old in parents]
+            project = with_under_old(project, [i for i, _ in parents], under(self.client, project_id, pairs))
         return project
 
     def read_live(self, target: Target) -> LiveProject | None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ontology_kit.category_schema import CategorySchema
-from ontology_kit.plan.affected import count_requests, with_affected
+from ontology_kit.plan.affected import count_requests, mismatches, with_affected
 from ontology_kit.plan.diff import diff_category_schema
 from ontology_kit.plan.model import Affected, ProjectPlan
 
@@ -107,3 +107,23 @@ def test_counts_are_attached_in_order() -> None:
     counted = with_affected(project, requests, [Affected(3, 2)] * len(requests))
     assert [c.affected for c in counted.changes] == [Affected(3, 2)]
     assert Affected.total(counted.changes) == Affected(3, 2) and Affected.total(changes) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "texts", "expected"),
+    [
+        pytest.param(r"^[0-9]+$", ["12", "ab", "3"], 1, id="counts-misses"),
+        pytest.param(r"(?<!x", ["a"], None, id="does-not-compile"),
+        pytest.param(r"^a$", None, None, id="no-texts"),
+    ],
+)
+def test_regex_mismatches(pattern: str, texts: list[str] | None, expected: int | None) -> None:
+    assert mismatches(pattern, texts) == expected
+
+
+def test_a_regex_that_takes_too_long_is_left_unmeasured() -> None:
+    """A pattern from a file under review must not hang the plan: past the time limit, no count."""
+    slow = r"^(a|aa)+$"  # exponential backtracking on a text that does not match
+    text = "a" * 40 + "b"
+    assert mismatches(slow, [text], seconds=0.05) is None
+    assert mismatches(r"^a", [text], seconds=0.05) == 0

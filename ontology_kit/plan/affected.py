@@ -11,8 +11,10 @@ attaches them here.
 from __future__ import annotations
 
 import dataclasses
-import re
+import time
 from collections.abc import Sequence
+
+import regex as _regex
 
 from ..category_schema import CategorySchema, SchemaNode
 from .model import Affected, ChangeKind, ProjectPlan
@@ -123,17 +125,34 @@ def new_regexes(project: ProjectPlan) -> list[tuple[int, str]]:
     return out
 
 
-def mismatches(regex: str, texts: Sequence[str] | None) -> int | None:
-    """How many of ``texts`` ``regex`` does not match (``re.search``, as a browser's ``RegExp.test``
-    would: inferred); None when not measured: the hub returned no texts, or Python cannot compile the
-    regex (a JavaScript-only syntax)."""
+#: The time all of one regex's checks may take, in seconds. The pattern comes from a file under review
+#: (a pull request's), the texts from annotators: a pattern that backtracks catastrophically must
+#: not hang `ontokit plan`; past the limit the count is left unmeasured.
+REGEX_SECONDS = 2.0
+
+
+def mismatches(regex: str, texts: Sequence[str] | None, seconds: float = REGEX_SECONDS) -> int | None:
+    """How many of ``texts`` ``regex`` does not match (a search, as a browser's ``RegExp.test``
+    would: inferred); None when not measured: the hub returned no texts, Python cannot compile the
+    regex (a JavaScript-only syntax), or the checks took more than ``seconds`` in all."""
     if texts is None:
         return None
     try:
-        pattern = re.compile(regex)
-    except re.error:
+        pattern = _regex.compile(regex, _regex.VERSION0)
+    except (_regex.error, ValueError, OverflowError, RecursionError):
         return None
-    return sum(1 for t in texts if pattern.search(t) is None)
+    deadline = time.monotonic() + seconds
+    missed = 0
+    for text in texts:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        try:
+            if pattern.search(text, timeout=left) is None:
+                missed += 1
+        except TimeoutError:
+            return None
+    return missed
 
 
 def with_mismatched(

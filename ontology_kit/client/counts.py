@@ -4,8 +4,8 @@ extensions before asking."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from ..errors import HubError
 from .client import HubClient, _segment
@@ -21,6 +21,8 @@ __all__ = [
     "text_answers",
     "under",
 ]
+
+_T = TypeVar("_T")
 
 #: The extension's name in ``GET /v2/ontokit/hub``.
 ANNOTATION_COUNTS = "annotation-counts"
@@ -71,47 +73,51 @@ def _ask(
     out: list[AnswerCount | None],
 ) -> None:
     what = f"annotation counts of project {project_id}"
+    found = _query(client, project_id, "schemaIds", [list(groups[i]) for i in batch], what, "counts")
+    for i, item in zip(batch, found, strict=True):
+        out[i] = AnswerCount(_count(client, item, "annotations", what), _count(client, item, "tasks", what))
+
+
+def _query(
+    client: HubClient, project_id: str, key: str, chunk: list[Any], what: str, answer: str | None = None
+) -> list[Any]:
+    """One ``answerCounts`` request asking ``{key: chunk}``: the hub's list under ``answer`` (default
+    ``key``), one item per element of ``chunk``."""
     data = client._call(  # the client's one request path: retries, errors, the key kept secret
         "POST",
         f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
-        json={"schemaIds": [list(groups[i]) for i in batch]},
+        json={key: chunk},
         safe=True,
         what=what,
     )
-    found = data.get("counts")
-    if not isinstance(found, list) or len(found) != len(batch):
-        raise HubError(f"{client.label} gave an unexpected answer for {what} (counts)")
-    for i, item in zip(batch, found, strict=True):
-        values = [item.get(k) if isinstance(item, dict) else None for k in ("annotations", "tasks")]
-        annotations, tasks = (v if type(v) is int and v >= 0 else -1 for v in values)
-        if annotations < 0 or tasks < 0:
-            raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
-        out[i] = AnswerCount(annotations, tasks)
+    found = data.get(answer or key)
+    if not isinstance(found, list) or len(found) != len(chunk):
+        raise HubError(f"{client.label} gave an unexpected answer for {what} ({answer or key})")
+    return found
+
+
+def _count(client: HubClient, item: Any, field: str, what: str) -> int:
+    """``item[field]``, a count: a whole number, never negative."""
+    value = item.get(field) if isinstance(item, dict) else None
+    if type(value) is not int or value < 0:
+        raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
+    return value
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
 
 
 def tasks_lacking(client: HubClient, project_id: str, schema_ids: Sequence[str]) -> list[int]:
     """Per schemaId, in order: the tasks of the project (every stage) with no answer to it, in as few
     requests as the hub's bound allows (reads, retried like reads)."""
-    out: list[int] = []
     what = f"tasks lacking answers in project {project_id}"
-    for start in range(0, len(schema_ids), MAX_MISSING):
-        chunk = list(schema_ids[start : start + MAX_MISSING])
-        data = client._call(  # the client's one request path: retries, errors, the key kept secret
-            "POST",
-            f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
-            json={"missing": chunk},
-            safe=True,
-            what=what,
-        )
-        found = data.get("missing")
-        if not isinstance(found, list) or len(found) != len(chunk):
-            raise HubError(f"{client.label} gave an unexpected answer for {what} (missing)")
-        for item in found:
-            tasks = item.get("tasks") if isinstance(item, dict) else None
-            if type(tasks) is not int or tasks < 0:
-                raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
-            out.append(tasks)
-    return out
+    return [
+        _count(client, item, "tasks", what)
+        for chunk in _chunks(schema_ids, MAX_MISSING)
+        for item in _query(client, project_id, "missing", chunk, what)
+    ]
 
 
 def text_answers(client: HubClient, project_id: str, schema_ids: Sequence[str]) -> list[list[str] | None]:
@@ -119,19 +125,8 @@ def text_answers(client: HubClient, project_id: str, schema_ids: Sequence[str]) 
     the hub holds more than it returns (docs/hub.md: 10,000), one request per 100 schemaIds."""
     out: list[list[str] | None] = []
     what = f"text answers of project {project_id}"
-    for start in range(0, len(schema_ids), 100):
-        chunk = list(schema_ids[start : start + 100])
-        data = client._call(  # the client's one request path: retries, errors, the key kept secret
-            "POST",
-            f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
-            json={"texts": chunk},
-            safe=True,
-            what=what,
-        )
-        found = data.get("texts")
-        if not isinstance(found, list) or len(found) != len(chunk):
-            raise HubError(f"{client.label} gave an unexpected answer for {what} (texts)")
-        for item in found:
+    for chunk in _chunks(schema_ids, 100):
+        for item in _query(client, project_id, "texts", chunk, what):
             answers = item.get("answers") if isinstance(item, dict) else None
             if answers is None:
                 out.append(None)
@@ -147,23 +142,9 @@ def text_answers(client: HubClient, project_id: str, schema_ids: Sequence[str]) 
 def under(client: HubClient, project_id: str, pairs: Sequence[tuple[str, str]]) -> list[int]:
     """Per (schemaId, optionId), in order: the answers to the schemaId in tasks whose answer chose the
     option (every stage), one request per 1,000 pairs."""
-    out: list[int] = []
     what = f"conditional answers of project {project_id}"
-    for start in range(0, len(pairs), MAX_MISSING):
-        chunk = [list(p) for p in pairs[start : start + MAX_MISSING]]
-        data = client._call(  # the client's one request path: retries, errors, the key kept secret
-            "POST",
-            f"/v2/ontokit/project/{_segment(project_id)}/answerCounts",
-            json={"under": chunk},
-            safe=True,
-            what=what,
-        )
-        found = data.get("under")
-        if not isinstance(found, list) or len(found) != len(chunk):
-            raise HubError(f"{client.label} gave an unexpected answer for {what} (under)")
-        for item in found:
-            n = item.get("annotations") if isinstance(item, dict) else None
-            if type(n) is not int or n < 0:
-                raise HubError(f"{client.label} gave an unexpected answer for {what} (a count)")
-            out.append(n)
-    return out
+    return [
+        _count(client, item, "annotations", what)
+        for chunk in _chunks([list(p) for p in pairs], MAX_MISSING)
+        for item in _query(client, project_id, "under", chunk, what)
+    ]

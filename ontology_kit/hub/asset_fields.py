@@ -26,6 +26,7 @@ __all__ = [
     "stage_ids",
     "stages",
     "string_field",
+    "string_list",
     "task_doc",
 ]
 
@@ -120,12 +121,18 @@ def json_list(raw: str | None, name: str) -> list[str] | None:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         value = None
+    return string_list(value, name, f"{name} must be a JSON list of strings")
+
+
+def string_list(value: Any, where: str, expected: str) -> list[str]:
+    """``value`` as a filter list: strings of at most ``MAX_EXTERNAL_ID`` characters, at most
+    ``MAX_FILTER_VALUES`` of them (else a 400 saying ``expected``)."""
     if not isinstance(value, list) or not all(
         isinstance(v, str) and len(v) <= MAX_EXTERNAL_ID for v in value
     ):
-        raise ApiError(400, f"{name} must be a JSON list of strings")
+        raise ApiError(400, expected)
     if len(value) > MAX_FILTER_VALUES:
-        raise ApiError(400, f"{name} holds at most {MAX_FILTER_VALUES} values")
+        raise ApiError(400, f"{where} holds at most {MAX_FILTER_VALUES} values")
     return value
 
 

@@ -20,7 +20,6 @@ from . import annotations_store as ann
 from .answers import MAX_ID, answer
 from .asset_fields import (
     MAX_EXTERNAL_ID,
-    MAX_FILTER_VALUES,
     HubLike,
     batch_ids,
     initial_stage,
@@ -29,6 +28,7 @@ from .asset_fields import (
     project_of,
     stage_ids,
     string_field,
+    string_list,
     task_doc,
 )
 from .exports import download_export, export
@@ -91,11 +91,7 @@ PUBLIC = frozenset({"download_export"})
 def upload_assets(app: HubLike, request: Request, org: str, project_id: str) -> Response:
     """``upload_files_cloud``: an asset and its task per item of ``assets``."""
     body = app.body(request)
-    assets = body.get("assets")
-    if not isinstance(assets, list) or not assets:
-        raise ApiError(400, "assets must be a non-empty list")
-    if len(assets) > MAX_ASSETS:
-        raise ApiError(400, f"at most {MAX_ASSETS} assets per request")
+    assets = _items(body, "assets", MAX_ASSETS, "assets")
     priority = body.get("priority", 0)
     if priority is None:
         priority = 0
@@ -130,6 +126,16 @@ def upload_assets(app: HubLike, request: Request, org: str, project_id: str) -> 
     return _ok({"assets": out})
 
 
+def _items(body: dict[str, Any], key: str, most: int, what: str) -> list[Any]:
+    """``body[key]``: a non-empty list of at most ``most`` items (``what`` names them)."""
+    items = body.get(key)
+    if not isinstance(items, list) or not items:
+        raise ApiError(400, f"{key} must be a non-empty list")
+    if len(items) > most:
+        raise ApiError(400, f"at most {most} {what} per request")
+    return items
+
+
 def _asset(project: dict[str, Any], item: Any, where: str, shared: list[str]) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise ApiError(400, f"{where} must be an object")
@@ -151,11 +157,7 @@ def _asset(project: dict[str, Any], item: Any, where: str, shared: list[str]) ->
 def import_labels(app: HubLike, request: Request, org: str) -> Response:
     """``import_labels``: each label replaces the answer of its asset's task (by ``externalId``)."""
     body = app.body(request)
-    labels = body.get("jsonContent")
-    if not isinstance(labels, list) or not labels:
-        raise ApiError(400, "jsonContent must be a non-empty list")
-    if len(labels) > MAX_LABELS:
-        raise ApiError(400, f"at most {MAX_LABELS} labels per request")
+    labels = _items(body, "jsonContent", MAX_LABELS, "labels")
     checked = []
     for i, label in enumerate(labels):
         where = f"jsonContent[{i}]"
@@ -227,13 +229,7 @@ def _condition(value: Any, where: str) -> list[str] | None:
             raise ApiError(400, f"{where}: only $eq and $in are served by the local hub")
     elif isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(
-        isinstance(v, str) and len(v) <= MAX_EXTERNAL_ID for v in value
-    ):
-        raise ApiError(400, f'{where} must be a string, {{"$eq": string}} or {{"$in": [strings]}}')
-    if len(value) > MAX_FILTER_VALUES:
-        raise ApiError(400, f"{where} holds at most {MAX_FILTER_VALUES} values")
-    return value
+    return string_list(value, where, f'{where} must be a string, {{"$eq": string}} or {{"$in": [strings]}}')
 
 
 def _flag(request: Request, name: str) -> bool:

@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Literal
 
 import regex as _regex
 
 from ..category_schema import CategorySchema, SchemaNode
-from .model import Affected, ChangeKind, ProjectPlan
+from .model import Affected, AttributeChange, ChangeKind, ProjectPlan
 
 __all__ = [
     "CountRequest",
+    "Measure",
     "count_requests",
     "made_required",
     "mismatches",
     "new_parents",
     "new_regexes",
     "with_affected",
-    "with_lacking",
-    "with_mismatched",
-    "with_under_old",
+    "with_measure",
 ]
 
 #: The kinds of change whose item annotations can reference.
@@ -89,40 +89,59 @@ def with_affected(
     return dataclasses.replace(project, changes=tuple(changes))
 
 
+def _classification_attributes(project: ProjectPlan) -> Iterator[tuple[int, AttributeChange]]:
+    """(position, attribute change) of every attribute of the changes of classifications that exist."""
+    for i, c in enumerate(project.changes):
+        if c.kind is ChangeKind.CLASSIFICATION and c.schema_id is not None:
+            for a in c.attributes:
+                yield i, a
+
+
 def made_required(project: ProjectPlan) -> list[int]:
     """The positions of the changes that make a classification required (``required`` becomes true):
     the tasks lacking an answer to it are what such a change makes invalid, so they are measured."""
     return [
         i
-        for i, c in enumerate(project.changes)
-        if c.kind is ChangeKind.CLASSIFICATION
-        and c.schema_id is not None
-        and any(a.name == "required" and a.after is True and a.before is not True for a in c.attributes)
+        for i, a in _classification_attributes(project)
+        if a.name == "required" and a.after is True and a.before is not True
     ]
-
-
-def with_lacking(project: ProjectPlan, changes: Sequence[int], lacking: Sequence[int]) -> ProjectPlan:
-    """``project`` with each change at ``changes`` carrying the tasks that lack an answer to its item
-    (``lacking`` in the same order), beside the annotations it touches. A change whose annotations
-    were not counted keeps ``affected`` None: a made-up ``0 annotations`` beside it would be a guess."""
-    out = list(project.changes)
-    for index, n in zip(changes, lacking, strict=True):
-        found = out[index].affected
-        if found is not None:
-            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, lacking=n))
-    return dataclasses.replace(project, changes=tuple(out))
 
 
 def new_regexes(project: ProjectPlan) -> list[tuple[int, str]]:
     """(position, new regex) of the changes that set a classification's ``regex`` to a new value."""
-    out = []
-    for i, c in enumerate(project.changes):
-        if c.kind is not ChangeKind.CLASSIFICATION or c.schema_id is None:
-            continue
-        for a in c.attributes:
-            if a.name == "regex" and isinstance(a.after, str) and a.after and a.after != a.before:
-                out.append((i, a.after))
-    return out
+    return [
+        (i, a.after)
+        for i, a in _classification_attributes(project)
+        if a.name == "regex" and isinstance(a.after, str) and a.after and a.after != a.before
+    ]
+
+
+def new_parents(project: ProjectPlan) -> list[tuple[int, str]]:
+    """(position, old parent option id) of the changes that move a classification from one parent
+    option to another (a classification that had no condition is not measured: always shown)."""
+    return [
+        (i, a.before)
+        for i, a in _classification_attributes(project)
+        if a.name == "parentOptionId" and isinstance(a.before, str) and a.before and a.before != a.after
+    ]
+
+
+#: The measures of data-dependent changes a count can carry beside its annotations (``Affected``).
+Measure = Literal["lacking", "mismatched", "under_old_condition"]
+
+
+def with_measure(
+    project: ProjectPlan, changes: Sequence[int], measure: Measure, values: Sequence[int | None]
+) -> ProjectPlan:
+    """``project`` with each change at ``changes`` carrying ``measure`` (``values`` in the same order;
+    None: not measured), beside the annotations it touches. A change whose annotations were not
+    counted keeps ``affected`` None: a made-up ``0 annotations`` beside the measure would be a guess."""
+    out = list(project.changes)
+    for index, n in zip(changes, values, strict=True):
+        found = out[index].affected
+        if found is not None and n is not None:
+            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, **{measure: n}))
+    return dataclasses.replace(project, changes=tuple(out))
 
 
 #: The time all of one regex's checks may take, in seconds. The pattern comes from a file under review
@@ -153,41 +172,3 @@ def mismatches(regex: str, texts: Sequence[str] | None, seconds: float = REGEX_S
         except TimeoutError:
             return None
     return missed
-
-
-def with_mismatched(
-    project: ProjectPlan, changes: Sequence[int], mismatched: Sequence[int | None]
-) -> ProjectPlan:
-    """``project`` with each change at ``changes`` carrying the text answers its new regex does not
-    match (in the same order); a change whose annotations were not counted keeps ``affected`` None."""
-    out = list(project.changes)
-    for index, n in zip(changes, mismatched, strict=True):
-        found = out[index].affected
-        if found is not None and n is not None:
-            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, mismatched=n))
-    return dataclasses.replace(project, changes=tuple(out))
-
-
-def new_parents(project: ProjectPlan) -> list[tuple[int, str]]:
-    """(position, old parent option id) of the changes that move a classification from one parent
-    option to another (a classification that had no condition is not measured: always shown)."""
-    out = []
-    for i, c in enumerate(project.changes):
-        if c.kind is not ChangeKind.CLASSIFICATION or c.schema_id is None:
-            continue
-        for a in c.attributes:
-            if a.name == "parentOptionId" and isinstance(a.before, str) and a.before and a.before != a.after:
-                out.append((i, a.before))
-    return out
-
-
-def with_under_old(project: ProjectPlan, changes: Sequence[int], counts: Sequence[int]) -> ProjectPlan:
-    """``project`` with each change at ``changes`` carrying its answers given under the old condition."""
-    out = list(project.changes)
-    for index, n in zip(changes, counts, strict=True):
-        found = out[index].affected
-        if found is not None:
-            out[index] = dataclasses.replace(
-                out[index], affected=dataclasses.replace(found, under_old_condition=n)
-            )
-    return dataclasses.replace(project, changes=tuple(out))

@@ -22,9 +22,7 @@ from ..plan.affected import (
     new_parents,
     new_regexes,
     with_affected,
-    with_lacking,
-    with_mismatched,
-    with_under_old,
+    with_measure,
 )
 from ..plan.model import Affected, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
@@ -164,17 +162,18 @@ class Planner:
         required = made_required(project)
         if required:  # measured, not guessed: the tasks the change makes invalid
             ids = [str(project.changes[i].schema_id) for i in required]
-            project = with_lacking(project, required, tasks_lacking(self.client, project_id, ids))
+            project = with_measure(project, required, "lacking", tasks_lacking(self.client, project_id, ids))
         regexes = new_regexes(project)
         if regexes:  # the text answers a new regex no longer matches, evaluated here, not on the hub
             ids = [str(project.changes[i].schema_id) for i, _ in regexes]
             texts = text_answers(self.client, project_id, ids)
             unmatched = [mismatches(r, t) for (_, r), t in zip(regexes, texts, strict=True)]
-            project = with_mismatched(project, [i for i, _ in regexes], unmatched)
+            project = with_measure(project, [i for i, _ in regexes], "mismatched", unmatched)
         parents = new_parents(project)
         if parents:  # the answers given while the old parent option was chosen
             pairs = [(str(project.changes[i].schema_id), old) for i, old in parents]
-            project = with_under_old(project, [i for i, _ in parents], under(self.client, project_id, pairs))
+            given = under(self.client, project_id, pairs)
+            project = with_measure(project, [i for i, _ in parents], "under_old_condition", given)
         return project
 
     def read_live(self, target: Target) -> LiveProject | None:

@@ -210,6 +210,8 @@ class LiveProject:
     batches: tuple[LiveBatch, ...] = ()
     webhooks: tuple[LiveWebhook, ...] | None = None  # None: the hub cannot list them
     raw_fields: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)  # as the hub wrote
+    #: the ids and names of the workflow's stages (``stages[]``); empty when the document lists none
+    stages: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
     @classmethod
     def from_hub(cls, doc: Mapping[str, Any], webhooks: Iterable[Mapping[str, Any]] | None) -> LiveProject:
@@ -230,6 +232,7 @@ class LiveProject:
             batches,
             hooks,
             raw_fields,
+            _stage_names(doc.get("stages")),
         )
 
     def fingerprint(self) -> str:
@@ -253,6 +256,15 @@ class LiveProject:
                 ],
             }
         )
+
+
+def _stage_names(stages: Any) -> tuple[str, ...]:
+    """Each stage's ``id`` and ``name`` (strings), once each, in order; empty when none is given."""
+    names: dict[str, None] = {}
+    for stage in items_of(stages):
+        if isinstance(stage, Mapping):
+            names.update((v, None) for v in (stage.get("id"), stage.get("name")) if isinstance(v, str) and v)
+    return tuple(names)
 
 
 def absent_fingerprint(name: str) -> str:

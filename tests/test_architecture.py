@@ -37,6 +37,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.category_schema",
         "ontology_kit.state",
         "ontology_kit.vocabulary",
+        "ontology_kit.answer_walk",
+        "ontology_kit.count_query",
     ),
     "loader": ("ontology_kit.loader",),
     "model": ("ontology_kit.model",),

@@ -1,8 +1,12 @@
 """Every plan counts its impact on the live data: answers put in through the official Ango SDK
 (``upload_files_cloud``, ``import_labels``) on a served local Hub, then ``ontokit plan --format json``
 in a subprocess. Each removal's ``affected`` equals, exactly, the answers that reference the item or
-anything beneath it (tasks counted once); ``null`` with ``--no-count`` and on a hub without the
-``annotation-counts`` extension."""
+anything beneath it (tasks counted once); ``null`` with ``--no-count``.
+
+Every test runs twice: against the hub's ``annotation-counts`` extension, and against the same hub
+with the extension withdrawn (``FaultConfig(without=...)``), where ontokit counts through the
+documented export as it does against the real Hub. The expected numbers are the same: the two paths
+count alike."""
 
 from __future__ import annotations
 
@@ -14,11 +18,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import LocalHub
+from conftest import LocalHub, _make_hub
 from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
 from test_plan_apply import Workspace, make_workspace, project_yaml
 
-from ontology_kit.hub import app as hub_app
+from ontology_kit.hub import FaultConfig
 
 ONTOLOGY = """\
 tools:
@@ -127,6 +131,19 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(params=["extension", "export"], ids=["extension", "export"])
+def counter(request: pytest.FixtureRequest) -> str:
+    """How ontokit counts: the hub's extension, or the export (the extension withdrawn)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def local_hub(tmp_path: Path, counter: str) -> Iterator[LocalHub]:
+    """A served local Hub; for ``export``, one that does not offer ``annotation-counts``."""
+    faults = FaultConfig(without=("annotation-counts",)) if counter == "export" else None
+    yield from _make_hub(tmp_path, faults)
+
+
 @pytest.fixture
 def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
     from imerit_ango.sdk import SDK
@@ -181,7 +198,7 @@ def test_a_removal_counts_the_answers_beneath_it(annotated: Workspace, removal: 
     annotations, tasks = EXPECTED[removal]
     assert (change["action"], change["impact"]) == ("delete", "destructive")
     assert change["affected"] == {"annotations": annotations, "tasks": tasks}
-    assert plan["format_version"] == "1.3"
+    assert plan["format_version"] == "1.4"
     assert plan["summary"]["affected"] == plan["projects"][0]["summary"]["affected"]
     total = [c["affected"] for c in plan["projects"][0]["changes"] if c["affected"] is not None]
     assert plan["summary"]["affected"] == {
@@ -223,16 +240,75 @@ def test_no_count_leaves_every_count_null(annotated: Workspace, command: str) ->
     assert "- tool Truck [destructive]\n" in result.out and "annotations in" not in result.out
 
 
-def test_a_hub_without_the_extension_gives_null(
-    annotated: Workspace, monkeypatch: pytest.MonkeyPatch
+def test_a_hub_without_the_extension_counts_through_the_export(
+    annotated: Workspace, local_hub: LocalHub, counter: str
 ) -> None:
-    """The served hub runs in this process: it stops announcing `annotation-counts`, as the real Hub."""
+    """Withdrawn, the extension is neither announced nor served; the counts are the same."""
     _edit(annotated, "relation")
-    monkeypatch.setattr(
-        hub_app, "EXTENSIONS", tuple(e for e in hub_app.EXTENSIONS if e != "annotation-counts")
-    )
+    with local_hub.client() as client:
+        announced = "annotation-counts" in client.capabilities()
+        response = client._http.post(
+            f"/v2/ontokit/project/{annotated.live('Demo')['_id']}/answerCounts",
+            json={"schemaIds": [["x"]]},
+            headers={"apikey": local_hub.key},
+        )
+    assert announced is (counter == "extension")
+    assert (response.status_code == 404) is (counter == "export")
     plan = annotated.plan_json()
-    assert _change(plan, "Tows")["affected"] is None and plan["summary"]["affected"] is None
+    assert _change(plan, "Tows")["affected"] == {"annotations": 1, "tasks": 1}
+    assert "uncounted" not in plan["projects"][0]
+
+
+def test_counts_cover_every_stage(annotated: Workspace, sdk: Any) -> None:
+    """Tasks in every stage count (the SDK's export default, `Complete` only, would miss them)."""
+    pid = annotated.live("Demo")["_id"]
+    tasks = sdk.get_tasks(pid, page=1, limit=10)["data"]["tasks"]
+    first = next(t for t in tasks if t["externalId"] == "t1")
+    assert sdk.annotate_task(
+        first["_id"], _annotation(sdk, first["_id"]), overwrite=True, send_to_next_stage=True
+    )
+    stages = {t["externalId"]: t["stage"] for t in sdk.get_tasks(pid, page=1, limit=10)["data"]["tasks"]}
+    assert stages["t1"] != stages["t0"], stages
+    _edit(annotated, "tool")
+    assert _change(annotated.plan_json(), "Truck")["affected"] == {"annotations": 3, "tasks": 2}
+
+
+def _annotation(sdk: Any, task_id: str) -> Any:
+    """The task's own answer, as an SDK annotation payload (annotate_task keeps it as it is)."""
+    from imerit_ango.models.annotate import AnnotationPayload, Answer
+
+    answer = sdk.get_task(task_id, include_answer=True)["data"]["task"]["answer"]
+    return AnnotationPayload(Answer(answer["tools"], answer["classifications"], answer["relations"]))
+
+
+def test_a_project_without_stages_gives_partial_counts(
+    annotated: Workspace, local_hub: LocalHub, counter: str
+) -> None:
+    """A project document that lists no stages: the export may leave some out, so its counts are
+    lower bounds, said so in every format, and a partial 0 is not empty for --ignore-empty."""
+    with local_hub.client() as client:
+        client.update_project(annotated.live("Demo")["_id"], stages=[])
+    annotated.edit("ontology.yaml", "      - Asia\n", "      - Asia\n      - Oceania\n")
+    assert annotated.run("apply", "--auto-approve").code == 0
+    annotated.edit("ontology.yaml", "      - Oceania\n", "")
+    _edit(annotated, "tool")
+    plan = annotated.plan_json()
+    truck, oceania = _change(plan, "Truck"), _change(plan, 'Place › "Oceania"')
+    if counter == "extension":  # the extension counts every task, whatever the stages
+        assert truck["affected"] == {"annotations": 3, "tasks": 2}
+        assert oceania["affected"] == {"annotations": 0, "tasks": 0}
+        return
+    why = "the project lists no workflow stages, so the export may leave some stages out"
+    assert truck["affected"] == {"annotations": 3, "tasks": 2, "partial": why}
+    assert oceania["affected"] == {"annotations": 0, "tasks": 0, "partial": why}
+    assert plan["summary"]["affected"]["partial"] == why
+    text = annotated.run("plan").out
+    assert f"# would orphan at least 3 annotations in 2 tasks (partial: {why})" in text, text
+    assert f"# would orphan at least 0 annotations in 0 tasks (partial: {why})" in text, text
+    markdown = annotated.run("plan", "--format", "markdown").out
+    assert "| at least 3 annotations in 2 tasks |" in markdown, markdown
+    gate = annotated.run("plan", "--fail-on", "destructive", "--ignore-empty")
+    assert gate.code == 3 and "2 destructive" in gate.err + gate.out, gate
 
 
 def test_a_saved_plan_keeps_its_counts_and_stays_valid_as_answers_change(
@@ -368,10 +444,14 @@ def test_changing_a_regex_counts_the_answers_that_no_longer_match(
 
 
 def test_too_many_text_answers_leave_the_regex_count_unmeasured(
-    noted: Workspace, monkeypatch: pytest.MonkeyPatch
+    noted: Workspace, monkeypatch: pytest.MonkeyPatch, counter: str
 ) -> None:
-    """Above the hub's bound the answers are not read: no `mismatched`, never a partial count."""
+    """Above the hub's bound the answers are not read: no `mismatched`, never a partial count (the
+    export's tally keeps the same bound: tests/test_export_counts.py)."""
     from ontology_kit.hub import assets
+
+    if counter == "export":
+        pytest.skip("the bound is the plan's own here (a subprocess): tested on the tally")
 
     monkeypatch.setattr(assets, "MAX_TEXT_ANSWERS", 3)
     noted.edit("ontology.yaml", 'regex: "^[A-Z]+$"', 'regex: "^[a-z]+$"')

@@ -336,7 +336,7 @@ def test_text_no_changes() -> None:
 def test_json_snapshot() -> None:
     assert render_json(small()) == expected("""
         {
-          "format_version": "1.3",
+          "format_version": "1.4",
           "kind": "plan",
           "hub": "staging",
           "has_changes": true,
@@ -650,7 +650,7 @@ def test_json_round_trips_and_is_versioned() -> None:
     assert text.endswith("}\n") and "Čeština" not in text
     data = json.loads(text)
     assert data == plan_to_dict(full())
-    assert data["format_version"] == FORMAT_VERSION == "1.3"
+    assert data["format_version"] == FORMAT_VERSION == "1.4"
     assert int(data["format_version"].split(".")[0]) == 1
     assert list(data) == ["format_version", "kind", "hub", "has_changes", "summary", "projects"]
     assert data["summary"] == {

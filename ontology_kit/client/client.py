@@ -126,6 +126,8 @@ class HubClient:
         self.base_url = root
         self.label = label or root
         self._key = _ApiKey(api_key)
+        self.transport = transport  # also for downloads from another origin (client/export_counts.py)
+        self.timeout = timeout
         self._http = httpx.Client(
             base_url=root, transport=transport, timeout=timeout, headers={"Content-Type": "application/json"}
         )

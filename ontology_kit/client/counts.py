@@ -1,13 +1,15 @@
 """The ``annotation-counts`` extension of the local Hub (docs/hub.md): how many existing answers
 reference groups of schemaIds. The real Ango Hub has no such endpoint; clients check the hub's
-extensions before asking."""
+extensions before asking, and count through the export instead (``client/export_counts.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from ..count_query import CountAnswer, CountQuery, GroupCount
 from ..errors import HubError
+from ..state import LiveProject
 from .client import HubClient, _segment
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "MAX_IDS",
     "MAX_MISSING",
     "AnswerCount",
+    "ExtensionCounter",
     "answer_counts",
     "tasks_lacking",
     "text_answers",
@@ -148,3 +151,26 @@ def under(client: HubClient, project_id: str, pairs: Sequence[tuple[str, str]]) 
         for chunk in _chunks([list(p) for p in pairs], MAX_MISSING)
         for item in _query(client, project_id, "under", chunk, what)
     ]
+
+
+class ExtensionCounter:
+    """Answers a plan's :class:`~ontology_kit.count_query.CountQuery` through the extension: every
+    stage of the project, never partial (a few requests of each kind)."""
+
+    def __init__(self, client: HubClient) -> None:
+        self.client = client
+
+    def count(self, live: LiveProject, query: CountQuery) -> CountAnswer:
+        """The answers to ``query`` about the project ``live``.
+
+        Raises:
+            HubError: the hub failed, or answered something else than counts.
+        """
+        client, pid = self.client, live.id
+        groups = answer_counts(client, pid, query.groups) if query.groups else []
+        return CountAnswer(
+            tuple(None if c is None else GroupCount(c.annotations, c.tasks) for c in groups),
+            tuple(tasks_lacking(client, pid, query.missing)) if query.missing else (),
+            tuple(None if t is None else tuple(t) for t in text_answers(client, pid, query.texts)),
+            tuple(under(client, pid, query.under)) if query.under else (),
+        )

@@ -16,6 +16,10 @@ from typing import Any
 
 import orjson
 
+# The walker of answers is shared with the export counter (client/export_tally.py), so that the two
+# count alike; re-exported here for the hub's callers.
+from ..answer_walk import AnswerRef, answer_refs, texts_of
+
 __all__ = [
     "SCHEMA",
     "AnswerRef",
@@ -67,21 +71,6 @@ EMPTY_ANSWER: dict[str, list[Any]] = {"tools": [], "classifications": [], "relat
 
 
 @dataclass(frozen=True)
-class AnswerRef:
-    """One element of an answer that names a schemaId: a ``tool`` object, a ``classification``
-    answer (``depth`` 0 at the top level, more when nested in an object or another answer), or a
-    ``relation``; or an ``option`` chosen by a classification answer (its ``answer`` value: an
-    option's schemaId, a tree option's key, or a list of them). ``element`` numbers the answer's
-    elements: an option row shares its classification answer's, so that an answer is counted once
-    however many of the schemaIds it names go."""
-
-    kind: str
-    schema_id: str
-    depth: int
-    element: int = 0
-
-
-@dataclass(frozen=True)
 class RefCount:
     """How many answer elements, in how many tasks, reference a set of schemaIds."""
 
@@ -116,37 +105,6 @@ class TaskQuery:
     batches: tuple[str, ...] | None = None
     external_ids: tuple[str, ...] | None = None
     descending: bool = False
-
-
-def answer_refs(answer: dict[str, Any]) -> list[AnswerRef]:
-    """Every element of ``answer`` that names a schemaId, nested classifications included.
-
-    ``answer`` has been checked by the app (objects with string ``schemaId``, nesting bounded).
-    """
-    refs: list[AnswerRef] = []
-    todo: list[tuple[str, dict[str, Any], int]] = []
-    todo.extend(("tool", item, 0) for item in answer.get("tools", []))
-    todo.extend(("classification", item, 0) for item in answer.get("classifications", []))
-    todo.extend(("relation", item, 0) for item in answer.get("relations", []))
-    element = 0
-    while todo:
-        kind, item, depth = todo.pop()
-        element += 1
-        refs.append(AnswerRef(kind, item["schemaId"], depth, element))
-        refs.extend(AnswerRef("option", value, depth, element) for value in _chosen(item.get("answer")))
-        todo.extend(("classification", child, depth + 1) for child in item.get("classifications") or [])
-    return refs
-
-
-#: The longest answer value read as an option's id (ids are short; a long text answer is none).
-_MAX_OPTION_ID = 256
-
-
-def _chosen(value: Any) -> set[str]:
-    """The option ids an answer value may name: a string, or the strings of a list (a free-text
-    answer is read too; it only counts if it equals an id that is asked about)."""
-    values = value if isinstance(value, list) else [value]
-    return {v for v in values if isinstance(v, str) and 0 < len(v) <= _MAX_OPTION_ID}
 
 
 def upgrade(db: sqlite3.Connection) -> None:
@@ -371,15 +329,10 @@ def text_answers(
         (project, project, schema_id),
     )
     for task_id, text in rows:
-        value = orjson.loads(text)
-        todo: list[Any] = [*value.get("tools", []), *value.get("classifications", [])]
-        while todo:
-            item = todo.pop()
-            if item.get("schemaId") == schema_id and isinstance(item.get("answer"), str):
-                out.append((str(task_id), item["answer"]))
-                if len(out) > limit:
-                    return None
-            todo.extend(item.get("classifications") or [])
+        for found in texts_of(orjson.loads(text), schema_id):
+            out.append((str(task_id), found))
+            if len(out) > limit:
+                return None
     return out
 
 

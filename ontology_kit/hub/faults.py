@@ -3,6 +3,10 @@
 Injects 429s with ``Retry-After``, 5xx responses, dropped connections and latency. A 5xx or a drop
 happens either *before* the request is processed or *after* it (the write is applied but the client
 never hears so): the hard case that retries must survive without applying a write twice.
+
+``without`` withdraws extensions, so that the local Hub behaves as the real Hub does for them:
+``GET /v2/ontokit/hub`` no longer announces them and their routes answer 404 (``without=
+annotation-counts``: plans count through the export, as against the real Hub).
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from ..errors import DropConnection
 
 __all__ = ["FaultConfig", "FaultInjector"]
 
+#: The extensions ``without`` may withdraw, and the parts of the paths of their routes.
+_ROUTES: dict[str, tuple[str, ...]] = {
+    "annotation-counts": ("/answerCounts",),
+    "locks": ("/v2/ontokit/locks",),
+}
+
 
 @dataclass(frozen=True)
 class FaultConfig:
@@ -31,14 +41,16 @@ class FaultConfig:
     retry_after: int = 1  # seconds, sent with every injected 429
     after_fraction: float = 0.5  # share of 5xx/drops that happen after the request was processed
     seed: int | None = None
+    without: tuple[str, ...] = ()  # extensions withdrawn (see the module's docstring)
 
     @property
     def active(self) -> bool:
-        return any((self.rate_429, self.rate_5xx, self.rate_drop, self.latency))
+        return any((self.rate_429, self.rate_5xx, self.rate_drop, self.latency, self.without))
 
     @classmethod
     def parse(cls, spec: str) -> FaultConfig:
-        """``"429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,after=0.5,seed=7"``."""
+        """``"429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,after=0.5,seed=7"``; extensions
+        to withdraw: ``without=annotation-counts`` (several joined by ``+``)."""
         names = {
             "429": "rate_429",
             "5xx": "rate_5xx",
@@ -47,6 +59,7 @@ class FaultConfig:
             "retry-after": "retry_after",
             "after": "after_fraction",
             "seed": "seed",
+            "without": "without",
         }
         values: dict[str, Any] = {}
         for part in filter(None, (p.strip() for p in spec.split(","))):
@@ -54,6 +67,13 @@ class FaultConfig:
             field = names.get(name.strip())
             if field is None or not raw:
                 raise ValueError(f"bad fault spec {part!r}; use {', '.join(names)} as name=value")
+            if field == "without":
+                values[field] = tuple(filter(None, (e.strip() for e in raw.split("+"))))
+                unknown = set(values[field]) - set(_ROUTES)
+                if unknown:
+                    known = ", ".join(_ROUTES)
+                    raise ValueError(f"cannot withdraw {', '.join(sorted(unknown))}; use {known}")
+                continue
             values[field] = int(raw) if field in ("retry_after", "seed") else float(raw)
         return cls(**values)
 
@@ -81,6 +101,13 @@ class FaultInjector:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         c = self.config
+        if c.without:
+            if path.rstrip("/") == "/v2/ontokit/hub":
+                return self._announce(environ, start_response)
+            if any(route in path for e in c.without for route in _ROUTES[e]):
+                body = json.dumps({"status": "fail", "message": "Resource not found"}).encode()
+                start_response("404 Not Found", [("Content-Type", "application/json")])
+                return [body]
         if not path.startswith("/v2/") or path.startswith("/v2/ontokit/"):
             return self.app(environ, start_response)  # type: ignore[no-any-return]
         if c.latency:
@@ -108,6 +135,23 @@ class FaultInjector:
                 self._run_and_discard(environ)
             raise DropConnection()
         return self.app(environ, start_response)  # type: ignore[no-any-return]
+
+    def _announce(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The hub's self-description without the withdrawn extensions."""
+        status: list[Any] = []
+        result = self.app(environ, lambda *args, **kwargs: status.append(args))
+        try:
+            doc = json.loads(b"".join(result))
+        finally:
+            close = getattr(result, "close", None)
+            if close:
+                close()
+        data = doc.get("data") if isinstance(doc, dict) else None
+        if isinstance(data, dict) and isinstance(data.get("extensions"), list):
+            data["extensions"] = [e for e in data["extensions"] if e not in self.config.without]
+        headers = [(k, v) for k, v in status[0][1] if k.lower() != "content-length"]
+        start_response(status[0][0], headers)
+        return [json.dumps(doc).encode()]
 
     def _count(self, kind: str) -> None:
         with self._lock:

@@ -13,21 +13,25 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import regex as _regex
 
 from ..category_schema import CategorySchema, SchemaNode
+from ..count_query import CountAnswer, CountQuery
 from .model import Affected, AttributeChange, ChangeKind, ProjectPlan
 
 __all__ = [
     "CountRequest",
     "Measure",
+    "Questions",
+    "answered",
     "count_requests",
     "made_required",
     "mismatches",
     "new_parents",
     "new_regexes",
+    "questions",
     "with_affected",
     "with_measure",
 ]
@@ -140,7 +144,8 @@ def with_measure(
     for index, n in zip(changes, values, strict=True):
         found = out[index].affected
         if found is not None and n is not None:
-            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, **{measure: n}))
+            value: dict[str, Any] = {measure: n}
+            out[index] = dataclasses.replace(out[index], affected=dataclasses.replace(found, **value))
     return dataclasses.replace(project, changes=tuple(out))
 
 
@@ -172,3 +177,47 @@ def mismatches(regex: str, texts: Sequence[str] | None, seconds: float = REGEX_S
         except TimeoutError:
             return None
     return missed
+
+
+@dataclasses.dataclass(frozen=True)
+class Questions:
+    """Every question of one project's plan, and the change each answer goes to."""
+
+    requests: tuple[CountRequest, ...]
+    required: tuple[int, ...]  # made_required
+    regexes: tuple[tuple[int, str], ...]  # new_regexes
+    parents: tuple[tuple[int, str], ...]  # new_parents
+
+    def query(self, project: ProjectPlan) -> CountQuery:
+        """The questions as one typed query, for a counter (the hub's extension, or the export)."""
+        ids = [str(c.schema_id) for c in project.changes]
+        return CountQuery(
+            tuple(r.schema_ids for r in self.requests),
+            tuple(ids[i] for i in self.required),
+            tuple(ids[i] for i, _ in self.regexes),
+            tuple((ids[i], old) for i, old in self.parents),
+        )
+
+
+def questions(project: ProjectPlan, live: CategorySchema | None) -> Questions:
+    """What to count for ``project`` (the groups of :func:`count_requests`, and the measures of
+    :func:`made_required`, :func:`new_regexes` and :func:`new_parents`)."""
+    return Questions(
+        tuple(count_requests(project, live)),
+        tuple(made_required(project)),
+        tuple(new_regexes(project)),
+        tuple(new_parents(project)),
+    )
+
+
+def answered(project: ProjectPlan, asked: Questions, answer: CountAnswer) -> ProjectPlan:
+    """``project`` with the answers to ``asked`` attached: each change's count (partial when the
+    answer is: every count a lower bound), then the measures of data-dependent changes."""
+    found = [
+        None if c is None else Affected(c.annotations, c.tasks, partial=answer.partial) for c in answer.groups
+    ]
+    project = with_affected(project, asked.requests, found)
+    project = with_measure(project, asked.required, "lacking", answer.missing)
+    unmatched = [mismatches(r, t) for (_, r), t in zip(asked.regexes, answer.texts, strict=True)]
+    project = with_measure(project, [i for i, _ in asked.regexes], "mismatched", unmatched)
+    return with_measure(project, [i for i, _ in asked.parents], "under_old_condition", answer.under)

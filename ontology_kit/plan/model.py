@@ -140,6 +140,9 @@ class Affected:
     #: for a change of a classification's ``parentOptionId``: its answers in tasks that chose the old
     #: parent option (given under the old condition); None when not measured
     under_old_condition: int | None = None
+    #: None when every task of the project was read; else why some may not have been (a count of an
+    #: export that may not cover every stage): every number is then a lower bound ("at least")
+    partial: str | None = None
 
     @classmethod
     def total(cls, changes: Iterable[Change]) -> Affected | None:
@@ -155,6 +158,7 @@ class Affected:
             sum(a.tasks for a in counted),
             sum(lacking) if lacking else None,
             sum(mismatched) if mismatched else None,
+            partial=next((a.partial for a in counted if a.partial), None),
         )
 
 
@@ -239,6 +243,9 @@ class ProjectPlan:
     desired: DesiredProject | None = None  # what the plan is for (None for a diff of files)
     operations: tuple[Operation, ...] = ()  # what apply does, in order
     blocked: tuple[str, ...] = ()  # why apply cannot carry out this plan on this hub (it refuses)
+    # why the changes carry no counts though the hub was asked (it failed to answer; one line); not
+    # part of what apply checks (the digest), as the counts are not
+    uncounted: str | None = None
 
     @property
     def has_changes(self) -> bool:

@@ -168,6 +168,8 @@ def _change(c: Change, *, counts: bool = True) -> dict[str, Any]:
             out["affected"]["mismatched"] = affected.mismatched
         if affected is not None and affected.under_old_condition is not None:
             out["affected"]["under_old_condition"] = affected.under_old_condition
+        if affected is not None and affected.partial is not None:
+            out["affected"]["partial"] = affected.partial
     return out
 
 
@@ -377,13 +379,15 @@ class _Reader:
         if value is None:  # absent in files written before counts existed: not counted
             return None
         doc = self.obj(value, where)
+        measures = ("lacking", "mismatched", "under_old_condition")
+        lacking, mismatched, under = (self.opt_count(doc.get(k), f"{where}.{k}") for k in measures)
         return Affected(
             self.count(doc.get("annotations"), f"{where}.annotations"),
             self.count(doc.get("tasks"), f"{where}.tasks"),
-            *(
-                self.opt_count(doc.get(k), f"{where}.{k}")
-                for k in ("lacking", "mismatched", "under_old_condition")
-            ),
+            lacking,
+            mismatched,
+            under,
+            self.opt_text(doc.get("partial"), f"{where}.partial"),
         )
 
     def opt_count(self, value: Any, where: str) -> int | None:

@@ -41,12 +41,14 @@ def is_empty(change: Change) -> bool:
     None: ``--no-count``, a hub that cannot tell, a diff without a hub) is not empty: unknown is not
     nothing."""
     a = change.affected
-    if a is not None and a.lacking is not None:
+    if a is None or a.partial:  # a partial 0 is only "none among the tasks read": not empty
+        return False
+    if a.lacking is not None:
         # making a classification required changes no answer; what it invalidates is the tasks
         # lacking one, so it is empty when every task answers it (and, should the same change also
         # be destructive, when it orphans nothing either)
         return a.lacking == 0 and (change.impact is not Impact.DESTRUCTIVE or a.annotations == 0)
-    return a is not None and a.annotations == 0
+    return a.annotations == 0
 
 
 def let_through_note(level: FailOn, empty: int) -> str:

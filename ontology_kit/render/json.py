@@ -17,8 +17,9 @@ __all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
 
 #: 1.1 added the impact ``breaking-export`` and the summaries' ``breaking_export`` count; 1.2 added
 #: ``affected`` to every change and summary (the annotations a change touches; null: not counted);
-#: 1.3 added ``affected.lacking`` (tasks with no answer to a classification made required).
-FORMAT_VERSION = "1.3"
+#: 1.3 added ``affected.lacking`` (tasks with no answer to a classification made required); 1.4
+#: added ``affected.partial`` (why a count is a lower bound) and each project's ``uncounted``.
+FORMAT_VERSION = "1.4"
 
 
 def _jsonable(value: Any) -> Any:
@@ -60,16 +61,18 @@ def _change(c: Change) -> dict[str, Any]:
     }
 
 
-def _affected(a: Affected | None) -> dict[str, int] | None:
+def _affected(a: Affected | None) -> dict[str, int | str] | None:
     if a is None:
         return None
-    out = {"annotations": a.annotations, "tasks": a.tasks}
+    out: dict[str, int | str] = {"annotations": a.annotations, "tasks": a.tasks}
     if a.lacking is not None:  # only where measured (since 1.3): a 1.2 consumer sees what it saw
         out["lacking"] = a.lacking
     if a.mismatched is not None:  # likewise: only where measured (since 1.3)
         out["mismatched"] = a.mismatched
     if a.under_old_condition is not None:  # likewise (since 1.3)
         out["under_old_condition"] = a.under_old_condition
+    if a.partial is not None:  # since 1.4: only where the count may not cover every task
+        out["partial"] = a.partial
     return out
 
 
@@ -78,7 +81,7 @@ def _summary(changes: tuple[Change, ...]) -> dict[str, Any]:
 
 
 def _project(p: ProjectPlan) -> dict[str, Any]:
-    return {
+    out = {
         "name": p.name,
         "definition": p.definition,
         "project_id": p.project_id,
@@ -89,6 +92,9 @@ def _project(p: ProjectPlan) -> dict[str, Any]:
         # A change this hub cannot make is a warning too (format 1.0 has no field of its own for it).
         "warnings": [*p.warnings, *(f"cannot apply: {b}" for b in p.blocked)],
     }
+    if p.uncounted is not None:  # since 1.4, only when set: why the hub could not count
+        out["uncounted"] = p.uncounted
+    return out
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:

@@ -129,6 +129,8 @@ def project_lines(p: ProjectPlan, *, color: bool = False, gutter: bool = False) 
         for u in p.unmanaged
     ]
     lines += [f"  warning: {one_line(w)}" for w in p.warnings]
+    if p.uncounted:
+        lines.append(f"  note: annotations not counted: {one_line(p.uncounted)}")
     lines += [f"  ! cannot apply: {one_line(b)}" for b in p.blocked]
     return lines
 

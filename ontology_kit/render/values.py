@@ -80,9 +80,10 @@ def project_heading(p: ProjectPlan) -> str:
 
 
 def counted(affected: Affected) -> str:
-    """``1,204 annotations in 312 tasks``."""
+    """``1,204 annotations in 312 tasks`` (``at least ...`` when the count is partial)."""
     a, t = affected.annotations, affected.tasks
-    return f"{a:,} annotation{'' if a == 1 else 's'} in {t:,} task{'' if t == 1 else 's'}"
+    least = "at least " if affected.partial else ""
+    return f"{least}{a:,} annotation{'' if a == 1 else 's'} in {t:,} task{'' if t == 1 else 's'}"
 
 
 def affected_words(c: Change) -> str | None:
@@ -94,16 +95,20 @@ def affected_words(c: Change) -> str | None:
     if a is None:
         return None
     # what a change makes invalid first: the tasks lacking an answer, then the answers it touches
-    words = [] if a.lacking is None else [lacking_words(a.lacking)]
+    least = "at least " if a.partial else ""  # a partial count is a lower bound
+    words = [] if a.lacking is None else [least + lacking_words(a.lacking)]
     if a.mismatched is not None:
         n = a.mismatched
-        words.append(f"{n:,} answer{' no longer matches' if n == 1 else 's no longer match'} the regex")
+        match = " no longer matches" if n == 1 else "s no longer match"
+        words.append(f"{least}{n:,} answer{match} the regex")
     if a.under_old_condition is not None:
         n = a.under_old_condition
-        words.append(f"{n:,} answer{' was' if n == 1 else 's were'} given under the old condition")
+        words.append(f"{least}{n:,} answer{' was' if n == 1 else 's were'} given under the old condition")
     if c.impact is Impact.DESTRUCTIVE or a.annotations:
         verb = "would orphan" if c.impact is Impact.DESTRUCTIVE else "touches"
         words.append(f"{verb} {counted(a)}")
+    if words and a.partial:
+        words[-1] += f" (partial: {one_line(a.partial)})"
     return "; ".join(words) or None
 
 

@@ -6,34 +6,39 @@ otherwise it does not exist yet (apply creates it). Several projects with the na
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..client import HubClient
-from ..client.counts import ANNOTATION_COUNTS, answer_counts, tasks_lacking, text_answers, under
-from ..errors import BadRequestError, NotFoundError, OntokitError
-from ..plan.affected import (
-    count_requests,
-    made_required,
-    mismatches,
-    new_parents,
-    new_regexes,
-    with_affected,
-    with_measure,
-)
-from ..plan.model import Affected, Plan, ProjectPlan
+from ..client.counts import ANNOTATION_COUNTS, ExtensionCounter
+from ..client.export_counts import ExportCounter
+from ..count_query import CountAnswer, CountQuery
+from ..errors import BadRequestError, HubError, NotFoundError, OntokitError
+from ..plan.affected import answered, questions
+from ..plan.model import Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
 
-__all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Planner", "Target", "read_secrets"]
+__all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Counter", "Planner", "Target", "read_secrets"]
 
 #: How many projects are planned (and applied) at once.
 CONCURRENCY = 4
 #: The hub extension that offers leases to apply (docs/hub.md; workflow/locking.py).
 LOCKS_EXTENSION = "locks"
+
+
+class Counter(Protocol):
+    """What answers a plan's questions about a project's answers: the hub's ``annotation-counts``
+    extension (``client/counts.py``) or one streamed pass over its export (``client/export_counts.py``)."""
+
+    def count(self, live: LiveProject, query: CountQuery) -> CountAnswer:
+        """The answers to ``query`` about ``live``; a HubError (one line) when the hub cannot tell."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,12 @@ class Planner:
         self.client = client
         self.hub = hub
         self.capabilities = capabilities if capabilities is not None else client.capabilities()
-        # Counting needs the hub's extension; without it (the real Hub) or with `--no-count`,
-        # every change's `affected` stays None: "cannot tell", never a guess.
-        self.count = count and ANNOTATION_COUNTS in self.capabilities
+        # Counting asks the hub's extension when it has one, else reads the documented export (the
+        # real Hub); with `--no-count`, every change's `affected` stays None.
+        self.count = count
+        self.counter: Counter = (
+            ExtensionCounter(client) if ANNOTATION_COUNTS in self.capabilities else ExportCounter(client)
+        )
         self._names: dict[str, list[str]] | None = None
         self._lock = threading.Lock()
 
@@ -148,33 +156,23 @@ class Planner:
         return plan_project(target.desired, live, read_secrets(target.desired), self.capabilities)
 
     def with_counts(self, project: ProjectPlan, live: LiveProject | None) -> ProjectPlan:
-        """``project`` with the annotations each change of a category-schema item affects, asked of
-        the hub in one request, and, for a change that makes a classification required, the tasks that
-        lack an answer to it (unchanged when not counting, or when the project does not exist)."""
-        project_id = project.project_id
-        if not self.count or live is None or project_id is None:
+        """``project`` with what its changes do to the live answers: every question of its plan
+        (the annotations each change of a category-schema item affects, the tasks lacking an answer
+        to a classification made required, the text answers a new regex no longer matches, the
+        answers given under an old condition) asked of the counter at once. Unchanged when not
+        counting or when the project does not exist; when the hub cannot tell, the counts stay None
+        and ``uncounted`` says why, in one line."""
+        if not self.count or live is None or project.project_id is None:
             return project
-        requests = count_requests(project, live.category_schema)
-        if requests:
-            counts = answer_counts(self.client, project_id, [r.schema_ids for r in requests])
-            found = [None if c is None else Affected(c.annotations, c.tasks) for c in counts]
-            project = with_affected(project, requests, found)
-        required = made_required(project)
-        if required:  # measured, not guessed: the tasks the change makes invalid
-            ids = [str(project.changes[i].schema_id) for i in required]
-            project = with_measure(project, required, "lacking", tasks_lacking(self.client, project_id, ids))
-        regexes = new_regexes(project)
-        if regexes:  # the text answers a new regex no longer matches, evaluated here, not on the hub
-            ids = [str(project.changes[i].schema_id) for i, _ in regexes]
-            texts = text_answers(self.client, project_id, ids)
-            unmatched = [mismatches(r, t) for (_, r), t in zip(regexes, texts, strict=True)]
-            project = with_measure(project, [i for i, _ in regexes], "mismatched", unmatched)
-        parents = new_parents(project)
-        if parents:  # the answers given while the old parent option was chosen
-            pairs = [(str(project.changes[i].schema_id), old) for i, old in parents]
-            given = under(self.client, project_id, pairs)
-            project = with_measure(project, [i for i, _ in parents], "under_old_condition", given)
-        return project
+        asked = questions(project, live.category_schema)
+        query = asked.query(project)
+        if not query:
+            return project
+        try:
+            answer = self.counter.count(live, query)
+        except HubError as exc:  # counts are what the plan knows of the data, never a reason to fail it
+            return dataclasses.replace(project, uncounted=str(exc))
+        return answered(project, asked, answer)
 
     def read_live(self, target: Target) -> LiveProject | None:
         """The live project of ``target`` (by id, else by unique name) with its webhooks; None: absent."""

@@ -3,9 +3,9 @@ answers its ``exportPath``, a URL on the same server that the SDK downloads with
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
+import tempfile
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -40,18 +40,29 @@ def export(app: HubLike, request: Request, org: str) -> Response:
             stage_ids(project, stages) if stages is not None else None, tuple(batches) if batches else None
         )
         names = {b.get("_id"): b.get("name") for b in project.get("batches", []) if isinstance(b, dict)}
-        lines = [
-            orjson.dumps(_export_doc(row, project, names))
-            for row in ann.iter_tasks(db, project["_id"], query)
-            if created(row.created_at) and updated(row.updated_at)
-        ]
-        content = b"\n".join(lines) + b"\n" if fmt == "ndjson" else b"[" + b",".join(lines) + b"]"
         member = f"{project['_id']}.{fmt}"
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(member, content)
+        # Written as it is read, one task at a time, into a temporary file: only the compressed zip is
+        # ever held whole (to store it), never the export's lines.
+        with tempfile.TemporaryFile() as file:
+            with (
+                zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive,
+                archive.open(member, "w", force_zip64=True) as out,
+            ):
+                first = True
+                out.write(b"" if fmt == "ndjson" else b"[")
+                for row in ann.iter_tasks(db, project["_id"], query):
+                    if created(row.created_at) and updated(row.updated_at):
+                        line = orjson.dumps(_export_doc(row, project, names))
+                        if fmt == "ndjson":
+                            out.write(line + b"\n")
+                        else:
+                            out.write(line if first else b"," + line)
+                        first = False
+                out.write(b"" if fmt == "ndjson" else b"]")
+            file.seek(0)
+            content = file.read()
         token = secrets.token_urlsafe(24)
-        ann.put_export(db, token, org, project["_id"], member + ".zip", buffer.getvalue(), utc_now())
+        ann.put_export(db, token, org, project["_id"], member + ".zip", content, utc_now())
     return _ok({"exportPath": f"{request.host_url}v2/ontokit/exports/{token}"})
 
 

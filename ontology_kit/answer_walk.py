@@ -12,8 +12,7 @@ schemaId, a tree option's key, a list of them, or, in real exports, the option's
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .category_schema import CategorySchema, NodeKind
 from .errors import HubError
@@ -27,13 +26,13 @@ MAX_OPTION_ID = 256
 OptionLookup = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
-@dataclass(frozen=True)
-class AnswerRef:
+class AnswerRef(NamedTuple):
     """One element of an answer that names a schemaId: a ``tool`` object, a ``classification``
     answer (``depth`` 0 at the top level, more when nested in an object or another answer), or a
     ``relation``; or an ``option`` chosen by a classification answer. ``element`` numbers the
     answer's elements: an option row shares its classification answer's, so that an answer is
-    counted once however many of the schemaIds it names go."""
+    counted once however many of the schemaIds it names go. (A named tuple: an export of a million
+    answers makes millions of them.)"""
 
     kind: str
     schema_id: str
@@ -85,9 +84,13 @@ def answer_refs(answer: Mapping[str, Any], options: OptionLookup | None = None) 
             raise HubError(f"an answer element ({kind}) is not an object with a schemaId")
         element += 1
         refs.append(AnswerRef(kind, schema_id, depth, element))
-        refs.extend(AnswerRef("option", value, depth, element) for value in chosen(item, options))
-        nested = _elements(item.get("classifications"), "classifications")
-        todo.extend(("classification", child, depth + 1) for child in nested)
+        if "answer" in item or "optionIds" in item:
+            refs.extend(AnswerRef("option", value, depth, element) for value in chosen(item, options))
+        nested = item.get("classifications")
+        if nested is not None:
+            todo.extend(
+                ("classification", child, depth + 1) for child in _elements(nested, "classifications")
+            )
     return refs
 
 

@@ -6,6 +6,7 @@ never a traceback, and never the API key sent off the hub's origin."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -26,14 +27,18 @@ from ontology_kit.client.counts import ExtensionCounter
 from ontology_kit.client.export_counts import NO_STAGES, ExportCounter, ExportLimits, export_params
 from ontology_kit.client.export_tally import ExportTally
 from ontology_kit.count_query import MAX_TEXT_ANSWERS, CountQuery, GroupCount
-from ontology_kit.errors import HubError
+from ontology_kit.errors import HubError, PolicyRefusal
 from ontology_kit.hub import FaultConfig, FaultInjector, HubStore
 from ontology_kit.hub import annotations_store as ann
 from ontology_kit.hub.answers import answer
 from ontology_kit.hub.assets import MAX_TEXT_ANSWERS as HUB_MAX_TEXT_ANSWERS
 from ontology_kit.plan.model import Action, Affected, Change, ChangeKind, Impact, Plan, ProjectPlan
+from ontology_kit.plan.planfile import dumps_plan, loads_plan
+from ontology_kit.plan.policy import check_fail_on, is_empty
+from ontology_kit.render.json import plan_to_dict
+from ontology_kit.render.markdown import render_markdown
 from ontology_kit.render.text import render_text
-from ontology_kit.state import LiveProject
+from ontology_kit.state import HubRecord, LiveProject
 from ontology_kit.workflow.planner import Planner
 
 IDS = ["a", "b", "c", "o1", "o2"]
@@ -401,3 +406,83 @@ def test_through_the_planner_a_failed_count_is_null_with_one_line(local_hub: Loc
     assert counted.uncounted is not None and "\n" not in counted.uncounted
     assert "damaged or not a zip" in counted.uncounted
     assert f"  note: annotations not counted: {counted.uncounted}\n" in text
+    assert f"> - annotations not counted: {counted.uncounted}" in render_markdown(
+        Plan("test hub", (counted,))
+    )
+    assert plan_to_dict(Plan("test hub", (counted,)))["projects"][0]["uncounted"] == counted.uncounted
+
+
+def test_a_partial_count_is_kept_by_a_saved_plan_and_is_never_empty() -> None:
+    """Saved and read back, the reason stays; `--ignore-empty` lets no partial 0 through."""
+    partial = Affected(0, 0, partial=NO_STAGES)
+    change = Change(Action.DELETE, ChangeKind.TOOL, ("Vehicle",), Impact.DESTRUCTIVE, "veh", affected=partial)
+    project = ProjectPlan("Demo", "demo.yaml", "p1", (change,), "f", desired=_desired())
+    plan = Plan("hub", (project,))
+    record = HubRecord("hub", "url", url="https://hub.test")
+    assert loads_plan(dumps_plan(plan, record), "p.json").plan.projects[0].changes[0].affected == partial
+    assert not is_empty(change) and is_empty(dataclasses.replace(change, affected=Affected(0, 0)))
+    with pytest.raises(PolicyRefusal):
+        check_fail_on(plan, "destructive", ignore_empty=True)
+    words = "would orphan at least 0 annotations in 0 tasks (partial: " + NO_STAGES + ")"
+    assert f"# {words}" in render_text(plan)
+
+
+def _desired() -> Any:
+    from ontology_kit.category_schema import CategorySchema as Schema
+    from ontology_kit.state import DesiredProject, ProjectFields
+
+    return DesiredProject("demo.yaml", ProjectFields("Demo"), Schema.empty())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    doc=st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3), st.sampled_from(["a", "b"])),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "task",
+                        "tools",
+                        "objects",
+                        "classifications",
+                        "relations",
+                        "schemaId",
+                        "answer",
+                        "optionIds",
+                    ]
+                ),
+                inner,
+                max_size=4,
+            ),
+        ),
+        max_leaves=20,
+    )
+)
+def test_any_json_line_is_counted_or_one_hub_error(doc: Any) -> None:
+    """Whatever a line of an export holds, the tally counts it or says one line; nothing else."""
+    tally = ExportTally(CountQuery((("a",),), ("a",), ("a",), (("a", "b"),)), option_lookup(SCHEMA))
+    error: HubError | None = None
+    try:
+        tally.add(doc)
+    except HubError as exc:
+        error = exc
+    assert error is None or "\n" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("spec", "without"),
+    [
+        ("without=annotation-counts", ("annotation-counts",)),
+        ("without=annotation-counts+locks", ("annotation-counts", "locks")),
+    ],
+)
+def test_the_fault_spec_withdraws_extensions(spec: str, without: tuple[str, ...]) -> None:
+    config = FaultConfig.parse(spec)
+    assert config.without == without and config.active
+
+
+def test_an_unknown_extension_cannot_be_withdrawn() -> None:
+    with pytest.raises(ValueError, match="cannot withdraw webhooks"):
+        FaultConfig.parse("without=webhooks")

@@ -138,7 +138,11 @@ def _warnings(plan: Plan, budget: int) -> list[str]:
     items = [
         f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}"
         for p in plan.projects
-        for w in (*p.warnings, *(f"cannot apply: {b}" for b in p.blocked))
+        for w in (
+            *p.warnings,
+            *(f"cannot apply: {b}" for b in p.blocked),
+            *((f"annotations not counted: {p.uncounted}",) if p.uncounted else ()),
+        )
     ]
     if not items:
         return []

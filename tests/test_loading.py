@@ -246,3 +246,10 @@ def test_the_project_must_exist(examples: Path, project: str, message: str) -> N
 def test_the_cli_needs_a_project(tmp_path: Path) -> None:
     result = ontokit("hub", "load", "x.ndjson", cwd=tmp_path)
     assert result.code == 1 and "Missing option '--project'" in result.err, result
+
+
+def test_the_client_sends_no_more_than_the_hub_takes() -> None:
+    from ontology_kit.client import labels
+    from ontology_kit.hub import assets
+
+    assert labels.MAX_PER_REQUEST == assets.MAX_ASSETS == assets.MAX_LABELS == assets.MAX_TASK_LIMIT

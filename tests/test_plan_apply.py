@@ -874,6 +874,8 @@ def _readme_main_command() -> str:
 
 
 def test_readme_main_command_runs_in_a_copy_of_examples(examples_copy: Path) -> None:
+    from test_loading import expected_proposal
+
     command = _readme_main_command()
     bindir = Path(sys.executable).parent  # `ontokit` is the installed entry point of this interpreter
     env = base_env(PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -890,8 +892,13 @@ def test_readme_main_command_runs_in_a_copy_of_examples(examples_copy: Path) -> 
     assert result.returncode == 0, (command, result.stdout, result.stderr)
     assert re.search(r"ontokit plan [^&]*$", command), f"the README's command ends with no plan: {command}"
     assert "Apply complete" in result.stdout
-    assert result.stdout.rstrip().splitlines()[-1] == "No changes. The hub matches the definitions."
+    assert "\nNo changes. The hub matches the definitions.\n" in result.stdout
     assert (examples_copy / ".ontokit" / "hub.sqlite3").is_file()
+    # It ends with real counts, from the shipped data (tests/test_loading.py counts them itself).
+    assert "Loaded 36 tasks (36 new)" in result.stdout
+    last = result.stdout[result.stdout.rindex("Hub: ") :]
+    for words in expected_proposal().values():
+        assert f"      # {words}\n" in last, (words, last)
 
 
 # --- 12: machine- and PR-readable formats ---------------------------------------------------------------

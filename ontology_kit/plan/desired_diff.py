@@ -102,6 +102,7 @@ def diff_desired(
         unmanaged=tuple(unmanaged),
         warnings=tuple(warnings),
         label=label,
+        desired=new,  # which hub project it is, for `ontokit diff --hub` (workflow/counting.py)
     )
 
 

@@ -65,8 +65,8 @@ def _touched(changes: Sequence[Change]) -> str:
 
 
 def _table(plan: Plan) -> list[str]:
-    # Only a plan against a hub has counts; a diff of files has none to show.
-    counts = plan.kind == "plan"
+    # A plan against a hub has counts; a diff has them only when counted on a hub (`diff --hub`).
+    counts = plan.kind == "plan" or any(c.affected is not None for c in plan.changes)
     header = (
         "| project | create | update | delete | move | reorder | destructive | breaking-export "
         "| data-dependent |" + (" annotations touched |" if counts else "")

@@ -1,4 +1,4 @@
-"""``ontokit hub serve`` and ``ontokit hub projects``."""
+"""``ontokit hub serve``, ``ontokit hub projects`` and ``ontokit hub load``."""
 
 from __future__ import annotations
 
@@ -99,4 +99,41 @@ def projects_command(hub: str | None, fmt: str) -> int:
     click.echo(render_projects(projects, fmt), nl=False)
     if fmt == "text":
         echo_line(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
+    return ExitCode.OK
+
+
+@hub_group.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--project", "project", required=True, metavar="ID|NAME", help="The project to load into.")
+@click.option(
+    "--hub",
+    "hub",
+    default=None,
+    metavar="URL",
+    help="Hub to use: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else the "
+    "workspace's hub:, else embedded].",
+)
+def load_command(file: str, project: str, hub: str | None) -> int:
+    """Load labeling data in Ango's export format into a project.
+
+    FILE is an export: a JSON list or NDJSON (one task a line), or the zip
+    `export` downloads. Each task's asset is uploaded (unless the project
+    has it), its answer imported, and the task moved forward to its stage,
+    through the official SDK's routes only. Running it again changes nothing
+    more. Answers naming an option by its value text are sent by its id.
+
+    \b
+    Examples:
+      ontokit hub load examples/data/driving-staging.ndjson --project "Driving scenes (staging)"
+      ontokit hub load export.zip --project 64f0c... --hub http://127.0.0.1:8080
+    """
+    from ...workflow.loading import load_export
+
+    result = load_export(file, project, hub)
+    stages = ", ".join(f"{n} in {s}" for s, n in sorted(result.stages.items()))
+    echo_line(
+        f"Loaded {result.tasks} task{'s' if result.tasks != 1 else ''} ({result.uploaded} new) with "
+        f"{result.annotations} annotations into project {result.project_name!r} ({result.project_id}) "
+        f"on {result.hub}; tasks now: {stages}."
+    )
     return ExitCode.OK

@@ -18,6 +18,13 @@ from ._common import check_gate_usage, echo_diagnostics, fail_on_options, format
     metavar="REF",
     help="Compare the working tree with this git revision (a pull request's base).",
 )
+@click.option(
+    "--hub",
+    default=None,
+    metavar="URL",
+    help="Also count, on this hub's live projects, the existing annotations each change affects "
+    "(a URL, ango, ango-us, ango-in, or embedded; without it nothing is counted).",
+)
 @format_option("the diff")
 @click.option("--diagram", is_flag=True, help="markdown: add a Mermaid diagram of each changed subtree.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
@@ -25,6 +32,7 @@ from ._common import check_gate_usage, echo_diagnostics, fail_on_options, format
 def diff_command(
     paths: tuple[str, ...],
     base: str | None,
+    hub: str | None,
     fmt: str,
     diagram: bool,
     detailed_exitcode: bool,
@@ -44,10 +52,12 @@ def diff_command(
       ontokit diff old.yaml new.yaml
       ontokit diff --base origin/main --format markdown --diagram > comment.md
       ontokit diff --base HEAD~1 --fail-on breaking-export   # CI gate: exit 3
+      ontokit diff --base origin/main --hub "$ONTOKIT_HUB"   # with annotation counts
     """
     from ...render.plans import render
     from ...render.tree import render_diff_diagrams
     from ...review import diff_files, diff_git
+    from ...workflow.counting import count_plan
 
     check_gate_usage(fail_on, ignore_empty)
     if base is None and len(paths) != 2:
@@ -56,12 +66,15 @@ def diff_command(
     if review.diagnostics:
         echo_diagnostics(review.diagnostics, fmt)
         return ExitCode.ERROR
-    text = render(review.plan, fmt, color=fmt == "text" and use_color())
+    plan = review.plan
+    if hub is not None:  # only when asked: a diff reads no hub, not even ONTOKIT_HUB's
+        plan = count_plan(plan, hub)
+    text = render(plan, fmt, color=fmt == "text" and use_color())
     if fmt == "markdown" and diagram:
-        text += render_diff_diagrams(review.plan, review.schemas, review.old_label)
+        text += render_diff_diagrams(plan, review.schemas, review.old_label)
     click.echo(text, nl=False)
-    gate(review.plan, fail_on, ignore_empty)
-    return ExitCode.CHANGES if detailed_exitcode and review.plan.has_changes else ExitCode.OK
+    gate(plan, fail_on, ignore_empty)
+    return ExitCode.CHANGES if detailed_exitcode and plan.has_changes else ExitCode.OK
 
 
 @click.command("show")

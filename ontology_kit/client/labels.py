@@ -1,0 +1,106 @@
+"""Labeling data through the official SDK's routes (docs/hub.md, "Annotations"): assets and their
+tasks (``upload_files_cloud``), answers (``import_labels``, ``annotate_task``) and the task list
+(``get_tasks``). ``ontokit hub load`` puts an export file into a project with these, and nothing
+else: the same calls the real Hub serves."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+from ..errors import HubError
+from .client import HubClient, _segment
+
+__all__ = ["MAX_PER_REQUEST", "TaskRef", "annotate", "find_tasks", "import_labels", "upload_assets"]
+
+#: Assets or labels in one request (the local Hub's bound, hub/assets.py; a test keeps them equal).
+MAX_PER_REQUEST = 1000
+
+
+class TaskRef(NamedTuple):
+    """A task as ``get_tasks`` lists it: its id, its asset's externalId and its stage's id."""
+
+    id: str
+    external_id: str
+    stage: str
+
+
+def upload_assets(client: HubClient, project_id: str, assets: Sequence[dict[str, Any]]) -> None:
+    """``upload_files_cloud``: one asset (``data``, ``externalId``, ``batches``, ``metadata``) and its
+    task per item, in requests of at most :data:`MAX_PER_REQUEST` (a write: never retried blindly)."""
+    for chunk in _chunks(assets, MAX_PER_REQUEST):
+        client._call(  # the client's one request path: retries, errors, the key kept secret
+            "POST",
+            f"/v2/project/{_segment(project_id)}/cloud",
+            json={"assets": chunk},
+            safe=False,
+            what=f"the upload of {len(chunk)} assets to project {project_id}",
+        )
+
+
+def import_labels(client: HubClient, project_id: str, labels: Sequence[dict[str, Any]]) -> None:
+    """``import_labels``: each label (``externalId``, ``objects``, ``classifications``, ``relations``)
+    replaces its task's answer (idempotent: retried like a read)."""
+    for chunk in _chunks(labels, MAX_PER_REQUEST):
+        client._call(
+            "POST",
+            "/v2/import/labels",
+            json={"project": project_id, "jsonContent": chunk},
+            safe=True,
+            what=f"the import of {len(chunk)} labels into project {project_id}",
+        )
+
+
+def annotate(client: HubClient, task_id: str, answer: dict[str, Any]) -> str:
+    """``annotate_task`` with ``nextStage=true``: set the task's answer and move it to its stage's next
+    stage; the stage it is in now (not retried: a second attempt would move it once more)."""
+    data = client._call(
+        "POST",
+        f"/v2/annotate/{_segment(task_id)}?nextStage=true",
+        json={"answer": answer, "duration": 0},
+        safe=False,
+        what=f"the annotation of task {task_id}",
+    )
+    task = data.get("task")
+    stage = task.get("stageId") or task.get("stage") if isinstance(task, dict) else None
+    if not isinstance(stage, str):
+        raise HubError(f"{client.label} gave an unexpected answer for the annotation of task {task_id}")
+    return stage
+
+
+def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) -> dict[str, TaskRef]:
+    """The project's tasks whose asset has one of ``external_ids``, by externalId (reads)."""
+    found: dict[str, TaskRef] = {}
+    for chunk in _chunks(external_ids, MAX_PER_REQUEST):
+        query = json.dumps({"externalId": {"$in": list(chunk)}})
+        data = client._call(
+            "GET",
+            f"/v2/project/{_segment(project_id)}/tasks",
+            params={"page": 1, "limit": MAX_PER_REQUEST, "filter": query},
+            safe=True,
+            what=f"the tasks of project {project_id}",
+        )
+        for task in data.get("tasks") or []:
+            ref = _ref(task)
+            if ref is None:
+                raise HubError(
+                    f"{client.label} gave an unexpected answer for the tasks of project {project_id}"
+                )
+            found[ref.external_id] = ref
+    return found
+
+
+def _ref(task: Any) -> TaskRef | None:
+    if not isinstance(task, dict):
+        return None
+    task_id, external_id = task.get("_id"), task.get("externalId")
+    stage = task.get("stageId") or task.get("stage")
+    if not (isinstance(task_id, str) and isinstance(external_id, str) and isinstance(stage, str)):
+        return None
+    return TaskRef(task_id, external_id, stage)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

@@ -372,6 +372,31 @@ def test_the_key_goes_only_to_the_hubs_own_origin(path: str, keyed: bool) -> Non
     assert (download.headers.get("apikey") == KEY) is keyed and (KEY in str(download.headers)) is keyed
 
 
+@pytest.mark.parametrize(
+    ("path", "followed"),
+    [(STORAGE, True), ("https://hub.test/v2/ontokit/exports/t", False)],
+    ids=["storage-link-redirect-followed-keyless", "hub-redirect-not-followed-with-the-key"],
+)
+def test_redirects_are_followed_only_without_the_key(path: str, followed: bool) -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "mirror.test":
+            return httpx.Response(200, content=_zip(("p1.ndjson", GOOD)))
+        return httpx.Response(302, headers={"Location": "https://mirror.test/p1.zip"})
+
+    client, seen = _hub(respond, path)
+    with client:
+        if followed:
+            assert ExportCounter(client).count(LIVE, QUESTION).groups == (GroupCount(1, 1),)
+        else:
+            with pytest.raises(HubError, match=r"could not be downloaded \(302\)"):
+                ExportCounter(client).count(LIVE, QUESTION)
+    assert [r.url.host for r in seen] == [
+        "hub.test",
+        *(["storage.test", "mirror.test"] if followed else ["hub.test"]),
+    ]
+    assert all("apikey" not in r.headers for r in seen[1:] if r.url.host != "hub.test")
+
+
 @pytest.mark.parametrize("broken", [False, True], ids=["counted", "broken-export"])
 def test_through_the_planner_a_failed_count_is_null_with_one_line(local_hub: LocalHub, broken: bool) -> None:
     """A hub without the extension: the planner counts through the export; a broken export does not

@@ -116,9 +116,13 @@ class ExportCounter:
         if not mine and scheme == "http" and host not in ("localhost", "127.0.0.1", "::1"):
             raise HubError(f"{fail}: its exportPath is a plain-http link to another host")
         # The key only to the hub itself: a storage link (another origin) is signed, and must not
-        # learn it; no redirect is followed with the key.
+        # learn it. No redirect is followed with the key; a storage link's are (they carry none).
         headers = {"apikey": client._key.reveal()} if mine else {}
-        http = client._http if mine else httpx.Client(transport=client.transport, timeout=client.timeout)
+        http = (
+            client._http
+            if mine
+            else httpx.Client(transport=client.transport, timeout=client.timeout, follow_redirects=True)
+        )
         try:
             with http.stream("GET", url, headers=headers) as response:
                 if response.status_code != 200:

@@ -19,6 +19,7 @@ import pytest
 from conftest import LocalHub
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_plan_apply import examples_copy  # noqa: F401 - a fixture: a copy of examples/
 
 from ontology_kit.answer_walk import answer_refs, option_lookup
 from ontology_kit.category_schema import CategorySchema
@@ -511,3 +512,37 @@ def test_the_fault_spec_withdraws_extensions(spec: str, without: tuple[str, ...]
 def test_an_unknown_extension_cannot_be_withdrawn() -> None:
     with pytest.raises(ValueError, match="cannot withdraw webhooks"):
         FaultConfig.parse("without=webhooks")
+
+
+# -- the README's main job, counted through the export --------------------------------------------------
+def test_the_readme_main_job_counts_the_same_through_the_export(examples_copy: Path) -> None:
+    """The shipped example data (Ango's export format), loaded into the embedded hub with its
+    extension withdrawn (`ONTOKIT_HUB_FAULTS=without=annotation-counts`): the plan that ends the
+    README's main job counts through the export and says what the extension path says."""
+    import os
+    import subprocess
+    import sys
+
+    from test_loading import expected_proposal
+    from test_plan_apply import _readme_main_command, base_env
+
+    bindir = Path(sys.executable).parent
+    env = base_env(
+        PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
+        ONTOKIT_HUB_FAULTS="without=annotation-counts",
+    )
+    result = subprocess.run(
+        ["bash", "-c", _readme_main_command()],
+        cwd=examples_copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    last = result.stdout[result.stdout.rindex("Hub: ") :]
+    assert "not counted" not in last and "partial" not in last, last
+    for words in expected_proposal().values():
+        assert f"      # {words}\n" in last, (words, last)

@@ -7,6 +7,7 @@ Errors a user sees (each is one line, never a traceback; the CLI prints ``error:
     ├── InputError                    a file could not be read, or is not valid
     │   ├── InvalidOntologyError      an ontology has errors; .diagnostics lists them all
     │   ├── InvalidDefinitionsError   project definitions or a workspace have errors; .diagnostics
+    │   ├── InvalidDataFileError      a labeling-data file (hub load) has problems; .problems, a line each
     │   └── PlanFileError             a saved plan file is damaged, or of another version
     ├── HubError                      a request to a hub failed; .status is the HTTP status
     │   ├── AuthError                 the API key is missing or was rejected (401/403)
@@ -60,6 +61,7 @@ __all__ = [
     "HubError",
     "HubUnavailableError",
     "InputError",
+    "InvalidDataFileError",
     "InvalidDefinitionsError",
     "InvalidOntologyError",
     "LockedError",
@@ -123,6 +125,18 @@ class InvalidDefinitionsError(_WithDiagnostics):
     """Project definitions or a workspace have errors (their ontologies' included); ``diagnostics``."""
 
     what = "definitions"
+
+
+class InvalidDataFileError(InputError):
+    """A labeling-data file (``ontokit hub load``) cannot be read or holds entries that are not tasks;
+    ``problems`` lists the first ``shown`` of them (``FILE:LINE: ...``), and the last line counts the
+    rest. The CLI prints each on its own line."""
+
+    def __init__(self, problems: Iterable[str], shown: int = 20) -> None:
+        found = list(problems) or ["invalid labeling-data file"]
+        more = len(found) - shown
+        self.problems: tuple[str, ...] = (*found[:shown], *([f"... and {more} more"] if more > 0 else []))
+        super().__init__(found[0] if len(found) == 1 else f"{len(found)} problems; first: {found[0]}")
 
 
 class PlanFileError(InputError):

@@ -40,7 +40,9 @@ __all__ = [
     "ProjectSummary",
     "ProjectType",
     "SecretState",
+    "Stage",
     "WebhookType",
+    "Workflow",
     "absent_fingerprint",
     "check_field",
     "is_secret_env",
@@ -265,6 +267,64 @@ def _stage_names(stages: Any) -> tuple[str, ...]:
         if isinstance(stage, Mapping):
             names.update((v, None) for v in (stage.get("id"), stage.get("name")) if isinstance(v, str) and v)
     return tuple(names)
+
+
+class Stage(NamedTuple):
+    """One stage of a project's workflow (``stages[]`` of its document)."""
+
+    id: str
+    name: str
+    type: str
+    next: str | None  # the first of its ``next`` stages: where ``annotate_task?nextStage=true`` sends a task
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A project's workflow stages, read leniently from its document (stages without a string ``id``
+    are left out)."""
+
+    stages: tuple[Stage, ...]
+
+    @classmethod
+    def of(cls, doc: Mapping[str, Any]) -> Workflow:
+        """The workflow of a project document."""
+        out = []
+        for s in items_of(doc.get("stages")):
+            if not isinstance(s, Mapping) or not isinstance(s.get("id"), str):
+                continue
+            following = s.get("next")
+            first = following[0] if isinstance(following, list) and following else None
+            name, kind = s.get("name"), s.get("type")
+            out.append(
+                Stage(
+                    s["id"],
+                    name if isinstance(name, str) else s["id"],
+                    kind if isinstance(kind, str) else "",
+                    first if isinstance(first, str) else None,
+                )
+            )
+        return cls(tuple(out))
+
+    def find(self, id_or_name: str) -> Stage | None:
+        """The stage with this id, else the first with this name."""
+        by_id = next((s for s in self.stages if s.id == id_or_name), None)
+        return by_id or next((s for s in self.stages if s.name == id_or_name), None)
+
+    def next_of(self, stage_id: str) -> str:
+        """Where ``nextStage`` sends a task in ``stage_id`` (itself at the end of the workflow)."""
+        found = next((s for s in self.stages if s.id == stage_id), None)
+        return found.next if found is not None and found.next is not None else stage_id
+
+    def path(self, start: str, end: str) -> tuple[str, ...] | None:
+        """The stages a task passes through from ``start`` to ``end`` by ``nextStage``, both
+        included; None when ``end`` is not ahead of ``start`` on that path."""
+        path = [start]
+        while path[-1] != end:
+            following = self.next_of(path[-1])
+            if following in path:  # the end of the workflow, or a loop
+                return None
+            path.append(following)
+        return tuple(path)
 
 
 def absent_fingerprint(name: str) -> str:

@@ -15,6 +15,7 @@ EXPECTED = {
     "InputError": ExitCode.ERROR,
     "InvalidOntologyError": ExitCode.ERROR,
     "InvalidDefinitionsError": ExitCode.ERROR,
+    "InvalidDataFileError": ExitCode.ERROR,
     "PlanFileError": ExitCode.ERROR,
     "HubError": ExitCode.ERROR,
     "AuthError": ExitCode.ERROR,

@@ -13,7 +13,7 @@ import click
 
 from .._text import one_line
 from .._version import __version__
-from ..errors import OntokitError, UsageError, exit_code
+from ..errors import InvalidDataFileError, OntokitError, UsageError, exit_code
 
 __all__ = ["cli", "main"]
 
@@ -102,8 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return int(exit_code(UsageError(exc.format_message())))
     except OntokitError as exc:
-        # One line, whatever the message quotes (a hub's answer, a file name, a plan file's text).
-        click.echo(f"error: {one_line(exc)}", err=True)
+        # One line per problem, whatever the message quotes (a hub's answer, a file name, a plan
+        # file's text).
+        for line in exc.problems if isinstance(exc, InvalidDataFileError) else (str(exc),):
+            click.echo(f"error: {one_line(line)}", err=True)
         return int(exit_code(exc))
     except KeyboardInterrupt as exc:
         click.echo("Interrupted.", err=True)

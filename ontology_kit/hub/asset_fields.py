@@ -9,6 +9,7 @@ import orjson
 from werkzeug.wrappers import Request
 
 from ..errors import HubApiError as ApiError
+from ..state import Workflow
 from . import annotations_store as ann
 from .store import HubStore
 from .web import shown as _shown
@@ -58,11 +59,7 @@ def stages(project: dict[str, Any]) -> list[dict[str, Any]]:
 
 def next_stage(project: dict[str, Any], stage: str) -> str:
     """The first stage after ``stage`` in the project's workflow (``stage`` itself at the end)."""
-    for s in stages(project):
-        following = s.get("next")
-        if s["id"] == stage and isinstance(following, list) and following and isinstance(following[0], str):
-            return following[0]
-    return stage
+    return Workflow.of(project).next_of(stage)
 
 
 def initial_stage(project: dict[str, Any]) -> str:

@@ -2,240 +2,178 @@
 official SDK's routes only (``get_tasks``, ``upload_files_cloud``, ``import_labels``, ``annotate_task``;
 ``client/labels.py``), so that a plan has real answers to count.
 
-An export file is what ``GET /v2/export`` yields (docs/hub.md): a JSON list, or NDJSON (one task a
-line), or a zip holding one of them. Each entry gives an asset (``externalId``, ``asset``: its URL,
-``batches`` by name, ``metadata``) and its task (``stage``, and the answer: ``tools``,
-``classifications``, ``relations``). Loading is repeatable: an asset already in the project is not
-uploaded again, every answer is imported again (it replaces the task's answer), and a task is moved
-forward through the project's workflow to its entry's stage, never back.
+The file is checked whole first (``export_file.py``: nothing is sent while any entry is wrong), then
+sent a chunk at a time, under the project's lease (the hub's ``locks`` extension, as apply takes it),
+so two loads never move the same tasks. Loading is repeatable: an asset the project has is not
+uploaded again, every answer is imported again (it replaces the task's answer, edits made on the
+hub since included), and a task is moved forward through the workflow (each stage's first ``next``,
+as ``nextStage`` does) to its entry's stage, never back. Asset fields (URL, batches, metadata) of an
+asset the project has are not changed.
 
-Answers written as exports write them, by an option's value text instead of its schemaId, are given
-the schemaId of the classification's option with that value (inferred, docs/hub.md): the Hub's import
-format names options by schemaId.
+Answers written as exports write them, by an option's value text instead of its schemaId, are sent
+with the schemaId of the classification's option of that value (inferred, docs/hub.md): the Hub's
+import format names options by schemaId.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from ..category_schema import CategorySchema, NodeKind
-from ..client import HubClient, open_client
-from ..client.labels import TaskRef, annotate, find_tasks, import_labels, upload_assets
-from ..errors import InputError, NotFoundError, OntokitError
+from ..client import HubClient, HubTarget, open_client
+from ..client.labels import MAX_PER_REQUEST, TaskRef, annotate, find_tasks, import_labels, upload_assets
+from ..errors import BadRequestError, InvalidDataFileError, NotFoundError, OntokitError
+from ..state import Workflow
+from .export_file import MAX_SHOWN, Entry, ExportFile, check_export, read_entries
+from .locking import holding_project
 from .session import choose_hub, workspace_hub
 
-__all__ = ["MAX_ENTRIES", "MAX_FILE_BYTES", "LoadResult", "load_export"]
+__all__ = ["MAX_REQUEST_BYTES", "LoadResult", "load_export"]
 
-#: Bounds on an export file: its size on disk and unzipped, and its entries.
-MAX_FILE_BYTES = 256 * 1024 * 1024
-MAX_ENTRIES = 200_000
-#: Problems listed before the rest are only counted.
-_MAX_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One task of an export file, as the routes take it."""
-
-    where: str  # ``FILE:LINE`` (NDJSON) or ``FILE: entry N`` (a JSON list)
-    external_id: str
-    asset: dict[str, Any]  # for upload_files_cloud
-    answer: dict[str, Any]  # {objects, classifications, relations}
-    stage: str | None  # a stage's id or name; None: leave it where it is
+#: Bytes of entries in one request (below the local Hub's 16 MB body bound, with room for JSON).
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+#: A Hub project id: 24 hex digits (a name is looked up by name, never sent as an id).
+_PROJECT_ID = re.compile(r"[0-9a-f]{24}")
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadResult:
     """What ``load_export`` did, for the CLI to say."""
 
     hub: str
     project_id: str
     project_name: str
-    tasks: int  # entries loaded
-    uploaded: int  # assets new to the project
-    annotations: int  # answer elements imported (tool objects, classification answers, relations)
-    stages: dict[str, int]  # tasks per stage (its name) after loading
+    tasks: int = 0  # entries loaded so far
+    total: int = 0  # entries in the file
+    uploaded: int = 0  # assets new to the project
+    annotations: int = 0  # answer elements imported (tool objects, classification answers, relations)
+    stages: dict[str, int] = field(default_factory=dict)  # tasks per stage name, after loading
+    left: int = 0  # tasks already past their entry's stage, left where they are
 
 
-def load_export(path: str, project: str, hub: str | None = None) -> LoadResult:
+def load_export(
+    path: str,
+    project: str,
+    *,
+    hub: str | None = None,
+    lock_timeout: float = 0.0,
+    on_hub: Callable[[HubTarget], None] | None = None,
+    on_progress: Callable[[LoadResult], None] | None = None,
+) -> LoadResult:
     """Load the export file ``path`` into ``project`` (an id, or a unique name) on a hub (``hub``, else
-    ``ONTOKIT_HUB``, else the workspace's ``hub:``, else the embedded local Hub).
+    ``ONTOKIT_HUB``, else the workspace's ``hub:``, else the embedded local Hub). ``on_progress`` is
+    called with the result so far after each chunk (a Ctrl-C then knows what was loaded).
 
     Raises:
-        InputError: the file cannot be read or holds entries that are not tasks (nothing was sent).
-        OntokitError: no project, or several, of that name; a stage not in the project's workflow.
+        InvalidDataFileError: the file cannot be read, or entries are not tasks, or name stages or
+            batches the project does not have (nothing was sent); every problem is one line.
+        LockedError: another apply or load holds the project's lease.
+        OntokitError: no project, or several, of that name; a task moved by someone else meanwhile.
         HubError: a request failed.
     """
-    entries = read_export(path)
+    found = check_export(path)
     target = choose_hub(hub, workspace_hub())
+    if on_hub is not None:
+        on_hub(target)
     with open_client(target) as client:
         doc = _project(client, project, target.description)
-        pid = str(doc["_id"])
-        moves = {e.where: _moves(doc, e) for e in entries}
-        known = find_tasks(client, pid, [e.external_id for e in entries])
-        new = [e.asset for e in entries if e.external_id not in known]
-        upload_assets(client, pid, new)
-        if new:
-            known = find_tasks(client, pid, [e.external_id for e in entries])
+        result = LoadResult(target.description, str(doc["_id"]), str(doc.get("name")), total=found.entries)
+        workflow = Workflow.of(doc)
+        _check_names(found, doc, workflow)
         index = _options(CategorySchema.of(doc.get("categorySchema")))
-        answers = {e.external_id: _by_id(e.answer, index) for e in entries}
-        import_labels(client, pid, [{"externalId": x, **a} for x, a in answers.items()])
-        for e in entries:
-            _advance(client, known[e.external_id], moves[e.where], answers[e.external_id])
-        names = {str(s.get("id")): str(s.get("name", s.get("id"))) for s in _stages(doc)}
-        after = find_tasks(client, pid, [e.external_id for e in entries])
-    stages: dict[str, int] = {}
-    for ref in after.values():
-        name = names.get(ref.stage, ref.stage)
-        stages[name] = stages.get(name, 0) + 1
-    return LoadResult(
-        target.description,
-        pid,
-        str(doc.get("name")),
-        len(entries),
-        len(new),
-        sum(_elements(e.answer) for e in entries),
-        stages,
-    )
+        with holding_project(
+            client, target.description, result.project_name, result.project_id, lock_timeout
+        ):
+            for chunk in _chunks(read_entries(path)):
+                _load_chunk(client, result, chunk, workflow, index)
+                if on_progress is not None:
+                    on_progress(result)
+    return result
 
 
-# -- the file ---------------------------------------------------------------------------------------
-def read_export(path: str) -> list[Entry]:
-    """The entries of an export file, or an InputError listing every problem (one per line)."""
-    name = str(path)
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"{name}: larger than {MAX_FILE_BYTES:,} bytes; split it")
-    if raw.startswith(b"PK"):
-        raw = _unzip(raw, name)
-    problems: list[str] = []
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for where, item in _items(raw, name, problems):
-        if len(entries) + len(problems) >= MAX_ENTRIES:
-            problems.append(f"{name}: more than {MAX_ENTRIES:,} entries; split it")
-            break
-        entry = _entry(item, where, problems)
-        if entry is None:
-            continue
-        if entry.external_id in seen:
-            problems.append(f"{where}: externalId {entry.external_id!r} is repeated")
-            continue
-        seen.add(entry.external_id)
-        entries.append(entry)
-    if not entries and not problems:
-        problems.append(f"{name}: holds no tasks")
-    if problems:
-        more = len(problems) - _MAX_SHOWN
-        shown = problems[:_MAX_SHOWN] + ([f"... and {more} more"] if more > 0 else [])
-        raise InputError("\n".join(shown))
-    return entries
+def _load_chunk(
+    client: HubClient,
+    result: LoadResult,
+    chunk: list[Entry],
+    workflow: Workflow,
+    index: Mapping[str, Mapping[str, str]],
+) -> None:
+    pid = result.project_id
+    ids = [e.external_id for e in chunk]
+    known = find_tasks(client, pid, ids)
+    new = [e.asset for e in chunk if e.external_id not in known]
+    if new:
+        upload_assets(client, pid, new)
+        known = find_tasks(client, pid, ids)
+    answers = {e.external_id: _by_id(e.answer, index) for e in chunk}
+    import_labels(client, pid, [{"externalId": x, **a} for x, a in answers.items()])
+    moved_by_others = []
+    for e in chunk:
+        task = known[e.external_id]
+        stage = _advance(client, task, workflow, e, answers[e.external_id])
+        if stage is None:
+            result.left += 1
+            stage = task.stage
+        elif isinstance(stage, tuple):
+            moved_by_others.append(f"{e.where}: task {task.id} is in stage {stage[0]!r}, not {stage[1]!r}")
+            stage = stage[0]
+        name = workflow.find(stage)
+        key = name.name if name is not None else stage
+        result.stages[key] = result.stages.get(key, 0) + 1
+    result.tasks += len(chunk)
+    result.uploaded += len(new)
+    result.annotations += sum(e.elements for e in chunk)
+    if moved_by_others:
+        raise OntokitError(
+            f"{len(moved_by_others)} task(s) moved by another client while loading (first: "
+            f"{moved_by_others[0]}); run the same command again once it is done"
+        )
 
 
-def _unzip(raw: bytes, name: str) -> bytes:
-    """The one member of an export zip, refused when it would unpack beyond the file bound."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            if len(members) != 1:
-                raise InputError(f"{name}: an export zip holds one file; this one holds {len(members)}")
-            with archive.open(members[0]) as f:  # read with a bound: the header's size may lie
-                data = f.read(MAX_FILE_BYTES + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as e:
-        raise InputError(f"{name}: not a readable zip file ({e})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{name}: unpacks to more than {MAX_FILE_BYTES:,} bytes; split it")
-    return data
-
-
-def _items(raw: bytes, name: str, problems: list[str]) -> Iterator[tuple[str, Any]]:
-    """(where, value) of every entry: a JSON list's items, or NDJSON's lines."""
-    if raw.lstrip()[:1] == b"[":
-        try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError as e:
-            problems.append(f"{name}: not JSON: {e}")
-            return
-        yield from ((f"{name}: entry {i + 1}", item) for i, item in enumerate(value))
-        return
-    for number, line in enumerate(raw.split(b"\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            yield f"{name}:{number}", orjson.loads(line)
-        except orjson.JSONDecodeError as e:
-            problems.append(f"{name}:{number}: not a JSON object ({e})")
-
-
-def _entry(item: Any, where: str, problems: list[str]) -> Entry | None:
-    if not isinstance(item, dict):
-        problems.append(f"{where}: an entry is an object with externalId, asset and task")
+def _advance(
+    client: HubClient, task: TaskRef, workflow: Workflow, entry: Entry, answer: dict[str, Any]
+) -> str | tuple[str, str] | None:
+    """Move ``task`` forward to its entry's stage: the stage it is in then; None when that stage is
+    not ahead of it (left where it is); (found, expected) when the hub moved it elsewhere."""
+    if entry.stage is None:
+        return task.stage
+    wanted = workflow.find(entry.stage)
+    assert wanted is not None  # _check_names
+    path = workflow.path(task.stage, wanted.id)
+    if path is None:
         return None
-    task = item.get("task")
-    external_id, data = item.get("externalId"), item.get("asset", item.get("data"))
-    batches, metadata = item.get("batches", []), item.get("metadata")
-    wrong = [
-        *(["externalId (a string)"] if not isinstance(external_id, str) or not external_id else []),
-        *(["asset (its URL, a string)"] if not isinstance(data, str) or not data else []),
-        *(["task (an object)"] if not isinstance(task, dict) else []),
-        *(["batches (a list of names)"] if not _strings(batches) else []),
-        *(["metadata (an object)"] if metadata is not None and not isinstance(metadata, dict) else []),
-    ]
-    if isinstance(task, dict):
-        lists = {k: task.get(k, []) for k in ("tools", "objects", "classifications", "relations")}
-        lists = {k: [] if v is None else v for k, v in lists.items()}
-        wrong += [f"task.{k} (a list)" for k, v in lists.items() if not isinstance(v, list)]
-        stage = task.get("stageId") or task.get("stage")
-        wrong += ["task.stage (a string)"] if stage is not None and not isinstance(stage, str) else []
-    if wrong:
-        problems.append(f"{where}: needs {', '.join(wrong)}")
-        return None
-    assert isinstance(task, dict) and isinstance(external_id, str) and isinstance(data, str)
-    asset: dict[str, Any] = {"data": data, "externalId": external_id, "batches": list(batches)}
-    if metadata:
-        asset["metadata"] = metadata
-    answer = {
-        "objects": [*lists["tools"], *lists["objects"]],
-        "classifications": lists["classifications"],
-        "relations": lists["relations"],
-    }
-    return Entry(where, external_id, asset, answer, stage)
+    for expected in path[1:]:
+        stage = annotate(client, task.id, answer)
+        if stage != expected:
+            return (stage, expected)
+    return path[-1]
 
 
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _elements(answer: Mapping[str, Any]) -> int:
-    """Answer elements: tool objects, relations, classification answers at any depth."""
-    todo: list[Any] = [*answer["objects"], *answer["classifications"], *answer["relations"]]
-    n = 0
-    while todo:
-        item = todo.pop()
-        if isinstance(item, dict):
-            n += 1
-            nested = item.get("classifications")
-            todo += nested if isinstance(nested, list) else []
-    return n
+def _chunks(entries: Iterable[Entry]) -> Iterator[list[Entry]]:
+    """Entries in requests of at most :data:`MAX_PER_REQUEST` entries and :data:`MAX_REQUEST_BYTES`."""
+    chunk: list[Entry] = []
+    size = 0
+    for entry in entries:
+        if chunk and (len(chunk) == MAX_PER_REQUEST or size + entry.size > MAX_REQUEST_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += entry.size
+    if chunk:
+        yield chunk
 
 
 # -- the project ------------------------------------------------------------------------------------
 def _project(client: HubClient, wanted: str, hub: str) -> dict[str, Any]:
-    """The project with id ``wanted``, else the one project named ``wanted``."""
-    try:
-        return client.get_project(wanted)
-    except NotFoundError:
-        pass
+    """The project with id ``wanted`` (24 hex digits), else the one project named ``wanted``."""
+    if _PROJECT_ID.fullmatch(wanted):
+        try:
+            return client.get_project(wanted)
+        except (NotFoundError, BadRequestError):
+            pass
     ids = [str(p.get("_id")) for p in client.iter_projects() if p.get("name") == wanted]
     if not ids:
         raise OntokitError(f"no project with id or name {wanted!r} on {hub}")
@@ -246,49 +184,24 @@ def _project(client: HubClient, wanted: str, hub: str) -> dict[str, Any]:
     return client.get_project(ids[0])
 
 
-def _stages(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    stages = doc.get("stages")
-    return (
-        [s for s in stages if isinstance(s, dict) and isinstance(s.get("id"), str)]
-        if isinstance(stages, list)
-        else []
-    )
-
-
-def _moves(doc: Mapping[str, Any], entry: Entry) -> tuple[str, ...]:
-    """The stage ids a task passes through, from the workflow's first stage to the entry's (its
-    ``stage`` by id or name), following each stage's first ``next``; () without a stage."""
-    if entry.stage is None:
-        return ()
-    stages = _stages(doc)
-    following = {
-        s["id"]: s["next"][0]
-        for s in stages
-        if isinstance(s.get("next"), list) and s["next"] and isinstance(s["next"][0], str)
+def _check_names(found: ExportFile, doc: Mapping[str, Any], workflow: Workflow) -> None:
+    """Every stage and batch the file names is the project's (checked before anything is sent)."""
+    batches = {
+        v for b in doc.get("batches") or [] if isinstance(b, dict) for v in (b.get("_id"), b.get("name"))
     }
-    wanted = {s["id"] for s in stages if entry.stage in (s["id"], s.get("name"))}
-    start = next((s["id"] for s in stages if s.get("type") == "Start"), None)
-    path: list[str] = []
-    here = start
-    while here is not None and here not in path and len(path) <= len(stages):
-        path.append(here)
-        if here in wanted:
-            return tuple(path)
-        here = following.get(here)
-    names = ", ".join(str(s.get("name", s["id"])) for s in stages) or "none"
-    raise OntokitError(
-        f"{entry.where}: stage {entry.stage!r} is not on the project's workflow from its Start stage "
-        f"(stages: {names})"
-    )
-
-
-def _advance(client: HubClient, task: TaskRef, path: tuple[str, ...], answer: dict[str, Any]) -> None:
-    """Move ``task`` forward along ``path`` until it is in the path's last stage (never back)."""
-    if not path or task.stage not in path:
-        return  # no stage asked, or the task is off the path (moved on elsewhere): left as it is
-    stage = task.stage
-    for _ in range(path.index(stage), len(path) - 1):
-        stage = annotate(client, task.id, answer)
+    names = ", ".join(s.name for s in workflow.stages) or "none"
+    problems = [
+        f"{where}: stage {stage!r} is not one of the project's ({names})"
+        for stage, where in found.stages.items()
+        if workflow.find(stage) is None
+    ]
+    problems += [
+        f"{where}: batch {batch!r} is not one of the project's (add it to its definition's batches)"
+        for batch, where in found.batches.items()
+        if batch not in batches
+    ]
+    if problems:
+        raise InvalidDataFileError(problems, MAX_SHOWN)
 
 
 # -- answers ----------------------------------------------------------------------------------------
@@ -304,7 +217,12 @@ def _options(schema: CategorySchema) -> dict[str, dict[str, str]]:
 
 
 def _by_id(answer: dict[str, Any], index: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """``answer`` with every classification answer that names an option by its value naming it by id."""
+    """``answer`` with every classification answer that names an option by its value naming it by id
+    (the answer's depth is bounded: ``export_file`` checked it as the Hub does)."""
+
+    def option(options: Mapping[str, str], value: Any) -> Any:
+        known = isinstance(value, str) and value not in options.values()
+        return options.get(value, value) if known else value
 
     def fix(item: Any) -> Any:
         if not isinstance(item, dict):
@@ -312,12 +230,11 @@ def _by_id(answer: dict[str, Any], index: Mapping[str, Mapping[str, str]]) -> di
         out = dict(item)
         options = index.get(str(item.get("schemaId")), {})
         value = item.get("answer")
-        if isinstance(value, str) and value not in options.values():
-            out["answer"] = options.get(value, value)
-        elif isinstance(value, list):
-            out["answer"] = [
-                options.get(v, v) if isinstance(v, str) and v not in options.values() else v for v in value
-            ]
+        out["answer"] = (
+            [option(options, v) for v in value] if isinstance(value, list) else option(options, value)
+        )
+        if "answer" not in item:
+            del out["answer"]
         nested = item.get("classifications")
         if isinstance(nested, list):
             out["classifications"] = [fix(n) for n in nested]

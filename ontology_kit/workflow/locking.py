@@ -23,7 +23,7 @@ from ..client import HubClient, HubLock
 from ..errors import HubError, LockedError
 from .planner import LOCKS_EXTENSION, Target
 
-__all__ = ["LOCKS_EXTENSION", "LOCK_TTL", "Lease", "holding_locks", "lock_names"]
+__all__ = ["LOCKS_EXTENSION", "LOCK_TTL", "Lease", "holding_locks", "holding_project", "lock_names"]
 
 #: How long a lease lasts without renewal, seconds; apply renews it every third of that.
 LOCK_TTL = 60.0
@@ -54,24 +54,26 @@ def _describe(lock: str) -> str:
     return {"project-name": f"project {value!r}", "project-id": f"project {value}"}.get(kind, repr(lock))
 
 
-def _whoami() -> str:
+def _whoami(doing: str) -> str:
     try:
         user = getpass.getuser()
     except (OSError, KeyError, ImportError):  # no user name in this environment (some containers)
         user = "unknown"
-    return f"ontokit apply ({user}@{socket.gethostname()}, pid {os.getpid()})"
+    return f"ontokit {doing} ({user}@{socket.gethostname()}, pid {os.getpid()})"
 
 
 class Lease:
     """The leases one apply holds on one hub (none on a hub without the extension)."""
 
-    def __init__(self, client: HubClient, hub: str, supported: bool, ttl: float = LOCK_TTL) -> None:
+    def __init__(
+        self, client: HubClient, hub: str, supported: bool, ttl: float = LOCK_TTL, doing: str = "apply"
+    ) -> None:
         self.client = client
         self.hub = hub
         self.supported = supported
         self.ttl = ttl
         self.owner = uuid.uuid4().hex
-        self.info = _whoami()
+        self.info = _whoami(doing)
         self.names: list[str] = []
         self._lost: HubLock | None = None
         self._done = threading.Event()
@@ -104,7 +106,7 @@ class Lease:
                 raise LockedError(
                     f"cannot lock {_describe(holder.name)} on {self.hub}{waited}: held by "
                     f"{holder.info or 'another client'} since {holder.acquired_at} (lease until "
-                    f"{holder.expires_at}); another apply is running: wait for it, or pass "
+                    f"{holder.expires_at}); another apply (or load) is running: wait for it, or pass "
                     "--lock-timeout SECONDS to wait; nothing was written"
                 )
             sleep(min(_POLL, left))
@@ -153,9 +155,27 @@ class Lease:
 def holding_locks(client: HubClient, hub: str, targets: Sequence[Target], timeout: float) -> Iterator[Lease]:
     """The leases of ``targets``, held until the block ends (nothing to hold on a hub without the
     ``locks`` extension)."""
-    lease = Lease(client, hub, LOCKS_EXTENSION in client.capabilities())
+    with _holding(client, hub, lock_names(targets), timeout) as lease:
+        yield lease
+
+
+@contextmanager
+def holding_project(
+    client: HubClient, hub: str, name: str, project_id: str, timeout: float
+) -> Iterator[Lease]:
+    """The lease of one project, by its name and its id, as apply takes it (``ontokit hub load``
+    holds it so that two loads, or a load and an apply, never move the same tasks at once)."""
+    with _holding(client, hub, [_by_name(name), _by_id(project_id)], timeout, "hub load") as lease:
+        yield lease
+
+
+@contextmanager
+def _holding(
+    client: HubClient, hub: str, names: list[str], timeout: float, doing: str = "apply"
+) -> Iterator[Lease]:
+    lease = Lease(client, hub, LOCKS_EXTENSION in client.capabilities(), doing=doing)
     try:
-        lease.take(lock_names(targets), timeout)
+        lease.take(names, timeout)
         yield lease
     finally:
         lease.release()

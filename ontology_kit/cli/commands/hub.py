@@ -110,30 +110,63 @@ def projects_command(hub: str | None, fmt: str) -> int:
     "hub",
     default=None,
     metavar="URL",
-    help="Hub to use: a URL, ango, ango-us, ango-in, or embedded [default: $ONTOKIT_HUB, else the "
+    help="Hub to use: a URL, a hub's short name, or embedded [default: $ONTOKIT_HUB, else the "
     "workspace's hub:, else embedded].",
 )
-def load_command(file: str, project: str, hub: str | None) -> int:
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another apply or load to release the project.",
+)
+def load_command(file: str, project: str, hub: str | None, lock_timeout: float) -> int:
     """Load labeling data in Ango's export format into a project.
 
-    FILE is an export: a JSON list or NDJSON (one task a line), or the zip
-    `export` downloads. Each task's asset is uploaded (unless the project
-    has it), its answer imported, and the task moved forward to its stage,
-    through the official SDK's routes only. Running it again changes nothing
-    more. Answers naming an option by its value text are sent by its id.
+    FILE is an export: NDJSON (one task a line), a JSON list, or the zip
+    `export` downloads. The whole file is checked first (every problem on
+    its own line; nothing is sent while one remains). Then each task's asset
+    is uploaded (unless the project has it), its answer imported (replacing
+    the task's answer), and the task moved forward to its stage, through the
+    official SDK's routes only, under the project's lock. Running it again
+    changes nothing more; after Ctrl-C it resumes. Answers naming an option
+    by its value text are sent by its id.
 
     \b
     Examples:
       ontokit hub load examples/data/driving-staging.ndjson --project "Driving scenes (staging)"
-      ontokit hub load export.zip --project 64f0c... --hub http://127.0.0.1:8080
+      ontokit hub load export.zip --project 64f0c0ffee... --hub http://127.0.0.1:8080
     """
-    from ...workflow.loading import load_export
+    import sys
 
-    result = load_export(file, project, hub)
+    from ...workflow.loading import LoadResult, load_export
+
+    done: list[LoadResult] = []
+
+    def progress(result: LoadResult) -> None:
+        done[:] = [result]
+        if sys.stderr.isatty():
+            echo_line(f"  loaded {result.tasks:,} of {result.total:,} tasks", err=True)
+
+    try:
+        result = load_export(
+            file,
+            project,
+            hub=hub,
+            lock_timeout=lock_timeout,
+            on_hub=lambda target: echo_line(f"hub: {target.description}", err=True),
+            on_progress=progress,
+        )
+    except KeyboardInterrupt:
+        loaded = f"{done[0].tasks:,} of {done[0].total:,} tasks were loaded" if done else "nothing was loaded"
+        echo_line(f"Interrupted: {loaded}; run the same command again to load the rest.", err=True)
+        return ExitCode.INTERRUPTED
     stages = ", ".join(f"{n} in {s}" for s, n in sorted(result.stages.items()))
+    left = f" {result.left} task(s) already past their stage were left where they are." if result.left else ""
     echo_line(
         f"Loaded {result.tasks} task{'s' if result.tasks != 1 else ''} ({result.uploaded} new) with "
         f"{result.annotations} annotations into project {result.project_name!r} ({result.project_id}) "
-        f"on {result.hub}; tasks now: {stages}."
+        f"on {result.hub}; tasks now: {stages}.{left}"
     )
     return ExitCode.OK

@@ -56,6 +56,7 @@ class Review:
     # Per file: its old and new category schema (None where that version does not exist).
     schemas: dict[str, tuple[CategorySchema | None, CategorySchema | None]] = field(default_factory=dict)
     old_label: str = ""
+    root: Path = Path(".")  # the folder the definitions' paths are relative to
 
 
 def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -> Review:
@@ -101,7 +102,7 @@ def diff_files(old: str, new: str) -> Review:
     """``ontokit diff OLD NEW``: two ontology files, two project definitions, or two workspaces."""
     compared = compare_files(Path(old), Path(new), old, new)
     if compared is not None:
-        return _with_definitions(diff_versions([], old, new), compared)
+        return _with_definitions(diff_versions([], old, new), compared, Path("."))
     texts = []
     for p in (old, new):
         loaded = read_file(p)  # the reader's limits: an oversized file is refused unread
@@ -124,14 +125,14 @@ def diff_git(base: str, paths: Sequence[str], cwd: Path | None = None) -> Review
             old_tree, Tree(root, yaml_files(root)), everything, moved_from, _in(scope)
         )
     versions = [v for v in git_versions(base, list(paths), cwd) if v.path not in compared.referenced]
-    return _with_definitions(diff_versions(versions, base, "working tree"), compared)
+    return _with_definitions(diff_versions(versions, base, "working tree"), compared, root)
 
 
-def _with_definitions(review: Review, compared: Compared) -> Review:
+def _with_definitions(review: Review, compared: Compared, root: Path) -> Review:
     """``review`` (of ontology files) with the plans of the definitions and workspaces compared."""
     plan = Plan(review.plan.hub, (*review.plan.projects, *compared.projects), kind="diff")
     diagnostics = (*review.diagnostics, *compared.diagnostics)
-    return Review(plan, diagnostics, {**review.schemas, **compared.schemas}, review.old_label)
+    return Review(plan, diagnostics, {**review.schemas, **compared.schemas}, review.old_label, root)
 
 
 def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[Version]:

@@ -108,15 +108,84 @@ def test_the_gate_lets_an_empty_removal_pass_only_when_counted(committed: Worksp
     assert committed.run(*gate, *hub).code == 3
 
 
-def test_what_cannot_be_counted_stays_null_and_says_why(committed: Workspace) -> None:
+def _rename(ws: Workspace) -> None:
+    """The definition now names a project the hub does not have (committed), then a removal."""
+    ws.edit("projects/demo.yaml", 'name: "Demo"', 'name: "Elsewhere"')
+    _git(ws, "commit", "-qam", "renamed")
+    _edit(ws, "relation")
+
+
+def _added(ws: Workspace) -> None:
+    """The definition deleted at the base and back in the working tree, with a removal: its block
+    is all creations; counting them on the hub's "Demo" would be wrong."""
+    text = (ws.root / "projects" / "demo.yaml").read_text(encoding="utf-8")
+    _git(ws, "rm", "-q", "projects/demo.yaml")
+    _git(ws, "commit", "-qm", "gone")
+    ws.write("projects/demo.yaml", text)
+    _edit(ws, "tool")
+
+
+def _other_hub(ws: Workspace) -> None:
+    """The workspace plans against another hub: its projects are not the ones --hub holds."""
+    ws.write("ontokit.yaml", "hub: https://hub.example.com\nprojects:\n  - projects/*.yaml\n")
+    _git(ws, "commit", "-qam", "other hub")
+    _edit(ws, "tool")
+
+
+def _ontology_files(ws: Workspace) -> None:
+    """Two ontology files compared on their own (`diff OLD NEW`): no project to count on."""
+    ws.write("old.yaml", (ws.root / "ontology.yaml").read_text(encoding="utf-8"))
+    _edit(ws, "tool")
+
+
+@pytest.mark.parametrize(
+    ("setup", "why"),
+    [
+        pytest.param(_rename, "project 'Elsewhere' is not on", id="project-not-on-the-hub"),
+        pytest.param(_added, "the definition of 'Demo' is new here: not counted", id="definition-added"),
+        pytest.param(_other_hub, "its workspace plans against https://hub.example.com", id="another-hub"),
+        pytest.param(_ontology_files, "an ontology file, not a project", id="ontology-files"),
+    ],
+)
+def test_what_cannot_be_counted_stays_null_and_says_why(committed: Workspace, setup: Any, why: str) -> None:
+    assert committed.hub is not None
+    setup(committed)
+    hub = ("--hub", str(committed.hub.url))
+    if setup is _ontology_files:
+        result = committed.run("diff", "old.yaml", "ontology.yaml", "--format", "json", *hub)
+    else:
+        result = committed.run("diff", "--base", "HEAD", "--format", "json", *hub)
+    assert result.code == 0, result
+    plan = json.loads(result.out)
+    changes = [c for p in plan["projects"] for c in p["changes"]]
+    assert changes and all(c["affected"] is None for c in changes)
+    warnings = [w for p in plan["projects"] for w in p["warnings"]]
+    assert any(why in w for w in warnings), warnings
+    assert "annotations counted on" not in plan["hub"]
+    if setup in (_rename, _other_hub):  # a removal, not counted: unknown is never empty
+        gate = committed.run("diff", "--base", "HEAD", *hub, "--fail-on", "destructive", "--ignore-empty")
+        assert gate.code == 3, gate
+
+
+@pytest.mark.parametrize(
+    ("hub", "message"),
+    [
+        pytest.param("served", "API key rejected by", id="wrong-key"),
+        pytest.param("http://127.0.0.1:9", "cannot connect", id="unreachable"),
+    ],
+)
+def test_a_hub_that_cannot_be_read_is_an_error_not_a_pass(
+    committed: Workspace, hub: str, message: str
+) -> None:
+    """A CI gate must not pass on counts it never got: exit 1, one line, no key shown."""
     assert committed.hub is not None
     _edit(committed, "tool")
-    committed.edit("projects/demo.yaml", 'name: "Demo"', 'name: "Elsewhere"')
-    _git(committed, "commit", "-qam", "renamed")
-    _edit(committed, "relation")
-    plan = _diff_json(committed, "--hub", str(committed.hub.url))
-    assert all(c["affected"] is None for c in _changes(plan).values())
-    assert any("is not on" in w for w in plan["projects"][0]["warnings"]), plan["projects"][0]["warnings"]
+    url = str(committed.hub.url) if hub == "served" else hub
+    env = {**committed.env(ONTOKIT_HTTP_ATTEMPTS="1"), "ANGO_API_KEY": "wrong-key-123"}
+    result = committed.run("diff", "--base", "HEAD", "--hub", url, "--fail-on", "destructive", env=env)
+    assert result.code == 1, result
+    assert message in result.err and len(result.err.splitlines()) == 1, result.err
+    assert "wrong-key-123" not in result.out + result.err
 
 
 def test_a_hub_without_the_extension_counts_the_diff_through_its_export(

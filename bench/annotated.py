@@ -113,6 +113,10 @@ EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: The file under review of the second plan: every item removed, so every answer is counted.
+EMPTIED = "version: 1\ndescription: Every item removed\n"
+
+
 def live_text() -> str:
     """The label set the hub holds: the benchmark ontology with ``_extras()`` after its tree."""
     text = generate(BIG)
@@ -148,6 +152,7 @@ class Ids:
     review_options: list[str]
     fix_note: str
     relations: list[str]
+    top: list[str]  # every top-level item's schemaId
     #: every item's id (a tree node's key) and those of everything beneath it
     beneath: dict[str, set[str]] = field(default_factory=dict)
 
@@ -203,6 +208,7 @@ class Ids:
             review_options=[o["schemaId"] for o in review["options"]],
             fix_note=review["classifications"][0]["schemaId"],
             relations=[r["schemaId"] for r in schema["relations"]],
+            top=[i["schemaId"] for group in ("tools", "classifications", "relations") for i in schema[group]],
             beneath=beneath,
         )
 

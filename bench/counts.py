@@ -7,8 +7,9 @@ Figures (see bench/README.md, "Counting annotations: bench/counts.py"):
     serve`` on that hub, as a subprocess, median of M runs; its peak RSS, and the server's;
 (k) the counting part of (j): ``Planner.with_counts`` in-process, against the same server over HTTP,
     median of M; goal: (k) <= 10 s; the peak RSS of the plan process and of the hub server: <= 300 MB;
-(l) ``ontokit plan --no-count`` on the annotated hub, best of M;
-(m) the same against a hub whose project holds no task, best of M; goal: (l) / (m) <= 1.10.
+(j'), (k') the same for a file that removes every item: every answer is counted; goal: (k') <= 10 s;
+(l) ``ontokit plan --no-count`` on the annotated hub, best of 2M;
+(m) the same against a hub whose project holds no task, best of 2M; goal: (l) / (m) <= 1.10.
 
 Before timing, one ``ontokit plan --format json`` must report exactly the counts the generator
 tallied (``annotated.Tally``), or the bench stops with exit code 2.
@@ -39,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from annotated import EDITS, Data, Ids, desired_text, live_text
-from hubs import API_KEY, Served, build, hub_env, serve
+from annotated import EDITS, EMPTIED, Data, Ids, desired_text, live_text
+from hubs import API_KEY, PROJECT, Served, build, hub_env, serve
 from plan import ontokit_command
 from run import best_of, machine
 
@@ -49,6 +50,7 @@ from ontology_kit import compile_text
 COUNT_GOAL_S = 10.0
 RSS_GOAL_MB = 300.0
 NO_COUNT_GOAL = 1.10
+EMPTIED_PROJECT = "emptied-project.yaml"
 #: How many times more often than the plan the two --no-count plans are run (best of those).
 NO_COUNT_TURNS = 2
 
@@ -77,9 +79,11 @@ class Report:
     setup: dict[str, Any]
     counts: dict[str, Any]
     plan_s: float
+    plan_emptied_s: float
     plan_peak_mb: float
     counting_s: float
     counting_runs_s: list[float]
+    counting_emptied_s: float
     queries_s: dict[str, float]
     no_count_s: float
     no_count_median_s: float
@@ -110,10 +114,10 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def plan_json(cmd: list[str], env: dict[str, str], work: Path, url: str) -> dict[str, Any]:
-    """``ontokit plan --format json`` against ``url``."""
+def plan_json(cmd: list[str], env: dict[str, str], work: Path, url: str, definition: str) -> dict[str, Any]:
+    """``ontokit plan DEFINITION --format json`` against ``url``."""
     proc = subprocess.run(
-        [*cmd, "plan", "project.yaml", "--format", "json", "--hub", url],
+        [*cmd, "plan", definition, "--format", "json", "--hub", url],
         env=env,
         cwd=work,
         capture_output=True,
@@ -125,9 +129,9 @@ def plan_json(cmd: list[str], env: dict[str, str], work: Path, url: str) -> dict
     return dict(json.loads(proc.stdout))
 
 
-def check_counts(plan: dict[str, Any], expected: dict[str, Any]) -> list[str]:
-    """Where the plan's counts differ from the generator's tally (empty: every count is right)."""
-    wanted = expected["changes"]
+def check_counts(plan: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """Where the plan's counts differ from the generator's tally, ``wanted`` by schemaId (empty:
+    every count is right)."""
     found = {
         c["schema_id"]: c for p in plan["projects"] for c in p["changes"] if c.get("affected") is not None
     }
@@ -144,7 +148,7 @@ def check_counts(plan: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     return problems
 
 
-def counting_times(url: str, work: Path, runs: int) -> tuple[list[float], Any]:
+def counting_times(url: str, definition: Path, runs: int) -> tuple[list[float], Any]:
     """Seconds of each of ``runs`` calls of ``Planner.with_counts``: the counting part of a plan,
     in-process, against the served hub (the live project is read and diffed once, untimed); and the
     plan and live project, for :func:`query_times`."""
@@ -152,7 +156,7 @@ def counting_times(url: str, work: Path, runs: int) -> tuple[list[float], Any]:
     from ontology_kit.project.load import load_definitions
     from ontology_kit.workflow.planner import Planner, Target
 
-    target = Target.of(load_definitions(str(work / "project.yaml")).projects[0])
+    target = Target.of(load_definitions(str(definition)).projects[0])
     times = []
     with open_client(resolve_target(url), env={"ANGO_API_KEY": API_KEY}) as client:
         planner = Planner(client, url)
@@ -211,6 +215,8 @@ def measure(data: Data, runs: int, bytecode: bool = True) -> Report:
     ready_s = time.perf_counter() - start
     work = folder / "work"
     (work / "big.yaml").write_text(desired_text(live), encoding="utf-8")
+    (work / "emptied.yaml").write_text(EMPTIED, encoding="utf-8")
+    (work / EMPTIED_PROJECT).write_text(PROJECT.replace("big.yaml", "emptied.yaml"), encoding="utf-8")
     env = hub_env(env)
     servers: list[Served] = []
     try:
@@ -219,14 +225,17 @@ def measure(data: Data, runs: int, bytecode: bool = True) -> Report:
         empty = serve(cmd, env, folder / "empty.sqlite3")
         servers.append(empty)
         started_kib = full.status_kib("VmRSS")
-        plan = plan_json(cmd, env, work, full.url)
-        problems = check_counts(plan, meta["expected"])
+        plan = plan_json(cmd, env, work, full.url, "project.yaml")
+        emptied = plan_json(cmd, env, work, full.url, EMPTIED_PROJECT)
+        problems = check_counts(plan, meta["expected"]["edits"])
+        problems += check_counts(emptied, meta["expected"]["emptied"])
         if problems:
             print("the plan's counts are wrong:\n  " + "\n  ".join(problems), file=sys.stderr)
             raise SystemExit(2)
         base = [*cmd, "plan", "project.yaml"]
         jobs = {
             "plan": [*base, "--hub", full.url],
+            "plan emptied": [*cmd, "plan", EMPTIED_PROJECT, "--hub", full.url],
             "no-count": [*base, "--no-count", "--hub", full.url],
             "no-count empty": [*base, "--no-count", "--hub", empty.url],
         }
@@ -237,14 +246,15 @@ def measure(data: Data, runs: int, bytecode: bool = True) -> Report:
         # jobs (about a second each) run twice as often: their ratio is the noisier goal.
         for turn in range(NO_COUNT_TURNS * runs):
             for name, job in jobs.items():
-                if name != "plan" or turn < runs:
+                if "no-count" in name or turn < runs:
                     results[name].append(timed(job, env, work))
-        counting, planned = counting_times(full.url, work, runs)
+        counting, planned = counting_times(full.url, work / "project.yaml", runs)
+        counting_emptied, _ = counting_times(full.url, work / EMPTIED_PROJECT, runs)
     finally:
         for server in servers:
             server.stop()
     queries = query_times(folder / "annotated.sqlite3", planned, runs)
-    plan_peak = max(kib for _, kib in results["plan"])
+    plan_peak = max(kib for name in ("plan", "plan emptied") for _, kib in results[name])
     report = Report(
         machine={**machine(), "bytecode": bytecode},
         runs=runs,
@@ -259,16 +269,20 @@ def measure(data: Data, runs: int, bytecode: bool = True) -> Report:
         },
         counts={
             "changes": len(plan["projects"][0]["changes"]),
-            "counted": len(meta["expected"]["changes"]),
+            "counted": len(meta["expected"]["edits"]),
+            "emptied_changes": len(emptied["projects"][0]["changes"]),
+            "emptied_summary": emptied["summary"]["affected"],
             "summary": plan["summary"]["affected"],
             "tasks": meta["expected"]["tasks"],
             "elements": meta["expected"]["elements"],
             "text_answers": meta["expected"]["texts"],
         },
         plan_s=statistics.median(t for t, _ in results["plan"]),
+        plan_emptied_s=statistics.median(t for t, _ in results["plan emptied"]),
         plan_peak_mb=float(_mb(plan_peak) or 0),
         counting_s=statistics.median(counting),
         counting_runs_s=counting,
+        counting_emptied_s=statistics.median(counting_emptied),
         queries_s=queries,
         no_count_s=min(t for t, _ in results["no-count"]),
         no_count_median_s=statistics.median(t for t, _ in results["no-count"]),
@@ -279,7 +293,8 @@ def measure(data: Data, runs: int, bytecode: bool = True) -> Report:
     )
     report.goals = [
         Goal("counting, Planner.with_counts (k)", report.counting_s, COUNT_GOAL_S, "s"),
-        Goal("peak RSS of ontokit plan (j)", report.plan_peak_mb, RSS_GOAL_MB, "MB"),
+        Goal("counting every answer, everything removed (k')", report.counting_emptied_s, COUNT_GOAL_S, "s"),
+        Goal("peak RSS of ontokit plan (j), (j')", report.plan_peak_mb, RSS_GOAL_MB, "MB"),
         Goal("peak RSS of ontokit hub serve", report.server_peak_mb or float("inf"), RSS_GOAL_MB, "MB"),
         Goal(
             "plan --no-count, annotated vs empty hub, (l)/(m)",
@@ -304,6 +319,7 @@ def render_table(r: Report) -> str:
     setup = r.setup
     how = "cached" if setup["cached"] else "built now"
     summary = r.counts["summary"] or {}
+    emptied = r.counts["emptied_summary"] or {}
     rows = [
         (
             "data",
@@ -322,7 +338,10 @@ def render_table(r: Report) -> str:
             f"{summary.get('tasks', 0):,} tasks",
         ),
         ("(j) ontokit plan", f"{_s(r.plan_s)}  median of {r.runs}, subprocess"),
-        ("(j) peak RSS", f"{_size(r.plan_peak_mb)}   the plan process, largest of {r.runs}"),
+        (
+            "(j) peak RSS",
+            f"{_size(r.plan_peak_mb)}   the plan process, largest of {2 * r.runs} ((j) and (j'))",
+        ),
         (
             "(j) - (l)",
             f"{_s(r.plan_s - r.no_count_median_s)}  the medians' difference: counting, as the CLI sees it",
@@ -332,6 +351,12 @@ def render_table(r: Report) -> str:
             (f"  {name}", f"{_s(t)}  best of {r.runs}, the hub's query alone")
             for name, t in r.queries_s.items()
         ),
+        (
+            "(j') everything removed",
+            f"{_s(r.plan_emptied_s)}  median of {r.runs}, subprocess; {r.counts['emptied_changes']} changes, "
+            f"{emptied.get('annotations', 0):,} annotations in {emptied.get('tasks', 0):,} tasks",
+        ),
+        ("(k') counting", f"{_s(r.counting_emptied_s)}  median of {r.runs}, every answer counted"),
         (
             "hub server RSS",
             f"{_size(r.server_peak_mb)}   peak (started at {_size(r.server_start_mb).strip()})",

@@ -185,7 +185,7 @@ def build(
     applied_hub(folder / "empty.sqlite3", work, live, cmd, env)
     project_id = applied_hub(folder / "annotated.sqlite3", work, live, cmd, env)
     applied_s = time.perf_counter() - start
-    groups = {sid: ids.beneath[sid] for sid in edited_ids()}
+    groups = {sid: ids.beneath[sid] for sid in [*edited_ids(), *ids.top]}
     tally = Tally(groups, ids.weather, ids.operator, ids.fix_note, ids.review_options[1])
     store = HubStore(folder / "annotated.sqlite3")
     start = time.perf_counter()
@@ -203,19 +203,28 @@ def build(
         "apply_s": applied_s,
         "load_s": loaded_s,
         "bytes": (folder / "annotated.sqlite3").stat().st_size,
-        "expected": expected(tally),
+        "expected": expected(tally, edited_ids(), ids.top),
     }
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return folder, meta
 
 
-def expected(tally: Tally) -> dict[str, Any]:
-    """What the plan must report, by the changed item's schemaId, from ``tally``."""
-    out: dict[str, Any] = {
-        sid: {"annotations": tally.annotations[sid], "tasks": tally.hit_tasks[sid]} for sid in tally.groups
-    }
-    out[tally.weather]["lacking"] = tally.lacking
+def expected(tally: Tally, edited: list[str], top: list[str]) -> dict[str, Any]:
+    """What the two plans must report, by the changed item's schemaId, from ``tally``: ``edits``,
+    the plan of ``EDITS``; ``emptied``, the plan that removes every (``top``-level) item."""
+
+    def count(sid: str) -> dict[str, Any]:
+        return {"annotations": tally.annotations[sid], "tasks": tally.hit_tasks[sid]}
+
+    edits = {sid: count(sid) for sid in edited}
+    edits[tally.weather]["lacking"] = tally.lacking
     # the hub returns at most 10,000 texts (docs/hub.md): beyond, the count is not measured
-    out[tally.operator]["mismatched"] = tally.mismatched if tally.texts <= 10_000 else None
-    out[tally.fix_note]["under_old_condition"] = tally.under_old_condition
-    return {"changes": out, "tasks": tally.tasks, "elements": tally.elements, "texts": tally.texts}
+    edits[tally.operator]["mismatched"] = tally.mismatched if tally.texts <= 10_000 else None
+    edits[tally.fix_note]["under_old_condition"] = tally.under_old_condition
+    return {
+        "edits": edits,
+        "emptied": {sid: count(sid) for sid in top},
+        "tasks": tally.tasks,
+        "elements": tally.elements,
+        "texts": tally.texts,
+    }

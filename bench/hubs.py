@@ -63,19 +63,33 @@ class Served:
             return None
         return None
 
-    def stop(self) -> None:
-        """Interrupt the server (as Ctrl-C does) and read its peak RSS from the kernel (``wait4``)."""
+    def stop(self, grace: float = 10.0) -> None:
+        """Interrupt the server (as Ctrl-C does; SIGTERM after ``grace`` seconds) and read its peak
+        RSS from the kernel (``wait4``: the high-water mark of its whole life)."""
         if self.proc.returncode is not None:
             return
         self.proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + grace
         try:
-            _, status, usage = os.wait4(self.proc.pid, 0)
+            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            while pid == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+                pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if pid == 0:
+                self.proc.terminate()
+                pid, status, usage = os.wait4(self.proc.pid, 0)
         except ChildProcessError:
             return
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         self.peak_kib = usage.ru_maxrss
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+
+
+def _default_sigint() -> None:
+    # A shell starts a background job with SIGINT ignored, and Python then installs no handler for
+    # it: the server would not stop on SIGINT. Give it the default back (Python's handler follows).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def serve(cmd: list[str], env: dict[str, str], db: Path) -> Served:
@@ -90,6 +104,7 @@ def serve(cmd: list[str], env: dict[str, str], db: Path) -> Served:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_default_sigint,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()

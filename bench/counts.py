@@ -242,12 +242,16 @@ def measure(data: Data, runs: int, bytecode: bool = True) -> Report:
         for job in jobs.values():  # warm-up: bytecode, page cache
             timed(job, env, work)
         results: dict[str, list[tuple[float, int]]] = {name: [] for name in jobs}
-        # The jobs take turns, so a slower moment of the machine hits them alike; the two --no-count
-        # jobs (about a second each) run twice as often: their ratio is the noisier goal.
+        # First the two --no-count plans (about a second each: their ratio is the noisier goal), run
+        # twice as often, in turns whose order alternates; then the two counting plans, in turns.
+        # Taking turns, the jobs meet a slower moment of the machine alike.
+        pair = ["no-count", "no-count empty"]
         for turn in range(NO_COUNT_TURNS * runs):
-            for name, job in jobs.items():
-                if "no-count" in name or turn < runs:
-                    results[name].append(timed(job, env, work))
+            for name in pair if turn % 2 == 0 else pair[::-1]:
+                results[name].append(timed(jobs[name], env, work))
+        for _ in range(runs):
+            for name in ("plan", "plan emptied"):
+                results[name].append(timed(jobs[name], env, work))
         counting, planned = counting_times(full.url, work / "project.yaml", runs)
         counting_emptied, _ = counting_times(full.url, work / EMPTIED_PROJECT, runs)
     finally:

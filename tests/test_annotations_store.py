@@ -248,3 +248,69 @@ def test_hostile_export_queries_are_400(local_hub: LocalHub, query: str) -> None
     pid = http.post("/v2/project", data=b'{"name": "P"}', headers=mine).get_json()["data"]["project"]["_id"]
     response = http.get(f"/v2/export?project={pid}&{query}", headers=mine)
     assert response.status_code == 400 and response.get_json()["status"] == "fail"
+
+
+def _answered(tmp_path: Path) -> HubStore:
+    """``_store`` with answers in every task: tool objects with nested radios, a checkbox, a text."""
+    store, _ = _store(tmp_path)
+    with store.write() as db:
+        for n in range(3):
+            tool = {
+                "schemaId": "car",
+                "objectId": f"o{n}",
+                "classifications": [{"schemaId": "lane", "answer": "l1"}],
+            }
+            tops = [
+                {"schemaId": "weather", "answer": ["rain", "fog"][: n + 1]},
+                {"schemaId": "note", "answer": "x"},
+            ]
+            ann.set_answer(db, f"t{n}", answer({"objects": [tool], "classifications": tops}, "a"), "t")
+    return store
+
+
+#: Every query a plan's counts run (the ``answerCounts`` extension) and AnswerDistribution's.
+COUNT_QUERIES = {
+    "count_groups": lambda db: ann.count_groups(db, "p1", [["car", "lane"], ["rain", "weather"], ["l1"]]),
+    "count_tasks_lacking": lambda db: ann.count_tasks_lacking(db, "p1", ["weather", "car"]),
+    "count_under": lambda db: ann.count_under(db, "p1", [("lane", "l1"), ("note", "rain")]),
+    "text_answers": lambda db: ann.text_answers(db, "p1", "note", 10),
+    "schema_id_counts": lambda db: ann.schema_id_counts(db, "p1"),
+}
+
+
+@pytest.mark.parametrize("query", list(COUNT_QUERIES), ids=list(COUNT_QUERIES))
+def test_every_count_reads_the_index_alone(tmp_path: Path, query: str) -> None:
+    """Each read of ``answer_refs`` is a search of the covering index, never a table row (what makes
+    counting 1,000,000 answers take about a second: bench/counts.py)."""
+    store = _answered(tmp_path)
+    statements: list[str] = []
+    with store.read() as db:
+        db.set_trace_callback(statements.append)
+        COUNT_QUERIES[query](db)
+        db.set_trace_callback(None)
+        details = [row[3] for sql in statements for row in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()]
+    reads = [d for d in details if d.split()[:2] in (["SEARCH", "r"], ["SEARCH", "answer_refs"])]
+    assert reads, details
+    assert not [d for d in details if d.split()[:2] in (["SCAN", "r"], ["SCAN", "answer_refs"])], details
+    assert all("USING COVERING INDEX answer_refs_by_schema_element (project=?" in d for d in reads), reads
+
+
+def test_an_older_database_gets_the_covering_index(tmp_path: Path) -> None:
+    """A database whose index by schemaId lacks (element, kind), as ontokit wrote it before, is
+    upgraded when a hub opens it: the old index is gone, the new one is there, the counts unchanged."""
+    store = _answered(tmp_path)
+    with store.read() as db:
+        before = {name: fn(db) for name, fn in COUNT_QUERIES.items()}
+    with store.write() as db:
+        db.execute("DROP INDEX answer_refs_by_schema_element")
+        db.execute("CREATE INDEX answer_refs_by_schema ON answer_refs(project, schema_id, task)")
+    reopened = HubStore(tmp_path / "hub.sqlite3")
+    with reopened.read() as db:
+        indexes = {
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'answer_refs'"
+            )
+        }
+        assert indexes == {"answer_refs_by_schema_element", "answer_refs_by_task"}
+        assert {name: fn(db) for name, fn in COUNT_QUERIES.items()} == before

@@ -59,7 +59,8 @@ CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks(project, seq);
 CREATE TABLE IF NOT EXISTS answer_refs (
     task TEXT NOT NULL REFERENCES tasks(id), project TEXT NOT NULL, kind TEXT NOT NULL,
     schema_id TEXT NOT NULL, depth INTEGER NOT NULL, element INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS answer_refs_by_schema ON answer_refs(project, schema_id, task);
+CREATE INDEX IF NOT EXISTS answer_refs_by_schema_element
+    ON answer_refs(project, schema_id, task, element, kind);
 CREATE INDEX IF NOT EXISTS answer_refs_by_task ON answer_refs(task);
 CREATE TABLE IF NOT EXISTS exports (
     token TEXT PRIMARY KEY, organization TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL,
@@ -109,7 +110,15 @@ class TaskQuery:
 
 def upgrade(db: sqlite3.Connection) -> None:
     """Bring a database written by an older ontokit up to :data:`SCHEMA`: the index of answers
-    gained ``element`` and option rows, so it is built again from the stored answers."""
+    gained ``element`` and option rows, so it is built again from the stored answers; the index by
+    schemaId was replaced by one that covers the counts."""
+    # The index by schemaId gained (element, kind), so that every count reads the index alone, never
+    # a table row (bench/counts.py: 3 to 4 times faster over 1,000,000 answers); the script of SCHEMA,
+    # run next, builds it.
+    if db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'answer_refs_by_schema'"
+    ).fetchone():
+        db.execute("DROP INDEX answer_refs_by_schema")  # (only then: opening a hub writes nothing)
     columns = {row[1] for row in db.execute("PRAGMA table_info(answer_refs)")}
     if not columns or "element" in columns:  # a new database, or one already up to date
         return

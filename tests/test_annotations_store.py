@@ -314,3 +314,29 @@ def test_an_older_database_gets_the_covering_index(tmp_path: Path) -> None:
         }
         assert indexes == {"answer_refs_by_schema_element", "answer_refs_by_task"}
         assert {name: fn(db) for name, fn in COUNT_QUERIES.items()} == before
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        pytest.param(lambda db: ann.task_for_external_id(db, "p1", "a1"), id="task_for_external_id"),
+        pytest.param(
+            lambda db: ann.existing_external_ids(db, "p1", ["a1", "zz"]), id="existing_external_ids"
+        ),
+    ],
+)
+def test_an_asset_is_found_by_its_external_id_through_an_index(tmp_path: Path, lookup: Any) -> None:
+    """import_labels and upload_files_cloud look each asset up by externalId: an index search, not a
+    walk of the project's tasks (200,000 tasks took 33 ms a lookup before; `ontokit hub load`)."""
+    store = _answered(tmp_path)
+    statements: list[str] = []
+    with store.read() as db:
+        db.set_trace_callback(statements.append)
+        lookup(db)
+        db.set_trace_callback(None)
+        details = [row[3] for sql in statements for row in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()]
+    assert details and all(
+        "INDEX tasks_by_external_id (project=? AND external_id=?)" in d
+        or "INDEX sqlite_autoindex_assets" in d
+        for d in details
+    ), details

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     batches TEXT NOT NULL, priority INTEGER NOT NULL, answer TEXT NOT NULL, seq INTEGER NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks(project, seq);
+CREATE INDEX IF NOT EXISTS tasks_by_external_id ON tasks(project, external_id);
 CREATE TABLE IF NOT EXISTS answer_refs (
     task TEXT NOT NULL REFERENCES tasks(id), project TEXT NOT NULL, kind TEXT NOT NULL,
     schema_id TEXT NOT NULL, depth INTEGER NOT NULL, element INTEGER NOT NULL);

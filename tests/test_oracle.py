@@ -64,7 +64,7 @@ CLASS_TYPES = ("radio", "checkbox", "text", "tree-dropdown")
 RELATION_TYPES = ("one-to-one", "group")
 COLORS = ("#E53935", "#1E88E5", "#43A047", "#FDD835", "#8E24AA")
 REGEXES = (None, "^[A-Z]+$", "[0-9]", "^.+$", "^[a-z ]+$")
-#: What annotators type into text classifications (disjoint from every schemaId: see _Ids).
+#: What annotators type into text classifications (and, now and then, a text that equals an id).
 TEXTS = ("ABC", "abc", "A1", "XYZ", "hello world", "42", "")
 
 
@@ -401,7 +401,7 @@ def edited(draw: st.DrawFn, onto: Onto) -> Onto:
 
 
 # -- answers ----------------------------------------------------------------------------------------
-def _answer(draw: st.DrawFn, c: Cls) -> dict[str, Any]:
+def _answer(draw: st.DrawFn, c: Cls, ids: list[str]) -> dict[str, Any]:
     if c.type == "radio":
         value: Any = draw(st.sampled_from(option_ids(c)))
     elif c.type == "checkbox":
@@ -409,17 +409,25 @@ def _answer(draw: st.DrawFn, c: Cls) -> dict[str, Any]:
     elif c.type == "tree-dropdown":
         value = draw(st.sampled_from(option_ids(c)))
     else:
-        value = draw(st.sampled_from(TEXTS))
-    return {"schemaId": c.sid, "answer": value, "classifications": _answers(draw, c.nested)}
+        value = draw(st.sampled_from(TEXTS + tuple(ids)))  # a text may equal an id: it chose nothing
+    return {"schemaId": c.sid, "answer": value, "classifications": _answers(draw, c.nested, ids)}
 
 
-def _answers(draw: st.DrawFn, classes: list[Cls]) -> list[dict[str, Any]]:
-    return [_answer(draw, c) for c in classes if draw(st.booleans())]
+def _answers(draw: st.DrawFn, classes: list[Cls], ids: list[str]) -> list[dict[str, Any]]:
+    return [_answer(draw, c, ids) for c in classes if draw(st.booleans())]
+
+
+def _ids(onto: Onto) -> list[str]:
+    """Every id of the ontology: categories, options, tree keys."""
+    out = [t.sid for t in onto.tools] + [r.sid for r in onto.relations]
+    for _, c, _ in all_cls(onto):
+        out += [c.sid, *option_ids(c)]
+    return out
 
 
 def labels(draw: st.DrawFn, onto: Onto, n: int) -> list[dict[str, Any]]:
     """One label per task (``externalId`` e0, e1, ...), in the shape the SDK's ``import_labels`` sends."""
-    out = []
+    out, ids = [], _ids(onto)
     for i in range(n):
         objects = []
         for j in range(draw(st.integers(0, 3)) if onto.tools else 0):
@@ -428,7 +436,7 @@ def labels(draw: st.DrawFn, onto: Onto, n: int) -> list[dict[str, Any]]:
                 {"x": j, "y": 2, "width": 3, "height": 4} if tool.type == "bounding-box" else [[0, 0], [j, 1]]
             )
             obj = {"schemaId": tool.sid, "objectId": f"o{i}x{j}", tool.type: geometry}
-            objects.append(obj | {"classifications": _answers(draw, tool.nested)})
+            objects.append(obj | {"classifications": _answers(draw, tool.nested, ids)})
         relations = []
         if objects and onto.relations:
             for _ in range(draw(st.integers(0, 2))):
@@ -438,7 +446,7 @@ def labels(draw: st.DrawFn, onto: Onto, n: int) -> list[dict[str, Any]]:
         label = {
             "externalId": f"e{i}",
             "objects": objects,
-            "classifications": _answers(draw, onto.classifications),
+            "classifications": _answers(draw, onto.classifications, ids),
         }
         out.append(label | ({"relations": relations} if relations else {}))
     return out

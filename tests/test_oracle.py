@@ -3,9 +3,10 @@
 
 Each example builds a random valid ontology (tools of several types with nested classifications;
 top-level radio, checkbox, text and tree-dropdown classifications; conditional ``parentOptionId``
-nesting; relations; every schemaId pinned), creates its project with ``apply`` on one embedded local
-Hub shared by all examples (in-process: the same app and client code as ``ontokit``, no port),
-uploads assets and gives them random answers through the SDK's routes (``upload_files_cloud``,
+nesting; relations; every schemaId pinned; ontokit validates it with no error), creates its project
+with that label set (its ``create_label_set`` body, as ontokit compiles it) on one embedded local Hub
+shared by all examples (in-process: the same app and client code as ``ontokit``, no port), uploads
+assets and gives them random answers through the SDK's routes (``upload_files_cloud``,
 ``import_labels``, and ``annotate_task`` with ``nextStage`` for some, so tasks sit in several stages),
 exports (JSON), draws a random edit of the ontology (removals, renames, reorders, colors, required,
 regexes, conditions, type and schemaId changes, moves, additions), plans it and applies it through
@@ -495,9 +496,8 @@ class LabelSet:
         for option in item.get("options") or []:
             options.setdefault(option["schemaId"], ())
         for option, path in options.items():  # a tree node's group: itself and its subtree
-            self.groups[option] = {o for o, p in options.items() if path and p[: len(path)] == path} | {
-                option
-            }
+            subtree = {o for o, p in options.items() if path and p[: len(path)] == path}
+            self.groups[option] = subtree | {option}
             below.add(option)
         for nested in item.get("classifications") or []:
             below |= self._category("classification", nested, sid)

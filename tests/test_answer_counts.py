@@ -331,3 +331,69 @@ def test_under_per_pair(hub: LocalHub) -> None:
 def test_bad_under_bodies_are_400(hub: LocalHub, body: Any) -> None:
     response = _post(hub, "p1", body)
     assert response.status_code == 400 and "under" in response.json["message"]
+
+
+# -- a text answer that equals an id of the label set chose nothing --------------------------------------
+#: A label set (found by the safety oracle, tests/test_oracle.py): a radio with options o1 and o2
+#: (o2 shows a nested text, `shade`), a tree-dropdown with key k1, a text classification, a tool.
+LABEL_SET = {
+    "tools": [{"tool": "polygon", "title": "Truck", "schemaId": "veh"}],
+    "classifications": [
+        {
+            "tool": "radio",
+            "title": "Kind",
+            "schemaId": "kind",
+            "options": [{"value": "A", "schemaId": "o1"}, {"value": "B", "schemaId": "o2"}],
+            "classifications": [
+                {"tool": "text", "title": "Shade", "schemaId": "shade", "parentOptionId": "o2"}
+            ],
+        },
+        {
+            "tool": "tree-dropdown",
+            "title": "Place",
+            "schemaId": "place",
+            "treeOptions": [{"title": "Europe", "key": "k1", "value": "k1", "children": []}],
+            "options": [{"value": "Europe", "schemaId": "k1"}],
+        },
+        {"tool": "text", "title": "Note", "schemaId": "note"},
+    ],
+    "relations": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "expected"),
+    [
+        ("o2", ["o2"], (0, 0)),  # the minimal failing example: removing option B counted 1 answer
+        ("k1", ["k1"], (0, 0)),  # a tree key
+        ("veh", ["veh"], (1, 1)),  # a tool's id: only the tool object
+        ("o1", ["o1"], (1, 1)),  # Kind's own answer chose o1; the note did not
+        ("o2", ["kind", "o1", "o2", "shade"], (2, 1)),  # Kind's subtree: its answer and Shade's
+        ("gone", ["gone"], (1, 1)),  # an id the label set does not hold: the hub cannot tell
+    ],
+    ids=["option-id", "tree-key", "tool-id", "chosen-option", "subtree", "unknown-id"],
+)
+def test_a_text_equal_to_an_id_of_the_label_set_chose_nothing(
+    local_hub: LocalHub, text: str, group: list[str], expected: tuple[int, int]
+) -> None:
+    """Found by the safety oracle: a text answer that happens to equal an option's (or a tree
+    key's, or a tool's) id counted as an answer that chose it. An answer chooses an option only if it
+    answers the option's classification (the label set tells which; docs/plan-format.md)."""
+    kind = {"schemaId": "kind", "answer": "o1", "classifications": [{"schemaId": "shade", "answer": "dark"}]}
+    value = {
+        "objects": [{"schemaId": "veh", "objectId": "a"}],
+        "classifications": [kind, {"schemaId": "note", "answer": text}],
+    }
+    with local_hub.store.write() as db:
+        project = {"_id": "p1", "name": "P", "createdAt": "t", "categorySchema": LABEL_SET}
+        local_hub.store.insert_project(db, local_hub.org, project)
+        ann.insert_asset(
+            db, "p1", ("a0", "t0"), {"externalId": "x0", "data": "d", "batches": []}, "Label", 0, "t"
+        )
+        ann.set_answer(db, "t0", answer(value, "a"), "t")
+    response = _post(local_hub, "p1", {"schemaIds": [group], "under": [["shade", "o2"], ["shade", "o1"]]})
+    assert response.status_code == 200, response.json
+    annotations, tasks = expected
+    assert response.json["data"]["counts"] == [{"annotations": annotations, "tasks": tasks}]
+    # Shade was answered where Kind chose o1, never o2, whatever the note says
+    assert response.json["data"]["under"] == [{"annotations": 0}, {"annotations": 1}]

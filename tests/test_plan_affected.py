@@ -4,6 +4,7 @@ everything beneath it in the live schema, one group per change of a category-sch
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
@@ -107,6 +108,16 @@ def test_counts_are_attached_in_order() -> None:
     counted = with_affected(project, requests, [Affected(3, 2)] * len(requests))
     assert [c.affected for c in counted.changes] == [Affected(3, 2)]
     assert Affected.total(counted.changes) == Affected(3, 2) and Affected.total(changes) is None
+
+
+def test_a_summary_totals_every_measure() -> None:
+    """Found by the safety oracle (tests/test_oracle.py): a summary summed `lacking` and `mismatched`
+    but dropped `under_old_condition`. Each measure is summed over the changes that carry it."""
+    changes = tuple(diff_category_schema(_without(("relations", 0)), LIVE)) * 3
+    measured = [Affected(1, 1, lacking=2), Affected(3, 2, under_old_condition=1), Affected(0, 0, 4, 5, 6)]
+    with_counts = [dataclasses.replace(c, affected=a) for c, a in zip(changes, measured, strict=True)]
+    assert Affected.total(with_counts) == Affected(4, 3, lacking=6, mismatched=5, under_old_condition=7)
+    assert Affected.total(with_counts[:1]) == Affected(1, 1, lacking=2)
 
 
 @pytest.mark.parametrize(

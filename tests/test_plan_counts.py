@@ -492,7 +492,9 @@ def test_moving_a_condition_counts_the_answers_given_under_the_old_one(
     ]
     assert sdk.import_labels(live["_id"], labels)["status"] == "success"
     annotated.edit("ontology.yaml", "parentOptionId: Red", "parentOptionId: Blue")
-    change = _change(annotated.plan_json(), "Vehicle › Color › Shade")
+    plan = annotated.plan_json()
+    change = _change(plan, "Vehicle › Color › Shade")
     assert change["impact"] == "data-dependent"
     assert change["affected"]["under_old_condition"] == 1
+    assert plan["summary"]["affected"]["under_old_condition"] == 1  # found by the oracle: was absent
     assert "# 1 answer was given under the old condition" in annotated.run("plan").out

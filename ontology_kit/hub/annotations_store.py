@@ -10,7 +10,7 @@ answer whose schemaId is no longer in it stays stored, as on the real Hub.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -272,23 +272,51 @@ def iter_tasks(db: sqlite3.Connection, project: str, query: TaskQuery) -> Iterat
         yield _row(row)
 
 
-def count_refs(db: sqlite3.Connection, project: str, schema_ids: Iterable[str]) -> RefCount:
+#: The condition on a row ``r`` of ``answer_refs`` that it counts: an element's own row, or an option
+#: row whose element answers ``owner`` (NULL: any element, the label set cannot tell; "": none).
+_CHOSE_FROM_OWNER = (
+    "(r.kind != 'option' OR {owner} IS NULL OR EXISTS (SELECT 1 FROM answer_refs c"
+    " WHERE c.project = r.project AND c.schema_id = {owner} AND c.task = r.task"
+    " AND c.element = r.element AND c.kind != 'option'))"
+)
+_GROUP_OWNER = _CHOSE_FROM_OWNER.format(owner="json_extract(g.value, '$[2]')")
+_UNDER_OWNER = _CHOSE_FROM_OWNER.format(owner="?")
+
+
+def count_refs(
+    db: sqlite3.Connection, project: str, schema_ids: Iterable[str], owners: Mapping[str, str] | None = None
+) -> RefCount:
     """How many answer elements (at any depth, in any stage) of ``project`` reference any of
     ``schema_ids`` (an answer that chooses one of them as an option included), and in how many tasks."""
-    return count_groups(db, project, [schema_ids])[0]
+    return count_groups(db, project, [schema_ids], owners)[0]
 
 
-def count_groups(db: sqlite3.Connection, project: str, groups: Sequence[Iterable[str]]) -> list[RefCount]:
+def count_groups(
+    db: sqlite3.Connection,
+    project: str,
+    groups: Sequence[Iterable[str]],
+    owners: Mapping[str, str] | None = None,
+) -> list[RefCount]:
     """:func:`count_refs` of every group of schemaIds, in one query, in the groups' order.
 
     An element is counted once per group, however many of the group's schemaIds it names (a
     classification answer and the option it chose; an option row shares its answer's ``element``).
+    ``owners`` maps the ids of the label set to the classification that may choose them: an option's
+    or tree option's id to its classification's schemaId, a category's to ``""`` (none may). An
+    answer value that equals such an id counts as chosen only in an answer to that classification: a
+    text answer that happens to equal an option's (or a tool's) id chose nothing. A value the label
+    set does not hold (or any value, without ``owners``) counts when it equals an id asked about.
     """
-    pairs = [[i, sid] for i, ids in enumerate(groups) for sid in sorted(set(ids))]
+    pairs = [
+        [i, sid, None if owners is None else owners.get(sid)]
+        for i, ids in enumerate(groups)
+        for sid in sorted(set(ids))
+    ]
     rows = db.execute(
         "SELECT grp, COUNT(*), COUNT(DISTINCT task) FROM (SELECT DISTINCT json_extract(g.value, '$[0]')"
         " AS grp, r.task AS task, r.element AS element FROM json_each(?) g JOIN answer_refs r"
-        " ON r.project = ? AND r.schema_id = json_extract(g.value, '$[1]')) GROUP BY grp",
+        " ON r.project = ? AND r.schema_id = json_extract(g.value, '$[1]')"
+        f" WHERE {_GROUP_OWNER}) GROUP BY grp",
         (_dumps(pairs), project),
     ).fetchall()
     found = {int(r[0]): RefCount(int(r[1]), int(r[2])) for r in rows}
@@ -310,17 +338,24 @@ def count_tasks_lacking(db: sqlite3.Connection, project: str, schema_ids: Sequen
     return out
 
 
-def count_under(db: sqlite3.Connection, project: str, pairs: Sequence[Sequence[str]]) -> list[int]:
+def count_under(
+    db: sqlite3.Connection,
+    project: str,
+    pairs: Sequence[Sequence[str]],
+    owners: Mapping[str, str] | None = None,
+) -> list[int]:
     """Per (schemaId, optionId) pair, in order: the answer elements to the schemaId (not option rows)
-    in the tasks of ``project`` whose answer chose the option somewhere (every stage)."""
+    in the tasks of ``project`` whose answer chose the option somewhere (every stage); with
+    ``owners`` (see :func:`count_groups`), chose it in an answer to the option's own classification."""
     out = []
     for sid, option in pairs:
+        owner = None if owners is None else owners.get(option)
         row = db.execute(
-            "SELECT COUNT(*) FROM answer_refs r WHERE r.project = ? AND r.schema_id = ?"
-            " AND r.kind != 'option'"
-            " AND r.task IN (SELECT task FROM answer_refs WHERE project = ? AND schema_id = ?"
-            " AND kind = 'option')",
-            (project, sid, project, option),
+            "SELECT COUNT(*) FROM answer_refs a WHERE a.project = ? AND a.schema_id = ?"
+            " AND a.kind != 'option'"
+            " AND a.task IN (SELECT r.task FROM answer_refs r WHERE r.project = ? AND r.schema_id = ?"
+            f" AND r.kind = 'option' AND {_UNDER_OWNER})",
+            (project, sid, project, option, owner, owner),
         ).fetchone()
         out.append(int(row[0]))
     return out

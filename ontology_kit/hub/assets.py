@@ -366,10 +366,10 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
         if total > MAX_COUNT_IDS:
             raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_IDS} schemaIds in all")
     with app.store.read() as db:
-        app.project_or_404(db, org, project_id)
-        counts = ann.count_groups(db, project_id, groups) if groups else []
+        owners = _option_owners(app.project_or_404(db, org, project_id))
+        counts = ann.count_groups(db, project_id, groups, owners) if groups else []
         lacking = ann.count_tasks_lacking(db, project_id, missing)
-        conditioned = ann.count_under(db, project_id, under)
+        conditioned = ann.count_under(db, project_id, under, owners)
         found = [ann.text_answers(db, project_id, sid, MAX_TEXT_ANSWERS) for sid in texts]
     out: dict[str, Any] = {"counts": [{"annotations": c.annotations, "tasks": c.tasks} for c in counts]}
     if "missing" in body:  # answered only when asked: a client of the first form sees what it saw
@@ -381,6 +381,20 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
             {"answers": None if f is None else [{"taskId": t, "text": x} for t, x in f]} for f in found
         ]
     return _ok(out)
+
+
+def _option_owners(project: dict[str, Any]) -> dict[str, str]:
+    """Which classification may choose each id of the project's label set (``count_groups``): an
+    option's or tree option's, the classification it belongs to; a category's, none (``""``)."""
+    owners: dict[str, str] = {}
+    for node in CategorySchema.of(project.get("categorySchema")).walk():
+        owner = node.parent
+        while owner is not None and not owner.kind.is_category:
+            owner = owner.parent
+        if node.id is not None:
+            chooser = "" if node.kind.is_category or owner is None or owner.id is None else owner.id
+            owners.setdefault(node.id, chooser)
+    return owners
 
 
 def _pair(value: Any) -> bool:

@@ -153,11 +153,13 @@ class Affected:
             return None
         lacking = [a.lacking for a in counted if a.lacking is not None]
         mismatched = [a.mismatched for a in counted if a.mismatched is not None]
+        under = [a.under_old_condition for a in counted if a.under_old_condition is not None]
         return cls(
             sum(a.annotations for a in counted),
             sum(a.tasks for a in counted),
             sum(lacking) if lacking else None,
             sum(mismatched) if mismatched else None,
+            sum(under) if under else None,
             partial=next((a.partial for a in counted if a.partial), None),
         )
 

@@ -17,7 +17,15 @@ from typing import Any, NamedTuple
 from .category_schema import CategorySchema, NodeKind
 from .errors import HubError
 
-__all__ = ["MAX_OPTION_ID", "AnswerRef", "OptionLookup", "answer_refs", "option_lookup", "texts_of"]
+__all__ = [
+    "MAX_OPTION_ID",
+    "AnswerRef",
+    "OptionLookup",
+    "answer_refs",
+    "option_lookup",
+    "option_owners",
+    "texts_of",
+]
 
 #: The longest answer value read as an option's id (ids are short; a long text answer is none).
 MAX_OPTION_ID = 256
@@ -61,9 +69,31 @@ def option_lookup(schema: CategorySchema) -> dict[str, dict[str, tuple[str, ...]
     return texts
 
 
-def answer_refs(answer: Mapping[str, Any], options: OptionLookup | None = None) -> list[AnswerRef]:
+def option_owners(schema: CategorySchema) -> dict[str, str]:
+    """Which classification may choose each id of the label set: an option's or tree option's, the
+    classification it belongs to; a category's, none (``""``). An answer value that equals such an id
+    chose it only in an answer to that classification (a text that equals an option's or a tool's id
+    chose nothing); a value the label set does not hold cannot be told apart, and counts."""
+    owners: dict[str, str] = {}
+    for node in schema.walk():
+        owner = node.parent
+        while owner is not None and not owner.kind.is_category:
+            owner = owner.parent
+        if node.id is not None:
+            chooser = "" if node.kind.is_category or owner is None or owner.id is None else owner.id
+            owners.setdefault(node.id, chooser)
+    return owners
+
+
+def answer_refs(
+    answer: Mapping[str, Any],
+    options: OptionLookup | None = None,
+    owners: Mapping[str, str] | None = None,
+) -> list[AnswerRef]:
     """Every element of ``answer`` that names a schemaId, nested classifications included, and the
-    options each classification answer chose (see :func:`chosen`; ``options`` resolves value texts).
+    options each classification answer chose (see :func:`chosen`; ``options`` resolves value texts;
+    with ``owners`` (:func:`option_owners`), only the ids the element's classification may choose;
+    the local Hub's index keeps every one and applies that rule when it counts).
 
     Raises:
         HubError: an element is not an object with a string ``schemaId``, or a list of elements is
@@ -85,7 +115,10 @@ def answer_refs(answer: Mapping[str, Any], options: OptionLookup | None = None) 
         element += 1
         refs.append(AnswerRef(kind, schema_id, depth, element))
         if "answer" in item or "optionIds" in item:
-            refs.extend(AnswerRef("option", value, depth, element) for value in chosen(item, options))
+            picked = chosen(item, options)
+            if owners is not None:
+                picked = {v for v in picked if owners.get(v, schema_id) == schema_id}
+            refs.extend(AnswerRef("option", value, depth, element) for value in picked)
         nested = item.get("classifications")
         if nested is not None:
             todo.extend(

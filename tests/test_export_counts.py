@@ -97,25 +97,37 @@ def _store(tmp_path: Path, tasks: int) -> HubStore:
 
 
 # -- the tally counts as the local Hub's index does ------------------------------------------------
-@settings(max_examples=40, deadline=None)
-@given(answers=st.lists(ANSWER, min_size=1, max_size=4), query=QUERY)
+#: Which classification may choose an id (answer_walk.option_owners): one of the first three ids, none
+#: (a category's id: ""), or absent (an id the label set does not hold).
+OWNERS = st.one_of(
+    st.none(),
+    st.dictionaries(st.sampled_from(IDS), st.sampled_from(["", *IDS[:3]]), max_size=len(IDS)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers=st.lists(ANSWER, min_size=1, max_size=4), query=QUERY, owners=OWNERS)
 def test_the_tally_equals_the_extension_on_the_same_answers(
-    tmp_path_factory: pytest.TempPathFactory, answers: list[Any], query: CountQuery
+    tmp_path_factory: pytest.TempPathFactory,
+    answers: list[Any],
+    query: CountQuery,
+    owners: dict[str, str] | None,
 ) -> None:
     """Every kind of question (groups, missing, texts, under), on random answers at any depth, with
-    and without optionIds: the export's tally and the hub's indexed queries agree exactly."""
+    and without optionIds, with and without the label set's owners of ids (a text equal to an id
+    chose nothing): the export's tally and the hub's indexed queries agree exactly."""
     store = _store(tmp_path_factory.mktemp("tally"), len(answers) + 1)  # one task left unanswered
     stored = [answer(raw, "answer") for raw in answers]
     with store.write() as db:
         for n, value in enumerate(stored):
             ann.set_answer(db, f"t{n}", value, "t")
     with store.read() as db:
-        groups = ann.count_groups(db, "p1", query.groups)
+        groups = ann.count_groups(db, "p1", query.groups, owners)
         missing = ann.count_tasks_lacking(db, "p1", query.missing)
-        under = ann.count_under(db, "p1", query.under)
+        under = ann.count_under(db, "p1", query.under, owners)
         texts = [ann.text_answers(db, "p1", sid, MAX_TEXT_ANSWERS) for sid in query.texts]
         rows = list(ann.iter_tasks(db, "p1", ann.TaskQuery()))
-    tally = ExportTally(query)
+    tally = ExportTally(query, owners=owners)
     for row in rows:
         tally.add({"task": {"taskId": row.id, **row.answer}})
     found = tally.result()

@@ -26,7 +26,9 @@ regexes, conditions, type and schemaId changes, moves, additions), plans it and 
 Relations are resolved by their own schemaId (a relation between objects of a removed tool is not
 counted under the tool: docs/plan-format.md counts the annotations that *reference* an item).
 
-300 examples, derandomized, in CI. ``ONTOKIT_ORACLE_EXAMPLES=N`` runs N instead (for example
+300 examples, derandomized, in CI, against a hub with the ``annotation-counts`` extension, and a third
+as many against one without it (counts through the export, as on the real Hub).
+``ONTOKIT_ORACLE_EXAMPLES=N`` runs N (and N // 3) instead (for example
 ``ONTOKIT_ORACLE_EXAMPLES=5000 python -m pytest tests/test_oracle.py``).
 """
 
@@ -52,7 +54,7 @@ from hypothesis import strategies as st
 
 from ontology_kit import check_text, compile_text, workflow
 from ontology_kit.client import InProcessTransport, target
-from ontology_kit.hub import build_app, local_api_key
+from ontology_kit.hub import FaultConfig, build_app, local_api_key
 from ontology_kit.render.plans import render
 
 #: Examples per run: 300 in CI, derandomized (the same ones each time); ONTOKIT_ORACLE_EXAMPLES=N runs
@@ -636,7 +638,7 @@ class Hub:
     """A workspace at ``root`` and its embedded local Hub (``.ontokit/``), which the workflow opens
     as ``ontokit`` does; this side sends the SDK's requests to the same database, in-process."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, faults: FaultConfig | None = None) -> None:
         self.root = root
         (root / ".git").mkdir(parents=True)
         (root / ".ontokit").mkdir()
@@ -644,7 +646,7 @@ class Hub:
         (root / "ontokit.yaml").write_text("projects:\n  - projects/*.yaml\n", encoding="utf-8")
         db = root / ".ontokit" / "hub.sqlite3"
         self.db = db
-        self.app, self.store = build_app(db)
+        self.app, self.store = build_app(db, faults)
         headers = {"apikey": local_api_key(db, self.store)}
         transport = InProcessTransport(self.app)
         self.http = httpx.Client(transport=transport, base_url="http://embedded.local", headers=headers)
@@ -720,6 +722,18 @@ def answers(export: list[dict[str, Any]]) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """The hub of the extension's counts (``annotation-counts``)."""
+    yield from _hub(tmp_path_factory, None)
+
+
+@pytest.fixture(scope="module")
+def export_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """A hub without the ``annotation-counts`` extension, as the real Hub: counts come through its
+    export (``client/export_counts.py``)."""
+    yield from _hub(tmp_path_factory, FaultConfig(without=("annotation-counts",)))
+
+
+def _hub(tmp_path_factory: pytest.TempPathFactory, faults: FaultConfig | None) -> Iterator[Hub]:
     """One hub for every example (a fresh project each); the workflow finds it from the cwd.
 
     For speed, every session of the workflow gets the same app on the hub's database (it would build
@@ -728,7 +742,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """
     root = tmp_path_factory.mktemp("oracle")
     with chdir(root), pytest.MonkeyPatch.context() as patch:
-        made = Hub(root)
+        made = Hub(root, faults)
         patch.setattr(target, "build_app", lambda db, faults=None: (made.app, made.store))
         keep = sqlite3.connect(made.db)
         keep.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()  # opens the log's shared index
@@ -738,19 +752,33 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
             keep.close()
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=DERANDOMIZE,
-    report_multiple_bugs=False,
-    suppress_health_check=[
+_SETTINGS = {
+    "deadline": None,
+    "derandomize": DERANDOMIZE,
+    "report_multiple_bugs": False,
+    "suppress_health_check": [
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,
         HealthCheck.data_too_large,
     ],
-)
+}
+
+
+@settings(max_examples=EXAMPLES, **_SETTINGS)  # type: ignore[arg-type]
 @given(data=st.data())
 def test_plan_counts_exactly_what_apply_does_to_annotations(hub: Hub, data: st.DataObject) -> None:
+    _example(hub, data)
+
+
+@settings(max_examples=max(1, EXAMPLES // 3), **_SETTINGS)  # type: ignore[arg-type]
+@given(data=st.data())
+def test_counts_through_the_export_are_as_exact(export_hub: Hub, data: st.DataObject) -> None:
+    """The same oracle against a hub that counts nothing itself (the real Hub's case): a third as
+    many examples, through the documented export."""
+    _example(export_hub, data)
+
+
+def _example(hub: Hub, data: st.DataObject) -> None:
     draw = data.draw
     onto = draw(ontologies(), label="ontology")
     assert not [d for d in check_text(to_yaml(onto)).diagnostics if d.severity.value == "error"]

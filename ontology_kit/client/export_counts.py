@@ -27,7 +27,7 @@ import httpx
 import orjson
 
 from .._gc import gc_paused
-from ..answer_walk import option_lookup
+from ..answer_walk import option_lookup, option_owners
 from ..count_query import CountAnswer, CountQuery
 from ..errors import HubError
 from ..state import LiveProject
@@ -93,7 +93,8 @@ class ExportCounter:
         path = data.get("exportPath")
         if not isinstance(path, str) or not path:
             raise HubError(f"{self.client.label} gave an unexpected answer for {what} (no exportPath)")
-        tally = ExportTally(query, option_lookup(live.category_schema))
+        schema = live.category_schema
+        tally = ExportTally(query, option_lookup(schema), option_owners(schema))
         with tempfile.TemporaryFile() as file:
             self._download(path, file, what, deadline)
             self._read(file, tally, what, deadline)

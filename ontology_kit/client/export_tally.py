@@ -23,9 +23,15 @@ class ExportTally:
     """The running answers to ``query`` over the tasks seen so far (``options``: how value-text
     answers resolve to option ids, from the live label set; see ``answer_walk.option_lookup``)."""
 
-    def __init__(self, query: CountQuery, options: OptionLookup | None = None) -> None:
+    def __init__(
+        self,
+        query: CountQuery,
+        options: OptionLookup | None = None,
+        owners: Mapping[str, str] | None = None,
+    ) -> None:
         self.query = query
         self.options = options
+        self.owners = owners  # which classification may choose each id (answer_walk.option_owners)
         self.tasks = 0
         # Each schemaId's questions, so that a task costs what its answer holds, not what is asked.
         self._groups_of: dict[str, list[int]] = {}
@@ -54,7 +60,7 @@ class ExportTally:
         task = doc.get("task") if isinstance(doc, dict) else None
         if not isinstance(task, dict):
             raise HubError("not an exported task (an object with a `task` object)")
-        refs = answer_refs(task, self.options)
+        refs = answer_refs(task, self.options, self.owners)
         self.tasks += 1
         hits: dict[int, set[int]] = {}
         answered: dict[str, int] = {}  # schemaId -> answer elements naming it (not option rows)

@@ -14,6 +14,7 @@ import orjson
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from ..answer_walk import option_owners
 from ..category_schema import CategorySchema
 from ..errors import HubApiError as ApiError
 from . import annotations_store as ann
@@ -366,7 +367,8 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
         if total > MAX_COUNT_IDS:
             raise ApiError(400, f"schemaIds holds at most {MAX_COUNT_IDS} schemaIds in all")
     with app.store.read() as db:
-        owners = _option_owners(app.project_or_404(db, org, project_id))
+        project = app.project_or_404(db, org, project_id)
+        owners = option_owners(CategorySchema.of(project.get("categorySchema")))
         counts = ann.count_groups(db, project_id, groups, owners) if groups else []
         lacking = ann.count_tasks_lacking(db, project_id, missing)
         conditioned = ann.count_under(db, project_id, under, owners)
@@ -381,20 +383,6 @@ def answer_counts(app: HubLike, request: Request, org: str, project_id: str) -> 
             {"answers": None if f is None else [{"taskId": t, "text": x} for t, x in f]} for f in found
         ]
     return _ok(out)
-
-
-def _option_owners(project: dict[str, Any]) -> dict[str, str]:
-    """Which classification may choose each id of the project's label set (``count_groups``): an
-    option's or tree option's, the classification it belongs to; a category's, none (``""``)."""
-    owners: dict[str, str] = {}
-    for node in CategorySchema.of(project.get("categorySchema")).walk():
-        owner = node.parent
-        while owner is not None and not owner.kind.is_category:
-            owner = owner.parent
-        if node.id is not None:
-            chooser = "" if node.kind.is_category or owner is None or owner.id is None else owner.id
-            owners.setdefault(node.id, chooser)
-    return owners
 
 
 def _pair(value: Any) -> bool:

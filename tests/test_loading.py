@@ -106,6 +106,17 @@ def _assets(root: Path) -> int:
         return int(db.execute("SELECT COUNT(*) FROM assets").fetchone()[0])
 
 
+def _served_examples(local_hub: LocalHub, tmp_path: Path) -> tuple[Path, dict[str, str], tuple[str, str]]:
+    """examples/ in a fresh repository, applied to a served hub: (root, environment, --hub URL)."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    shutil.copytree(ROOT / "examples", root / "examples")
+    env = base_env(DRIVING_WEBHOOK_SECRET="demo-only", ANGO_API_KEY=local_hub.key)
+    hub = ("--hub", str(local_hub.url))
+    assert ontokit("apply", "examples", "--auto-approve", *hub, cwd=root, env=env).code == 0
+    return root, env, hub
+
+
 def _run(root: Path, *args: str) -> Run:
     return ontokit(*args, cwd=root, env=base_env(DRIVING_WEBHOOK_SECRET="demo-only"))
 
@@ -151,12 +162,7 @@ def test_sdk_export_returns_the_loaded_answers_after_loading_twice(
     from imerit_ango.models.export_options import ExportOptions
     from imerit_ango.sdk import SDK
 
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    shutil.copytree(ROOT / "examples", root / "examples")
-    env = base_env(DRIVING_WEBHOOK_SECRET="demo-only", ANGO_API_KEY=local_hub.key)
-    hub = ("--hub", str(local_hub.url))
-    assert ontokit("apply", "examples", "--auto-approve", *hub, cwd=root, env=env).code == 0
+    root, env, hub = _served_examples(local_hub, tmp_path)
     loaded = ontokit("hub", "load", str(DATA), "--project", STAGING, *hub, cwd=root, env=env)
     assert loaded.code == 0, loaded
     again = ontokit("hub", "load", str(DATA), "--project", STAGING, *hub, cwd=root, env=env)
@@ -357,12 +363,7 @@ def test_requests_are_cut_by_size_too(examples: Path) -> None:
 def test_two_loads_at_once_move_each_task_once(local_hub: LocalHub, tmp_path: Path) -> None:
     """A workflow Start → Label → Review → Complete and every task wanted in Review: two loads started
     together take turns on the project's lease, and no task is sent past Review."""
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    shutil.copytree(ROOT / "examples", root / "examples")
-    env = base_env(DRIVING_WEBHOOK_SECRET="demo-only", ANGO_API_KEY=local_hub.key)
-    hub = ("--hub", str(local_hub.url))
-    assert ontokit("apply", "examples", "--auto-approve", *hub, cwd=root, env=env).code == 0
+    root, env, hub = _served_examples(local_hub, tmp_path)
     client = local_hub.client()
     pid = next(p["_id"] for p in client.iter_projects() if p["name"] == STAGING)
     stages = [

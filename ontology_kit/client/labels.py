@@ -6,11 +6,12 @@ else: the same calls the real Hub serves."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from ..errors import HubError
 from .client import HubClient, _segment
+from .counts import _chunks  # one way to cut a list into requests
 
 __all__ = ["MAX_PER_REQUEST", "TaskRef", "annotate", "find_tasks", "import_labels", "upload_assets"]
 
@@ -99,8 +100,3 @@ def _ref(task: Any) -> TaskRef | None:
     if not (isinstance(task_id, str) and isinstance(external_id, str) and isinstance(stage, str)):
         return None
     return TaskRef(task_id, external_id, stage)
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])

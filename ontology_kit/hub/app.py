@@ -20,7 +20,7 @@ from .._version import __version__
 from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema
 from ..errors import HubApiError as ApiError
 from ..vocabulary import PROJECT_TYPES, WEBHOOK_TYPES
-from . import assets, locks
+from . import assets, locks, project_routes
 from .store import HubStore, new_object_id, utc_now
 from .web import MAX_PAGE
 from .web import error as _error
@@ -42,7 +42,7 @@ MAX_BODY_DEPTH = 512
 _SETTINGS = {
     "benchmarkEnabled": bool,
     "benchmarkRatio": (int, float),
-    "benchmarkCutoff": (int, float),
+    "benchmarkCutoff": bool,  # the SDK's update_benchmark_settings types it Optional[bool]
     "instructions": str,
     "ocrLanguage": str,
     "idleTimeout": (int, float),
@@ -69,6 +69,8 @@ EXTENSIONS = (
     "annotation-counts",
 )
 _LIST_FIELDS = ("_id", "name", "description", "organization", "createdAt")
+#: Who owns what the local Hub creates: an e-mail address, as on the real Hub (inferred).
+LOCAL_USER = "local-hub@ontokit.invalid"
 #: ``Idempotency-Key``: printable ASCII, at most this long (inferred; a UUID is 36).
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -78,7 +80,7 @@ class HubApp:
 
     def __init__(self, store: HubStore) -> None:
         self.store = store
-        self.routes = assets.HANDLERS
+        self.routes = {**assets.HANDLERS, **project_routes.HANDLERS}
         self.public = assets.PUBLIC
         self.url_map = Map(
             [
@@ -95,6 +97,7 @@ class HubApp:
                 Rule("/v2/ontokit/locks", methods=["POST"], endpoint="acquire_locks"),
                 Rule("/v2/ontokit/locks/release", methods=["POST"], endpoint="release_locks"),
                 *assets.rules(),
+                *project_routes.rules(),
             ],
             strict_slashes=False,
         )
@@ -230,13 +233,27 @@ class HubApp:
         ptype = body.get("type", "ango")
         if ptype not in PROJECT_TYPES:
             raise ApiError(400, f"type must be one of {', '.join(PROJECT_TYPES)}")
+        doc = self.new_project(name, org)
+        doc.update({"description": description, "type": ptype})
+        if "categorySchema" in body:
+            doc["categorySchema"] = _category_schema(body["categorySchema"])
+        doc.update(_settings(body, ignore=("name", "description", "type", "categorySchema", "pctConfig")))
+        if "stages" in body:
+            doc["stages"] = project_routes.check_stages(doc["stages"])
+        self.store.insert_project(db, org, doc)
+        return _ok({"project": doc}, status=201)
+
+    def new_project(self, name: str, org: str) -> dict[str, Any]:
+        """A new project's document, as ``create_project`` answers it (the seed's sample shape; the
+        fields it cuts off are inferred), before it is stored."""
         now = utc_now()
-        doc: dict[str, Any] = {
+        return {
             "_id": new_object_id(),
             "name": name,
-            "description": description,
-            "type": ptype,
-            "owner": "local-hub-user",
+            "description": "",
+            "type": "ango",
+            "owner": LOCAL_USER,
+            "user": LOCAL_USER,
             "organization": org,
             "categorySchema": CategorySchema.empty().payload(),
             "stages": [
@@ -246,21 +263,22 @@ class HubApp:
             ],
             "batches": [],
             "assignedTo": [],
+            "tags": [],
             "queueVersion": 2,
             "assetCount": 0,
+            "consensusCount": 1,
+            "benchmark": False,
             "benchmarkEnabled": False,
             "benchmarkRatio": 10,
+            "reviewConf": {},
+            "aiAssistance": {},
             "ocrLanguage": "eng",
             "idleTimeout": 0,
             "deleted": False,
             "createdAt": now,
             "updatedAt": now,
+            "__v": 0,
         }
-        if "categorySchema" in body:
-            doc["categorySchema"] = _category_schema(body["categorySchema"])
-        doc.update(_settings(body, ignore=("name", "description", "type", "categorySchema", "pctConfig")))
-        self.store.insert_project(db, org, doc)
-        return _ok({"project": doc}, status=201)
 
     def get_project(self, request: Request, org: str, project_id: str) -> Response:
         with self.store.read() as db:
@@ -290,6 +308,8 @@ class HubApp:
                 raise ApiError(400, f"type must be one of {', '.join(PROJECT_TYPES)}")
             changes["type"] = body["type"]
         changes.update(_settings(body, ignore=("categorySchema", "name", "description", "type")))
+        if "stages" in changes:  # update_workflow_stages: checked as the Hub documents a workflow
+            changes["stages"] = project_routes.check_stages(changes["stages"])
         with self.store.write() as db:
             doc = self.project_or_404(db, org, project_id)
             doc.update(changes)  # categorySchema is replaced whole, as the SDK's create_label_set expects

@@ -45,6 +45,8 @@ class HubLike(Protocol):
 
     def project_or_404(self, db: Any, org: str, project_id: str) -> dict[str, Any]: ...
 
+    def new_project(self, name: str, org: str) -> dict[str, Any]: ...
+
 
 # -- stages -----------------------------------------------------------------------------------------
 def stages(project: dict[str, Any]) -> list[dict[str, Any]]:

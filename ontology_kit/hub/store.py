@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS locks (
 """
 
 
+#: A project that ``delete_project`` soft-deleted is no longer found or listed.
+_LIVE = " AND json_extract(doc, '$.deleted') IS NOT 1"
+
+
 def utc_now() -> str:
     """A timestamp as the Hub writes them: ``2025-01-15T10:30:00.000Z``."""
     now = datetime.now(UTC)
@@ -190,14 +194,14 @@ class HubStore:
 
     def get_project(self, db: sqlite3.Connection, org: str, project_id: str) -> dict[str, Any] | None:
         row = db.execute(
-            "SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)
+            "SELECT doc FROM projects WHERE id = ? AND organization = ?" + _LIVE, (project_id, org)
         ).fetchone()
         return json.loads(row["doc"]) if row else None
 
     def get_project_text(self, db: sqlite3.Connection, org: str, project_id: str) -> str | None:
         """The stored JSON text of a project (served as is: no parse, no re-serialization)."""
         row = db.execute(
-            "SELECT doc FROM projects WHERE id = ? AND organization = ?", (project_id, org)
+            "SELECT doc FROM projects WHERE id = ? AND organization = ?" + _LIVE, (project_id, org)
         ).fetchone()
         return str(row["doc"]) if row else None
 
@@ -206,14 +210,32 @@ class HubStore:
             "UPDATE projects SET doc = ?, name = ? WHERE id = ?", (json.dumps(doc), doc["name"], doc["_id"])
         )
 
+    def delete_project(self, db: sqlite3.Connection, project_id: str, *, purge: bool) -> None:
+        """Take a project out of every list and lookup. ``delete_project`` is a soft delete: the
+        document is marked ``deleted`` and its tasks stay, as the real Hub keeps them; with ``purge``,
+        its assets, tasks, answers, exports and webhooks are deleted, then the project itself."""
+        row = db.execute("SELECT doc FROM projects WHERE id = ?", (project_id,)).fetchone()
+        if row is None:
+            return
+        doc = {**json.loads(row["doc"]), "deleted": True}
+        self.save_project(db, doc)
+        if purge:
+            db.execute("DELETE FROM answer_refs WHERE project = ?", (project_id,))
+            for table in ("tasks", "assets", "exports", "webhooks", "projects"):  # children first
+                column = "id" if table == "projects" else "project"
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (project_id,))
+
     def list_projects(
         self, org: str, offset: int, limit: int, descending: bool = True
     ) -> tuple[list[dict[str, Any]], int]:
         order = "DESC" if descending else "ASC"
         with self.read() as db:
-            total = db.execute("SELECT COUNT(*) FROM projects WHERE organization = ?", (org,)).fetchone()[0]
+            total = db.execute(
+                "SELECT COUNT(*) FROM projects WHERE organization = ?" + _LIVE, (org,)
+            ).fetchone()[0]
             rows = db.execute(
-                f"SELECT doc FROM projects WHERE organization = ? ORDER BY seq {order} LIMIT ? OFFSET ?",
+                f"SELECT doc FROM projects WHERE organization = ?{_LIVE} ORDER BY seq {order} "
+                "LIMIT ? OFFSET ?",
                 (org, limit, offset),
             ).fetchall()
         return [json.loads(r["doc"]) for r in rows], total

@@ -145,6 +145,9 @@ class DesiredProject:
     ontology: str = ""  # where the ontology comes from: a file, or "<definition> (inline)"
     batches: tuple[str, ...] = ()
     webhooks: tuple[DesiredWebhook, ...] = ()
+    #: (name, id) of the batches the definition pins to a hub id: matched by id, renamed by name
+    batch_ids: tuple[tuple[str, str], ...] = ()
+    prune_batches: bool = False  # delete the hub's batches not listed (opted in)
 
     @property
     def name(self) -> str:

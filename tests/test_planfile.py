@@ -25,6 +25,7 @@ from ontology_kit.plan.model import (
 from ontology_kit.plan.operations import (
     OPERATION_TYPES,
     AddBatches,
+    ChangeBatches,
     CreateProject,
     CreateWebhook,
     Operation,
@@ -78,6 +79,11 @@ operations: st.SearchStrategy[Operation] = st.one_of(
     ),
     st.just(SetCategorySchema()),
     st.builds(AddBatches, st.lists(texts, max_size=3).map(tuple)),
+    st.builds(
+        ChangeBatches,
+        st.lists(st.tuples(hub_ids, texts), max_size=2).map(tuple),
+        st.lists(hub_ids, max_size=2).map(tuple),
+    ),
     st.builds(CreateWebhook, webhooks),
     st.builds(
         UpdateWebhook,
@@ -113,6 +119,8 @@ desired = st.builds(
     texts,
     st.lists(texts, max_size=3).map(tuple),
     st.lists(webhooks, max_size=2).map(tuple),
+    st.lists(st.tuples(texts, texts), max_size=2).map(tuple),
+    st.booleans(),
 )
 projects = st.builds(
     ProjectPlan,
@@ -148,6 +156,7 @@ def test_every_operation_type_is_stored() -> None:
         UpdateProject((("name", "Q"),)),
         SetCategorySchema(),
         AddBatches(("Week 1",)),
+        ChangeBatches((("b1", "First week"),), ("b2",)),
         CreateWebhook(hook),
         UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "HOOK_SECRET"),
     )

@@ -13,7 +13,15 @@ from ..errors import HubError
 from .client import HubClient, _segment
 from .counts import _chunks  # one way to cut a list into requests
 
-__all__ = ["MAX_PER_REQUEST", "TaskRef", "annotate", "find_tasks", "import_labels", "upload_assets"]
+__all__ = [
+    "MAX_PER_REQUEST",
+    "TaskRef",
+    "annotate",
+    "find_tasks",
+    "import_labels",
+    "tasks_in_batch",
+    "upload_assets",
+]
 
 #: Assets or labels in one request (the local Hub's bound, hub/assets.py; a test keeps them equal).
 MAX_PER_REQUEST = 1000
@@ -90,6 +98,22 @@ def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) 
                 )
             found[ref.external_id] = ref
     return found
+
+
+def tasks_in_batch(client: HubClient, project_id: str, batch_id: str) -> int:
+    """How many tasks of the project are in the batch (``get_tasks`` with a batches filter: its
+    ``total``; a read)."""
+    data = client._call(
+        "GET",
+        f"/v2/project/{_segment(project_id)}/tasks",
+        params={"page": 1, "limit": 1, "filter": json.dumps({"batches": {"$in": [batch_id]}})},
+        safe=True,
+        what=f"the tasks of project {project_id}",
+    )
+    total = data.get("total")
+    if type(total) is not int or total < 0:
+        raise HubError(f"{client.label} gave an unexpected answer for the tasks of project {project_id}")
+    return total
 
 
 def _ref(task: Any) -> TaskRef | None:

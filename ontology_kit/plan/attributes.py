@@ -14,7 +14,7 @@ from typing import Final
 
 from .model import Impact
 
-__all__ = ["PROJECT_ATTRIBUTES", "ProjectAttribute"]
+__all__ = ["BATCH_DELETED", "BATCH_RENAMED", "PROJECT_ATTRIBUTES", "ProjectAttribute"]
 
 
 @dataclass(frozen=True)
@@ -39,4 +39,13 @@ PROJECT_ATTRIBUTES: Final[tuple[ProjectAttribute, ...]] = (
         # Ango documents no way to change a project's type; the local Hub offers one as an extension.
         requires="project-type-update",
     ),
+)
+
+#: Why renaming a batch is breaking-export, and deleting one destructive (plan and diff).
+BATCH_RENAMED = (
+    "exports name a task's batches, and export filters select them, by name: what they read as "
+    "{old!r} changes"
+)
+BATCH_DELETED = (
+    "its tasks lose the batch (`prune_batches: true`): which tasks it held cannot be told afterwards"
 )

@@ -27,7 +27,7 @@ import posixpath
 from typing import Any
 
 from ..state import DesiredProject, DesiredWebhook
-from .attributes import PROJECT_ATTRIBUTES
+from .attributes import BATCH_RENAMED, PROJECT_ATTRIBUTES
 from .diff import diff_category_schema
 from .model import Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
 
@@ -80,12 +80,33 @@ def diff_desired(
         schema = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in schema]
     changes += schema
     old_batches = old.batches if old is not None else ()
+    # a batch pinned to the same id on both sides under another name is a rename
+    old_ids = {bid: name for name, bid in old.batch_ids} if old is not None else {}
+    renamed = {name: old_ids[bid] for name, bid in new.batch_ids if old_ids.get(bid, name) != name}
+    changes += [
+        Change(
+            Action.UPDATE,
+            ChangeKind.BATCH,
+            (f'"{b}"',),
+            Impact.BREAKING_EXPORT,
+            reasons=(BATCH_RENAMED.format(old=renamed[b]),),
+            attributes=(AttributeChange("name", renamed[b], b),),
+        )
+        for b in new.batches
+        if b in renamed
+    ]
     changes += [
         Change(Action.CREATE, ChangeKind.BATCH, (f'"{b}"',), Impact.SAFE, after={"name": b})
         for b in new.batches
-        if b not in old_batches
+        if b not in old_batches and b not in renamed
     ]
-    unmanaged += [Unmanaged("batch", b) for b in old_batches if b not in new.batches]
+    gone = [b for b in old_batches if b not in new.batches and b not in renamed.values()]
+    if new.prune_batches and not (old is not None and old.prune_batches):
+        warnings.append(
+            "`prune_batches: true`: apply now deletes the hub's batches this definition does not list "
+            "(destructive; `ontokit plan` shows which, and how many tasks each holds)"
+        )
+    unmanaged += [Unmanaged("batch", b) for b in gone]
     old_hooks = {h.url: h for h in old.webhooks} if old is not None else {}
     for hook in new.webhooks:
         change = _webhook_change(old_hooks.get(hook.url), hook)

@@ -16,6 +16,7 @@ from ..state import DesiredWebhook, ProjectFields
 __all__ = [
     "OPERATION_TYPES",
     "AddBatches",
+    "ChangeBatches",
     "CreateProject",
     "CreateWebhook",
     "Operation",
@@ -57,6 +58,16 @@ class AddBatches:
 
 
 @dataclass(frozen=True)
+class ChangeBatches:
+    """Rename batches (by id) and delete others (by id; only when the definition prunes), in one
+    rewrite of the batch list that keeps every other batch as the hub has it."""
+
+    op: ClassVar[str] = "change-batches"
+    renamed: tuple[tuple[str, str], ...] = ()  # (batch id, new name)
+    deleted: tuple[str, ...] = ()  # batch ids
+
+
+@dataclass(frozen=True)
 class CreateWebhook:
     """Create a webhook; its secret is read from ``webhook.secret_env`` when apply runs."""
 
@@ -76,7 +87,15 @@ class UpdateWebhook:
     secret_env: str | None = None
 
 
-Operation = CreateProject | UpdateProject | SetCategorySchema | AddBatches | CreateWebhook | UpdateWebhook
+Operation = (
+    CreateProject
+    | UpdateProject
+    | SetCategorySchema
+    | AddBatches
+    | ChangeBatches
+    | CreateWebhook
+    | UpdateWebhook
+)
 
 #: Every operation type, for the registries that must cover them all (the applier, the plan file).
 OPERATION_TYPES: Final[tuple[type[Operation], ...]] = get_args(Operation)

@@ -47,6 +47,7 @@ from .model import (
 )
 from .operations import (
     AddBatches,
+    ChangeBatches,
     CreateProject,
     CreateWebhook,
     Operation,
@@ -125,7 +126,7 @@ def _project(p: ProjectPlan) -> dict[str, Any]:
 
 
 def _desired(d: DesiredProject) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "definition": d.definition,
         "id": d.id,
         "ontology": d.ontology,
@@ -134,6 +135,11 @@ def _desired(d: DesiredProject) -> dict[str, Any]:
         "batches": list(d.batches),
         "webhooks": [{"url": h.url, "types": list(h.types), "secretEnv": h.secret_env} for h in d.webhooks],
     }
+    if d.batch_ids:  # only when set: a plan file without them reads as before
+        doc["batchIds"] = [list(pair) for pair in d.batch_ids]
+    if d.prune_batches:
+        doc["pruneBatches"] = True
+    return doc
 
 
 def _fields(f: ProjectFields) -> dict[str, Any]:
@@ -181,6 +187,9 @@ def _operation(op: Operation) -> dict[str, Any]:
         out["values"] = [[name, value] for name, value in op.values]
     elif isinstance(op, AddBatches):
         out["names"] = list(op.names)
+    elif isinstance(op, ChangeBatches):
+        out["renamed"] = [list(pair) for pair in op.renamed]
+        out["deleted"] = list(op.deleted)
     elif isinstance(op, CreateWebhook):
         hook = op.webhook
         out["webhook"] = {"url": hook.url, "types": list(hook.types), "secretEnv": hook.secret_env}
@@ -274,6 +283,12 @@ class _Reader:
     def texts(self, value: Any, where: str) -> tuple[str, ...]:
         return tuple(self.text(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
 
+    def name_and_id(self, value: Any, where: str) -> tuple[str, str]:
+        pair = self.texts(value, where)
+        if len(pair) != 2:
+            self.fail(where, "expected [name, id]")
+        return pair[0], pair[1]
+
     def items(self, value: Any, where: str, read: Callable[[Any, str], T]) -> tuple[T, ...]:
         return tuple(read(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
 
@@ -356,6 +371,8 @@ class _Reader:
             ontology=self.text(doc.get("ontology", ""), f"{where}.ontology"),
             batches=self.texts(doc.get("batches", []), f"{where}.batches"),
             webhooks=self.items(doc.get("webhooks", []), f"{where}.webhooks", self.webhook),
+            batch_ids=self.items(doc.get("batchIds", []), f"{where}.batchIds", self.name_and_id),
+            prune_batches=self.flag(doc.get("pruneBatches", False), f"{where}.pruneBatches"),
         )
 
     def change(self, value: Any, where: str) -> Change:
@@ -430,6 +447,13 @@ class _Reader:
             return SetCategorySchema()
         if op == AddBatches.op:
             return AddBatches(self.texts(doc.get("names"), f"{where}.names"))
+        if op == ChangeBatches.op:
+            renamed = self.items(doc.get("renamed", []), f"{where}.renamed", self.name_and_id)
+            deleted = self.texts(doc.get("deleted", []), f"{where}.deleted")
+            return ChangeBatches(
+                tuple((self.hub_id(i, f"{where}.renamed"), name) for i, name in renamed),
+                tuple(self.hub_id(i, f"{where}.deleted") for i in deleted),
+            )
         if op == CreateWebhook.op:
             return CreateWebhook(self.webhook(doc.get("webhook"), f"{where}.webhook"))
         if op == UpdateWebhook.op:

@@ -48,7 +48,7 @@ def is_empty(change: Change) -> bool:
         # lacking one, so it is empty when every task answers it (and, should the same change also
         # be destructive, when it orphans nothing either)
         return a.lacking == 0 and (change.impact is not Impact.DESTRUCTIVE or a.annotations == 0)
-    return a.annotations == 0
+    return a.annotations == 0 and a.tasks == 0  # a deleted batch orphans no answer, but holds tasks
 
 
 def let_through_note(level: FailOn, empty: int) -> str:

@@ -21,11 +21,12 @@ from ..state import (
     LiveWebhook,
     absent_fingerprint,
 )
-from .attributes import PROJECT_ATTRIBUTES, ProjectAttribute
+from .attributes import BATCH_DELETED, BATCH_RENAMED, PROJECT_ATTRIBUTES, ProjectAttribute
 from .diff import diff_category_schema
 from .model import SENSITIVE, Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
 from .operations import (
     AddBatches,
+    ChangeBatches,
     CreateProject,
     CreateWebhook,
     Operation,
@@ -171,8 +172,30 @@ class _Planner:
 
     # -- batches and webhooks -----------------------------------------------------------------------
     def batches(self) -> None:
-        live_names = [b.name for b in self.live.batches] if self.live is not None else []
-        missing = tuple(name for name in self.desired.batches if name not in live_names)
+        """Batches: the definition's by name, or by id where it pins one (a new name renames it);
+        the hub's others are unmanaged, or deleted when the definition prunes them."""
+        live = list(self.live.batches) if self.live is not None else []
+        by_id = {b.id: b for b in live if b.id}
+        pinned = {name: bid for name, bid in self.desired.batch_ids if bid in by_id}
+        renamed = tuple((bid, name) for name, bid in pinned.items() if by_id[bid].name != name)
+        for bid, name in renamed:
+            old = by_id[bid].name
+            self.changes.append(
+                Change(
+                    Action.UPDATE,
+                    ChangeKind.BATCH,
+                    (f'"{name}"',),
+                    Impact.BREAKING_EXPORT,
+                    reasons=(BATCH_RENAMED.format(old=old),),
+                    attributes=(AttributeChange("name", old, name),),
+                    before={"name": old, "_id": bid},
+                    after={"name": name, "_id": bid},
+                )
+            )
+        kept = set(pinned.values())
+        new_name = dict(renamed)
+        names_after = {new_name.get(str(b.id), b.name) for b in live}
+        missing = tuple(name for name in self.desired.batches if name not in names_after)
         for name in missing:
             after = {"name": name}
             self.changes.append(
@@ -180,7 +203,23 @@ class _Planner:
             )
         if missing:
             self.operations.append(AddBatches(missing))
-        self.unmanaged += [Unmanaged("batch", n) for n in live_names if n not in self.desired.batches]
+        listed = set(self.desired.batches)
+        unlisted = [b for b in live if b.id not in kept and b.name not in listed]
+        deleted = tuple(b for b in unlisted if self.desired.prune_batches and b.id)
+        for b in deleted:
+            self.changes.append(
+                Change(
+                    Action.DELETE,
+                    ChangeKind.BATCH,
+                    (f'"{b.name}"',),
+                    Impact.DESTRUCTIVE,
+                    reasons=(BATCH_DELETED,),
+                    before={"name": b.name, "_id": b.id},
+                )
+            )
+        if renamed or deleted:
+            self.operations.append(ChangeBatches(renamed, tuple(str(b.id) for b in deleted)))
+        self.unmanaged += [Unmanaged("batch", b.name) for b in unlisted if b not in deleted]
 
     def webhooks(self) -> None:
         live = self.live

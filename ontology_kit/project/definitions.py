@@ -106,6 +106,7 @@ def read_project(
         return None, locate(_convert(exc, name), loaded.index)
     diags: list[Diagnostic] = check_fields(model, name)
     seen: dict[str, int] = {}
+    ids: dict[str, int] = {}
     for i, batch in enumerate(model.batches):
         if batch.name in seen:
             diags.append(
@@ -119,6 +120,19 @@ def read_project(
                 )
             )
         seen.setdefault(batch.name, i)
+        if batch.id is not None:
+            if batch.id in ids:
+                diags.append(
+                    Diagnostic(
+                        "duplicate-batch",
+                        f"batch id {batch.id!r} is listed twice",
+                        name,
+                        path=("batches", i, "id"),
+                        hint="the first is at {related}",
+                        related=("batches", ids[batch.id], "id"),
+                    )
+                )
+            ids.setdefault(batch.id, i)
     urls: dict[str, int] = {}
     for i, hook in enumerate(model.webhooks):
         if hook.url in urls:

@@ -93,6 +93,8 @@ def desired_state(definition: ProjectDefinition) -> DesiredProject:
         id=model.id,
         ontology=definition.ontology,
         batches=tuple(b.name for b in model.batches),
+        batch_ids=tuple((b.name, b.id) for b in model.batches if b.id),
+        prune_batches=model.prune_batches,
         webhooks=tuple(
             DesiredWebhook(h.url, tuple(h.types), h.secret.env if h.secret else None) for h in model.webhooks
         ),

@@ -48,6 +48,11 @@ class BatchSpec(_Model):
     """A batch. A plain string is short for ``{name: ...}``."""
 
     name: Annotated[str, Field(min_length=1)]
+    id: str | None = Field(
+        None,
+        description="The batch's id on the hub. With it, the batch is matched by id, so that a new "
+        "`name` renames it (otherwise a new name is a new batch).",
+    )
 
 
 def _batch_shorthand(value: Any) -> Any:
@@ -83,7 +88,12 @@ class ProjectFile(_Model):
     batches: list[BatchItem] = Field(
         default_factory=list,
         description="Batches the project must have. "
-        "Other batches on the hub are shown as unmanaged, never deleted.",
+        "Other batches on the hub are shown as unmanaged, never deleted, unless `prune_batches` is true.",
+    )
+    prune_batches: bool = Field(
+        False,
+        description="Delete the hub's batches this definition does not list (a destructive change: the "
+        "plan shows how many tasks each holds).",
     )
     webhooks: list[WebhookSpec] = Field(
         default_factory=list,

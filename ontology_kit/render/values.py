@@ -9,7 +9,17 @@ from enum import Enum
 from typing import Any
 
 from .._text import one_line
-from ..plan.model import SENSITIVE, Affected, AttributeChange, Change, Impact, PlanKind, ProjectPlan, Summary
+from ..plan.model import (
+    SENSITIVE,
+    Affected,
+    AttributeChange,
+    Change,
+    ChangeKind,
+    Impact,
+    PlanKind,
+    ProjectPlan,
+    Summary,
+)
 
 __all__ = [
     "NO_CHANGES",
@@ -94,6 +104,8 @@ def affected_words(c: Change) -> str | None:
     a = c.affected
     if a is None:
         return None
+    if c.kind is ChangeKind.BATCH:  # a batch holds tasks, not answers
+        return f"{a.tasks:,} task{'s' if a.tasks != 1 else ''} would lose it"
     # what a change makes invalid first: the tasks lacking an answer, then the answers it touches
     least = "at least " if a.partial else ""  # a partial count is a lower bound
     words = [] if a.lacking is None else [least + lacking_words(a.lacking)]

@@ -25,6 +25,7 @@ from ..errors import (
 from ..plan.model import Plan, ProjectPlan
 from ..plan.operations import (
     AddBatches,
+    ChangeBatches,
     CreateProject,
     CreateWebhook,
     SetCategorySchema,
@@ -241,6 +242,20 @@ def _add_batches(ctx: _Context, op: AddBatches) -> None:
     ctx.client.set_batches(ctx.project_id, [*have, *({"name": name} for name in op.names)])
 
 
+def _change_batches(ctx: _Context, op: ChangeBatches) -> None:
+    # Read the list now (a batch may have been added by this apply): rename and delete by id, keep
+    # every other batch as the hub wrote it.
+    names = dict(op.renamed)
+    gone = set(op.deleted)
+    have = ctx.client.get_project(ctx.project_id).get("batches") or []
+    kept = [
+        {**b, "name": names.get(str(b.get("_id")), b.get("name"))}
+        for b in have
+        if isinstance(b, dict) and b.get("_id") not in gone
+    ]
+    ctx.client.set_batches(ctx.project_id, kept)
+
+
 def _secret_of(ctx: _Context, url: str, var: str | None) -> str | None:
     # The plan refuses a webhook whose secret variable is unset; this keeps a plan that slipped past
     # that from writing the webhook without its secret.
@@ -270,6 +285,7 @@ EXECUTORS: Final[dict[type[Any], Callable[[_Context, Any], None]]] = {
     UpdateProject: _update_project,
     SetCategorySchema: _set_category_schema,
     AddBatches: _add_batches,
+    ChangeBatches: _change_batches,
     CreateWebhook: _create_webhook,
     UpdateWebhook: _update_webhook,
 }

@@ -17,10 +17,11 @@ from typing import Protocol
 from ..client import HubClient
 from ..client.counts import ANNOTATION_COUNTS, ExtensionCounter
 from ..client.export_counts import ExportCounter
+from ..client.labels import tasks_in_batch
 from ..count_query import CountAnswer, CountQuery
 from ..errors import BadRequestError, HubError, NotFoundError, OntokitError
 from ..plan.affected import answered, questions
-from ..plan.model import Plan, ProjectPlan
+from ..plan.model import Action, Affected, ChangeKind, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
 
@@ -164,6 +165,7 @@ class Planner:
         and ``uncounted`` says why, in one line."""
         if not self.count or live is None or project.project_id is None:
             return project
+        project = self._batch_tasks(project, project.project_id)
         asked = questions(project, live.category_schema)
         query = asked.query(project)
         if not query:
@@ -173,6 +175,25 @@ class Planner:
         except HubError as exc:  # counts are what the plan knows of the data, never a reason to fail it
             return dataclasses.replace(project, uncounted=str(exc))
         return answered(project, asked, answer)
+
+    def _batch_tasks(self, project: ProjectPlan, project_id: str) -> ProjectPlan:
+        """``project`` with the tasks in each batch it deletes (``affected.tasks``; no annotation is
+        orphaned by it: ``annotations`` 0)."""
+        deleted = [
+            i
+            for i, c in enumerate(project.changes)
+            if c.kind is ChangeKind.BATCH and c.action is Action.DELETE and isinstance(c.before, dict)
+        ]
+        if not deleted:
+            return project
+        changes = list(project.changes)
+        try:
+            for i in deleted:
+                tasks = tasks_in_batch(self.client, project_id, str(changes[i].before["_id"]))
+                changes[i] = dataclasses.replace(changes[i], affected=Affected(0, tasks))
+        except HubError as exc:
+            return dataclasses.replace(project, uncounted=str(exc))
+        return dataclasses.replace(project, changes=tuple(changes))
 
     def read_live(self, target: Target) -> LiveProject | None:
         """The live project of ``target`` (by id, else by unique name) with its webhooks; None: absent."""

@@ -331,3 +331,119 @@ def test_what_the_format_cannot_hold_is_refused_and_nothing_written(
     assert run.returncode == 1
     assert f"error[{code}]" in run.stderr and "nothing written" in run.stderr
     assert not (tmp_path / "s.yaml").exists()
+
+
+# -- what the SDK's classes permit and the format does not (docs/format.md, "What the SDK permits") --
+def _leaf(lc: ModuleType) -> Any:
+    leaf = lc.TreeOption(title="Leaf")
+    leaf.key = leaf.value = "leaf-1"  # TreeOption(key=...) is broken (ango-hub-api-notes §10.1)
+    return leaf
+
+
+def _sdk_refusals() -> list[Any]:
+    def case(build: Any, code: str, id: str) -> Any:
+        return pytest.param(build, code, id=id)
+
+    def radio(lc: ModuleType, **fields: Any) -> Any:
+        fields.setdefault("options", [lc.LabelOption("A", schemaId="a1")])
+        return lc.ClassificationCategory(lc.Classification.Radio, schemaId="r1", color="#20549F", **fields)
+
+    return [
+        case(
+            lambda lc, rank: {"classifications": [radio(lc)]},
+            "empty-title",
+            "untitled-the-sdk-default",
+        ),
+        case(
+            lambda lc, rank: {"classifications": [radio(lc, title="Q"), radio(lc, title="q")]},
+            "duplicate-title",
+            "look-alike-sibling-titles",
+        ),
+        case(
+            lambda lc, rank: {"classifications": [radio(lc, title="Q", options=[])]},
+            "missing-options",
+            "radio-without-options",
+        ),
+        case(
+            lambda lc, rank: {
+                "classifications": [
+                    lc.ClassificationCategory(rank, title="Order", schemaId="o1", color="#20549F")
+                ]
+            },
+            "missing-options",
+            "rank-without-options",
+        ),
+        case(
+            lambda lc, rank: {
+                "classifications": [
+                    lc.ClassificationCategory(
+                        lc.Classification.Text,
+                        title="Note",
+                        options=[lc.LabelOption("A", schemaId="a1")],
+                        schemaId="n1",
+                        color="#20549F",
+                    )
+                ]
+            },
+            "options-not-allowed",
+            "options-on-text",
+        ),
+        case(
+            lambda lc, rank: {"classifications": [radio(lc, title="Q", options=[], treeOptions=[_leaf(lc)])]},
+            "tree-options-not-allowed",
+            "tree-options-on-a-radio",
+        ),
+        case(
+            lambda lc, rank: {"classifications": [radio(lc, title="Q", richText=True)]},
+            "text-only-field",
+            "rich-text-on-a-radio",
+        ),
+        case(
+            lambda lc, rank: {
+                "classifications": [
+                    radio(lc, title="Q", options=[lc.LabelOption("A", "a1"), lc.LabelOption("A", "a2")])
+                ]
+            },
+            "duplicate-option",
+            "duplicate-option-values",
+        ),
+        case(
+            lambda lc, rank: {
+                "tools": [
+                    lc.ToolCategory(
+                        lc.Tool.Point, title="A", shortcutKey="p", schemaId="t1", color="#20549F"
+                    ),
+                    lc.ToolCategory(
+                        lc.Tool.Point, title="B", shortcutKey="p", schemaId="t2", color="#20549F"
+                    ),
+                ]
+            },
+            "duplicate-shortcut",
+            "one-key-twice-in-a-scope",
+        ),
+        case(
+            lambda lc, rank: {
+                "tools": [
+                    lc.ToolCategory(
+                        lc.Tool.Point, title="A", shortcutKey="\n", schemaId="t1", color="#20549F"
+                    )
+                ]
+            },
+            "invalid-shortcut",
+            "a-line-break-as-key",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("build", "code"), _sdk_refusals())
+def test_what_the_sdk_permits_and_the_format_refuses_is_refused(
+    build: Any, code: str, sdk: tuple[ModuleType, Any], tmp_path: Path
+) -> None:
+    """Built with the SDK's classes: import exits 1 with the rule's error, as ``validate`` prints it,
+    and writes nothing (never exit 0 with a file that fails ``validate``)."""
+    payload = sdk_payload(build(*sdk))
+    (tmp_path / "s.json").write_text(json.dumps(payload), encoding="utf-8")
+    run = run_ontokit("import", "--from-json", "s.json", "-o", "s.yaml", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert f"error[{code}]" in run.stderr and "nothing written" in run.stderr
+    assert not (tmp_path / "s.yaml").exists()

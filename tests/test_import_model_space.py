@@ -447,3 +447,65 @@ def test_what_the_sdk_permits_and_the_format_refuses_is_refused(
     assert run.returncode == 1, run.stderr
     assert f"error[{code}]" in run.stderr and "nothing written" in run.stderr
     assert not (tmp_path / "s.yaml").exists()
+
+
+# -- the findings of issue 11, from their exact inputs -------------------------------------------------
+#: The category schema of the ProjectResponse sample in Ango's API docs (ango-hub-api-notes §9), verbatim:
+#: its "Person" tool has `shortcutKey: "p"`, outside the documented "a"-"k".
+ANGO_API_SAMPLE = json.loads("""{"categorySchema":{
+ "tools":[{"schemaId":"car-bbox-001","title":"Car","tool":"bounding-box","required":false,"color":"#FF5733","shortcutKey":"c","classifications":[]},
+          {"schemaId":"person-polygon-002","title":"Person","tool":"polygon","required":false,"color":"#33FF57","shortcutKey":"p","classifications":[]}],
+ "classifications":[{"schemaId":"e4dd1c6f65a04d51b3ea66d23c92a321","title":"Choice","tool":"single-dropdown","color":"#20549F","required":false,
+   "shortcutKey":"","columnField":false,"frameSpecific":false,"showDropdown":false,"richText":false,"regex":null,"parentOptionId":null,
+   "classifications":[],"treeOptions":[],"options":[{"schemaId":"793a5f9474b64bf5919d943b4cef9b65","value":"First"},
+   {"schemaId":"47e022c1cc9b41aa9a3d000c7bbc6524","value":"Second"}]}],
+ "relations":[{"schemaId":"e7b0db15cfa3bad2a824839","tool":"one-to-one","title":"Connected To","required":false,"classifications":[],
+   "multiple":false,"color":"#f44336","shortcutKey":"1"},
+  {"schemaId":"0e66cb4c8859ccc90103186","tool":"group","title":"Grouped With","required":false,"classifications":[],"multiple":false,"color":"#03a9f4","shortcutKey":"2"}]}}""")
+
+
+def _classification(tool: str, **fields: Any) -> Payload:
+    base: Payload = {"treeOptions": [], "tool": tool, "title": "Q", "required": False, "columnField": False}
+    base.update(color="#20549F", shortcutKey="", classifications=[], options=[], schemaId="q1")
+    base.update(regex=None, parentOptionId=None, frameSpecific=False, showDropdown=False, richText=False)
+    base.update(
+        exportName=None, displayName=None, abbreviatedName=None, attributeType=None, defaultValue=None
+    )
+    base.update(fields)
+    return base
+
+
+def _category(tool: str, **fields: Any) -> Payload:
+    base: Payload = {"tool": tool, "title": "T", "required": False, "columnField": False, "color": "#20549F"}
+    base.update(shortcutKey="", classifications=[], options=[], schemaId="t1")
+    base.update(fields)
+    return base
+
+
+_OPTIONS = [{"value": "Red", "schemaId": "o1"}, {"value": "Blue", "schemaId": "o2"}]
+FINDINGS = [
+    pytest.param(ANGO_API_SAMPLE, "undocumented-shortcut", id="ango-api-sample-shortcut-p"),
+    pytest.param(
+        {"classifications": [_classification("rank", options=_OPTIONS)]}, None, id="rank-classification"
+    ),
+    pytest.param({"tools": [_category("bounding-box", options=_OPTIONS)]}, None, id="options-on-a-tool"),
+    pytest.param({"relations": [_category("group", options=_OPTIONS)]}, None, id="options-on-a-relation"),
+    pytest.param({"tools": [_category("point", shortcutKey="p")]}, "undocumented-shortcut", id="shortcut-p"),
+]
+
+
+@pytest.mark.parametrize(("doc", "warning"), FINDINGS)
+def test_the_issue_findings_import_into_files_that_validate(
+    doc: Payload, warning: str | None, tmp_path: Path
+) -> None:
+    """Before: import exited 0 and wrote a file that `validate` rejected (unknown-type,
+    options-not-allowed, invalid-shortcut). Now the file validates (a warning for "p"), losslessly."""
+    (tmp_path / "s.json").write_text(json.dumps(doc), encoding="utf-8")
+    run = run_ontokit("import", "--from-json", "s.json", "-o", "s.yaml", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "imported losslessly" in run.stderr
+    check = run_ontokit("validate", "s.yaml", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    shown = check.stdout + check.stderr
+    assert "error[" not in shown
+    assert (f"warning[{warning}]" in shown) if warning else shown == "ok: 1 file valid\n"

@@ -51,6 +51,7 @@ Code = Literal[
     "invalid-schema-id",
     "invalid-color",
     "invalid-shortcut",
+    "undocumented-shortcut",
     "duplicate-shortcut",
     "options-not-allowed",
     "missing-options",

@@ -167,6 +167,6 @@ def test_yaml_1_1_booleans_stay_strings() -> None:
 
 def test_invalid_raises_with_all_diagnostics() -> None:
     with pytest.raises(InvalidOntologyError) as info:
-        compile_text("tools: [{title: A, type: point, colour: red, shortcutKey: Z}]", "x.yaml")
+        compile_text('tools: [{title: A, type: point, colour: red, shortcutKey: "\\t"}]', "x.yaml")
     codes = [d.code for d in info.value.diagnostics]
     assert codes == ["unknown-field", "invalid-shortcut"]

@@ -571,13 +571,13 @@ HINTS = [
     ),
     pytest.param(
         "tools:\n  - {title: A, type: point, shortcutKey: B}\n",
-        "invalid-shortcut",
+        "undocumented-shortcut",
         "did you mean 'b'?",
         id="shortcut-upper-case",
     ),
     pytest.param(
         "tools:\n  - {title: A, type: point, shortcutKey: 'Ctrl + 1'}\n",
-        "invalid-shortcut",
+        "undocumented-shortcut",
         "did you mean 'ctrl+1'?",
         id="shortcut-spaced",
     ),

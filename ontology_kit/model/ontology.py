@@ -85,8 +85,16 @@ class Category(_Model):
     required: bool = Field(False, description="Annotators must answer or draw at least one of it.")
     columnField: bool = Field(False, description="Show it as a table column.")
     color: str | None = Field(None, description="#RRGGBB; derived from the item's identity when omitted.")
-    shortcutKey: str = Field("", description='"0"-"9", "ctrl+0"-"ctrl+9" or "a"-"k"; "" for none.')
-    options: list[OptionItem] = Field(default_factory=list)
+    shortcutKey: str = Field(
+        "",
+        description='The documented "0"-"9", "ctrl+0"-"ctrl+9" or "a"-"k"; any other key the Hub accepts '
+        '(such as "p") is valid, with a warning; "" for none.',
+    )
+    options: list[OptionItem] = Field(
+        default_factory=list,
+        description="The answers: a radio's, checkbox's, dropdown's or rank's (which they need); a tool's "
+        "or relation's (optional).",
+    )
     optionSet: str | None = Field(None, description="Use the options of this entry of `optionSets`.")
     classifications: list[Classification] = Field(
         default_factory=list, description="Nested classifications, to any depth."

@@ -57,6 +57,7 @@ FIELD_IMPACTS: Final[dict[str, FieldImpact]] = {
         _SAFE, "matched items have the same id (a changed schemaId is a removal plus an addition)"
     ),
     "classifications": FieldImpact(_SAFE, "its items are compared one by one"),
+    # a classification's, a tool's or a relation's answers (removing one orphans the answers choosing it)
     "options": FieldImpact(_SAFE, "its items are compared one by one"),
     "multiple": FieldImpact(
         _EXPORT,

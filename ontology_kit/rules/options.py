@@ -1,4 +1,8 @@
-"""Options: on the types that take them (and only there), non-blank, distinct, and every set used."""
+"""Options: on the types that take them (and only there), non-blank, distinct, and every set used.
+
+Tools and relations may have options ("the tool's answers", SDK 1.4.10 ``ToolCategory(options=...)``);
+they never need them. Among classifications, radio, checkbox, the dropdowns and rank need them.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +23,15 @@ __all__ = ["RULES", "check_option_sets", "check_option_values", "check_options_a
 RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "options-not-allowed",
-        "options on a category type that takes none",
-        "options only on radio, checkbox, single- and multi-dropdown",
+        "options on a classification type that takes none",
+        "options only on radio, checkbox, single- and multi-dropdown, rank, tools and relations",
         "`{title: Note, type: text, options: [a]}`",
         "`{title: Note, type: text}`",
     ),
     Rule(
         "missing-options",
-        "a radio, checkbox or dropdown without options",
-        "those four types need options",
+        "a radio, checkbox, dropdown or rank without options",
+        "those five types need options",
         "`{title: Kind, type: radio}`",
         "`{title: Kind, type: radio, options: [Car]}`",
     ),
@@ -65,18 +69,12 @@ RULES: Final[tuple[Rule, ...]] = (
 
 
 def check_options_allowed(ctx: Context, node: ResolvedCategory) -> None:
-    """Radios, checkboxes and dropdowns need options; nothing else takes any."""
+    """Radios, checkboxes, dropdowns and ranks need options; tools and relations may have them; no
+    other classification takes any."""
     m = node.model
     has_options = bool(m.options) or m.optionSet is not None
     where = (*node.path, "options" if m.options else "optionSet")
     if node.kind != "classification":
-        if has_options:
-            ctx.issue(
-                "options-not-allowed",
-                f"{article(node.kind)} takes no options of its own",
-                where,
-                hint="nest a radio, checkbox or dropdown classification under `classifications`",
-            )
         return
     t = node.type
     if t in OPTION_TYPES:
@@ -91,7 +89,7 @@ def check_options_allowed(ctx: Context, node: ResolvedCategory) -> None:
         hint = (
             "a tree-dropdown takes `treeOptions`"
             if t == "tree-dropdown"
-            else "only radio, checkbox, single-dropdown and multi-dropdown take options"
+            else "only radio, checkbox, single-dropdown, multi-dropdown and rank take options"
         )
         ctx.issue("options-not-allowed", f"{article(t)} classification takes no options", where, hint=hint)
 

@@ -2,7 +2,8 @@
 
 The conversion itself is pure (``importer.py``); this module reads the source (a hub, through the
 client, or a JSON file), proves the round trip (the YAML compiles back to the same category schema),
-and writes the files, all or nothing.
+and writes the files, all or nothing. It never writes a file that fails ``validate``: a schema the
+format cannot hold (an error diagnostic on the converted YAML) is refused with those diagnostics.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 from .._io import write_atomic
 from ..client import HubTarget, open_client, resolve_target
-from ..diagnostics import Diagnostic
-from ..errors import InputError, OntokitError
+from ..diagnostics import Diagnostic, Severity
+from ..errors import InputError, InvalidOntologyError, OntokitError
 from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml
 from ..loader import MAX_FILE_BYTES
 from ..plan.diff import diff_category_schema
@@ -35,7 +36,7 @@ class Imported:
     source: str  # where it came from: "project ID on HUB", or the JSON file
     ontology: str  # the ontology's YAML text
     warnings: tuple[str, ...]  # what the conversion could not keep
-    problems: tuple[Diagnostic, ...]  # the YAML does not validate (it needs fixing by hand)
+    problems: tuple[Diagnostic, ...]  # the YAML's warnings (an error is refused before this is made)
     remaining: tuple[Change, ...]  # what still differs from the source after the round trip
     written: tuple[str, ...]  # files written, in order
 
@@ -69,9 +70,15 @@ def import_ontology(
     result = import_category_schema(schema)
     text = ontology_yaml(result, source, _schema_ref(out, "ontology"))
     compiled = check_text(text, out or "<imported>")
-    remaining: tuple[Change, ...] = ()
-    if compiled.payload is not None:
-        remaining = tuple(diff_category_schema(compiled.payload["categorySchema"], schema))
+    if compiled.payload is None:  # before writing anything: never a file that fails `validate`
+        errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
+        first = errors[0] if errors else None
+        raise InvalidOntologyError(
+            compiled.diagnostics,
+            f"{source}: cannot import: the format cannot hold this category schema "
+            f"({len(errors)} error(s); first: {first.message if first else 'invalid'}); nothing written",
+        )
+    remaining = tuple(diff_category_schema(compiled.payload["categorySchema"], schema))
     written = []
     if out:
         write_atomic(out, text)
@@ -80,7 +87,7 @@ def import_ontology(
         rel = os.path.relpath(Path(out or "").resolve(), Path(project_file).resolve().parent)
         write_atomic(project_file, project_yaml(project, rel, _schema_ref(project_file, "project")))
         written.append(project_file)
-    problems = compiled.diagnostics if compiled.payload is None else ()
+    problems = compiled.diagnostics
     return Imported(source, text, tuple(result.warnings), problems, remaining, tuple(written))
 
 

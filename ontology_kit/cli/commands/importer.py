@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ...errors import ExitCode
-from ._common import echo_diagnostics, echo_line
+from ._common import echo_diagnostics, echo_line, showing_diagnostics
 
 
 @click.command("import")
@@ -56,21 +56,21 @@ def import_command(
         raise click.UsageError("give a PROJECT_ID or --from-json FILE (one of them)")
     if project_file and not out:
         raise click.UsageError("--project-file needs -o: the project definition refers to the ontology file")
-    imported = import_ontology(
-        project_id=project_id,
-        from_json=from_json,
-        hub=hub,
-        out=out,
-        project_file=project_file,
-        force=force,
-        on_hub=lambda target: echo_line(f"hub: {target.description}", err=True),
-    )
+    with showing_diagnostics():  # a schema the format cannot hold: its errors, and nothing written
+        imported = import_ontology(
+            project_id=project_id,
+            from_json=from_json,
+            hub=hub,
+            out=out,
+            project_file=project_file,
+            force=force,
+            on_hub=lambda target: echo_line(f"hub: {target.description}", err=True),
+        )
     for warning in imported.warnings:
         echo_line(f"warning: {warning}", err=True)
-    if imported.problems:
-        click.echo("warning: the imported ontology needs fixing:", err=True)
+    if imported.problems:  # warnings only (an undocumented shortcut key, say): the file validates
         echo_diagnostics(imported.problems)
-    elif imported.remaining:
+    if imported.remaining:
         shown = "; ".join(f"{c.action.value} {c.path}" for c in imported.remaining[:5])
         echo_line(f"warning: {len(imported.remaining)} difference(s) remain after import: {shown}", err=True)
     else:

@@ -1,0 +1,379 @@
+"""Pacing (issue 11, item 5): the client's shared request budget (``client/pacing.py``), the local
+Hub's ``--rate-limit`` (``hub/ratelimit.py``) and the spelling both read (``rate_limit.py``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ontology_kit.cli import cli
+from ontology_kit.client import HubClient, InProcessTransport
+from ontology_kit.client.pacing import RATE_LIMIT_ENV, Pacer, default_limit, pacer_for
+from ontology_kit.errors import OntokitError
+from ontology_kit.hub import HubApp, RateLimiter, build_app, start_server
+from ontology_kit.rate_limit import ANGO_RATE_LIMIT, RateLimit
+
+
+# -- the spelling ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("100/min", RateLimit(100, 60)),
+        ("100 / minute", RateLimit(100, 60)),
+        ("5/s", RateLimit(5, 1)),
+        ("1000/hour", RateLimit(1000, 3600)),
+        ("10/30s", RateLimit(10, 30)),
+        ("OFF", None),
+        ("unlimited", None),
+    ],
+    ids=lambda v: str(v),
+)
+def test_rate_limit_parse(spec: str, expected: RateLimit | None) -> None:
+    assert RateLimit.parse(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["", "100", "100/fortnight", "0/min", "5/0s", "-1/min", "1e3/min"])
+def test_rate_limit_parse_refuses(spec: str) -> None:
+    with pytest.raises(ValueError, match=r"rate limit|period|at least 1"):
+        RateLimit.parse(spec)
+
+
+def test_rate_limit_text_reads_back() -> None:
+    for limit in (RateLimit(100, 60), RateLimit(5, 1), RateLimit(7, 3600), RateLimit(10, 30)):
+        assert RateLimit.parse(str(limit)) == limit
+
+
+# -- the client's default ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "in_process", "env", "expected"),
+    [
+        ("https://imeritapi.ango.ai", False, {}, ANGO_RATE_LIMIT),
+        ("https://hub.example.org", False, {}, ANGO_RATE_LIMIT),
+        ("http://127.0.0.1:8080", False, {}, None),
+        ("http://localhost:8080", False, {}, None),
+        ("http://[::1]:8080", False, {}, None),
+        ("http://embedded.local", True, {}, None),
+        ("https://imeritapi.ango.ai", False, {RATE_LIMIT_ENV: "off"}, None),
+        ("https://imeritapi.ango.ai", False, {RATE_LIMIT_ENV: "50/min"}, RateLimit(50, 60)),
+        ("http://127.0.0.1:8080", False, {RATE_LIMIT_ENV: "100/min"}, ANGO_RATE_LIMIT),
+    ],
+    ids=[
+        "ango",
+        "other-https",
+        "loopback",
+        "localhost",
+        "ipv6-loopback",
+        "embedded",
+        "env-off",
+        "env-50",
+        "env-local",
+    ],
+)
+def test_default_limit(url: str, in_process: bool, env: dict[str, str], expected: RateLimit | None) -> None:
+    assert default_limit(url, in_process=in_process, env=env) == expected
+
+
+def test_default_limit_refuses_a_bad_variable_in_one_line() -> None:
+    with pytest.raises(
+        OntokitError, match=r"^ONTOKIT_RATE_LIMIT: 'fast' is not a rate limit; give"
+    ) as caught:
+        default_limit("https://x.test", in_process=False, env={RATE_LIMIT_ENV: "fast"})
+    assert "\n" not in str(caught.value)
+
+
+def test_one_pacer_per_hub_and_budget() -> None:
+    a = pacer_for("https://shared.test", ANGO_RATE_LIMIT)
+    assert pacer_for("https://shared.test", RateLimit(100, 60)) is a
+    assert pacer_for("https://other.test", ANGO_RATE_LIMIT) is not a
+    first = HubClient("https://shared.test", "k", rate_limit="100/min")
+    second = HubClient("https://shared.test", "k", rate_limit=ANGO_RATE_LIMIT)
+    assert first.pacer is second.pacer is a
+
+
+# -- the limiter, on a fake clock -----------------------------------------------------------------
+@dataclass
+class FakeTime:
+    now: float = 0.0
+    slept: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def pacer(self, limit: RateLimit | None) -> Pacer:
+        return Pacer(limit, clock=self.clock, sleep=self.sleep)
+
+
+def _most_in_any_window(starts: list[float], period: float) -> int:
+    starts = sorted(starts)
+    return max((sum(1 for t in starts[i:] if t < s + period) for i, s in enumerate(starts)), default=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    requests=st.integers(1, 8),
+    period=st.sampled_from([1.0, 2.5, 60.0]),
+    steps=st.lists(
+        st.tuples(st.floats(0, 3, allow_nan=False), st.floats(0, 2, allow_nan=False)), min_size=1, max_size=40
+    ),
+)
+def test_never_more_than_the_budget_in_any_window(
+    requests: int, period: float, steps: list[tuple[float, float]]
+) -> None:
+    """Requests that arrive after any gaps and last any time: the hub never receives more than
+    ``requests`` in any window of ``period``, wherever in its run it received each one."""
+    time = FakeTime()
+    pacer = time.pacer(RateLimit(requests, period))
+    starts, ends = [], []
+    for gap, latency in steps:
+        time.now += gap
+        with pacer.slot():
+            starts.append(time.now)
+            time.now += latency
+        ends.append(time.now)
+    assert _most_in_any_window(starts, period) <= requests
+    # The hub received each somewhere between its start and its end: the last possible moments of
+    # the earlier ones and the first of the later ones still fit.
+    for k, start in enumerate(starts):
+        assert sum(1 for j in range(k) if ends[j] + period > start) < requests
+    assert pacer.sent == len(steps)
+
+
+def test_a_burst_goes_at_once_then_the_budget_paces() -> None:
+    time = FakeTime()
+    pacer = time.pacer(RateLimit(3, 60))
+    starts = []
+    for _ in range(7):
+        with pacer.slot():
+            starts.append(time.now)
+    assert starts == [0, 0, 0, 60, 60, 60, 120]
+    assert pacer.waited == 120
+
+
+def test_unlimited_never_waits() -> None:
+    time = FakeTime()
+    pacer = time.pacer(None)
+    for _ in range(1000):
+        with pacer.slot():
+            pass
+    assert time.slept == [] and pacer.sent == 1000
+    assert pacer.seconds_for(10**6) == 0
+
+
+def test_estimate_of_the_time_left() -> None:
+    time = FakeTime()
+    pacer = time.pacer(RateLimit(10, 60))
+    assert pacer.seconds_for(10) == 0  # the window is empty: ten go at once
+    assert pacer.seconds_for(11) == 60
+    assert pacer.seconds_for(35) == 180
+    for _ in range(10):
+        with pacer.slot():
+            pass
+    time.now = 30
+    assert pacer.seconds_for(1) == 30
+    assert pacer.seconds_for(10**6) == pytest.approx(6_000_000 - 30, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("used", "expected"),
+    [(10, 9), (6, 5), (2, 5), (1, 5)],
+    ids=["full-window", "some", "few-halves", "one-halves"],
+)
+def test_a_429_shrinks_the_budget_to_what_got_through(used: int, expected: int) -> None:
+    time = FakeTime()
+    pacer = time.pacer(RateLimit(10, 60))
+    for _ in range(used):
+        with pacer.slot():
+            pass
+    pacer.learn(retry_after=7)
+    assert pacer.limit == RateLimit(expected, 60)
+    with pacer.slot():  # everyone holds off for the Retry-After first
+        assert time.now >= 7
+
+
+def test_429s_of_one_moment_teach_once() -> None:
+    time = FakeTime()
+    pacer = time.pacer(RateLimit(10, 60))
+    for _ in range(10):
+        with pacer.slot():
+            pass
+    for _ in range(4):  # four threads hit by the same 429 storm
+        pacer.learn(retry_after=5)
+    assert pacer.limit == RateLimit(9, 60)
+
+
+def test_an_unlimited_pacer_learns_nothing() -> None:
+    time = FakeTime()
+    pacer = time.pacer(None)
+    pacer.learn(retry_after=30)
+    with pacer.slot():
+        pass
+    assert pacer.limit is None and time.slept == []
+
+
+# -- shared by threads ----------------------------------------------------------------------------
+def test_threads_share_one_budget() -> None:
+    """Eight threads, one pacer: the starts they record (on the pacer's own clock) never hold more
+    than the budget in any window. No timing is asserted, only counts."""
+    limit = RateLimit(5, 0.2)
+    pacer = Pacer(limit)
+    starts: list[float] = []
+    lock = threading.Lock()
+    clock = pacer._clock
+
+    def work() -> None:
+        for _ in range(4):
+            with pacer.slot(), lock:
+                starts.append(clock())
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(starts) == 32
+    assert _most_in_any_window(starts, limit.period) <= limit.requests
+    assert pacer.waited > 0
+
+
+def test_the_client_waits_its_turn_and_learns_from_429() -> None:
+    """Through HubClient: every attempt takes a slot; a 429's Retry-After holds the next back and
+    shrinks the budget."""
+    time = FakeTime()
+    pacer = time.pacer(RateLimit(4, 60))
+    answers = iter([429] + [200] * 20)
+    seen: list[float] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(time.now)
+        status = next(answers)
+        if status == 429:
+            return httpx.Response(429, headers={"Retry-After": "3"}, json={"status": "fail"})
+        return httpx.Response(200, json={"status": "success", "data": {"projects": [], "total": 0}})
+
+    with HubClient(
+        "https://paced.test", "k", transport=httpx.MockTransport(handle), pacer=pacer, sleep=time.sleep
+    ) as client:
+        for _ in range(5):
+            client.list_projects()
+    assert pacer.limit == RateLimit(2, 60)  # half of 4: one had got through before the 429
+    assert seen[:2] == [0, 3]
+    assert _most_in_any_window(seen, 60) <= 4
+
+
+# -- the local Hub's --rate-limit -------------------------------------------------------------------
+def _wsgi_get(app: Any, key: str, path: str = "/v2/listProjects") -> tuple[str, dict[str, str]]:
+    out: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        out["status"], out["headers"] = status, dict(headers)
+
+    body = b"".join(app({"PATH_INFO": path, "HTTP_APIKEY": key, "REQUEST_METHOD": "GET"}, start_response))
+    assert body
+    return out["status"], out["headers"]
+
+
+def test_hub_answers_429_with_retry_after_per_key() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(
+        lambda environ, start: start("200 OK", []) or [b"ok"], RateLimit(3, 60), clock=time.clock
+    )
+    assert [_wsgi_get(limiter, "a")[0] for _ in range(3)] == ["200 OK"] * 3
+    time.now = 10.2
+    status, headers = _wsgi_get(limiter, "a")
+    assert status == "429 Too Many Requests" and headers["Retry-After"] == "50"
+    assert _wsgi_get(limiter, "b")[0] == "200 OK"  # another key has its own budget
+    assert _wsgi_get(limiter, "a", "/healthz")[0] == "200 OK"  # only the API counts
+    time.now = 60.0
+    assert _wsgi_get(limiter, "a")[0] == "200 OK"  # the window moved on
+    assert (limiter.accepted, limiter.refused) == (5, 1)  # /healthz is not counted
+
+
+def test_rejected_requests_are_not_processed(tmp_path: Path) -> None:
+    app, store = build_app(tmp_path / "hub.sqlite3", rate_limit=RateLimit(2, 3600))
+    _, key = store.create_organization("acme")
+    with HubClient(
+        "http://inprocess.test", key, transport=InProcessTransport(app), max_attempts=1, rate_limit="off"
+    ) as client:
+        client.create_project("one")
+        with pytest.raises(
+            OntokitError, match=r"create project 'two' failed \(not retried.*\): rate limited \(429\)"
+        ):
+            client.create_project("two")  # the first call asked for the hub's extensions
+    assert [
+        p["name"]
+        for p in HubClient("http://x", key, transport=InProcessTransport(HubApp(store))).iter_projects()
+    ] == ["one"]
+    assert isinstance(app, RateLimiter) and app.refused == 1
+
+
+@pytest.mark.parametrize("spec", ["fast", "0/min"])
+def test_serve_refuses_a_bad_rate_limit(spec: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["hub", "serve", "--db", str(tmp_path / "h.sqlite3"), "--rate-limit", spec]
+    )
+    assert result.exit_code == 2
+    assert "--rate-limit" in result.output and "Traceback" not in result.output
+
+
+# -- a CLI run against a served, rate-limited hub ---------------------------------------------------
+@contextmanager
+def _served(tmp_path: Path, limit: RateLimit) -> Iterator[tuple[str, str, RateLimiter]]:
+    app, store = build_app(tmp_path / "served.sqlite3", rate_limit=limit)
+    _, key = store.create_organization("acme")
+    server = start_server(app)
+    try:
+        yield server.url, key, app
+    finally:
+        server.stop()
+
+
+def _workspace(root: Path, projects: int) -> None:
+    (root / ".git").mkdir(parents=True)
+    (root / "ontology.yaml").write_text(
+        "tools:\n  - title: Car\n    type: bounding-box\nclassifications:\n"
+        "  - title: Weather\n    type: radio\n    options: [Sunny, Rainy]\n",
+        encoding="utf-8",
+    )
+    (root / "projects").mkdir()
+    for n in range(projects):
+        (root / "projects" / f"p{n:02d}.yaml").write_text(
+            f"name: Paced {n:02d}\nontology: ../ontology.yaml\n", encoding="utf-8"
+        )
+    (root / "ontokit.yaml").write_text("projects:\n  - projects/*.yaml\n", encoding="utf-8")
+
+
+def test_plan_and_apply_under_the_budget_make_no_429(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six projects, planned and applied by the CLI against a served hub that allows far more than a
+    burst would need, but less than unpaced concurrency sends in its window: with the client paced
+    at the same budget, the hub counts zero 429s."""
+    work = tmp_path / "ws"
+    _workspace(work, 6)
+    limit = RateLimit(40, 1.0)
+    with _served(tmp_path, limit) as (url, key, hub):
+        monkeypatch.chdir(work)
+        monkeypatch.setenv("ANGO_API_KEY", key)
+        monkeypatch.setenv(RATE_LIMIT_ENV, str(limit))
+        monkeypatch.delenv("ONTOKIT_HUB", raising=False)
+        runner = CliRunner()
+        plan = runner.invoke(cli, ["plan", "--hub", url])
+        assert plan.exit_code == 0, plan.output
+        applied = runner.invoke(cli, ["apply", "--hub", url, "--auto-approve"])
+        assert applied.exit_code == 0, applied.output
+        again = runner.invoke(cli, ["plan", "--hub", url, "--detailed-exitcode"])
+        assert again.exit_code == 0, again.output
+    assert hub.refused == 0
+    assert hub.accepted > limit.requests  # the budget was spent more than once: pacing was exercised

@@ -22,7 +22,7 @@ _UNITS = {
     "h": 3600.0,
     "hour": 3600.0,
 }
-_SPEC = re.compile(r"([0-9]{1,9})\s*/\s*([0-9]{0,6})\s*([a-z]+)")
+_SPEC = re.compile(r"([0-9]{1,9})\s*/\s*([0-9]{0,6}(?:\.[0-9]{1,6})?)\s*([a-z]+)")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class RateLimit:
 
     @classmethod
     def parse(cls, spec: str) -> RateLimit | None:
-        """``100/min``, ``5/s``, ``1000/hour``, ``10/30s``; ``off`` (or ``none``, ``unlimited``): None.
+        """``100/min``, ``5/s``, ``1000/hour``, ``10/30s``, ``3/0.5s``; ``off`` (or ``none``,
+        ``unlimited``): None.
 
         Raises:
             ValueError: ``spec`` is neither (the message says what is accepted).
@@ -68,7 +69,7 @@ class RateLimit:
                 f"{spec.strip()!r} is not a rate limit; give REQUESTS/PERIOD (100/min, 5/s, 1000/hour, "
                 "10/30s) or off"
             )
-        periods = int(match.group(2)) if match.group(2) else 1
+        periods = float(match.group(2)) if match.group(2) else 1.0
         if periods == 0:
             raise ValueError(f"{spec.strip()!r}: the period must be longer than 0 s")
         requests = int(match.group(1))

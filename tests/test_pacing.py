@@ -33,6 +33,7 @@ from ontology_kit.rate_limit import ANGO_RATE_LIMIT, RateLimit
         ("5/s", RateLimit(5, 1)),
         ("1000/hour", RateLimit(1000, 3600)),
         ("10/30s", RateLimit(10, 30)),
+        ("3/0.5s", RateLimit(3, 0.5)),
         ("OFF", None),
         ("unlimited", None),
     ],
@@ -42,14 +43,22 @@ def test_rate_limit_parse(spec: str, expected: RateLimit | None) -> None:
     assert RateLimit.parse(spec) == expected
 
 
-@pytest.mark.parametrize("spec", ["", "100", "100/fortnight", "0/min", "5/0s", "-1/min", "1e3/min"])
+@pytest.mark.parametrize(
+    "spec", ["", "100", "100/fortnight", "0/min", "5/0s", "5/0.0s", "-1/min", "1e3/min", "5/.s"]
+)
 def test_rate_limit_parse_refuses(spec: str) -> None:
     with pytest.raises(ValueError, match=r"rate limit|period|at least 1"):
         RateLimit.parse(spec)
 
 
 def test_rate_limit_text_reads_back() -> None:
-    for limit in (RateLimit(100, 60), RateLimit(5, 1), RateLimit(7, 3600), RateLimit(10, 30)):
+    for limit in (
+        RateLimit(100, 60),
+        RateLimit(5, 1),
+        RateLimit(7, 3600),
+        RateLimit(10, 30),
+        RateLimit(3, 0.2),
+    ):
         assert RateLimit.parse(str(limit)) == limit
 
 
@@ -377,3 +386,102 @@ def test_plan_and_apply_under_the_budget_make_no_429(tmp_path: Path, monkeypatch
         assert again.exit_code == 0, again.output
     assert hub.refused == 0
     assert hub.accepted > limit.requests  # the budget was spent more than once: pacing was exercised
+
+
+# -- progress with the time left --------------------------------------------------------------------
+def test_plan_reports_progress_under_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the library: one report per project, in order, each with the total; the last has
+    nothing left; a budget that made requests wait says so."""
+    from ontology_kit.workflow import RunProgress, plan
+
+    work = tmp_path / "ws"
+    _workspace(work, 5)
+    heard: list[RunProgress] = []
+    with _served(tmp_path, RateLimit(1000, 60)) as (url, key, hub):
+        monkeypatch.chdir(work)
+        monkeypatch.setenv("ANGO_API_KEY", key)
+        monkeypatch.setenv(RATE_LIMIT_ENV, "3/0.2s")
+        plan(None, url, on_progress=heard.append)
+    assert [(p.done, p.total) for p in heard] == [(n, 5) for n in range(1, 6)]
+    assert heard[-1].left == 0 and all(p.left >= 0 for p in heard)
+    assert hub.refused == 0
+
+
+def test_an_unpaced_run_reports_nothing_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ontology_kit.workflow import RunProgress, plan
+
+    work = tmp_path / "ws"
+    _workspace(work, 3)
+    heard: list[RunProgress] = []
+    monkeypatch.chdir(work)
+    monkeypatch.delenv(RATE_LIMIT_ENV, raising=False)
+    monkeypatch.delenv("ONTOKIT_HUB", raising=False)
+    plan(None, None, on_progress=heard.append)  # the embedded hub: no budget
+    assert [(p.done, p.left, p.paced) for p in heard] == [(1, 0, False), (2, 0, False), (3, 0, False)]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0 s"), (4.2, "5 s"), (59, "59 s"), (60, "1 min"), (190, "3 min 10 s"), (3900, "1 h 5 min")],
+    ids=lambda v: str(v),
+)
+def test_duration(seconds: float, text: str) -> None:
+    from ontology_kit.cli.commands.plan import duration
+
+    assert duration(seconds) == text
+
+
+class _Terminal:
+    """A stderr that is a terminal."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("progress", "terminal", "line"),
+    [
+        ((3, 50, 190.0, True), True, "  planned P (0 changes); 3 of 50 projects, about 3 min 10 s left\n"),
+        ((3, 50, 2.0, True), True, "  planned P (0 changes)\n"),
+        ((3, 50, 190.0, False), True, "  planned P (0 changes)\n"),
+        ((3, 50, 190.0, True), False, ""),
+    ],
+    ids=["paced-long", "paced-short", "not-paced", "not-a-terminal"],
+)
+def test_progress_line_tells_the_time_left_on_a_terminal_only(
+    progress: tuple[int, int, float, bool], terminal: bool, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+    from types import SimpleNamespace
+
+    from ontology_kit.cli.commands import plan as plan_cli
+    from ontology_kit.workflow import RunProgress
+
+    stream: Any = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    eta = plan_cli.Eta()
+    eta.heard(RunProgress(*progress))
+    plan_cli._progress("planned", SimpleNamespace(name="P", changes=()), eta=eta)  # type: ignore[arg-type]
+    assert (stream.text if terminal else stream.getvalue()) == line
+
+
+def test_once_shown_the_time_left_goes_on_to_the_end() -> None:
+    from ontology_kit.cli.commands.plan import Eta
+    from ontology_kit.workflow import RunProgress
+
+    eta = Eta()
+    eta.heard(RunProgress(1, 3, 60, True))
+    assert eta.suffix() == "; 1 of 3 projects, about 1 min left"
+    eta.heard(RunProgress(3, 3, 0, True))
+    assert eta.suffix() == "; 3 of 3 projects, about 0 s left"

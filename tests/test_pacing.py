@@ -485,3 +485,59 @@ def test_once_shown_the_time_left_goes_on_to_the_end() -> None:
     assert eta.suffix() == "; 1 of 3 projects, about 1 min left"
     eta.heard(RunProgress(3, 3, 0, True))
     assert eta.suffix() == "; 3 of 3 projects, about 0 s left"
+
+
+# -- the window outlives the process -----------------------------------------------------------------
+def test_the_next_process_starts_from_the_window_kept(tmp_path: Path) -> None:
+    """`ontokit plan` right after a long `ontokit apply`: the second process's first requests wait
+    for what the first one spent, as the hub still counts it (its monotonic clock starts elsewhere)."""
+    memory = (tmp_path / ".ontokit" / "pacing.json", "https://hub.test")
+    first = FakeTime(now=5000.0)
+    wall = [1_000_000.0]
+    a = Pacer(RateLimit(3, 60), clock=first.clock, sleep=first.sleep, memory=memory, wall=lambda: wall[0])
+    for _ in range(3):
+        with a.slot():
+            pass
+    a.save()
+    second = FakeTime(now=10.0)
+    wall[0] += 20  # the next command starts 20 s later
+    b = Pacer(RateLimit(3, 60), clock=second.clock, sleep=second.sleep, memory=memory, wall=lambda: wall[0])
+    with b.slot():
+        pass
+    assert second.slept == [pytest.approx(40)]
+    other = Pacer(RateLimit(3, 60), memory=(memory[0], "https://other.test"))
+    assert other.seconds_for(3) == 0  # each hub its own window
+
+
+@pytest.mark.parametrize(
+    "content", ["{", "[]", '{"https://hub.test": "x"}', '{"https://hub.test": [true, "1", null]}']
+)
+def test_a_kept_window_that_cannot_be_read_is_none(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "pacing.json"
+    path.write_text(content, encoding="utf-8")
+    pacer = Pacer(RateLimit(1, 60), memory=(path, "https://hub.test"))
+    assert pacer.seconds_for(1) == 0
+
+
+def test_the_kept_window_replaces_a_link_instead_of_writing_through(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me", encoding="utf-8")
+    path = tmp_path / "pacing.json"
+    path.symlink_to(target)
+    pacer = Pacer(RateLimit(5, 60), memory=(path, "https://hub.test"))
+    with pacer.slot():
+        pass
+    pacer.save()
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert not path.is_symlink() and "https://hub.test" in path.read_text(encoding="utf-8")
+
+
+def test_an_unpaced_hub_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "ws"
+    _workspace(work, 2)
+    with _served(tmp_path, RateLimit(1000, 60)) as (url, key, _):
+        monkeypatch.chdir(work)
+        monkeypatch.setenv("ANGO_API_KEY", key)
+        monkeypatch.delenv(RATE_LIMIT_ENV, raising=False)
+        assert CliRunner().invoke(cli, ["plan", "--hub", url]).exit_code == 0
+    assert not (work / ".ontokit").exists()

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -111,6 +112,8 @@ class HubClient:
             else 100/min for a hub reached over the network and none for a local one
             (``client/pacing.py``). Every client of the process for the same hub and budget shares it.
         pacer: the budget itself (tests pass one with a fake clock); overrides ``rate_limit``.
+        pacing_memory: where the budget's window is kept between processes (``.ontokit/pacing.json``;
+            ``open_client`` gives it for a URL hub), else nowhere.
     """
 
     def __init__(
@@ -127,18 +130,19 @@ class HubClient:
         sleep: Callable[[float], None] = time.sleep,
         rate_limit: RateLimit | str | None = None,
         pacer: Pacer | None = None,
+        pacing_memory: Path | None = None,
     ) -> None:
         root = base_url.rstrip("/")
         if root.endswith("/v2"):
             root = root[:-3]
         if pacer is None:
             if isinstance(rate_limit, str):
-                rate_limit = RateLimit.parse(rate_limit)
-                pacer = pacer_for(root, rate_limit)
+                limit = RateLimit.parse(rate_limit)
             elif rate_limit is not None:
-                pacer = pacer_for(root, rate_limit)
+                limit = rate_limit
             else:
-                pacer = pacer_for(root, default_limit(root, in_process=transport is not None, env=os.environ))
+                limit = default_limit(root, in_process=transport is not None, env=os.environ)
+            pacer = pacer_for(root, limit, pacing_memory)
         self.pacer = pacer
         self.base_url = root
         self.label = label or root
@@ -165,8 +169,9 @@ class HubClient:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool, and keep the budget's window for the next process."""
         self._http.close()
+        self.pacer.save()
 
     # -- endpoints --------------------------------------------------------------------------------
     def hub_info(self) -> dict[str, Any] | None:

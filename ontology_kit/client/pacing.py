@@ -12,18 +12,27 @@ A 429 teaches it (:meth:`Pacer.learn`): every thread holds off for the ``Retry-A
 budget shrinks to what got through in the window, never below half of it in one step (a 429 caused
 by another client of the same key must not stall a run).
 
+A run's window outlives it (``memory``): the ends of its last requests are kept, by wall clock, in
+``.ontokit/pacing.json`` (per hub URL; no key), and the next process for that hub starts from them,
+so that ``ontokit plan`` right after a long ``ontokit apply`` does not spend, at once, a budget the
+hub still counts as spent.
+
 No library fits: ``limits`` and ``pyrate-limiter`` read the wall clock (no fake clock for the
 tests), count from the start of a request, and keep a fixed budget.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import json
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import OntokitError
@@ -44,6 +53,8 @@ class Pacer:
         limit: the budget (None: unlimited; every call returns at once).
         clock: monotonic seconds (tests pass a fake).
         sleep: how to wait (tests pass one that moves the fake clock).
+        memory: where the window is kept between processes, and under which hub (None: nowhere).
+        wall: the wall clock (``memory`` is dated by it; tests pass a fake).
     """
 
     def __init__(
@@ -52,6 +63,8 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        memory: tuple[Path, str] | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.configured = limit
         self._requests = limit.requests if limit else 0
@@ -63,6 +76,12 @@ class Pacer:
         self._held_until = float("-inf")
         self.waited = 0.0  # seconds callers spent waiting, in all
         self.sent = 0  # requests started
+        self._memory = memory if limit is not None else None
+        self._wall = wall
+        if self._memory is not None:
+            now, wall_now = clock(), wall()
+            ended = sorted(now - (wall_now - t) for t in _recall(*self._memory))
+            self._ended.extend(t for t in ended if t <= now)
 
     def __repr__(self) -> str:
         return f"Pacer({self.limit or 'off'})"
@@ -147,6 +166,16 @@ class Pacer:
             extra = max(0, requests - _MAX_SIMULATED) / (self._requests / period)
             return at - now + extra
 
+    def save(self) -> None:
+        """Keep the window for the next process (``memory``); quietly nothing when it cannot."""
+        if self._memory is None:
+            return
+        with self._cond:
+            now, wall_now = self._clock(), self._wall()
+            self._expire(now)
+            ends = [wall_now - (now - t) for t in self._ended] + [wall_now] * self._in_flight
+        _remember(*self._memory, ends)
+
     # -- machinery --------------------------------------------------------------------------------
     def _expire(self, now: float) -> None:
         assert self.configured is not None
@@ -170,15 +199,52 @@ class Pacer:
 
 _PACERS: dict[tuple[str, RateLimit | None], Pacer] = {}
 _PACERS_LOCK = threading.Lock()
+#: The most hubs ``.ontokit/pacing.json`` remembers, and ends per hub.
+_MAX_HUBS, _MAX_ENDS = 20, 10_000
 
 
-def pacer_for(hub: str, limit: RateLimit | None) -> Pacer:
-    """The process's one pacer for ``hub`` (a base URL) at ``limit``: every client of a run shares it."""
+def pacer_for(hub: str, limit: RateLimit | None, memory: Path | None = None) -> Pacer:
+    """The process's one pacer for ``hub`` (a base URL) at ``limit``: every client of a run shares it.
+    The first one made starts from the window kept in ``memory`` (a ``pacing.json``), if any."""
     with _PACERS_LOCK:
         pacer = _PACERS.get((hub, limit))
         if pacer is None:
-            pacer = _PACERS[(hub, limit)] = Pacer(limit)
+            pacer = _PACERS[(hub, limit)] = Pacer(limit, memory=(memory, hub) if memory else None)
         return pacer
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.loads(fh.read(1_000_000))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _recall(path: Path, hub: str) -> list[float]:
+    """The wall-clock ends kept for ``hub`` (read leniently: anything odd is nothing)."""
+    ends = _read(path).get(hub)
+    if not isinstance(ends, list):
+        return []
+    return [float(t) for t in ends[-_MAX_ENDS:] if isinstance(t, int | float) and not isinstance(t, bool)]
+
+
+def _remember(path: Path, hub: str, ends: list[float]) -> None:
+    """Keep ``ends`` for ``hub`` beside the other hubs' (a new file by rename: never half written,
+    and a link at ``path`` is replaced, not written through); nothing when it cannot be written."""
+    data = {k: v for k, v in _read(path).items() if k != hub and isinstance(v, list)}
+    if ends:
+        data[hub] = [round(t, 3) for t in ends[-_MAX_ENDS:]]
+    data = dict(list(data.items())[-_MAX_HUBS:])
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def default_limit(base_url: str, *, in_process: bool, env: Mapping[str, str]) -> RateLimit | None:

@@ -43,6 +43,7 @@ ANGO_HOSTS = {
 _EMBEDDED = ("", "embedded", "local")
 STATE_DIR = ".ontokit"
 DB_NAME = "hub.sqlite3"
+PACING_NAME = "pacing.json"
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,17 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
         raise OntokitError(f"no API key for {target.url}: set ANGO_API_KEY")
     if any(c.isspace() or ord(c) < 32 for c in key):
         raise OntokitError("ANGO_API_KEY contains spaces or control characters; copy the key again")
+    options.setdefault("pacing_memory", _pacing_memory(env))
     return HubClient(target.url, key, label=target.url, **options)
+
+
+def _pacing_memory(env: Mapping[str, str]) -> Path | None:
+    """Where a URL hub's request budget is remembered between commands: ``.ontokit/pacing.json``
+    at the repo root (None when ``.ontokit`` is a link out of it)."""
+    try:
+        return _inside_root(state_dir(), env) / PACING_NAME
+    except OntokitError:
+        return None
 
 
 class InProcessTransport(httpx.WSGITransport):

@@ -57,13 +57,14 @@ def serve_local_hub(
     rate_limit: RateLimit | None = None,
     api_key: str | None = None,
     on_ready: Callable[[HubServer, str | None], None] | None = None,
-) -> None:
+) -> Any:
     """Serve the hub stored in ``db`` over HTTP until interrupted (Ctrl-C).
 
     ``api_key`` is accepted (for the default organization); without it, the hub's own local key is.
     ``rate_limit``: answer 429 with ``Retry-After`` to a key's requests over it.
     ``on_ready(server, key)`` runs once the server listens; ``key`` is the hub's own key when no
     ``api_key`` was given (the user needs it to connect), else None (never echo a key one typed).
+    Returns the app it served (with ``rate_limit``, a ``RateLimiter``, which counted the requests).
     """
     app, store = build_app(db, faults, rate_limit)
     shown: str | None = None
@@ -83,3 +84,4 @@ def serve_local_hub(
         pass
     finally:
         server.stop()
+    return app

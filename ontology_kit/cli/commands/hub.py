@@ -69,7 +69,7 @@ def serve_command(
     from pathlib import Path
 
     from ...client.target import DB_NAME, state_dir
-    from ...hub import FaultConfig, HubServer, serve_local_hub
+    from ...hub import FaultConfig, HubServer, RateLimiter, serve_local_hub
     from ...rate_limit import RateLimit
 
     try:
@@ -91,9 +91,12 @@ def serve_command(
         if limit is not None:
             echo_line(f"rate limit: {limit} per API key (429 with Retry-After beyond it)")
 
-    serve_local_hub(
+    served = serve_local_hub(
         db_path, host, port, faults=fault_config, rate_limit=limit, api_key=api_key, on_ready=ready
     )
+    if isinstance(served, RateLimiter):
+        counts = f"{served.accepted} requests served, {served.refused} answered 429"
+        click.echo(f"rate limit {served.limit}: {counts}")
     click.echo("stopped")
     return ExitCode.OK
 

@@ -3,6 +3,7 @@ Hub's ``--rate-limit`` (``hub/ratelimit.py``) and the spelling both read (``rate
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -311,6 +312,31 @@ def test_hub_answers_429_with_retry_after_per_key() -> None:
     assert (limiter.accepted, limiter.refused) == (5, 1)  # /healthz is not counted
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    requests=st.integers(1, 6),
+    arrivals=st.lists(st.tuples(st.floats(0, 2, allow_nan=False), st.sampled_from("ab")), max_size=60),
+)
+def test_hub_admits_exactly_the_budget(requests: int, arrivals: list[tuple[float, str]]) -> None:
+    """Whatever the arrivals: per key, the accepted never exceed the budget in any window, and a
+    refusal only ever comes with the budget full; Retry-After is when a slot frees, rounded up."""
+    time = FakeTime()
+    limiter = RateLimiter(lambda e, s: [b""], RateLimit(requests, 5.0), clock=time.clock)
+    accepted: dict[str, list[float]] = {"a": [], "b": []}
+    for gap, key in arrivals:
+        time.now += gap
+        retry_after = limiter.admit(key)
+        in_window = [t for t in accepted[key] if t + 5.0 > time.now]
+        if retry_after is None:
+            assert len(in_window) < requests
+            accepted[key].append(time.now)
+        else:
+            assert len(in_window) == requests
+            assert retry_after == max(1, math.ceil(in_window[0] + 5.0 - time.now))
+    for starts in accepted.values():
+        assert _most_in_any_window(starts, 5.0) <= requests
+
+
 def test_rejected_requests_are_not_processed(tmp_path: Path) -> None:
     app, store = build_app(tmp_path / "hub.sqlite3", rate_limit=RateLimit(2, 3600))
     _, key = store.create_organization("acme")
@@ -541,3 +567,57 @@ def test_an_unpaced_hub_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
         monkeypatch.delenv(RATE_LIMIT_ENV, raising=False)
         assert CliRunner().invoke(cli, ["plan", "--hub", url]).exit_code == 0
     assert not (work / ".ontokit").exists()
+
+
+def test_hub_serve_rate_limit_over_http(tmp_path: Path) -> None:
+    """`ontokit hub serve --rate-limit 3/hour`: the fourth request of a key is a 429 with Retry-After
+    in seconds, unprocessed; stopping says what was served and refused."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import clean_env
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ontology_kit",
+            "hub",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "h.sqlite3"),
+            "--api-key",
+            "bench-key",
+            "--rate-limit",
+            "3/hour",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(4)]
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", lines[0])
+        assert url, lines
+        assert lines[3] == "rate limit: 3/hour per API key (429 with Retry-After beyond it)\n"
+        headers = {"apikey": "bench-key"}
+        statuses = [
+            httpx.post(url.group(1) + "/v2/project", json={"name": f"p{n}"}, headers=headers)
+            for n in range(4)
+        ]
+        assert [r.status_code for r in statuses] == [201, 201, 201, 429]
+        assert 3590 <= int(statuses[3].headers["Retry-After"]) <= 3600
+        assert statuses[3].json() == {"status": "fail", "message": "Rate limit exceeded (3/hour)"}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert "rate limit 3/hour: 3 requests served, 1 answered 429\nstopped\n" in out
+    assert proc.returncode == 0 and "Traceback" not in err
+    assert "bench-key" not in "".join(lines) + out + err

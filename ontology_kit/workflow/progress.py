@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import ParamSpec
 
 from ..client.pacing import Pacer
+from .planner import CONCURRENCY
 
 __all__ = ["Progress", "RunProgress"]
 
@@ -49,8 +50,11 @@ class Progress:
         """The progress so far."""
         left = 0.0
         if self.done and self.done < self.total:
-            per_project = (self.pacer.sent - self._sent_at_start) / self.done
-            left = self.pacer.seconds_for(math.ceil(per_project * (self.total - self.done)))
+            # The requests so far include those of the projects still under way (a few at once):
+            # count those as half done, or the first estimates come out too long.
+            under_way = self.done + 0.5 * min(CONCURRENCY, self.total - self.done)
+            per_project = (self.pacer.sent - self._sent_at_start) / under_way
+            left = self.pacer.seconds_for(math.ceil(per_project * (self.total - under_way)))
         return RunProgress(self.done, self.total, left, self.pacer.waited > 0)
 
     def wrap(self, callback: Callable[P, None] | None) -> Callable[P, None]:

@@ -101,6 +101,34 @@ def test_default_limit_refuses_a_bad_variable_in_one_line() -> None:
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "env", "expected"),
+    [
+        ("https://open.test", {}, ANGO_RATE_LIMIT),
+        ("https://open.test", {RATE_LIMIT_ENV: "7/min"}, RateLimit(7, 60)),
+        ("https://open.test", {RATE_LIMIT_ENV: "off"}, None),
+        ("http://127.0.0.1:9", {}, None),
+        ("embedded", {}, None),
+        ("embedded", {RATE_LIMIT_ENV: "9/s"}, RateLimit(9, 1)),
+    ],
+    ids=["remote", "remote-env", "remote-off", "loopback", "embedded", "embedded-env"],
+)
+def test_open_client_paces_as_its_environment_says(
+    url: str, env: dict[str, str], expected: RateLimit | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ontology_kit.client import HubTarget, open_client
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    target = (
+        HubTarget("embedded", "embedded", tmp_path / ".ontokit" / "hub.sqlite3")
+        if url == "embedded"
+        else HubTarget("url", url)
+    )
+    with open_client(target, env={"ANGO_API_KEY": "k", **env}) as client:
+        assert client.pacer.limit == expected
+
+
 def test_one_pacer_per_hub_and_budget() -> None:
     a = pacer_for("https://shared.test", ANGO_RATE_LIMIT)
     assert pacer_for("https://shared.test", RateLimit(100, 60)) is a

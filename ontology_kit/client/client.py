@@ -108,7 +108,7 @@ class HubClient:
         max_wait: the longest single wait between attempts (also caps ``Retry-After``), seconds.
         timeout: per-request timeout, seconds.
         sleep: how to wait (tests pass a fake).
-        rate_limit: the request budget to keep to (``"off"``: none); default ``ONTOKIT_RATE_LIMIT``,
+        rate_limit: the request budget to keep to (``"off"``: none); None: ``ONTOKIT_RATE_LIMIT``,
             else 100/min for a hub reached over the network and none for a local one
             (``client/pacing.py``). Every client of the process for the same hub and budget shares it.
         pacer: the budget itself (tests pass one with a fake clock); overrides ``rate_limit``.

@@ -88,7 +88,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     out = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG", "ONTOKIT_PLAN_KEY")
+        if k not in ("ONTOKIT_HUB", "ANGO_API_KEY", "ONTOKIT_DEBUG", "ONTOKIT_PLAN_KEY", "ONTOKIT_RATE_LIMIT")
     }
     out.update(NO_COLOR="1", GIT_CONFIG_NOSYSTEM="1", **extra)
     return out

@@ -39,6 +39,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.vocabulary",
         "ontology_kit.answer_walk",
         "ontology_kit.count_query",
+        "ontology_kit.rate_limit",
     ),
     "loader": ("ontology_kit.loader",),
     "model": ("ontology_kit.model",),

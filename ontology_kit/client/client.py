@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -31,7 +32,9 @@ from ..errors import (
     NotFoundError,
     RetryableAttempt,
 )
+from ..rate_limit import RateLimit
 from ..state import HubCapabilities
+from .pacing import Pacer, default_limit, pacer_for
 
 __all__ = ["HubClient", "HubLock", "ProjectPage"]
 
@@ -105,6 +108,12 @@ class HubClient:
         max_wait: the longest single wait between attempts (also caps ``Retry-After``), seconds.
         timeout: per-request timeout, seconds.
         sleep: how to wait (tests pass a fake).
+        rate_limit: the request budget to keep to (``"off"``: none); None: ``ONTOKIT_RATE_LIMIT``,
+            else 100/min for a hub reached over the network and none for a local one
+            (``client/pacing.py``). Every client of the process for the same hub and budget shares it.
+        pacer: the budget itself (tests pass one with a fake clock); overrides ``rate_limit``.
+        pacing_memory: where the budget's window is kept between processes (``.ontokit/pacing.json``;
+            ``open_client`` gives it for a URL hub), else nowhere.
     """
 
     def __init__(
@@ -119,10 +128,22 @@ class HubClient:
         timeout: float = 30.0,
         backoff: float = 0.25,
         sleep: Callable[[float], None] = time.sleep,
+        rate_limit: RateLimit | str | None = None,
+        pacer: Pacer | None = None,
+        pacing_memory: Path | None = None,
     ) -> None:
         root = base_url.rstrip("/")
         if root.endswith("/v2"):
             root = root[:-3]
+        if pacer is None:
+            if isinstance(rate_limit, str):
+                limit = RateLimit.parse(rate_limit)
+            elif rate_limit is not None:
+                limit = rate_limit
+            else:
+                limit = default_limit(root, in_process=transport is not None, env=os.environ)
+            pacer = pacer_for(root, limit, pacing_memory)
+        self.pacer = pacer
         self.base_url = root
         self.label = label or root
         self._key = _ApiKey(api_key)
@@ -148,8 +169,9 @@ class HubClient:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool, and keep the budget's window for the next process."""
         self._http.close()
+        self.pacer.save()
 
     # -- endpoints --------------------------------------------------------------------------------
     def hub_info(self) -> dict[str, Any] | None:
@@ -351,7 +373,8 @@ class HubClient:
             nonlocal attempts
             attempts += 1
             try:
-                response = self._http.request(method, path, json=json, params=params, headers=headers)
+                with self.pacer.slot():
+                    response = self._http.request(method, path, json=json, params=params, headers=headers)
             except _UNSENT as exc:
                 raise RetryableAttempt(f"cannot connect ({type(exc).__name__})", unsent=True) from None
             except httpx.TimeoutException as exc:
@@ -360,9 +383,9 @@ class HubClient:
                 raise RetryableAttempt(f"connection failed ({type(exc).__name__})", unsent=False) from None
             self._note_hub(response)
             if response.status_code == 429:
-                raise RetryableAttempt(
-                    "rate limited (429)", unsent=True, retry_after=_retry_after(response), status=429
-                )
+                retry_after = _retry_after(response)
+                self.pacer.learn(retry_after)  # the budget may be smaller than assumed
+                raise RetryableAttempt("rate limited (429)", unsent=True, retry_after=retry_after, status=429)
             if response.status_code >= 500:
                 raise RetryableAttempt(
                     f"server error ({response.status_code})",

@@ -22,6 +22,7 @@ from ..errors import DropConnection, OntokitError
 from ..hub import build_app, local_api_key
 from ..state import HubRecord
 from .client import HubClient
+from .pacing import default_limit
 
 __all__ = [
     "ANGO_HOSTS",
@@ -43,6 +44,7 @@ ANGO_HOSTS = {
 _EMBEDDED = ("", "embedded", "local")
 STATE_DIR = ".ontokit"
 DB_NAME = "hub.sqlite3"
+PACING_NAME = "pacing.json"
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
             key = local_api_key(target.db, store)
         except (OSError, sqlite3.Error) as exc:
             raise OntokitError(f"cannot open the embedded local hub at {target.db}: {exc}") from None
+        limit = default_limit("http://embedded.local", in_process=True, env=env)
+        options.setdefault("rate_limit", limit or "off")
         return HubClient(
             "http://embedded.local",
             key,
@@ -162,7 +166,18 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
         raise OntokitError(f"no API key for {target.url}: set ANGO_API_KEY")
     if any(c.isspace() or ord(c) < 32 for c in key):
         raise OntokitError("ANGO_API_KEY contains spaces or control characters; copy the key again")
+    options.setdefault("rate_limit", default_limit(target.url, in_process=False, env=env) or "off")
+    options.setdefault("pacing_memory", _pacing_memory(env))
     return HubClient(target.url, key, label=target.url, **options)
+
+
+def _pacing_memory(env: Mapping[str, str]) -> Path | None:
+    """Where a URL hub's request budget is remembered between commands: ``.ontokit/pacing.json``
+    at the repo root (None when ``.ontokit`` is a link out of it)."""
+    try:
+        return _inside_root(state_dir(), env) / PACING_NAME
+    except OntokitError:
+        return None
 
 
 class InProcessTransport(httpx.WSGITransport):

@@ -11,6 +11,7 @@ from .app import HubApp
 from .faults import FaultConfig, FaultInjector
 from .keys import local_api_key
 from .local import build_app, serve_local_hub
+from .ratelimit import RateLimiter
 from .serve import HubServer, start_server
 from .store import HubStore
 
@@ -21,6 +22,7 @@ __all__ = [
     "HubApp",
     "HubServer",
     "HubStore",
+    "RateLimiter",
     "build_app",
     "local_api_key",
     "serve_local_hub",

@@ -23,6 +23,7 @@ from ..state import ProjectSummary
 from .applier import StopFlag, apply_plan
 from .locking import holding_locks, lock_names
 from .planner import Target
+from .progress import Progress, RunProgress
 from .session import (
     PLAN_KEY_VARIABLE,
     choose_hub,
@@ -34,7 +35,16 @@ from .session import (
     workspace_hub,
 )
 
-__all__ = ["ApplyResult", "ApplyView", "PlanResult", "StopFlag", "apply", "list_projects", "plan"]
+__all__ = [
+    "ApplyResult",
+    "ApplyView",
+    "PlanResult",
+    "RunProgress",
+    "StopFlag",
+    "apply",
+    "list_projects",
+    "plan",
+]
 
 
 @dataclass(frozen=True)
@@ -91,12 +101,15 @@ def plan(
     on_planned: Callable[[ProjectPlan], None] | None = None,
     out: str | None = None,
     count: bool = True,
+    on_progress: Callable[[RunProgress], None] | None = None,
 ) -> PlanResult:
     """Plan the definitions ``target`` names (a project file, a workspace, a folder holding one;
     default: the nearest ``ontokit.yaml``) against a hub (``hub``, else ``ONTOKIT_HUB``, else the
     workspace's ``hub:``, else the embedded local Hub); with ``out``, save the plan there for
     :func:`apply` (written whole or not at all; it holds no secret; signed when ``ONTOKIT_PLAN_KEY``
     is set). With ``count`` false, no change's affected annotations are counted (``affected`` None).
+    ``on_progress`` hears, as each project is planned (just before ``on_planned``), how many are done
+    and about how long the rest take under the hub's request budget.
 
     Raises:
         InvalidDefinitionsError: the definitions have errors (nothing was planned).
@@ -108,7 +121,10 @@ def plan(
     if on_loaded is not None:
         on_loaded(definitions.diagnostics, hub_target)
     with open_session(hub_target, count=count) as session:
-        result = session.planner.plan([Target.of(d) for d in definitions.projects], on_done=on_planned)
+        progress = Progress(session.client.pacer, len(definitions.projects), on_progress)
+        result = session.planner.plan(
+            [Target.of(d) for d in definitions.projects], on_done=progress.wrap(on_planned)
+        )
     if out is not None:
         write_atomic(out, dumps_plan(result, hub_target.record(), key=plan_key()))
     return PlanResult(result, hub_target, definitions.diagnostics, out)
@@ -123,6 +139,7 @@ def apply(
     lock_timeout: float = 0.0,
     stop: StopFlag | None = None,
     count: bool = True,
+    on_progress: Callable[[RunProgress], None] | None = None,
 ) -> ApplyResult:
     """Plan (or check a saved plan: ``target`` is then a plan file), show the plan, refuse what policy
     refuses, ask, then execute the plan's operations and verify that every project converged.
@@ -131,6 +148,8 @@ def apply(
     and by id once known) from before it reads the hub until it ends, waiting up to ``lock_timeout``
     seconds for another apply's lease. Once ``stop`` is set (the CLI sets it on Ctrl-C), no new
     write starts. With ``count`` false, the plan shown counts no affected annotations.
+    ``on_progress`` hears how far planning, then applying, is (just before ``view.planned`` and
+    ``view.applied``), with an estimate of the time left under the hub's request budget.
 
     Raises:
         LockedError: another apply holds a lock on one of the projects (nothing was written).
@@ -163,10 +182,11 @@ def apply(
         holding_locks(session.client, session.planner.hub, targets, lock_timeout) as lease,
     ):
         # Read under the lock: a plan made before another apply finished is then seen as stale.
+        planned = Progress(session.client.pacer, len(targets), on_progress).wrap(view.planned)
         if saved is not None:
-            current = verify_saved_plan(session, saved, view.planned)
+            current = verify_saved_plan(session, saved, planned)
         else:
-            current = session.planner.plan(targets, on_done=view.planned)
+            current = session.planner.plan(targets, on_done=planned)
         view.show(current)
         if not current.has_changes:
             return ApplyResult(current, ())
@@ -175,8 +195,10 @@ def apply(
         check_policy(current, allow_destructive=allow_destructive)
         if not view.confirm(current):
             raise ApplyCancelled("apply cancelled; nothing was changed")
+        todo = sum(1 for p in current.projects if p.has_changes)
+        progress = Progress(session.client.pacer, todo, on_progress)
         applied = apply_plan(
-            current, session.planner, on_done=view.applied, stop=stop, before_write=lease.check
+            current, session.planner, on_done=progress.wrap(view.applied), stop=stop, before_write=lease.check
         )
     return ApplyResult(current, tuple(applied))
 

@@ -43,24 +43,43 @@ def hub_group() -> None:
     metavar="SPEC",
     help="Inject faults, for tests: '429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,seed=7'.",
 )
-def serve_command(host: str, port: int, db: str | None, api_key: str | None, faults: str | None) -> int:
+@click.option(
+    "--rate-limit",
+    default=None,
+    metavar="N/PERIOD",
+    help="Answer 429 with Retry-After to an API key's requests over this budget, as the real Hub "
+    "does (Ango's Standard plan: 100/min) [default: off].",
+)
+def serve_command(
+    host: str, port: int, db: str | None, api_key: str | None, faults: str | None, rate_limit: str | None
+) -> int:
     """Serve the local Hub over HTTP until interrupted.
+
+    With --rate-limit N/PERIOD (100/min, 5/s, 1000/hour), each API key may
+    make at most N requests in any window of PERIOD; the next is answered
+    429 with Retry-After (seconds), unprocessed.
 
     \b
     Examples:
       ontokit hub serve
       ontokit hub serve --port 9000 --db /tmp/hub.sqlite3 --api-key dev-key
+      ontokit hub serve --rate-limit 100/min
       ONTOKIT_HUB=http://127.0.0.1:8080 ANGO_API_KEY=<key> ontokit ...
     """
     from pathlib import Path
 
     from ...client.target import DB_NAME, state_dir
-    from ...hub import FaultConfig, HubServer, serve_local_hub
+    from ...hub import FaultConfig, HubServer, RateLimiter, serve_local_hub
+    from ...rate_limit import RateLimit
 
     try:
         fault_config = FaultConfig.parse(faults) if faults else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from None
+    try:
+        limit = RateLimit.parse(rate_limit) if rate_limit else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--rate-limit") from None
     db_path = Path(db) if db else state_dir() / DB_NAME
 
     def ready(server: HubServer, own_key: str | None) -> None:
@@ -69,8 +88,15 @@ def serve_command(host: str, port: int, db: str | None, api_key: str | None, fau
         echo_line(f"Use it with: ONTOKIT_HUB={server.url} ANGO_API_KEY=<key> ontokit ...  (Ctrl-C stops it)")
         if fault_config and fault_config.active:
             echo_line(f"fault injection: {faults}")
+        if limit is not None:
+            echo_line(f"rate limit: {limit} per API key (429 with Retry-After beyond it)")
 
-    serve_local_hub(db_path, host, port, faults=fault_config, api_key=api_key, on_ready=ready)
+    served = serve_local_hub(
+        db_path, host, port, faults=fault_config, rate_limit=limit, api_key=api_key, on_ready=ready
+    )
+    if isinstance(served, RateLimiter):
+        counts = f"{served.accepted} requests served, {served.refused} answered 429"
+        click.echo(f"rate limit {served.limit}: {counts}")
     click.echo("stopped")
     return ExitCode.OK
 

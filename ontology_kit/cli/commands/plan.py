@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ...errors import ApplyInterrupted
     from ...plan.model import Plan, ProjectPlan
     from ...plan.policy import FailOn
+    from ...workflow import RunProgress
 
 _NO_COUNT_HELP = (
     "Do not count the existing annotations each change affects (the hub is asked once per project "
@@ -38,13 +39,50 @@ _HUB_HELP = (
 )
 
 
-def _progress(verb: str, project: ProjectPlan, calls: int | None = None) -> None:
-    """One line per project on a terminal (stderr), nothing otherwise."""
+#: Seconds left above which a progress line starts telling them (once it has, it goes on).
+ETA_AFTER = 5.0
+
+
+class Eta:
+    """What a progress line ends with once the hub's request budget slows the run:
+    ``; 12 of 50 projects, about 3 min 10 s left``."""
+
+    def __init__(self) -> None:
+        self.latest: RunProgress | None = None
+        self.shown = False
+
+    def heard(self, progress: RunProgress) -> None:
+        """The workflow's latest word on how far the run is."""
+        self.latest = progress
+
+    def suffix(self) -> str:
+        """The end of the next progress line (empty while pacing costs no more than a few seconds)."""
+        p = self.latest
+        if p is None or not p.paced or (p.left < ETA_AFTER and not self.shown):
+            return ""
+        self.shown = True
+        return f"; {p.done} of {p.total} projects, about {duration(p.left)} left"
+
+
+def duration(seconds: float) -> str:
+    """``42 s``, ``3 min 10 s``, ``1 h 5 min``: a time left, as people say it."""
+    s = max(0, math.ceil(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+def _progress(verb: str, project: ProjectPlan, calls: int | None = None, eta: Eta | None = None) -> None:
+    """One line per project on a terminal (stderr), nothing otherwise; with the time left once
+    pacing makes the run long (``eta``)."""
     if not sys.stderr.isatty():
         return
     n = len(project.changes)
     extra = f", {calls} call{'s' if calls != 1 else ''}" if calls is not None else ""
-    echo_line(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra})", err=True)
+    left = eta.suffix() if eta is not None else ""
+    echo_line(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra}){left}", err=True)
 
 
 @click.command("plan")
@@ -90,14 +128,16 @@ def plan_command(
         if fmt != "text":  # the text plan names its hub in its first line
             echo_line(f"hub: {hub_target.description}", err=True)
 
+    eta = Eta()
     with showing_diagnostics(fmt):
         result = plan(
             target,
             hub,
             on_loaded=loaded,
-            on_planned=lambda p: _progress("planned", p),
+            on_planned=lambda p: _progress("planned", p, eta=eta),
             out=out,
             count=not no_count,
+            on_progress=eta.heard,
         )
     click.echo(render(result.plan, fmt, color=fmt == "text" and use_color()), nl=False)
     if result.saved_to:
@@ -116,12 +156,13 @@ class _TerminalApply:
     def __init__(self, auto_approve: bool, interrupts: Interrupts) -> None:
         self.auto_approve = auto_approve
         self.interrupts = interrupts
+        self.eta = Eta()
 
     def loaded(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         echo_diagnostics(diagnostics)
 
     def planned(self, project: ProjectPlan) -> None:
-        _progress("planned", project)
+        _progress("planned", project, eta=self.eta)
 
     def show(self, plan: Plan) -> None:
         from ...render.plans import render
@@ -145,7 +186,7 @@ class _TerminalApply:
         return True
 
     def applied(self, project: ProjectPlan, calls: int) -> None:
-        _progress("applied", project, calls)
+        _progress("applied", project, calls, eta=self.eta)
 
     def notice(self, message: str) -> None:
         echo_line(f"note: {message}", err=True)
@@ -199,14 +240,16 @@ def apply_command(
 
     with showing_diagnostics(), Interrupts() as interrupts:
         try:
+            view = _TerminalApply(auto_approve, interrupts)
             result = apply(
                 target,
                 hub,
-                _TerminalApply(auto_approve, interrupts),
+                view,
                 allow_destructive=allow_destructive,
                 lock_timeout=lock_timeout,
                 stop=interrupts.stop,
                 count=not no_count,
+                on_progress=view.eta.heard,
             )
         except ApplyInterrupted as stopped:
             _echo_interrupted(stopped)

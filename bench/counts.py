@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from annotated import EDITS, EMPTIED, Data, Ids, desired_text, live_text
+from goals import Goal
 from hubs import API_KEY, PROJECT, Served, build, hub_env, serve
 from plan import ontokit_command
 from run import best_of, machine
@@ -53,20 +54,6 @@ NO_COUNT_GOAL = 1.10
 EMPTIED_PROJECT = "emptied-project.yaml"
 #: How many times more often than the plan the two --no-count plans are run (best of those).
 NO_COUNT_TURNS = 2
-
-
-@dataclass
-class Goal:
-    """One goal: ``value`` (in ``unit``) at or under ``limit``."""
-
-    name: str
-    value: float
-    limit: float
-    unit: str
-
-    @property
-    def status(self) -> str:
-        return "PASS" if self.value <= self.limit else "FAIL"
 
 
 @dataclass

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from goals import Goal
 from plan import ontokit_command
 from run import machine
 
@@ -71,20 +72,6 @@ batches:
   - name: Week 2
 """
 _COUNTS = re.compile(r"rate limit (\S+): (\d+) requests served, (\d+) answered 429")
-
-
-@dataclass
-class Goal:
-    """One goal: ``value`` (in ``unit``) at or under ``limit``."""
-
-    name: str
-    value: float
-    limit: float
-    unit: str
-
-    @property
-    def status(self) -> str:
-        return "PASS" if self.value <= self.limit else "FAIL"
 
 
 @dataclass

@@ -94,6 +94,32 @@ def clean_env(**extra: str) -> dict[str, str]:
     return out
 
 
+def serve_hub(db: Path, *options: str) -> Any:
+    """`ontokit hub serve --port 0 --db DB OPTIONS`, started in DB's folder with a clean environment
+    (a ``subprocess.Popen`` with text pipes); its first line says where it listens
+    (:func:`listening_on`). Stop it with SIGINT."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db", str(db), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=db.parent,
+        env=clean_env(),
+    )
+
+
+def listening_on(line: str) -> str:
+    """The URL in `hub serve`'s first line (``listening on http://127.0.0.1:PORT ...``)."""
+    import re
+
+    found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", line)
+    assert found, line
+    return found.group(1)
+
+
 def run_ontokit(*args: str, cwd: Path) -> Any:
     """The real command line (a subprocess, no terminal); never a traceback, whatever happens."""
     import subprocess

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import listening_on, serve_hub
 
 from ontology_kit import __version__
 from ontology_kit.cli import main
@@ -197,28 +198,19 @@ def test_output_to_unwritable_place(good: Path, tmp_path: Path) -> None:
 
 
 def test_hub_serve(tmp_path: Path) -> None:
-    import re
     import signal
 
     import httpx
 
     db = tmp_path / "served.sqlite3"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ontology_kit", "hub", "serve", "--port", "0", "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    proc = serve_hub(db)
     try:
         assert proc.stdout is not None
-        first = proc.stdout.readline()
-        url = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", first)
-        assert url, first
+        url = listening_on(proc.stdout.readline())
         key = proc.stdout.readline().split("API key: ")[1].strip()
-        r = httpx.post(url.group(1) + "/v2/project", json={"name": "served"}, headers={"apikey": key})
+        r = httpx.post(url + "/v2/project", json={"name": "served"}, headers={"apikey": key})
         assert r.status_code == 201
-        assert httpx.get(url.group(1) + "/v2/listProjects", headers={"apikey": "wrong"}).status_code == 401
+        assert httpx.get(url + "/v2/listProjects", headers={"apikey": "wrong"}).status_code == 401
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=10)
@@ -229,25 +221,7 @@ def test_hub_serve(tmp_path: Path) -> None:
 def test_hub_serve_with_given_key_does_not_print_it(tmp_path: Path) -> None:
     import signal
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ontology_kit",
-            "hub",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "h.sqlite3"),
-            "--api-key",
-            "my-private-key",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    proc = serve_hub(tmp_path / "h.sqlite3", "--api-key", "my-private-key")
     assert proc.stdout is not None
     lines = [proc.stdout.readline() for _ in range(3)]
     proc.send_signal(signal.SIGINT)

@@ -19,6 +19,7 @@ import pytest
 from conftest import LocalHub
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_answer_counts import _store  # a project with tasks and no answers, in a bare store
 from test_plan_apply import examples_copy  # noqa: F401 - a fixture: a copy of examples/
 
 from ontology_kit.answer_walk import answer_refs, option_lookup
@@ -29,7 +30,7 @@ from ontology_kit.client.export_counts import NO_STAGES, ExportCounter, ExportLi
 from ontology_kit.client.export_tally import ExportTally
 from ontology_kit.count_query import MAX_TEXT_ANSWERS, CountQuery, GroupCount
 from ontology_kit.errors import HubError, PolicyRefusal
-from ontology_kit.hub import FaultConfig, FaultInjector, HubStore
+from ontology_kit.hub import FaultConfig, FaultInjector
 from ontology_kit.hub import annotations_store as ann
 from ontology_kit.hub.answers import answer
 from ontology_kit.hub.assets import MAX_TEXT_ANSWERS as HUB_MAX_TEXT_ANSWERS
@@ -83,17 +84,6 @@ QUERY = st.builds(
     st.lists(st.sampled_from(IDS), max_size=3).map(tuple),
     st.lists(st.tuples(st.sampled_from(IDS), st.sampled_from(IDS)), max_size=3).map(tuple),
 )
-
-
-def _store(tmp_path: Path, tasks: int) -> HubStore:
-    store = HubStore(tmp_path / "hub.sqlite3")
-    org, _ = store.create_organization("acme")
-    with store.write() as db:
-        store.insert_project(db, org, {"_id": "p1", "name": "P", "createdAt": "t"})
-        for n in range(tasks):
-            asset = {"externalId": f"x{n}", "data": f"https://e.test/{n}", "batches": []}
-            ann.insert_asset(db, "p1", (f"a{n}", f"t{n}"), asset, "Label", 0, "t")
-    return store
 
 
 # -- the tally counts as the local Hub's index does ------------------------------------------------

@@ -600,45 +600,19 @@ def test_an_unpaced_hub_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_hub_serve_rate_limit_over_http(tmp_path: Path) -> None:
     """`ontokit hub serve --rate-limit 3/hour`: the fourth request of a key is a 429 with Retry-After
     in seconds, unprocessed; stopping says what was served and refused."""
-    import re
     import signal
-    import subprocess
-    import sys
 
-    from conftest import clean_env
+    from conftest import listening_on, serve_hub
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ontology_kit",
-            "hub",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "h.sqlite3"),
-            "--api-key",
-            "bench-key",
-            "--rate-limit",
-            "3/hour",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        env=clean_env(),
-    )
+    proc = serve_hub(tmp_path / "h.sqlite3", "--api-key", "bench-key", "--rate-limit", "3/hour")
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(4)]
-        url = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", lines[0])
-        assert url, lines
+        url = listening_on(lines[0])
         assert lines[3] == "rate limit: 3/hour per API key (429 with Retry-After beyond it)\n"
         headers = {"apikey": "bench-key"}
         statuses = [
-            httpx.post(url.group(1) + "/v2/project", json={"name": f"p{n}"}, headers=headers)
-            for n in range(4)
+            httpx.post(url + "/v2/project", json={"name": f"p{n}"}, headers=headers) for n in range(4)
         ]
         assert [r.status_code for r in statuses] == [201, 201, 201, 429]
         assert 3590 <= int(statuses[3].headers["Retry-After"]) <= 3600

@@ -10,14 +10,12 @@ import gc
 import logging
 import re
 import signal
-import subprocess
-import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import clean_env
+from conftest import listening_on, serve_hub
 
 # The SDK's export opens a `requests.Session` it never closes (sdk.py exportV3): its socket is
 # reported whenever the garbage collector meets it, in whichever test runs then. Not ours to fix.
@@ -80,31 +78,10 @@ def _label(external_id: str, n: int) -> dict[str, Any]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`ontokit hub serve` itself, in a separate process; its URL."""
     where = tmp_path_factory.mktemp("served")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ontology_kit",
-            "hub",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            str(where / "hub.sqlite3"),
-            "--api-key",
-            "ann-key",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=where,
-        env=clean_env(),
-    )
+    proc = serve_hub(where / "hub.sqlite3", "--api-key", "ann-key")
     try:
         assert proc.stdout is not None
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", proc.stdout.readline())
-        assert found, proc.stderr.read() if proc.stderr else ""
-        yield found.group(1)
+        yield listening_on(proc.stdout.readline())
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import LocalHub
+from conftest import LocalHub, listening_on, serve_hub
 from test_conformance import EXAMPLES_DIR, SDK_DOC_EXAMPLES, Ids, lc  # noqa: F401 - lc is a fixture
 
 from ontology_kit import compile_file
@@ -125,38 +125,16 @@ def test_examples_dir_exists() -> None:
 
 def test_sdk_against_the_ontokit_hub_serve_command(lc: ModuleType, tmp_path: Path) -> None:
     """The whole scenario against `ontokit hub serve` itself (a separate process), not an in-test server."""
-    import re
     import signal
-    import subprocess
-    import sys
 
     from imerit_ango.sdk import SDK
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ontology_kit",
-            "hub",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "hub.sqlite3"),
-            "--api-key",
-            "sdk-test-key",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    proc = serve_hub(tmp_path / "hub.sqlite3", "--api-key", "sdk-test-key")
     try:
         assert proc.stdout is not None
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+) ", proc.stdout.readline())
-        assert found
+        url = listening_on(proc.stdout.readline())
         logging.getLogger("SDK").setLevel(logging.CRITICAL)
-        sdk = SDK("sdk-test-key", host=found.group(1))
+        sdk = SDK("sdk-test-key", host=url)
         pid = new_project(sdk)
         expected = compile_file(EXAMPLES_DIR / "sdk-conditional-tree.yaml")
         lists = SDK_DOC_EXAMPLES["sdk-conditional-tree.yaml"](lc, Ids(expected))
@@ -169,7 +147,7 @@ def test_sdk_against_the_ontokit_hub_serve_command(lc: ModuleType, tmp_path: Pat
         hook = {"url": "https://webhook.url/hook", "types": ["ACCEPTED"], "secret": "s", "project": pid}
         assert sdk.make_request("POST", "/v2/webhook", hook)["status"] == "success"
         with pytest.raises(Exception, match="Invalid API key"):
-            SDK("wrong", host=found.group(1)).get_project(pid)
+            SDK("wrong", host=url).get_project(pid)
         sdk.session.close()
     finally:
         proc.send_signal(signal.SIGINT)

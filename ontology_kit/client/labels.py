@@ -82,20 +82,11 @@ def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) 
     """The project's tasks whose asset has one of ``external_ids``, by externalId (reads)."""
     found: dict[str, TaskRef] = {}
     for chunk in _chunks(external_ids, MAX_PER_REQUEST):
-        query = json.dumps({"externalId": {"$in": list(chunk)}})
-        data = client._call(
-            "GET",
-            f"/v2/project/{_segment(project_id)}/tasks",
-            params={"page": 1, "limit": MAX_PER_REQUEST, "filter": query},
-            safe=True,
-            what=f"the tasks of project {project_id}",
-        )
+        data = _tasks(client, project_id, {"externalId": {"$in": chunk}}, MAX_PER_REQUEST)
         for task in data.get("tasks") or []:
             ref = _ref(task)
             if ref is None:
-                raise HubError(
-                    f"{client.label} gave an unexpected answer for the tasks of project {project_id}"
-                )
+                raise HubError(_unexpected(client, project_id))
             found[ref.external_id] = ref
     return found
 
@@ -103,17 +94,25 @@ def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) 
 def tasks_in_batch(client: HubClient, project_id: str, batch_id: str) -> int:
     """How many tasks of the project are in the batch (``get_tasks`` with a batches filter: its
     ``total``; a read)."""
-    data = client._call(
+    total = _tasks(client, project_id, {"batches": {"$in": [batch_id]}}, 1).get("total")
+    if type(total) is not int or total < 0:
+        raise HubError(_unexpected(client, project_id))
+    return total
+
+
+def _tasks(client: HubClient, project_id: str, task_filter: dict[str, Any], limit: int) -> dict[str, Any]:
+    """The first page of ``get_tasks`` with the SDK's ``TaskFilter`` ``task_filter``."""
+    return client._call(
         "GET",
         f"/v2/project/{_segment(project_id)}/tasks",
-        params={"page": 1, "limit": 1, "filter": json.dumps({"batches": {"$in": [batch_id]}})},
+        params={"page": 1, "limit": limit, "filter": json.dumps(task_filter)},
         safe=True,
         what=f"the tasks of project {project_id}",
     )
-    total = data.get("total")
-    if type(total) is not int or total < 0:
-        raise HubError(f"{client.label} gave an unexpected answer for the tasks of project {project_id}")
-    return total
+
+
+def _unexpected(client: HubClient, project_id: str) -> str:
+    return f"{client.label} gave an unexpected answer for the tasks of project {project_id}"
 
 
 def _ref(task: Any) -> TaskRef | None:

@@ -25,7 +25,6 @@ __all__ = [
     "next_stage",
     "project_of",
     "stage_ids",
-    "stages",
     "string_field",
     "string_list",
     "task_doc",
@@ -48,17 +47,7 @@ class HubLike(Protocol):
     def new_project(self, name: str, org: str) -> dict[str, Any]: ...
 
 
-# -- stages -----------------------------------------------------------------------------------------
-def stages(project: dict[str, Any]) -> list[dict[str, Any]]:
-    """The stages of the project's workflow that have a string ``id``."""
-    stages = project.get("stages")
-    return (
-        [s for s in stages if isinstance(s, dict) and isinstance(s.get("id"), str)]
-        if isinstance(stages, list)
-        else []
-    )
-
-
+# -- stages (read through state.Workflow, the one reader of a workflow) -----------------------------
 def next_stage(project: dict[str, Any], stage: str) -> str:
     """The first stage after ``stage`` in the project's workflow (``stage`` itself at the end)."""
     return Workflow.of(project).next_of(stage)
@@ -67,19 +56,19 @@ def next_stage(project: dict[str, Any], stage: str) -> str:
 def initial_stage(project: dict[str, Any]) -> str:
     """Where a new task waits (inferred): the stage after ``Start``, as the Hub's Start stage passes
     every new task on at once; ``Label`` without a workflow."""
-    start = next((s["id"] for s in stages(project) if s.get("type") == "Start"), None)
-    return next_stage(project, start) if start is not None else "Label"
+    workflow = Workflow.of(project)
+    start = next((s.id for s in workflow.stages if s.type == "Start"), None)
+    return workflow.next_of(start) if start is not None else "Label"
 
 
 def complete_stages(project: dict[str, Any]) -> set[str]:
     """The ids of the workflow's Complete stages."""
-    return {s["id"] for s in stages(project) if s.get("type") == "Complete"} or {"Complete"}
+    return {s.id for s in Workflow.of(project).stages if s.type == "Complete"} or {"Complete"}
 
 
 def stage_ids(project: dict[str, Any], given: list[str]) -> tuple[str, ...]:
     """Stage ids for ``given`` ids or names (the SDK's export filter sends ``Complete``, a name and an id)."""
-    # stages are stored as a client sent them: a name may be anything
-    by_name = {s["name"]: s["id"] for s in stages(project) if isinstance(s.get("name"), str)}
+    by_name = {s.name: s.id for s in Workflow.of(project).stages}
     return tuple({by_name.get(g, g) for g in given} | set(given))
 
 

@@ -14,8 +14,9 @@ import orjson
 from werkzeug.wrappers import Request, Response
 
 from ..errors import HubApiError as ApiError
+from ..state import Workflow
 from . import annotations_store as ann
-from .asset_fields import HubLike, batch_ids, json_list, project_of, stage_ids, stages
+from .asset_fields import HubLike, batch_ids, json_list, project_of, stage_ids
 from .store import utc_now
 from .web import ok as _ok
 
@@ -88,7 +89,7 @@ def _time_filter(request: Request, name: str) -> Callable[[str], bool]:
 
 def _export_doc(row: ann.TaskRow, project: dict[str, Any], batch_names: dict[Any, Any]) -> dict[str, Any]:
     """One task as Ango's export writes it (inferred in part; docs/hub.md)."""
-    stage_names = {s["id"]: s.get("name", s["id"]) for s in stages(project)}
+    stage_names = {s.id: s.name for s in Workflow.of(project).stages}
     return {
         "asset": row.data,
         "assetId": row.asset,

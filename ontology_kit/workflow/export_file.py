@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import orjson
 
+from ..answer_walk import answer_refs
 from ..errors import HubApiError, InvalidDataFileError
 from ..hub.answers import answer as checked_answer
 from ..hub.asset_fields import MAX_EXTERNAL_ID
@@ -64,19 +65,9 @@ class Entry:
 
     @property
     def elements(self) -> int:
-        """Answer elements: tool objects, relations, classification answers at any depth."""
-        todo: list[Any] = [
-            *self.answer["objects"],
-            *self.answer["classifications"],
-            *self.answer["relations"],
-        ]
-        n = 0
-        while todo:
-            item = todo.pop()
-            n += 1
-            nested = item.get("classifications") if isinstance(item, dict) else None
-            todo += nested if isinstance(nested, list) else []
-        return n
+        """Answer elements: tool objects, relations, classification answers at any depth (as the
+        counts read them: ``answer_walk``; the answer passed the Hub's checks)."""
+        return sum(r.kind != "option" for r in answer_refs(self.answer))
 
 
 @dataclass

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..category_schema import CategorySchema, NodeKind
+from ..answer_walk import OptionLookup, option_lookup
+from ..category_schema import CategorySchema
 from ..client import HubClient, HubTarget, open_client
 from ..client.labels import MAX_PER_REQUEST, TaskRef, annotate, find_tasks, import_labels, upload_assets
 from ..errors import BadRequestError, InvalidDataFileError, NotFoundError, OntokitError
@@ -83,7 +84,7 @@ def load_export(
         result = LoadResult(target.description, str(doc["_id"]), str(doc.get("name")), total=found.entries)
         workflow = Workflow.of(doc)
         _check_names(found, doc, workflow)
-        index = _options(CategorySchema.of(doc.get("categorySchema")))
+        index = option_lookup(CategorySchema.of(doc.get("categorySchema")))
         with holding_project(
             client, target.description, result.project_name, result.project_id, lock_timeout
         ):
@@ -99,7 +100,7 @@ def _load_chunk(
     result: LoadResult,
     chunk: list[Entry],
     workflow: Workflow,
-    index: Mapping[str, Mapping[str, str]],
+    index: OptionLookup,
 ) -> None:
     pid = result.project_id
     ids = [e.external_id for e in chunk]
@@ -205,24 +206,14 @@ def _check_names(found: ExportFile, doc: Mapping[str, Any], workflow: Workflow) 
 
 
 # -- answers ----------------------------------------------------------------------------------------
-def _options(schema: CategorySchema) -> dict[str, dict[str, str]]:
-    """Per classification's schemaId: its options' schemaIds by value (values said twice are left out)."""
-    out: dict[str, dict[str, str]] = {}
-    for node in schema.walk():
-        if node.kind is not NodeKind.OPTION or node.parent is None or node.parent.id is None or not node.id:
-            continue
-        values = out.setdefault(node.parent.id, {})
-        values[node.title] = "" if node.title in values else node.id
-    return {sid: {v: i for v, i in values.items() if i} for sid, values in out.items()}
-
-
-def _by_id(answer: dict[str, Any], index: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+def _by_id(answer: dict[str, Any], index: OptionLookup) -> dict[str, Any]:
     """``answer`` with every classification answer that names an option by its value naming it by id
-    (the answer's depth is bounded: ``export_file`` checked it as the Hub does)."""
+    (``answer_walk.option_lookup``: an id stays itself; a value two options share is left as it is).
+    The answer's depth is bounded: ``export_file`` checked it as the Hub does."""
 
-    def option(options: Mapping[str, str], value: Any) -> Any:
-        known = isinstance(value, str) and value not in options.values()
-        return options.get(value, value) if known else value
+    def option(options: Mapping[str, tuple[str, ...]], value: Any) -> Any:
+        ids = options.get(value) if isinstance(value, str) else None
+        return ids[0] if ids is not None and len(ids) == 1 else value
 
     def fix(item: Any) -> Any:
         if not isinstance(item, dict):
@@ -230,11 +221,10 @@ def _by_id(answer: dict[str, Any], index: Mapping[str, Mapping[str, str]]) -> di
         out = dict(item)
         options = index.get(str(item.get("schemaId")), {})
         value = item.get("answer")
-        out["answer"] = (
-            [option(options, v) for v in value] if isinstance(value, list) else option(options, value)
-        )
-        if "answer" not in item:
-            del out["answer"]
+        if "answer" in item:
+            out["answer"] = (
+                [option(options, v) for v in value] if isinstance(value, list) else option(options, value)
+            )
         nested = item.get("classifications")
         if isinstance(nested, list):
             out["classifications"] = [fix(n) for n in nested]

@@ -74,6 +74,9 @@ Code = Literal[
     "invalid-project-id",
     "not-an-ontology",
     "not-a-project",
+    # a project's setup (project/setup_checks.py)
+    "invalid-workflow",
+    "instructions-too-large",
     # paths in project definitions and workspaces
     "absolute-path",
     "path-outside-root",

@@ -14,6 +14,7 @@ from .loader import paths
 from .model import errors as structure
 from .project import definitions as project
 from .project import fields as project_fields
+from .project import setup_checks as project_setup
 
 __all__ = ["CODES", "RULES", "rule"]
 
@@ -25,6 +26,7 @@ RULES: Final[tuple[Rule, ...]] = (
     *rules.RULES,
     *project.RULES,
     *project_fields.RULES,
+    *project_setup.RULES,
     *paths.RULES,
 )
 

@@ -22,7 +22,9 @@ from typing import Any, Final, Literal, NamedTuple
 
 import orjson
 
+from ._secret import SecretState
 from .category_schema import CategorySchema, items_of
+from .setup_state import DesiredSetup, LiveSetup
 from .vocabulary import PROJECT_TYPES, SECRET_ENV_PATTERN, WEBHOOK_TYPES, ProjectType, WebhookType
 
 __all__ = [
@@ -148,6 +150,9 @@ class DesiredProject:
     #: (name, id) of the batches the definition pins to a hub id: matched by id, renamed by name
     batch_ids: tuple[tuple[str, str], ...] = ()
     prune_batches: bool = False  # delete the hub's batches not listed (opted in)
+    setup: DesiredSetup = dataclasses.field(
+        default_factory=DesiredSetup
+    )  # workflow, members, settings, instructions (setup_state.py)
 
     @property
     def name(self) -> str:
@@ -156,23 +161,8 @@ class DesiredProject:
 
     def secret_variables(self) -> tuple[str, ...]:
         """The environment variables this project's webhook secrets come from, in order."""
-        return tuple(dict.fromkeys(h.secret_env for h in self.webhooks if h.secret_env))
-
-
-@dataclass(frozen=True)
-class SecretState:
-    """What a hub tells of a webhook's secret: whether one is set, and (the local Hub) its digest."""
-
-    set: bool
-    digest: str | None = None  # "sha256:SALT:HMAC", comparable with a candidate value
-
-    @classmethod
-    def from_document(cls, value: Any) -> SecretState | None:
-        """None when the hub does not say."""
-        if not isinstance(value, Mapping) or "set" not in value:
-            return None
-        digest = value.get("digest")
-        return cls(bool(value.get("set")), digest if isinstance(digest, str) else None)
+        hooks = (h.secret_env for h in self.webhooks if h.secret_env)
+        return tuple(dict.fromkeys((*hooks, *self.setup.secret_variables())))
 
 
 @dataclass(frozen=True)
@@ -217,6 +207,9 @@ class LiveProject:
     raw_fields: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)  # as the hub wrote
     #: the ids and names of the workflow's stages (``stages[]``); empty when the document lists none
     stages: tuple[str, ...] = dataclasses.field(default=(), compare=False)
+    setup: LiveSetup = dataclasses.field(
+        default_factory=LiveSetup
+    )  # workflow, members, settings, instructions (setup_state.py)
 
     @classmethod
     def from_hub(cls, doc: Mapping[str, Any], webhooks: Iterable[Mapping[str, Any]] | None) -> LiveProject:
@@ -238,6 +231,7 @@ class LiveProject:
             hooks,
             raw_fields,
             _stage_names(doc.get("stages")),
+            LiveSetup.from_document(doc),
         )
 
     def fingerprint(self) -> str:
@@ -259,6 +253,7 @@ class LiveProject:
                     }
                     for h in self.webhooks
                 ],
+                "setup": self.setup.fingerprint_data(),
             }
         )
 
@@ -395,6 +390,13 @@ class HubCapabilities:
     """What a hub can do beyond the documented Ango API: the extensions it announces (docs/hub.md)."""
 
     extensions: frozenset[str] = frozenset()
+    asked: bool = False  # read from the hub (False: not known, as when a test plans without a hub)
+
+    @property
+    def webhook_endpoint(self) -> bool | None:
+        """Whether the hub has the legacy webhook endpoint ontokit can manage webhooks with (it lists
+        them: ``webhooks-read``); None when not asked."""
+        return "webhooks-read" in self.extensions if self.asked else None
 
     def __contains__(self, extension: object) -> bool:
         return extension in self.extensions

@@ -36,6 +36,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.identity",
         "ontology_kit.category_schema",
         "ontology_kit.state",
+        "ontology_kit.setup_state",
         "ontology_kit.vocabulary",
         "ontology_kit.answer_walk",
         "ontology_kit.count_query",

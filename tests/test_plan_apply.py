@@ -971,7 +971,8 @@ def test_a_new_project_is_created_with_its_type(workspace: Workspace) -> None:
 
 
 def _like_the_real_hub(app: Any) -> Any:
-    """The local Hub without its self-description, so without extensions: as the real Ango Hub is."""
+    """The local Hub without its self-description, so without extensions: as the real Ango Hub is
+    (so it cannot take declared webhooks either: the definitions here declare none)."""
 
     def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
         if environ["PATH_INFO"].rstrip("/") == "/v2/ontokit/hub":
@@ -990,9 +991,9 @@ def test_a_hub_that_cannot_change_the_type_refuses_before_writing(
         hub = LocalHub(
             local_hub.store, local_hub.app, server.url, local_hub.key, local_hub.other_key, local_hub.org
         )
-        ws = make_workspace(tmp_path / "ws", hub=hub)
+        ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=hub)
         assert ws.run("apply", "--auto-approve").code == 0
-        ws.write("projects/demo.yaml", _with_type("pct"))
+        ws.write("projects/demo.yaml", _with_type("pct").replace("webhooks:", "x:").split("x:")[0])
         ws.edit("ontology.yaml", "title: Kind", "title: Category")  # a change the hub can make
 
         text = ws.run("plan")

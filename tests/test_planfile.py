@@ -25,16 +25,21 @@ from ontology_kit.plan.model import (
 from ontology_kit.plan.operations import (
     OPERATION_TYPES,
     AddBatches,
+    AddMembers,
     ChangeBatches,
     CreateProject,
     CreateWebhook,
     Operation,
     SetCategorySchema,
+    SetWorkflow,
     UpdateProject,
+    UpdateSettings,
     UpdateWebhook,
+    UploadInstructions,
 )
 from ontology_kit.plan.planfile import PLANFILE_VERSION, dumps_plan, loads_plan, project_digest
 from ontology_kit.plan.project_diff import plan_project
+from ontology_kit.setup_state import SETTINGS, DesiredSetup, DesiredStage, Instructions
 from ontology_kit.state import (
     PROJECT_TYPES,
     WEBHOOK_TYPES,
@@ -44,6 +49,7 @@ from ontology_kit.state import (
     LiveProject,
     ProjectFields,
 )
+from ontology_kit.vocabulary import PROJECT_ROLES, STAGE_TYPES
 
 HUB = HubRecord("embedded local hub (.ontokit/hub.sqlite3)", "embedded", db="/tmp/hub.sqlite3")
 SCHEMA = compile_text(
@@ -65,6 +71,38 @@ webhooks = st.builds(
     texts,
     st.lists(st.sampled_from(WEBHOOK_TYPES), max_size=3).map(tuple),
     st.none() | secret_envs,
+)
+
+
+def _setting_values(section: str | None = None) -> st.SearchStrategy[tuple[tuple[str, Any], ...]]:
+    kinds: dict[type, st.SearchStrategy[Any]] = {
+        bool: st.booleans(),
+        int: st.integers(0, 100),
+        str: texts,
+        dict: st.dictionaries(texts, json_values, max_size=2),
+    }
+    chosen = [s for s in SETTINGS if section is None or s.section == section]
+    pairs = st.one_of([st.tuples(st.just(s.key), kinds[s.kind]) for s in chosen])
+    return st.lists(pairs, max_size=3, unique_by=lambda p: p[0]).map(tuple)
+
+
+stages = st.builds(
+    DesiredStage,
+    texts,
+    st.sampled_from(STAGE_TYPES),
+    st.lists(texts, max_size=2).map(tuple),
+    st.lists(
+        st.tuples(st.sampled_from(["name", "url", "assignedTo", "readOnly"]), json_values), max_size=2
+    ).map(tuple),
+    st.none() | secret_envs,
+)
+sha256s = st.from_regex(r"[0-9a-f]{64}", fullmatch=True)
+setups = st.builds(
+    DesiredSetup,
+    st.none() | st.lists(stages, max_size=3).map(tuple),
+    st.none() | st.lists(st.tuples(texts, st.sampled_from(PROJECT_ROLES)), max_size=2).map(tuple),
+    _setting_values(),
+    st.none() | st.builds(Instructions, texts, sha256s, st.integers(0, 10**7)),
 )
 operations: st.SearchStrategy[Operation] = st.one_of(
     st.builds(CreateProject, fields),
@@ -93,6 +131,12 @@ operations: st.SearchStrategy[Operation] = st.one_of(
         st.booleans(),
         st.none() | secret_envs,
     ),
+    st.builds(SetWorkflow, st.lists(texts, max_size=2).map(tuple)),
+    st.builds(AddMembers, st.sampled_from(PROJECT_ROLES), st.lists(texts, max_size=2).map(tuple)),
+    st.sampled_from(["benchmark", "label-validation", "settings"]).flatmap(
+        lambda section: st.builds(UpdateSettings, st.just(section), _setting_values(section))
+    ),
+    st.builds(UploadInstructions, texts.filter(bool), sha256s),
 )
 changes = st.builds(
     Change,
@@ -121,6 +165,7 @@ desired = st.builds(
     st.lists(webhooks, max_size=2).map(tuple),
     st.lists(st.tuples(texts, texts), max_size=2).map(tuple),
     st.booleans(),
+    setups,
 )
 projects = st.builds(
     ProjectPlan,
@@ -129,9 +174,9 @@ projects = st.builds(
     st.none() | hub_ids,
     st.lists(changes, max_size=4).map(tuple),
     texts,
-    unmanaged=st.lists(st.builds(Unmanaged, st.sampled_from(["batch", "webhook"]), texts), max_size=2).map(
-        tuple
-    ),
+    unmanaged=st.lists(
+        st.builds(Unmanaged, st.sampled_from(["batch", "webhook", "member"]), texts), max_size=2
+    ).map(tuple),
     warnings=st.lists(texts, max_size=2).map(tuple),
     desired=desired,
     operations=st.lists(operations, max_size=5).map(tuple),
@@ -159,6 +204,10 @@ def test_every_operation_type_is_stored() -> None:
         ChangeBatches((("b1", "First week"),), ("b2",)),
         CreateWebhook(hook),
         UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "HOOK_SECRET"),
+        SetWorkflow(("Notify",)),
+        AddMembers("Labeler", ("a@example.com",)),
+        UpdateSettings("benchmark", (("benchmarkEnabled", True), ("benchmarkRatio", 20))),
+        UploadInstructions("docs/guide.pdf", "0" * 64),
     )
     assert {type(op) for op in ops} == set(OPERATION_TYPES)
     project = ProjectPlan("P", "p.yaml", None, (), "fp", desired=_desired(), operations=ops)
@@ -291,6 +340,10 @@ def _full_plan() -> dict[str, Any]:
         AddBatches(("Week 1",)),
         CreateWebhook(hook),
         UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "HOOK_SECRET"),
+        SetWorkflow(("Notify",)),
+        AddMembers("Labeler", ("a@example.com",)),
+        UpdateSettings("benchmark", (("benchmarkEnabled", True), ("benchmarkRatio", 20))),
+        UploadInstructions("docs/guide.pdf", "0" * 64),
     )
     project = ProjectPlan(
         "P", "p.yaml", "p1", (change,), "fp", unmanaged=(Unmanaged("batch", "Old"),), warnings=("w",),

@@ -192,8 +192,8 @@ class HubClient:
         info = self.hub_info()
         extensions = info.get("extensions") if info else None
         if not isinstance(extensions, list):
-            return HubCapabilities()
-        return HubCapabilities(frozenset(str(e) for e in extensions))
+            return HubCapabilities(asked=True)
+        return HubCapabilities(frozenset(str(e) for e in extensions), asked=True)
 
     def list_projects(self, page: int = 1, limit: int = 100) -> ProjectPage:
         """One page of the organization's projects (newest first)."""
@@ -357,6 +357,7 @@ class HubClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
         safe: bool,
         what: str,
         conflict: bool = False,
@@ -374,7 +375,9 @@ class HubClient:
             attempts += 1
             try:
                 with self.pacer.slot():
-                    response = self._http.request(method, path, json=json, params=params, headers=headers)
+                    response = self._http.request(
+                        method, path, json=json, params=params, files=files, headers=headers
+                    )
             except _UNSENT as exc:
                 raise RetryableAttempt(f"cannot connect ({type(exc).__name__})", unsent=True) from None
             except httpx.TimeoutException as exc:

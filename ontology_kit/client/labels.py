@@ -19,6 +19,7 @@ __all__ = [
     "annotate",
     "find_tasks",
     "import_labels",
+    "task_total",
     "tasks_in_batch",
     "upload_assets",
 ]
@@ -94,7 +95,12 @@ def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) 
 def tasks_in_batch(client: HubClient, project_id: str, batch_id: str) -> int:
     """How many tasks of the project are in the batch (``get_tasks`` with a batches filter: its
     ``total``; a read)."""
-    total = _tasks(client, project_id, {"batches": {"$in": [batch_id]}}, 1).get("total")
+    return task_total(client, project_id, {"batches": {"$in": [batch_id]}})
+
+
+def task_total(client: HubClient, project_id: str, task_filter: dict[str, Any]) -> int:
+    """How many tasks of the project ``get_tasks`` with the SDK's ``TaskFilter`` finds (its ``total``)."""
+    total = _tasks(client, project_id, task_filter, 1).get("total")
     if type(total) is not int or total < 0:
         raise HubError(_unexpected(client, project_id))
     return total

@@ -49,7 +49,7 @@ __all__ = [
 SENSITIVE = "(sensitive)"
 
 #: A live item that the definition does not list.
-UnmanagedKind = Literal["batch", "webhook"]
+UnmanagedKind = Literal["batch", "webhook", "member"]
 
 #: ``plan``: definitions against a hub (``ontokit plan``); ``diff``: two versions of files (``ontokit diff``).
 PlanKind = Literal["plan", "diff"]
@@ -103,6 +103,9 @@ class ChangeKind(StrEnum):
     TREE_OPTION = "tree-option"
     BATCH = "batch"
     WEBHOOK = "webhook"
+    STAGE = "stage"  # a workflow stage
+    MEMBER = "member"
+    SETTING = "setting"  # benchmark, label validation, general settings, instructions
     LIST = "list"
 
     @classmethod

@@ -11,18 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, get_args
 
+from ..setup_state import SettingSection
 from ..state import DesiredWebhook, ProjectFields
 
 __all__ = [
     "OPERATION_TYPES",
     "AddBatches",
+    "AddMembers",
     "ChangeBatches",
     "CreateProject",
     "CreateWebhook",
     "Operation",
     "SetCategorySchema",
+    "SetWorkflow",
     "UpdateProject",
+    "UpdateSettings",
     "UpdateWebhook",
+    "UploadInstructions",
 ]
 
 
@@ -87,6 +92,45 @@ class UpdateWebhook:
     secret_env: str | None = None
 
 
+@dataclass(frozen=True)
+class SetWorkflow:
+    """Replace the workflow's stages with the desired ones (``update_workflow_stages``). Each stage
+    keeps the fields the definition does not set as the hub has them; a Webhook stage's secret is
+    kept, except in the stages listed, whose secret is the value of their variable."""
+
+    op: ClassVar[str] = "set-workflow"
+    set_secrets: tuple[str, ...] = ()  # stage ids
+
+
+@dataclass(frozen=True)
+class AddMembers:
+    """Add members with a role, or give members that role (``add_members_to_project``)."""
+
+    op: ClassVar[str] = "add-members"
+    role: str
+    emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UpdateSettings:
+    """Set settings of one section, in one call (``update_benchmark_settings``,
+    ``update_label_validation``, or the project update): (key, value) pairs."""
+
+    op: ClassVar[str] = "update-settings"
+    section: SettingSection
+    values: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class UploadInstructions:
+    """Upload the instructions file (``upload_instructions``); apply refuses a file whose content is
+    no longer the one planned."""
+
+    op: ClassVar[str] = "upload-instructions"
+    path: str
+    sha256: str
+
+
 Operation = (
     CreateProject
     | UpdateProject
@@ -95,6 +139,10 @@ Operation = (
     | ChangeBatches
     | CreateWebhook
     | UpdateWebhook
+    | SetWorkflow
+    | AddMembers
+    | UpdateSettings
+    | UploadInstructions
 )
 
 #: Every operation type, for the registries that must cover them all (the applier, the plan file).

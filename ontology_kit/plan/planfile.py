@@ -23,6 +23,7 @@ from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
 from .._version import __version__
 from ..category_schema import CategorySchema
 from ..errors import PlanFileError
+from ..setup_state import DesiredSetup
 from ..state import (
     WEBHOOK_TYPES,
     DesiredProject,
@@ -56,6 +57,7 @@ from .operations import (
     UpdateWebhook,
 )
 from .planjson import parse_plan_json, plan_signature, verify_signature
+from .setup_ops import setup_op_from_json, setup_op_json
 
 __all__ = ["PLANFILE_VERSION", "SavedPlan", "dumps_plan", "loads_plan", "project_digest"]
 
@@ -139,6 +141,8 @@ def _desired(d: DesiredProject) -> dict[str, Any]:
         doc["batchIds"] = [list(pair) for pair in d.batch_ids]
     if d.prune_batches:
         doc["pruneBatches"] = True
+    if d.setup.to_json():  # only when set, as above
+        doc["setup"] = d.setup.to_json()
     return doc
 
 
@@ -201,6 +205,8 @@ def _operation(op: Operation) -> dict[str, Any]:
             set_secret=op.set_secret,
             secretEnv=op.secret_env,
         )
+    else:
+        out.update(setup_op_json(op) or {})
     return out
 
 
@@ -373,7 +379,14 @@ class _Reader:
             webhooks=self.items(doc.get("webhooks", []), f"{where}.webhooks", self.webhook),
             batch_ids=self.items(doc.get("batchIds", []), f"{where}.batchIds", self.name_and_id),
             prune_batches=self.flag(doc.get("pruneBatches", False), f"{where}.pruneBatches"),
+            setup=self.setup(doc.get("setup", {}), f"{where}.setup"),
         )
+
+    def setup(self, value: Any, where: str) -> DesiredSetup:
+        try:
+            return DesiredSetup.from_json(value)
+        except ValueError as exc:
+            self.fail(where + str(exc).partition(":")[0], str(exc).partition(": ")[2])
 
     def change(self, value: Any, where: str) -> Change:
         doc = self.obj(value, where)
@@ -465,4 +478,10 @@ class _Reader:
                 self.flag(doc.get("set_secret", False), f"{where}.set_secret"),
                 self.secret_env(doc.get("secretEnv"), f"{where}.secretEnv"),
             )
-        self.fail(f"{where}.op", f"unknown operation {op!r}")
+        try:
+            found = setup_op_from_json(doc)
+        except ValueError as exc:
+            self.fail(where, str(exc).lstrip(".") or "invalid")
+        if found is None:
+            self.fail(f"{where}.op", f"unknown operation {op!r}")
+        return found

@@ -34,12 +34,16 @@ from .operations import (
     UpdateProject,
     UpdateWebhook,
 )
+from .setup_diff import plan_setup
 
 __all__ = ["plan_project", "secret_matches"]
 
-_NO_WEBHOOK_LIST = (
-    "this hub cannot list webhooks, so ontokit cannot tell which exist: webhooks are not managed on it "
-    "(use the hub's UI)"
+#: Why a declared webhook cannot be applied on a hub without the legacy webhook endpoint (detected:
+#: it does not answer the list of a project's webhooks, as the real Hub with SDK 1.4.10 does not).
+_NO_WEBHOOK_ENDPOINT = (
+    "this hub has no webhook endpoint (detected: it does not list a project's webhooks): webhooks are "
+    "Webhook stages of the workflow on it; declare this one under `workflow:` as a stage with "
+    '`type: Webhook` and `url: {url}` (docs/projects.md, "Webhooks")'
 )
 
 
@@ -59,6 +63,7 @@ def plan_project(
     plan.category_schema()
     plan.batches()
     plan.webhooks()
+    plan.setup()
     return ProjectPlan(
         desired.name,
         desired.definition,
@@ -221,12 +226,31 @@ class _Planner:
             self.operations.append(ChangeBatches(renamed, tuple(str(b.id) for b in deleted)))
         self.unmanaged += [Unmanaged("batch", b.name) for b in unlisted if b not in deleted]
 
+    def setup(self) -> None:
+        """The workflow, members, settings and instructions (``setup_diff.py``)."""
+        live = self.live.setup if self.live is not None else None
+        part = plan_setup(self.desired.setup, live, self.secrets)
+        self.changes += part.changes
+        self.operations += part.operations
+        self.unmanaged += part.unmanaged
+        self.warnings += part.warnings
+        self.blocked += part.blocked
+
     def webhooks(self) -> None:
         live = self.live
         hooks = self.desired.webhooks
-        if live is not None and live.webhooks is None:
-            if hooks:
-                self.warnings.append(_NO_WEBHOOK_LIST)
+        no_endpoint = (
+            live.webhooks is None if live is not None else self.capabilities.webhook_endpoint is False
+        )
+        if no_endpoint:
+            # Never "no changes" while a declared webhook cannot exist: each is a change apply refuses.
+            for hook in hooks:
+                why = _NO_WEBHOOK_ENDPOINT.format(url=hook.url)
+                after = {"url": hook.url, "types": list(hook.types)}
+                self.changes.append(
+                    Change(Action.CREATE, ChangeKind.WEBHOOK, (hook.url,), Impact.SAFE, (why,), after=after)
+                )
+                self.blocked.append(f"webhook {hook.url}: {why}")
             return
         by_url = {h.url: h for h in live.webhooks or ()} if live is not None else {}
         for hook in hooks:

@@ -26,10 +26,12 @@ from ..loader.paths import (
     shown_path,
 )
 from ..loader.positions import locate
+from ..setup_state import Instructions
 from ..validate import check_data, check_loaded
 from .fields import check_fields
 from .kinds import FileKind, detect_kind
 from .model import BatchSpec, ProjectFile, SecretRef, WebhookSpec, WorkspaceFile
+from .setup_checks import check_instructions, check_workflow
 
 __all__ = ["RULES", "ProjectDefinition", "read_project", "read_workspace"]
 
@@ -81,6 +83,7 @@ class ProjectDefinition(NamedTuple):
     model: ProjectFile
     ontology: str  # where the ontology comes from: a file, or "<definition> (inline)"
     category_schema: dict[str, Any]  # the compiled payload's categorySchema
+    instructions: Instructions | None = None  # the instructions file: its path, size and digest
 
 
 def read_project(
@@ -147,12 +150,14 @@ def read_project(
                 )
             )
         urls.setdefault(hook.url, i)
+    root_path = Path(root) if root is not None else find_root(Path(path).parent)
+    diags += check_workflow(model, name)
+    problems, instructions = check_instructions(model, name, Path(path).parent, root_path)
+    diags += problems
     payload = None
     if isinstance(model.ontology, str):
         folder = Path(path).parent
-        target = check_reference(
-            model.ontology, folder, root if root is not None else find_root(folder), "ontology path"
-        )
+        target = check_reference(model.ontology, folder, root_path, "ontology path")
         ontology_name = (
             str(Path(name).parent / model.ontology) if Path(name).parent != Path(".") else model.ontology
         )
@@ -186,7 +191,7 @@ def read_project(
     diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
-    definition = ProjectDefinition(name, model, ontology_name, payload["categorySchema"])
+    definition = ProjectDefinition(name, model, ontology_name, payload["categorySchema"], instructions)
     return definition, diags
 
 

@@ -15,6 +15,7 @@ from ..loader.paths import WORKSPACE_FILE
 from ..state import DesiredProject, DesiredWebhook, ProjectFields
 from .definitions import ProjectDefinition, read_project, read_workspace
 from .kinds import detect_kind
+from .setup_model import desired_setup
 
 __all__ = [
     "WORKSPACE_FILE",
@@ -98,6 +99,7 @@ def desired_state(definition: ProjectDefinition) -> DesiredProject:
         webhooks=tuple(
             DesiredWebhook(h.url, tuple(h.types), h.secret.env if h.secret else None) for h in model.webhooks
         ),
+        setup=desired_setup(model, definition.instructions),
     )
 
 

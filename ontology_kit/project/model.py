@@ -1,7 +1,9 @@
 """Project definitions and the workspace file, as pydantic models (the source of their JSON Schemas).
 
 A project file declares one Ango project: its name, description, optional id, the ontology it uses
-(a path to a shared ontology file, or inline), its batches and its webhooks. ``ontokit.yaml`` at
+(a path to a shared ontology file, or inline), its batches and its webhooks; and, when it says so,
+its workflow stages, members, benchmark, label validation, general settings and instructions file
+(each part it leaves out stays unmanaged). ``ontokit.yaml`` at
 the repo root lists the project files of a workspace.
 """
 
@@ -11,9 +13,23 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..vocabulary import SECRET_ENV_PATTERN, ProjectType, WebhookType
+from ..vocabulary import SECRET_ENV_PATTERN, ProjectRole, ProjectType, StageType, WebhookType
 
-__all__ = ["BatchSpec", "ProjectFile", "SecretRef", "WebhookSpec", "WorkspaceFile"]
+__all__ = [
+    "BatchSpec",
+    "BenchmarkSpec",
+    "LabelValidationSpec",
+    "ProjectFile",
+    "SecretRef",
+    "SettingsSpec",
+    "StageSpec",
+    "WebhookSpec",
+    "WorkspaceFile",
+]
+
+_URL = r"^https?://\S+$"
+_EMAIL = r"^[^@\s]+@[^@\s]+$"
+Number = int | float
 
 
 class _Model(BaseModel):
@@ -37,7 +53,7 @@ class SecretRef(_Model):
 class WebhookSpec(_Model):
     """A webhook of the project. The hub fires it on the listed events."""
 
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", description="Where the hub POSTs events.")]
+    url: Annotated[str, Field(pattern=_URL, description="Where the hub POSTs events.")]
     types: Annotated[
         list[WebhookType], Field(min_length=1, description="ACCEPTED, COMPLETED and/or UPDATED.")
     ]
@@ -60,6 +76,76 @@ def _batch_shorthand(value: Any) -> Any:
 
 
 BatchItem = Annotated[BatchSpec, BeforeValidator(_batch_shorthand, json_schema_input_type=str | BatchSpec)]
+
+
+class Position(_Model):
+    """Where the workflow editor draws a stage."""
+
+    x: Number
+    y: Number
+
+
+class ConsensusConfig(_Model):
+    """A Consensus stage's settings."""
+
+    threshold: Number = Field(description="The agreement needed, in percent.")
+    adjudicationMethod: str | None = Field(None, description='How a disagreement is settled ("best").')
+
+
+class StageSpec(_Model):
+    """One workflow stage, with Ango's field names. Fields left out keep the hub's values."""
+
+    id: Annotated[str, Field(min_length=1, max_length=1024, description="The stage's id: stable, unique.")]
+    type: StageType
+    name: str | None = Field(None, description="The name people see (default: the id).")
+    next: list[str] = Field(
+        default_factory=list,
+        description="The ids of the stages a task goes to from here (Review: accepted, rejected; "
+        "Consensus: agree, disagree). Complete and Archive lead nowhere.",
+    )
+    assignedTo: list[Annotated[str, Field(pattern=_EMAIL)]] | None = Field(
+        None, description="Who works in this stage (e-mail addresses)."
+    )
+    position: Position | None = None
+    autoForward: bool | None = Field(None, description="Start: send new tasks on at once.")
+    preventRequeue: bool | None = Field(None, description="Complete: tasks here cannot be requeued.")
+    readOnly: bool | None = Field(None, description="Review: reviewers cannot edit answers.")
+    consensusConfig: ConsensusConfig | None = None
+    consensusId: str | None = Field(None, description="A consensus sub-stage: the Consensus stage's id.")
+    pluginId: str | None = Field(None, description="Plugin: the plugin's id.")
+    logic: dict[str, Any] | None = Field(None, description="Logic: its conditions, as Ango writes them.")
+    url: str | None = Field(None, pattern=_URL, description="Webhook: where the hub POSTs each task.")
+    secret: SecretRef | None = Field(None, description="Webhook: its signing secret, `{env: VARIABLE}`.")
+
+
+class BenchmarkSpec(_Model):
+    """Benchmark settings (``update_benchmark_settings``)."""
+
+    enabled: bool
+    ratio: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        None, description="Percent of eligible tasks sampled as benchmarks."
+    )
+    cutoff: bool | None = Field(None, description="Whether benchmark cutoff is on.")
+
+
+class LabelValidationSpec(_Model):
+    """Custom label validation (``update_label_validation``)."""
+
+    enabled: bool | None = None
+    function: str | None = Field(None, description="The validation function's source.")
+    external: dict[str, Any] | None = Field(None, description="External validation, as Ango writes it.")
+
+
+class SettingsSpec(_Model):
+    """General project settings, with Ango's field names."""
+
+    idleTimeout: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Seconds before an idle task is released."
+    )
+    ocrLanguage: str | None = None
+    taskSkipEnabled: bool | None = None
+    unassignSkippedTask: bool | None = None
+    errorCodesEnabled: bool | None = None
 
 
 class ProjectFile(_Model):
@@ -99,6 +185,22 @@ class ProjectFile(_Model):
         default_factory=list,
         description="Webhooks the project must have, "
         "matched by URL. Others are shown as unmanaged, never deleted.",
+    )
+    workflow: list[StageSpec] | None = Field(
+        None,
+        description="The workflow's stages, all of them: stages on the hub that are not listed are "
+        "removed. Left out: the workflow is not managed.",
+    )
+    members: dict[Annotated[str, Field(pattern=_EMAIL)], ProjectRole] | None = Field(
+        None,
+        description="Members and their roles (e-mail: role). Other members on the hub stay (Ango's "
+        "API cannot remove one).",
+    )
+    benchmark: BenchmarkSpec | None = None
+    label_validation: LabelValidationSpec | None = None
+    settings: SettingsSpec | None = None
+    instructions: str | None = Field(
+        None, description="Path to the instructions file (relative to this file, inside the workspace)."
     )
 
 

@@ -106,6 +106,8 @@ def affected_words(c: Change) -> str | None:
         return None
     if c.kind is ChangeKind.BATCH:  # a batch holds tasks, not answers
         return f"{a.tasks:,} task{'s' if a.tasks != 1 else ''} would lose it"
+    if c.kind is ChangeKind.STAGE:  # so does a stage
+        return f"{a.tasks:,} task{' is' if a.tasks == 1 else 's are'} in it"
     # what a change makes invalid first: the tasks lacking an answer, then the answers it touches
     least = "at least " if a.partial else ""  # a partial count is a lower bound
     words = [] if a.lacking is None else [least + lacking_words(a.lacking)]

@@ -8,13 +8,15 @@ whatever is left did not take (:class:`~ontology_kit.errors.NotConvergedError`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, Protocol
 
 from .._text import one_line
-from ..client import HubClient
+from ..client import HubClient, setup_calls
 from ..errors import (
     ApplyInterrupted,
     DuplicateProjectsError,
@@ -25,13 +27,18 @@ from ..errors import (
 from ..plan.model import Plan, ProjectPlan
 from ..plan.operations import (
     AddBatches,
+    AddMembers,
     ChangeBatches,
     CreateProject,
     CreateWebhook,
     SetCategorySchema,
+    SetWorkflow,
     UpdateProject,
+    UpdateSettings,
     UpdateWebhook,
+    UploadInstructions,
 )
+from ..project.instructions import read_instructions
 from ..state import DesiredProject, LiveProject, absent_fingerprint
 from .planner import CONCURRENCY, LOCKS_EXTENSION, Planner, Target, read_secrets
 
@@ -279,6 +286,47 @@ def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
     ctx.client.update_webhook(op.webhook_id, **fields)
 
 
+def _set_workflow(ctx: _Context, op: SetWorkflow) -> None:
+    # Each stage: the hub's fields (its secret as read back, which the hub keeps), then the ones the
+    # definition sets; the secret of the stages the plan lists from its variable.
+    live = {s.id: s for s in ctx.live.setup.stages} if ctx.live is not None else {}
+    stages = []
+    for stage in ctx.desired.setup.workflow or ():
+        current = live.get(stage.id)
+        body = {**(current.raw if current is not None else {}), "id": stage.id, "type": stage.type}
+        body.update({"next": list(stage.next), **dict(stage.values)})
+        if stage.id in op.set_secrets:
+            body["secret"] = _secret_of(ctx, f"stage {stage.id}", stage.secret_env)
+        stages.append(body)
+    setup_calls.set_workflow(ctx.client, ctx.project_id, stages)
+
+
+def _add_members(ctx: _Context, op: AddMembers) -> None:
+    setup_calls.add_members(ctx.client, ctx.project_id, op.emails, op.role)
+
+
+#: The call that sets each section of settings.
+_SETTING_CALLS: Final = {
+    "benchmark": setup_calls.update_benchmark,
+    "label-validation": setup_calls.update_label_validation,
+    "settings": setup_calls.update_settings,
+}
+
+
+def _update_settings(ctx: _Context, op: UpdateSettings) -> None:
+    _SETTING_CALLS[op.section](ctx.client, ctx.project_id, dict(op.values))
+
+
+def _upload_instructions(ctx: _Context, op: UploadInstructions) -> None:
+    content = read_instructions(Path(op.path))
+    if hashlib.sha256(content).hexdigest() != op.sha256:
+        raise StalePlanError(
+            f"{ctx.desired.definition}: the plan is stale: the instructions file {op.path} changed since "
+            "the plan was made; run `ontokit plan` again"
+        )
+    setup_calls.upload_instructions(ctx.client, ctx.project_id, Path(op.path).name, content)
+
+
 #: The executor of every operation type (a test checks that none is missing).
 EXECUTORS: Final[dict[type[Any], Callable[[_Context, Any], None]]] = {
     CreateProject: _create_project,
@@ -288,4 +336,8 @@ EXECUTORS: Final[dict[type[Any], Callable[[_Context, Any], None]]] = {
     ChangeBatches: _change_batches,
     CreateWebhook: _create_webhook,
     UpdateWebhook: _update_webhook,
+    SetWorkflow: _set_workflow,
+    AddMembers: _add_members,
+    UpdateSettings: _update_settings,
+    UploadInstructions: _upload_instructions,
 }

@@ -18,11 +18,13 @@ from ..client import HubClient
 from ..client.counts import ANNOTATION_COUNTS, ExtensionCounter
 from ..client.export_counts import ExportCounter
 from ..client.labels import tasks_in_batch
+from ..client.setup_calls import tasks_in_stage
 from ..count_query import CountAnswer, CountQuery
 from ..errors import BadRequestError, HubError, NotFoundError, OntokitError
 from ..plan.affected import answered, questions
-from ..plan.model import Action, Affected, ChangeKind, Plan, ProjectPlan
+from ..plan.model import Action, Affected, ChangeKind, Impact, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
+from ..plan.setup_diff import without_tasks
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
 
 __all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Counter", "Planner", "Target", "read_secrets"]
@@ -177,20 +179,19 @@ class Planner:
         return answered(project, asked, answer)
 
     def _batch_tasks(self, project: ProjectPlan, project_id: str) -> ProjectPlan:
-        """``project`` with the tasks in each batch it deletes (``affected.tasks``; no annotation is
-        orphaned by it: ``annotations`` 0)."""
-        deleted = [
-            i
-            for i, c in enumerate(project.changes)
-            if c.kind is ChangeKind.BATCH and c.action is Action.DELETE and isinstance(c.before, dict)
-        ]
-        if not deleted:
-            return project
+        """``project`` with the tasks in each batch it deletes, and in each stage it removes or
+        re-routes (``affected.tasks``; no annotation is orphaned by either: ``annotations`` 0). A
+        stage that holds no task is not destructive to remove or re-route: its impact is lowered."""
         changes = list(project.changes)
         try:
-            for i in deleted:
-                tasks = tasks_in_batch(self.client, project_id, str(changes[i].before["_id"]))
-                changes[i] = dataclasses.replace(changes[i], affected=Affected(0, tasks))
+            for i, c in enumerate(changes):
+                if c.kind is ChangeKind.BATCH and c.action is Action.DELETE and isinstance(c.before, dict):
+                    tasks = tasks_in_batch(self.client, project_id, str(c.before["_id"]))
+                    changes[i] = dataclasses.replace(c, affected=Affected(0, tasks))
+                elif c.kind is ChangeKind.STAGE and c.impact is Impact.DESTRUCTIVE and c.schema_id:
+                    tasks = tasks_in_stage(self.client, project_id, c.schema_id)
+                    changed = c if tasks else without_tasks(c)
+                    changes[i] = dataclasses.replace(changed, affected=Affected(0, tasks))
         except HubError as exc:
             return dataclasses.replace(project, uncounted=str(exc))
         return dataclasses.replace(project, changes=tuple(changes))

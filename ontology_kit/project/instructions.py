@@ -1,0 +1,42 @@
+"""An instructions file a definition names (``instructions:``), read within bounds: plan records its
+size and digest, apply uploads exactly the content that was planned."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Final
+
+from ..errors import InputError
+from ..setup_state import Instructions
+
+__all__ = ["MAX_INSTRUCTIONS_BYTES", "instructions_of", "read_instructions"]
+
+#: The largest instructions file ontokit uploads (the local Hub's bound, hub/project_routes.py).
+MAX_INSTRUCTIONS_BYTES: Final = 10 * 1024 * 1024
+
+
+def read_instructions(path: Path) -> bytes:
+    """The file's content.
+
+    Raises:
+        InputError: it is not a readable regular file, or is larger than the bound.
+    """
+    try:
+        if not path.is_file():
+            raise InputError(f"instructions file {path} is not a file")
+        with path.open("rb") as handle:
+            content = handle.read(MAX_INSTRUCTIONS_BYTES + 1)
+    except OSError as exc:
+        raise InputError(
+            f"cannot read instructions file {path}: {exc.strerror or type(exc).__name__}"
+        ) from None
+    if len(content) > MAX_INSTRUCTIONS_BYTES:
+        raise InputError(f"instructions file {path} is larger than {MAX_INSTRUCTIONS_BYTES:,} bytes")
+    return content
+
+
+def instructions_of(path: Path, shown: str) -> Instructions:
+    """What a plan records of the file at ``path`` (named ``shown``, relative to where ontokit runs)."""
+    content = read_instructions(path)
+    return Instructions(shown, hashlib.sha256(content).hexdigest(), len(content))

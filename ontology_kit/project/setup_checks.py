@@ -1,0 +1,109 @@
+"""A definition's setup, checked before anything reaches a hub: its workflow as the Hub checks one
+(``project/stages.py``), fields that belong to other stage types, and the instructions file (inside
+the workspace, a regular file within bounds). Returns diagnostics with data paths (the caller
+locates them) and what the plan records of the instructions file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from ..codes import Code, Rule
+from ..diagnostics import Diagnostic
+from ..errors import InputError
+from ..loader.paths import Refusal, check_reference, shown_path
+from ..setup_state import Instructions
+from .instructions import MAX_INSTRUCTIONS_BYTES, instructions_of
+from .model import ProjectFile
+from .stages import stage_problems
+
+__all__ = ["RULES", "check_instructions", "check_workflow"]
+
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "invalid-workflow",
+        "a workflow the Hub would refuse: stage ids used twice, `next` naming no stage, not exactly one "
+        "Start, no Complete reachable from it, a Complete or Archive stage leading on, a Webhook stage "
+        "without `url`, or a field of another stage type",
+        'the workflow is one the Hub takes (docs/projects.md, "Workflow")',
+        "`next: [Reveiw]`; `url:` on a Label stage",
+        "`next: [Review]`; `url:` on a Webhook stage",
+    ),
+    Rule(
+        "instructions-too-large",
+        f"an instructions file larger than {MAX_INSTRUCTIONS_BYTES // (1024 * 1024)} MiB",
+        "instructions files are at most 10 MiB",
+        "`instructions: video.mp4`",
+        "`instructions: guide.pdf`",
+    ),
+)
+
+#: Fields that belong to one stage type only.
+_ONLY_ON: Final[dict[str, tuple[str, ...]]] = {
+    "url": ("Webhook",),
+    "secret": ("Webhook",),
+    "consensusConfig": ("Consensus",),
+    "autoForward": ("Start",),
+    "preventRequeue": ("Complete",),
+    "readOnly": ("Review",),
+    "logic": ("Logic",),
+    "pluginId": ("Plugin",),
+}
+
+
+def check_workflow(model: ProjectFile, file: str) -> list[Diagnostic]:
+    """Every problem of the definition's workflow (none when it has none)."""
+    if model.workflow is None:
+        return []
+    stages = [s.model_dump(exclude_none=True) for s in model.workflow]
+    out = []
+    for problem in stage_problems(stages):
+        path: tuple[str | int, ...] = ("workflow",)
+        if problem.index is not None:
+            path += (problem.index,)
+            if problem.field is not None and problem.field in stages[problem.index]:
+                path += (problem.field,)
+        out.append(Diagnostic("invalid-workflow", problem.message, file, path=path, hint=_HINT))
+    for i, stage in enumerate(stages):
+        for key, types in _ONLY_ON.items():
+            if key in stage and stage["type"] not in types:
+                out.append(
+                    Diagnostic(
+                        "invalid-workflow",
+                        f"stage {stage['id']!r} is a {stage['type']} stage: `{key}` belongs to a "
+                        f"{' or '.join(types)} stage",
+                        file,
+                        path=("workflow", i, key),
+                        hint="remove it, or change the stage's type",
+                    )
+                )
+    return out
+
+
+_HINT = 'the Hub refuses this workflow; docs/projects.md, "Workflow", shows a complete one'
+
+
+def check_instructions(
+    model: ProjectFile, file: str, folder: Path, root: Path
+) -> tuple[list[Diagnostic], Instructions | None]:
+    """The instructions file's problems, or what the plan records of it (its path as seen from where
+    ontokit runs, its size and digest)."""
+    if model.instructions is None:
+        return [], None
+    target = check_reference(model.instructions, folder, root, "instructions path")
+    where = ("instructions",)
+    if isinstance(target, Refusal):
+        return [Diagnostic(target.code, target.message, file, path=where, hint=target.hint)], None
+    named = f"instructions file {shown_path(model.instructions)}"
+    code: Code
+    try:
+        if not target.is_file():
+            code, why = "file-not-found", "not found"
+        elif target.stat().st_size > MAX_INSTRUCTIONS_BYTES:
+            code, why = "instructions-too-large", f"is larger than {MAX_INSTRUCTIONS_BYTES:,} bytes"
+        else:
+            return [], instructions_of(target, str(Path(file).parent / model.instructions))
+    except (OSError, InputError):
+        code, why = "file-unreadable", "cannot be read"
+    hint = "the path is relative to this project file"
+    return [Diagnostic(code, f"{named} {why}", file, path=where, hint=hint)], None

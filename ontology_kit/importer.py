@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .canonical import order_for
@@ -195,6 +195,12 @@ def _flow(mapping: dict[str, Any]) -> Any:
     return out
 
 
+def _flow_list(items: list[Any]) -> Any:
+    out = CommentedSeq(items)
+    out.fa.set_flow_style()
+    return out
+
+
 def _flow_short(mapping: dict[str, Any]) -> Any:
     """A category in block style, its keys in the canonical order."""
     order = order_for("category")
@@ -217,8 +223,11 @@ def ontology_yaml(result: ImportResult, source: str, schema_ref: str) -> str:
     return dump(result.ontology, header)
 
 
-def project_yaml(project: dict[str, Any], ontology_path: str, schema_ref: str) -> str:
-    """A project definition for an imported project: name, description, id, ontology, batches."""
+def project_yaml(
+    project: dict[str, Any], ontology_path: str, schema_ref: str, setup: dict[str, Any] | None = None
+) -> str:
+    """A project definition for an imported project: name, description, id, ontology, batches, and
+    the ``setup`` parts (``import_setup.py``)."""
     doc: dict[str, Any] = {"name": quoted(str(project.get("name", "")))}
     if project.get("description"):
         doc["description"] = quoted(str(project["description"]))
@@ -227,11 +236,18 @@ def project_yaml(project: dict[str, Any], ontology_path: str, schema_ref: str) -
     batches = [quoted(str(b.get("name"))) for b in project.get("batches") or [] if isinstance(b, dict)]
     if batches:
         doc["batches"] = batches
+    doc.update(setup or {})
+    for stage in doc.get("workflow") or []:  # `next: [Review, Label]`: short lists on one line
+        for key, value in stage.items():
+            if isinstance(value, list):
+                stage[key] = _flow_list(value)
     header = "\n".join(
         [
             SCHEMA_LINE.format(schema=schema_ref),
-            "# Imported by `ontokit import`. Webhooks are not imported: secrets cannot be read back;",
-            "# add them with `secret: {env: VARIABLE}` (existing ones show as unmanaged).",
+            "# Imported by `ontokit import`. Secrets cannot be read back: a Webhook stage's secret is",
+            "# read from the variable its `secret: {env: ...}` names (set it before apply); webhooks of",
+            "# the legacy endpoint are not imported (add them with `secret: {env: VARIABLE}`; existing",
+            "# ones show as unmanaged). Instructions files are not imported.",
         ]
     )
     return dump(doc, header)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from ._secret import SecretState
+from ._secret import SecretState, secret_digest
 from .category_schema import items_of
 from .vocabulary import SECRET_ENV_PATTERN, STAGE_TYPES
 
@@ -295,17 +295,19 @@ class LiveSetup:
         )
 
     @classmethod
-    def of_desired(cls, setup: DesiredSetup, secrets_set: Iterable[str] = ()) -> LiveSetup:
-        """The setup a hub would have after applying ``setup`` (``diff --base`` compares two files
-        this way); Webhook stages whose variable is in ``secrets_set`` read as having a secret."""
-        wanted = set(secrets_set)
+    def of_desired(cls, setup: DesiredSetup, by_name: bool = False) -> LiveSetup:
+        """The setup a hub would have after applying ``setup`` (``ontokit diff`` compares two files
+        this way). With ``by_name``, a Webhook stage's secret is the name of its variable (as a
+        digest): a diff compares which variable a secret comes from, never a value."""
         stages = tuple(
             LiveStage(
                 s.id,
                 s.type,
                 s.next,
                 {"id": s.id, "type": s.type, "next": list(s.next), **dict(s.values)},
-                SecretState(True) if s.secret_env and s.secret_env in wanted else None,
+                SecretState(True, secret_digest("by-name", s.secret_env))
+                if s.secret_env and by_name
+                else None,
             )
             for s in setup.workflow or ()
         )

@@ -120,15 +120,16 @@ def listening_on(line: str) -> str:
     return found.group(1)
 
 
-def run_ontokit(*args: str, cwd: Path) -> Any:
-    """The real command line (a subprocess, no terminal); never a traceback, whatever happens."""
+def run_ontokit(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Any:
+    """The real command line (a subprocess, no terminal; ``env``: variables to add to a clean
+    environment); never a traceback, whatever happens."""
     import subprocess
     import sys
 
     proc = subprocess.run(
         [sys.executable, "-m", "ontology_kit", *args],
         cwd=cwd,
-        env=clean_env(),
+        env=clean_env(**(env or {})),
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

@@ -149,9 +149,8 @@ class HubClient:
         self._key = _ApiKey(api_key)
         self.transport = transport  # also for downloads from another origin (client/export_counts.py)
         self.timeout = timeout
-        self._http = httpx.Client(
-            base_url=root, transport=transport, timeout=timeout, headers={"Content-Type": "application/json"}
-        )
+        # No default Content-Type: httpx sets JSON's for a JSON body, multipart's for a file.
+        self._http = httpx.Client(base_url=root, transport=transport, timeout=timeout)
         self.max_attempts = max_attempts if max_attempts is not None else _attempts_from_env()
         self.max_wait = max_wait
         self.backoff = backoff

@@ -162,7 +162,10 @@ def upload_instructions(app: HubLike, request: Request, org: str, project_id: st
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(400, "send the instructions as a multipart file named 'file'")
-    content = upload.stream.read(MAX_INSTRUCTIONS_BYTES + 1)
+    try:
+        content = upload.stream.read(MAX_INSTRUCTIONS_BYTES + 1)
+    finally:
+        request.close()  # werkzeug spools large parts to temporary files: close them now
     if len(content) > MAX_INSTRUCTIONS_BYTES:
         raise ApiError(413, f"an instructions file is at most {MAX_INSTRUCTIONS_BYTES:,} bytes")
     name = upload.filename[-_MAX_TEXT:]

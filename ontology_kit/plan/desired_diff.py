@@ -17,6 +17,8 @@ schema diff and its field impacts, batches and webhooks. What only a hub could t
 - **batches and webhooks** the new definition no longer lists are *unmanaged* (apply keeps them),
   exactly as ``plan`` shows them; a webhook's secret is compared by the name of its environment
   variable, never by value (the environment is not read).
+- **the setup** (workflow, members, settings, instructions): compared part by part as ``plan``
+  does; a Webhook stage's secret by the name of its variable.
 - **a deleted definition**: apply no longer manages the project and never deletes one; a warning.
 """
 
@@ -26,10 +28,12 @@ import dataclasses
 import posixpath
 from typing import Any
 
+from ..setup_state import LiveSetup
 from ..state import DesiredProject, DesiredWebhook
 from .attributes import BATCH_RENAMED, PROJECT_ATTRIBUTES
 from .diff import diff_category_schema
 from .model import Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
+from .setup_diff import SetupPlan, plan_setup
 
 __all__ = ["diff_desired", "ontology_reference"]
 
@@ -114,6 +118,9 @@ def diff_desired(
             changes.append(change)
     wanted = {h.url for h in new.webhooks}
     unmanaged += [Unmanaged("webhook", url) for url in old_hooks if url not in wanted]
+    setup = _setup_changes(old, new)
+    changes += setup.changes
+    unmanaged += setup.unmanaged
     return ProjectPlan(
         new.name,
         definition,
@@ -125,6 +132,14 @@ def diff_desired(
         label=label,
         desired=new,  # which hub project it is, for `ontokit diff --hub` (workflow/counting.py)
     )
+
+
+def _setup_changes(old: DesiredProject | None, new: DesiredProject) -> SetupPlan:
+    """The setup's changes, the old definition standing for the hub. Secrets are compared by the
+    name of their variable (the environment is not read): each variable "holds" its own name."""
+    names = {*new.setup.secret_variables(), *(old.setup.secret_variables() if old is not None else ())}
+    live = LiveSetup.of_desired(old.setup, by_name=True) if old is not None else None
+    return plan_setup(new.setup, live, {name: name for name in names})
 
 
 def _project_change(old: DesiredProject, new: DesiredProject, address: tuple[str, ...]) -> Change | None:

@@ -19,6 +19,7 @@ from .._io import write_atomic
 from ..client import HubTarget, open_client, resolve_target
 from ..diagnostics import Diagnostic, Severity
 from ..errors import InputError, InvalidOntologyError, OntokitError
+from ..import_setup import import_setup
 from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml
 from ..loader import MAX_FILE_BYTES
 from ..plan.diff import diff_category_schema
@@ -85,7 +86,10 @@ def import_ontology(
         written.append(out)
     if project_file and project is not None:
         rel = os.path.relpath(Path(out or "").resolve(), Path(project_file).resolve().parent)
-        write_atomic(project_file, project_yaml(project, rel, _schema_ref(project_file, "project")))
+        setup, setup_warnings = import_setup(project)
+        result.warnings.extend(setup_warnings)
+        text_of_project = project_yaml(project, rel, _schema_ref(project_file, "project"), setup)
+        write_atomic(project_file, text_of_project)
         written.append(project_file)
     problems = compiled.diagnostics
     return Imported(source, text, tuple(result.warnings), problems, remaining, tuple(written))

@@ -69,13 +69,14 @@ def read_secrets(desired: DesiredProject, env: Mapping[str, str] | None = None) 
     """
     env = os.environ if env is None else env
     out = {}
-    for hook in desired.webhooks:
-        var = hook.secret_env
+    users = [(f"webhook {h.url}", h.secret_env) for h in desired.webhooks]
+    users += [(f"stage {s.id}", s.secret_env) for s in desired.setup.workflow or ()]
+    for user, var in users:
         if not var:
             continue
         if not is_secret_env(var):
             raise OntokitError(
-                f"{desired.definition}: webhook {hook.url} takes its secret from {var!r}, which is not "
+                f"{desired.definition}: {user} takes its secret from {var!r}, which is not "
                 "a webhook secret's name (`HOOK` in it, `_SECRET` at its end); refusing to read it"
             )
         value = env.get(var)
@@ -85,8 +86,8 @@ def read_secrets(desired: DesiredProject, env: Mapping[str, str] | None = None) 
             value.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 reach os.environ as lone surrogates
             raise OntokitError(
-                f"{desired.definition}: the environment variable {var} (the secret of webhook "
-                f"{hook.url}) is not valid UTF-8 text"
+                f"{desired.definition}: the environment variable {var} (the secret of {user}) is not "
+                "valid UTF-8 text"
             ) from None
         out[var] = value
     return out

@@ -31,7 +31,7 @@ from ..validate import check_data, check_loaded
 from .fields import check_fields
 from .kinds import FileKind, detect_kind
 from .model import BatchSpec, ProjectFile, SecretRef, WebhookSpec, WorkspaceFile
-from .setup_checks import check_instructions, check_workflow
+from .setup_checks import check_instructions, check_members, check_workflow
 
 __all__ = ["RULES", "ProjectDefinition", "read_project", "read_workspace"]
 
@@ -151,7 +151,7 @@ def read_project(
             )
         urls.setdefault(hook.url, i)
     root_path = Path(root) if root is not None else find_root(Path(path).parent)
-    diags += check_workflow(model, name)
+    diags += check_workflow(model, name) + check_members(model, name)
     problems, instructions = check_instructions(model, name, Path(path).parent, root_path)
     diags += problems
     payload = None

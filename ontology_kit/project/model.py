@@ -188,13 +188,15 @@ class ProjectFile(_Model):
     )
     workflow: list[StageSpec] | None = Field(
         None,
+        max_length=100,
         description="The workflow's stages, all of them: stages on the hub that are not listed are "
         "removed. Left out: the workflow is not managed.",
     )
-    members: dict[Annotated[str, Field(pattern=_EMAIL)], ProjectRole] | None = Field(
+    members: dict[str, ProjectRole] | None = Field(
         None,
         description="Members and their roles (e-mail: role). Other members on the hub stay (Ango's "
         "API cannot remove one).",
+        max_length=1000,
     )
     benchmark: BenchmarkSpec | None = None
     label_validation: LabelValidationSpec | None = None

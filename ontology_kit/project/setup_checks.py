@@ -5,9 +5,11 @@ locates them) and what the plan records of the instructions file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Final
 
+from .._text import quoted
 from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
 from ..errors import InputError
@@ -17,7 +19,7 @@ from .instructions import MAX_INSTRUCTIONS_BYTES, instructions_of
 from .model import ProjectFile
 from .stages import stage_problems
 
-__all__ = ["RULES", "check_instructions", "check_workflow"]
+__all__ = ["RULES", "check_instructions", "check_members", "check_workflow"]
 
 RULES: Final[tuple[Rule, ...]] = (
     Rule(
@@ -49,6 +51,25 @@ _ONLY_ON: Final[dict[str, tuple[str, ...]]] = {
     "logic": ("Logic",),
     "pluginId": ("Plugin",),
 }
+
+
+#: An e-mail address, as far as ontokit checks one (the hub decides the rest).
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_members(model: ProjectFile, file: str) -> list[Diagnostic]:
+    """A diagnostic for each member that is not an e-mail address."""
+    return [
+        Diagnostic(
+            "invalid-value",
+            f"member {quoted(email)} is not an e-mail address",
+            file,
+            path=("members", email),
+            hint="members are named by the e-mail address of their Ango account",
+        )
+        for email in model.members or {}
+        if not _EMAIL.fullmatch(email)
+    ]
 
 
 def check_workflow(model: ProjectFile, file: str) -> list[Diagnostic]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -30,6 +30,7 @@ __all__ = [
     "Setting",
     "SettingSection",
     "setting",
+    "workflow_bodies",
 ]
 
 #: Which SDK call sets a setting: ``update_benchmark_settings``, ``update_label_validation``, or the
@@ -218,6 +219,24 @@ class DesiredSetup:
                 raise ValueError(".instructions: expected {path, sha256, size}")
             instructions = Instructions(ins["path"], ins["sha256"], ins["size"])
         return cls(workflow, members, settings, instructions)
+
+
+def workflow_bodies(
+    wanted: Iterable[DesiredStage], live: Iterable[LiveStage], secrets: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The stages ``update_workflow_stages`` sends for ``wanted``: each one the hub's stage of that
+    id (its secret as read back, which the hub keeps) with the fields the definition sets on top;
+    ``secrets`` maps the ids of the stages whose secret is written to its value."""
+    by_id = {s.id: s for s in live}
+    out = []
+    for stage in wanted:
+        current = by_id.get(stage.id)
+        body = {**(current.raw if current is not None else {}), "id": stage.id, "type": stage.type}
+        body.update({"next": list(stage.next), **dict(stage.values)})
+        if stage.id in secrets:
+            body["secret"] = secrets[stage.id]
+        out.append(body)
+    return out
 
 
 def _list(value: Any, where: str) -> list[Any]:

@@ -215,7 +215,9 @@ def test_diff_shows_setup_changes(tmp_path: Path) -> None:
     (project,) = diff.json()["projects"]
     found = {(c["kind"], c["path"]): c["attributes"] for c in project["changes"]}
     assert found == {
-        ("member", "rev@example.com"): [{"name": "role", "before": "Reviewer", "after": "Lead", "sensitive": False}],
+        ("member", "rev@example.com"): [
+            {"name": "role", "before": "Reviewer", "after": "Lead", "sensitive": False}
+        ],
         ("setting", "settings"): [{"name": "idleTimeout", "before": 600, "after": 900, "sensitive": False}],
         ("stage", '"Notify"'): [
             {"name": "secret", "before": "(sensitive)", "after": "(sensitive)", "sensitive": True}

@@ -249,7 +249,9 @@ def _settings(plan: SetupPlan, desired: DesiredSetup, have: LiveSetup) -> None:
             continue
         if section == "benchmark" and "benchmarkEnabled" not in dict(values):
             # update_benchmark_settings always sends whether benchmarks are on
-            values.insert(0, ("benchmarkEnabled", wanted["benchmarkEnabled"]))
+            # (a definition always says; a plan file may not: then the hub's value, else the default)
+            on = wanted.get("benchmarkEnabled", have.values.get("benchmarkEnabled", False))
+            values.insert(0, ("benchmarkEnabled", on))
         plan.changes.append(
             Change(Action.UPDATE, ChangeKind.SETTING, (title,), Impact.SAFE, attributes=tuple(attributes))
         )

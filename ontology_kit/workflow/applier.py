@@ -39,6 +39,7 @@ from ..plan.operations import (
     UploadInstructions,
 )
 from ..project.instructions import read_instructions
+from ..setup_state import workflow_bodies
 from ..state import DesiredProject, LiveProject, absent_fingerprint
 from .planner import CONCURRENCY, LOCKS_EXTENSION, Planner, Target, read_secrets
 
@@ -287,18 +288,12 @@ def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
 
 
 def _set_workflow(ctx: _Context, op: SetWorkflow) -> None:
-    # Each stage: the hub's fields (its secret as read back, which the hub keeps), then the ones the
-    # definition sets; the secret of the stages the plan lists from its variable.
-    live = {s.id: s for s in ctx.live.setup.stages} if ctx.live is not None else {}
-    stages = []
-    for stage in ctx.desired.setup.workflow or ():
-        current = live.get(stage.id)
-        body = {**(current.raw if current is not None else {}), "id": stage.id, "type": stage.type}
-        body.update({"next": list(stage.next), **dict(stage.values)})
-        if stage.id in op.set_secrets:
-            body["secret"] = _secret_of(ctx, f"stage {stage.id}", stage.secret_env)
-        stages.append(body)
-    setup_calls.set_workflow(ctx.client, ctx.project_id, stages)
+    live = ctx.live.setup.stages if ctx.live is not None else ()
+    wanted = ctx.desired.setup.workflow or ()
+    secrets = {
+        s.id: _secret_of(ctx, f"stage {s.id}", s.secret_env) or "" for s in wanted if s.id in op.set_secrets
+    }
+    setup_calls.set_workflow(ctx.client, ctx.project_id, workflow_bodies(wanted, live, secrets))
 
 
 def _add_members(ctx: _Context, op: AddMembers) -> None:

@@ -198,3 +198,32 @@ def test_only_removing_or_rerouting_an_existing_stage_is_destructive(
         c.schema_id for c in plan.changes if c.kind is ChangeKind.STAGE and c.impact is Impact.DESTRUCTIVE
     }
     assert destructive == expected
+
+
+json_junk = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    setups,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "stages": json_junk
+            | st.lists(st.dictionaries(st.sampled_from(["id", "type", "next", "secret", "name"]), json_junk)),
+            "assignedTo": json_junk,
+            "instructions": json_junk,
+            "instructionsFile": json_junk,
+            **{s.key: json_junk for s in SETTINGS},
+        },
+    ),
+)
+def test_a_hostile_hub_document_is_read_and_planned(desired: DesiredSetup, doc: dict[str, Any]) -> None:
+    live = LiveSetup.from_document(doc)
+    plan = plan_setup(desired, live, {"HOOK_SECRET": "v"})
+    assert isinstance(plan.changes, list)
+    json.dumps(live.fingerprint_data(), default=str)

@@ -95,6 +95,7 @@ def _own_problems(index: int, stage: Mapping[str, Any]) -> list[StageProblem]:
         problem("id", f"id must be a string of 1 to {MAX_STAGE_ID} characters")
     if not isinstance(kind, str) or kind not in STAGE_TYPES:
         problem("type", f"type must be one of {', '.join(STAGE_TYPES)} (not {_shown(kind)})")
+        kind = None  # (a list or an object would not even be looked up in a table)
     name = stage.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > MAX_STAGE_ID):
         problem("name", f"name must be a string of at most {MAX_STAGE_ID} characters")
@@ -102,7 +103,7 @@ def _own_problems(index: int, stage: Mapping[str, Any]) -> list[StageProblem]:
     if not isinstance(following, list) or not all(isinstance(n, str) for n in following):
         problem("next", "next must be a list of stage ids")
     elif kind in END_TYPES and following:
-        problem("next", f"a {kind} stage leads nowhere (next must be empty)")
+        problem("next", f"{_a(kind)} {kind} stage leads nowhere (next must be empty)")
     elif kind in _TWO_WAY and len(following) > 2:
         problem("next", f"a {kind} stage has at most 2 next stages ({_TWO_WAY[kind]})")
     if kind == "Webhook" and not _is_url(stage.get("url")):
@@ -166,6 +167,10 @@ def _nexts(stages: Sequence[Mapping[str, Any]]) -> list[tuple[int, list[str]]]:
         if isinstance(following, list) and all(isinstance(n, str) for n in following):
             out.append((index, following))
     return out
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1] in "AEIOU" else "a"
 
 
 def _any(stages: Sequence[Mapping[str, Any]]) -> Sequence[Any]:

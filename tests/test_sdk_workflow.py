@@ -401,3 +401,30 @@ def test_without_legacy_webhooks(lc: Any, tmp_path: Path) -> None:
         sdk.session.close()
     finally:
         _stop(bare)
+
+
+def test_members_an_older_hub_stored_are_kept_in_the_documented_shape(tmp_path: Path) -> None:
+    """``assignedTo`` entries ``{"user", "role"}`` (as the local Hub wrote them before) read as members."""
+    from werkzeug.test import Client
+
+    from ontology_kit.hub import build_app
+
+    app, store = build_app(tmp_path / "hub.sqlite3")
+    _, key = store.create_organization("acme")
+    http = Client(app)
+    pid = http.post("/v2/project", json={"name": "P"}, headers={"apikey": key}).get_json()["data"]["project"][
+        "_id"
+    ]
+    with store.write() as db:
+        doc = store.get_project(db, store.organization_for_key(key) or "", pid)
+        assert doc is not None
+        store.save_project(db, {**doc, "assignedTo": [{"user": "old@example.com", "role": "Reviewer"}]})
+    answer = http.post(
+        f"/v2/project/{pid}/assigned",
+        json={"assignees": ["new@example.com"], "role": "Lead"},
+        headers={"apikey": key},
+    )
+    assert answer.get_json()["data"]["project"]["assignedTo"] == [
+        {"assignee": "old@example.com", "role": "Reviewer"},
+        {"assignee": "new@example.com", "role": "Lead"},
+    ]

@@ -428,3 +428,23 @@ def test_members_an_older_hub_stored_are_kept_in_the_documented_shape(tmp_path: 
         {"assignee": "old@example.com", "role": "Reviewer"},
         {"assignee": "new@example.com", "role": "Lead"},
     ]
+
+
+def test_a_secret_an_older_hub_stored_as_given_becomes_its_digest(tmp_path: Path) -> None:
+    """Before, a stage's fields were stored as given, a secret too: opening the database seals it."""
+    from ontology_kit.hub import HubStore
+
+    store = HubStore(tmp_path / "hub.sqlite3")
+    org, _ = store.create_organization("acme")
+    stages = copy.deepcopy(EVERY_TYPE)
+    stages.append({"id": "Other", "type": "Hold", "next": [], "secret": ""})
+    with store.write() as db:
+        store.insert_project(db, org, {"_id": "p1", "name": "P", "createdAt": "t", "stages": stages})
+        db.execute("PRAGMA user_version = 0")  # as an older ontokit left it
+    reopened = HubStore(tmp_path / "hub.sqlite3")
+    with reopened.read() as db:
+        doc = reopened.get_project(db, org, "p1")
+    assert doc is not None
+    assert digest_matches(doc["stages"][1]["secret"]["digest"], SECRET) and "secret" not in doc["stages"][-1]
+    for stored in tmp_path.glob("hub.sqlite3*"):
+        assert SECRET.encode() not in stored.read_bytes(), stored

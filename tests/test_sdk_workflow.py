@@ -448,3 +448,38 @@ def test_a_secret_an_older_hub_stored_as_given_becomes_its_digest(tmp_path: Path
     assert digest_matches(doc["stages"][1]["secret"]["digest"], SECRET) and "secret" not in doc["stages"][-1]
     for stored in tmp_path.glob("hub.sqlite3*"):
         assert SECRET.encode() not in stored.read_bytes(), stored
+
+
+@pytest.mark.parametrize(
+    ("spec", "without"),
+    [
+        ("without=legacy-webhooks", ("legacy-webhooks",)),
+        ("without=legacy-webhooks+annotation-counts", ("legacy-webhooks", "annotation-counts")),
+    ],
+    ids=["alone", "with-another"],
+)
+def test_the_fault_spec_withdraws_legacy_webhooks(spec: str, without: tuple[str, ...]) -> None:
+    from ontology_kit.hub.faults import FaultConfig
+
+    assert FaultConfig.parse(spec).without == without
+    with pytest.raises(ValueError, match="use annotation-counts, locks, legacy-webhooks"):
+        FaultConfig.parse("without=webhooks")
+
+
+def test_the_stages_read_through_state(sdk: Any) -> None:
+    """What reads a project's workflow (``state.Workflow``, ``LiveProject``) reads every stage type,
+    a Webhook stage with its secret's state included."""
+    from ontology_kit.state import LiveProject, Workflow
+
+    doc = sdk.get_project(_new(sdk, EVERY_TYPE))["data"]["project"]
+    workflow = Workflow.of(doc)
+    assert [(s.id, s.type, s.next) for s in workflow.stages][:3] == [
+        ("Start", "Start", "Hook"),
+        ("Hook", "Webhook", "Label"),
+        ("Label", "Label", "Vote"),
+    ]
+    # nextStage follows each stage's first exit
+    path = ("Start", "Hook", "Label", "Vote", "Review", "Logic", "Plugin", "Complete")
+    assert workflow.path("Start", "Complete") == path
+    assert workflow.path("Hold", "Complete") is None
+    assert "Notify" in LiveProject.from_hub(doc, None).stages

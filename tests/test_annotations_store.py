@@ -345,3 +345,18 @@ def test_an_asset_is_found_by_its_external_id_through_an_index(tmp_path: Path, l
         or "INDEX sqlite_autoindex_assets" in d
         for d in details
     ), details
+
+
+def test_an_older_database_gets_the_benchmark_flag(tmp_path: Path) -> None:
+    """A tasks table without ``is_benchmark`` (as ontokit wrote it before set_tasks_as_benchmark) gains
+    it when a hub opens it: every task unmarked, and marking works."""
+    store, org = _store(tmp_path)
+    with store.write() as db:
+        db.execute("ALTER TABLE tasks DROP COLUMN is_benchmark")
+    reopened = HubStore(tmp_path / "hub.sqlite3")
+    with reopened.write() as db:
+        assert [ann.get_task(db, org, f"t{n}").is_benchmark for n in range(3)] == [False] * 3  # type: ignore[union-attr]
+        assert ann.unknown_tasks(db, "p1", ["t0", "nope", "t2"]) == ["nope"]
+        assert ann.set_benchmark(db, "p1", ["t0", "t2"], True, "t") == 2
+    with reopened.read() as db:
+        assert [ann.get_task(db, org, f"t{n}").is_benchmark for n in range(3)] == [True, False, True]  # type: ignore[union-attr]

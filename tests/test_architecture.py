@@ -41,6 +41,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.answer_walk",
         "ontology_kit.count_query",
         "ontology_kit.rate_limit",
+        "ontology_kit.stage_checks",  # the workflow checks: the local Hub's and the definitions'
     ),
     "loader": ("ontology_kit.loader",),
     "model": ("ontology_kit.model",),

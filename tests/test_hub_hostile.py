@@ -99,6 +99,9 @@ FIELDS = (
     "jsonContent",
     "answer",
     "priority",
+    "stageId",
+    "tasks",
+    "isBenchmark",
     "unknown",
 )
 
@@ -399,3 +402,39 @@ def test_raw_requests_to_a_served_hub(local_hub: LocalHub, label: str) -> None:
     request = RAW_REQUESTS[label].replace(b"KEY", local_hub.key.encode())
     request = request.replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nHost: x\r\nConnection: close\r\n", 1)
     assert 400 <= _raw(local_hub.url, request) < 500
+
+
+#: A workflow with a stage of each kind whose fields are checked (Webhook, Consensus, Review).
+_STAGES = [
+    {"id": "Start", "type": "Start", "next": ["Hook"]},
+    {"id": "Hook", "type": "Webhook", "next": ["Vote"], "url": "https://example.test/h", "secret": "s"},
+    {"id": "Vote", "type": "Consensus", "next": ["Check"], "consensusConfig": {"threshold": 50}},
+    {"id": "Check", "type": "Review", "next": ["Complete"], "readOnly": False},
+    {"id": "Complete", "type": "Complete", "next": []},
+]
+_STAGE_FIELDS = (
+    "id",
+    "type",
+    "name",
+    "next",
+    "url",
+    "secret",
+    "consensusConfig",
+    "assignedTo",
+    "autoForward",
+    "readOnly",
+    "position",
+)
+
+
+@pytest.mark.parametrize("field", _STAGE_FIELDS)
+def test_hostile_stage_fields(hub: Hub, field: str) -> None:
+    """update_workflow_stages and create_project with each field of each checked stage hostile."""
+    for index in range(1, 4):
+        for label, value in HOSTILE_VALUES.items():
+            stages = json.loads(json.dumps(_STAGES))
+            stages[index][field] = "@"
+            text = json.dumps({"name": "S", "stages": stages}).replace('"@"', value)
+            for path in (f"/v2/project/{hub.project}", "/v2/project"):
+                response = hub.request("POST", path, text.encode())
+                _assert_4xx_or_success(response, f"{path} stages[{index}].{field}={label}")

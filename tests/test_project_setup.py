@@ -6,11 +6,13 @@ stage that holds tasks is destructive with the number of tasks; no secret is eve
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import listening_on, run_ontokit, serve_hub
 from test_plan_apply import SECRET, Workspace, assert_one_line_error, make_workspace, project_yaml
 
 from ontology_kit.client import HubClient, setup_calls
@@ -225,3 +227,41 @@ def test_diff_shows_setup_changes(tmp_path: Path) -> None:
     }
     same = ws.run("diff", str(old), str(old), "--detailed-exitcode")
     assert same.code == 0, same
+
+
+@pytest.fixture
+def stage_only_hub(tmp_path: Path) -> Iterator[str]:
+    """`ontokit hub serve` without the legacy webhook endpoint, as the real Hub with SDK 1.4.10."""
+    proc = serve_hub(tmp_path / "hub.sqlite3", "--api-key", "k", "--faults", "without=legacy-webhooks")
+    try:
+        assert proc.stdout is not None
+        yield listening_on(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-project", "existing-project"])
+def test_a_declared_webhook_on_a_hub_without_the_endpoint_is_never_no_changes(
+    tmp_path: Path, stage_only_hub: str, existing: bool
+) -> None:
+    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False) + WORKFLOW})
+    env = {"ANGO_API_KEY": "k", "HOOK_SECRET": SECRET}
+    if existing:  # created and applied without the webhook first: its workflow has a Webhook stage
+        applied = run_ontokit("apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env)
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+    ws.write("projects/demo.yaml", project_yaml("Demo") + WORKFLOW)  # with `webhooks:`
+    plan = run_ontokit("plan", "--detailed-exitcode", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    assert plan.returncode == 2, plan.stdout
+    assert "No changes" not in plan.stdout
+    assert "+ webhook https://hooks.example.com/demo" in plan.stdout, plan.stdout
+    assert "this hub has no webhook endpoint (detected" in plan.stdout, plan.stdout
+    assert "`type: Webhook`" in plan.stdout
+    refused = run_ontokit("apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    assert refused.returncode == 1 and "nothing was changed" in refused.stderr, refused.stderr
+    # The Webhook stage is the way on this hub: without `webhooks:` the plan converges.
+    ws.write("projects/demo.yaml", project_yaml("Demo", webhook=False) + WORKFLOW)
+    applied = run_ontokit("apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    again = run_ontokit("plan", "--detailed-exitcode", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    assert again.returncode == 0, again.stdout

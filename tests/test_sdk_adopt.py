@@ -65,7 +65,7 @@ def sdk(lc: Any, served: str) -> Iterator[Any]:
 def adopted(sdk: Any, served: str, tmp_path: Path) -> tuple[Path, str]:
     """A project the SDK set up, imported into a workspace; (the workspace, the project's id)."""
     pid = sdk.create_project(name="adopted", description="set up with the SDK")["data"]["project"]["_id"]
-    assert sdk.create_label_set(pid, raw_category_schema=copy.deepcopy(SCHEMA))["status"] == "success"
+    assert sdk.create_label_set(pid, raw_category_schema=_colored(SCHEMA))["status"] == "success"
     assert sdk.update_workflow_stages(pid, copy.deepcopy(WORKFLOW))["status"] == "success"
     sdk.add_members_to_project(pid, ["ann@example.com", "lee@example.com"], sdk.roles.Labeler)
     sdk.add_members_to_project(pid, ["rev@example.com"], sdk.roles.Reviewer)
@@ -77,7 +77,6 @@ def adopted(sdk: Any, served: str, tmp_path: Path) -> tuple[Path, str]:
     (tmp_path / ".git").mkdir()
     imported = _ontokit(
         tmp_path,
-        served,
         "import",
         pid,
         "--hub",
@@ -89,6 +88,17 @@ def adopted(sdk: Any, served: str, tmp_path: Path) -> tuple[Path, str]:
     )
     assert imported.returncode == 0, imported.stderr
     return tmp_path, pid
+
+
+def _colored(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with a color on every category, as the SDK's classes give one (a raw schema
+    without colors cannot be imported unchanged: ontokit's categories always have one)."""
+    out = copy.deepcopy(schema)
+    todo = [c for group in out.values() for c in group]
+    for n, category in enumerate(todo):
+        category.setdefault("color", f"#{(n * 2654435761) % 0xFFFFFF:06X}")
+        todo.extend(category.get("classifications") or [])
+    return out
 
 
 def _ontokit(cwd: Path, *args: str, secret: str | None = HOOK_VALUE) -> Any:

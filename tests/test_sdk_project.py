@@ -64,15 +64,16 @@ def _broken(change: Any) -> list[dict[str, Any]]:
 
 
 BAD_WORKFLOWS = {
-    "not-an-object": ([{"foo": 1}], "stages[0].id"),
-    "unknown-type": (_broken(lambda s: s[2].update(type="Magic")), "stages[2].type must be one of"),
+    "not-an-object": ([{"foo": 1}], "stages[0].id: id must be a string"),
+    "not-a-stage": (["Start"], "stages[0]: a stage must be an object"),
+    "unknown-type": (_broken(lambda s: s[2].update(type="Magic")), "stages[2].type: type must be one of"),
     "two-starts": (_broken(lambda s: s[1].update(type="Start")), "exactly one Start stage (found 2)"),
     "no-start": (_broken(lambda s: s[0].update(type="Label")), "exactly one Start stage (found 0)"),
     "dangling-next": (
         _broken(lambda s: s[1].update(next=["Nowhere"])),
-        "next names no stage with id Nowhere",
+        "stages[1].next: next names no stage with id 'Nowhere'",
     ),
-    "repeated-id": (_broken(lambda s: s[2].update(id="Label")), "stage id Label is used twice"),
+    "repeated-id": (_broken(lambda s: s[2].update(id="Label")), "stage id 'Label' is used twice"),
     "complete-unreachable": (
         _broken(lambda s: s[1].update(next=["Label"])),
         "no Complete stage is reachable from the Start stage",
@@ -98,9 +99,9 @@ def test_members_and_roles(sdk: Any) -> None:
     pid = _new(sdk)
     sdk.add_members_to_project(pid, ["ana@example.com", "bo@example.com"], ProjectRoles.Labeler)
     sdk.add_members_to_project(pid, ["bo@example.com"], ProjectRoles.Reviewer)
-    assert _project(sdk, pid)["assignedTo"] == [
-        {"user": "ana@example.com", "role": "Labeler"},
-        {"user": "bo@example.com", "role": "Reviewer"},
+    assert _project(sdk, pid)["assignedTo"] == [  # the documented shape: {assignee, role}
+        {"assignee": "ana@example.com", "role": "Labeler"},
+        {"assignee": "bo@example.com", "role": "Reviewer"},
     ]
     with pytest.raises(Exception, match="e-mail addresses"):
         sdk.add_members_to_project(pid, ["not an address"], ProjectRoles.Labeler)

@@ -440,6 +440,40 @@ FS_CASES = [
 FS_CODES = {p.values[1] for p in FS_CASES} | {"no-files"}
 
 
+def _instructions_of(size: int | None) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        if size is None:
+            (folder / "guide.pdf").mkdir()
+            return
+        with (folder / "guide.pdf").open("wb") as fh:
+            fh.truncate(size)  # sparse: costs no disk space
+
+    return make
+
+
+#: A project's instructions file (`instructions: guide.pdf`), made by the test.
+INSTRUCTIONS_CASES = [
+    pytest.param(_instructions_of(10 * 1024 * 1024 + 1), "instructions-too-large", id="one-byte-over-10-mib"),
+    pytest.param(_instructions_of(None), "file-not-found", id="a-folder"),
+    pytest.param(lambda folder: None, "file-not-found", id="missing"),
+]
+FS_CODES |= {p.values[1] for p in INSTRUCTIONS_CASES}
+
+
+@pytest.mark.parametrize(("make", "code"), INSTRUCTIONS_CASES)
+def test_instructions_file_case(tmp_path: Path, make: Callable[[Path], None], code: str) -> None:
+    (tmp_path / ".git").mkdir()
+    project = tmp_path / "project.yaml"
+    project.write_text(
+        "name: P\nontology:\n  tools: [{title: Car, type: point}]\ninstructions: guide.pdf\n",
+        encoding="utf-8",
+    )
+    make(tmp_path)
+    result = check_path(project)
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [(code, 4, 15)]
+    assert "guide.pdf" in result.diagnostics[0].message
+
+
 @pytest.mark.parametrize(("make", "code"), FS_CASES)
 def test_file_system_case(tmp_path: Path, make: Callable[[Path], Path], code: str) -> None:
     path = make(tmp_path)

@@ -40,9 +40,11 @@ __all__ = [
     "put_export",
     "schema_id_counts",
     "set_answer",
+    "set_benchmark",
     "set_stage",
     "task_for_external_id",
     "text_answers",
+    "unknown_tasks",
     "upgrade",
 ]
 
@@ -54,7 +56,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     id TEXT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(id),
     asset TEXT NOT NULL REFERENCES assets(id), external_id TEXT NOT NULL, stage TEXT NOT NULL,
     batches TEXT NOT NULL, priority INTEGER NOT NULL, answer TEXT NOT NULL, seq INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, is_benchmark INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks(project, seq);
 CREATE INDEX IF NOT EXISTS tasks_by_external_id ON tasks(project, external_id);
 CREATE TABLE IF NOT EXISTS answer_refs (
@@ -96,6 +98,7 @@ class TaskRow:
     created_at: str
     updated_at: str
     metadata: dict[str, Any]
+    is_benchmark: bool = False  # set_tasks_as_benchmark
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,9 @@ def upgrade(db: sqlite3.Connection) -> None:
         "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'answer_refs_by_schema'"
     ).fetchone():
         db.execute("DROP INDEX answer_refs_by_schema")  # (only then: opening a hub writes nothing)
+    task_columns = {row[1] for row in db.execute("PRAGMA table_info(tasks)")}
+    if task_columns and "is_benchmark" not in task_columns:  # set_tasks_as_benchmark's flag, new
+        db.execute("ALTER TABLE tasks ADD COLUMN is_benchmark INTEGER NOT NULL DEFAULT 0")
     columns = {row[1] for row in db.execute("PRAGMA table_info(answer_refs)")}
     if not columns or "element" in columns:  # a new database, or one already up to date
         return
@@ -149,7 +155,7 @@ def insert_asset(
         0
     ]
     db.execute(
-        "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
             task_id,
             project,
@@ -201,6 +207,25 @@ def _index(db: sqlite3.Connection, task_id: str, project: str, answer: dict[str,
     )
 
 
+def unknown_tasks(db: sqlite3.Connection, project: str, task_ids: Iterable[str]) -> list[str]:
+    """Which of ``task_ids`` name no task of ``project``, in order."""
+    found = db.execute(
+        "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM tasks WHERE project = ?)",
+        (_dumps(list(task_ids)), project),
+    ).fetchall()
+    return [str(row[0]) for row in found]
+
+
+def set_benchmark(db: sqlite3.Connection, project: str, task_ids: Iterable[str], flag: bool, now: str) -> int:
+    """Mark (or unmark) the tasks ``task_ids`` of ``project`` as benchmarks; how many there are."""
+    cursor = db.execute(
+        "UPDATE tasks SET is_benchmark = ?, updated_at = ? WHERE project = ? AND id IN"
+        " (SELECT value FROM json_each(?))",
+        (int(flag), now, project, _dumps(list(task_ids))),
+    )
+    return int(cursor.rowcount)
+
+
 def set_stage(db: sqlite3.Connection, task_id: str, stage: str, now: str) -> None:
     """Move the task to ``stage``."""
     db.execute("UPDATE tasks SET stage = ?, updated_at = ? WHERE id = ?", (stage, now, task_id))
@@ -208,7 +233,7 @@ def set_stage(db: sqlite3.Connection, task_id: str, stage: str, now: str) -> Non
 
 _TASK_SELECT = (
     "SELECT t.id, t.project, t.asset, t.external_id, a.data, t.stage, t.batches, t.priority, t.answer,"
-    " t.created_at, t.updated_at, a.doc FROM tasks t JOIN assets a ON a.id = t.asset"
+    " t.created_at, t.updated_at, a.doc, t.is_benchmark FROM tasks t JOIN assets a ON a.id = t.asset"
 )
 
 
@@ -226,6 +251,7 @@ def _row(row: sqlite3.Row) -> TaskRow:
         row["created_at"],
         row["updated_at"],
         orjson.loads(row["doc"]).get("metadata") or {},
+        bool(row["is_benchmark"]),
     )
 
 

@@ -13,14 +13,14 @@ from typing import Any
 
 import orjson
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from .._version import __version__
 from ..category_schema import CHILD_GROUPS, TOP_GROUPS, CategorySchema
 from ..errors import HubApiError as ApiError
 from ..vocabulary import PROJECT_TYPES, WEBHOOK_TYPES
-from . import assets, locks, project_routes
+from . import assets, locks, project_routes, workflow_routes
 from .store import HubStore, new_object_id, utc_now
 from .web import MAX_PAGE
 from .web import error as _error
@@ -80,7 +80,7 @@ class HubApp:
 
     def __init__(self, store: HubStore) -> None:
         self.store = store
-        self.routes = {**assets.HANDLERS, **project_routes.HANDLERS}
+        self.routes = {**assets.HANDLERS, **project_routes.HANDLERS, **workflow_routes.HANDLERS}
         self.public = assets.PUBLIC
         self.url_map = Map(
             [
@@ -98,6 +98,7 @@ class HubApp:
                 Rule("/v2/ontokit/locks/release", methods=["POST"], endpoint="release_locks"),
                 *assets.rules(),
                 *project_routes.rules(),
+                *workflow_routes.rules(),
             ],
             strict_slashes=False,
         )
@@ -125,6 +126,10 @@ class HubApp:
             return handler(request, org, **args)
         except ApiError as exc:
             return _error(exc.status, exc.message)
+        except RequestRedirect as exc:  # a path with `//` (werkzeug merges them): a real redirect
+            response = _error(308, f"Moved to {_shown(exc.new_url)}")
+            response.headers["Location"] = exc.new_url
+            return response
         except NotFound:
             return _error(404, f"Resource not found: {_shown(request.path)}")
         except MethodNotAllowed:
@@ -239,7 +244,8 @@ class HubApp:
             doc["categorySchema"] = _category_schema(body["categorySchema"])
         doc.update(_settings(body, ignore=("name", "description", "type", "categorySchema", "pctConfig")))
         if "stages" in body:
-            doc["stages"] = project_routes.check_stages(doc["stages"])
+            stages = project_routes.check_stages(doc["stages"])
+            doc["stages"] = workflow_routes.seal_secrets(stages, None)
         self.store.insert_project(db, org, doc)
         return _ok({"project": doc}, status=201)
 
@@ -312,6 +318,8 @@ class HubApp:
             changes["stages"] = project_routes.check_stages(changes["stages"])
         with self.store.write() as db:
             doc = self.project_or_404(db, org, project_id)
+            if "stages" in changes:  # a secret: a digest, or the state the stored stage shows
+                changes["stages"] = workflow_routes.seal_secrets(changes["stages"], doc.get("stages"))
             doc.update(changes)  # categorySchema is replaced whole, as the SDK's create_label_set expects
             doc["updatedAt"] = utc_now()
             self.store.save_project(db, doc)

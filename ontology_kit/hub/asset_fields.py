@@ -85,6 +85,7 @@ def task_doc(row: ann.TaskRow, project: dict[str, Any], with_answer: bool) -> di
         "status": "Completed" if row.stage in complete_stages(project) else "TODO",
         "batches": row.batches,
         "priority": row.priority,
+        "isBenchmark": row.is_benchmark,
         "createdAt": row.created_at,
         "updatedAt": row.updated_at,
     }

@@ -6,13 +6,16 @@ never hears so): the hard case that retries must survive without applying a writ
 
 ``without`` withdraws extensions, so that the local Hub behaves as the real Hub does for them:
 ``GET /v2/ontokit/hub`` no longer announces them and their routes answer 404 (``without=
-annotation-counts``: plans count through the export, as against the real Hub).
+annotation-counts``: plans count through the export, as against the real Hub; ``without=
+legacy-webhooks``: no ``POST /v2/webhook``, which SDK 1.4.10 no longer calls, nor the extensions that
+read and change what it made, ``webhooks-read`` and ``webhook-update``).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,10 +26,28 @@ from ..errors import DropConnection
 
 __all__ = ["FaultConfig", "FaultInjector"]
 
-#: The extensions ``without`` may withdraw, and the parts of the paths of their routes.
-_ROUTES: dict[str, tuple[str, ...]] = {
-    "annotation-counts": ("/answerCounts",),
-    "locks": ("/v2/ontokit/locks",),
+
+@dataclass(frozen=True)
+class _Withdrawal:
+    """What ``without=NAME`` takes away: the extensions no longer announced, and the routes (paths,
+    runs of ``/`` merged, that match one of ``paths`` from their start) that answer 404."""
+
+    announced: tuple[str, ...]
+    paths: tuple[str, ...]
+
+    def withdraws(self, path: str) -> bool:
+        merged = re.sub("/+", "/", path)
+        return any(re.match(p, merged) for p in self.paths)
+
+
+#: What ``without`` may withdraw.
+_ROUTES: dict[str, _Withdrawal] = {
+    "annotation-counts": _Withdrawal(("annotation-counts",), (r".*/answerCounts",)),
+    "locks": _Withdrawal(("locks",), (r"/v2/ontokit/locks",)),
+    "legacy-webhooks": _Withdrawal(
+        ("webhooks-read", "webhook-update"),
+        (r"/v2/webhook/?$", r"/v2/webhook/[^/]+/?$", r"/v2/project/[^/]+/webhooks/?$"),
+    ),
 }
 
 
@@ -50,7 +71,8 @@ class FaultConfig:
     @classmethod
     def parse(cls, spec: str) -> FaultConfig:
         """``"429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,after=0.5,seed=7"``; extensions
-        to withdraw: ``without=annotation-counts`` (several joined by ``+``)."""
+        to withdraw: ``without=annotation-counts``, ``locks``, ``legacy-webhooks`` (several joined
+        by ``+``)."""
         names = {
             "429": "rate_429",
             "5xx": "rate_5xx",
@@ -104,7 +126,7 @@ class FaultInjector:
         if c.without:
             if path.rstrip("/") == "/v2/ontokit/hub":
                 return self._announce(environ, start_response)
-            if any(route in path for e in c.without for route in _ROUTES[e]):
+            if any(_ROUTES[e].withdraws(path) for e in c.without):
                 body = json.dumps({"status": "fail", "message": "Resource not found"}).encode()
                 start_response("404 Not Found", [("Content-Type", "application/json")])
                 return [body]
@@ -148,7 +170,8 @@ class FaultInjector:
                 close()
         data = doc.get("data") if isinstance(doc, dict) else None
         if isinstance(data, dict) and isinstance(data.get("extensions"), list):
-            data["extensions"] = [e for e in data["extensions"] if e not in self.config.without]
+            gone = {name for e in self.config.without for name in _ROUTES[e].announced}
+            data["extensions"] = [e for e in data["extensions"] if e not in gone]
         headers = [(k, v) for k, v in status[0][1] if k.lower() != "content-length"]
         start_response(status[0][0], headers)
         return [json.dumps(doc).encode()]

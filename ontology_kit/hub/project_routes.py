@@ -17,6 +17,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from ..errors import HubApiError as ApiError
+from ..stage_checks import STAGE_TYPES, stage_problems
 from .asset_fields import HubLike
 from .store import new_object_id, utc_now
 from .web import ok as _ok
@@ -26,21 +27,6 @@ __all__ = ["HANDLERS", "MAX_INSTRUCTIONS_BYTES", "PROJECT_ROLES", "STAGE_TYPES",
 
 #: The SDK's ``ProjectRoles``.
 PROJECT_ROLES = ("Manager", "Labeler", "Reviewer", "Lead")
-#: Workflow stage types (the SDK's ``StageType``; Ango's docs).
-STAGE_TYPES = (
-    "Start",
-    "Label",
-    "Review",
-    "Logic",
-    "Plugin",
-    "Webhook",
-    "Complete",
-    "Archive",
-    "Consensus",
-    "Hold",
-)
-#: Stages a task ends in: they lead nowhere.
-_END_TYPES = ("Complete", "Archive")
 MAX_STAGES = 100
 MAX_ASSIGNEES = 1000
 MAX_INSTRUCTIONS_BYTES = 10 * 1024 * 1024
@@ -61,60 +47,28 @@ def rules() -> list[Rule]:
 
 def check_stages(value: Any) -> list[dict[str, Any]]:
     """A workflow's ``stages`` as the Hub would take them (inferred from Ango's docs): a list of 1 to
-    100 objects, each with a unique string ``id``, a ``type`` of :data:`STAGE_TYPES`, a string
-    ``name`` (default: the id) and ``next``, a list of the ids of other stages; exactly one ``Start``
-    stage; ``Complete`` and ``Archive`` stages lead nowhere; a ``Complete`` stage is reachable from
-    ``Start``. Other fields of a stage (a Webhook stage's URL, a Consensus stage's settings) are
-    stored as given.
+    100 stages that :func:`~ontology_kit.stage_checks.stage_problems` finds nothing wrong with; each
+    gets ``name`` (default: the id) and ``next`` (default: none). Other fields of a stage are stored
+    as given (a ``secret`` goes through :func:`~ontology_kit.hub.workflow_routes.seal_secrets`).
 
     Raises:
         HubApiError: 400, naming the first problem and where it is.
     """
     if not isinstance(value, list) or not 0 < len(value) <= MAX_STAGES:
         raise ApiError(400, f"stages must be a list of 1 to {MAX_STAGES} stages")
-    out: list[dict[str, Any]] = []
-    for i, stage in enumerate(value):
-        where = f"stages[{i}]"
-        if not isinstance(stage, dict):
-            raise ApiError(400, f"{where} must be an object")
-        sid, kind, following = stage.get("id"), stage.get("type"), stage.get("next", [])
-        if not isinstance(sid, str) or not 0 < len(sid) <= _MAX_TEXT:
-            raise ApiError(400, f"{where}.id must be a string of 1 to {_MAX_TEXT} characters")
-        if kind not in STAGE_TYPES:
-            raise ApiError(400, f"{where}.type must be one of {', '.join(STAGE_TYPES)}")
-        name = stage.get("name", sid)
-        if not isinstance(name, str) or len(name) > _MAX_TEXT:
-            raise ApiError(400, f"{where}.name must be a string")
-        if not isinstance(following, list) or not all(isinstance(n, str) for n in following):
-            raise ApiError(400, f"{where}.next must be a list of stage ids")
-        if kind in _END_TYPES and following:
-            raise ApiError(400, f"{where}: a {kind} stage leads nowhere (next must be empty)")
-        out.append({**stage, "id": sid, "name": name, "type": kind, "next": list(following)})
-    ids = [s["id"] for s in out]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise ApiError(400, f"stage id {_shown(repeated[0])} is used twice")
-    unknown = sorted({n for s in out for n in s["next"] if n not in ids})
-    if unknown:
-        raise ApiError(400, f"next names no stage with id {_shown(unknown[0])}")
-    starts = [s["id"] for s in out if s["type"] == "Start"]
-    if len(starts) != 1:
-        raise ApiError(400, f"a workflow has exactly one Start stage (found {len(starts)})")
-    by_id = {s["id"]: s for s in out}
-    seen, todo = set(starts), list(starts)
-    while todo:
-        for n in by_id[todo.pop()]["next"]:
-            if n not in seen:
-                seen.add(n)
-                todo.append(n)
-    if not any(by_id[s]["type"] == "Complete" for s in seen):
-        raise ApiError(400, "no Complete stage is reachable from the Start stage")
-    return out
+    problems = stage_problems(value)
+    if problems:
+        first = problems[0]
+        where = "" if first.index is None else f"stages[{first.index}]"
+        where += f".{first.field}" if where and first.field else ""
+        raise ApiError(400, f"{where}: {first.message}" if where else first.message)
+    return [{**s, "name": s.get("name", s["id"]), "next": list(s.get("next", []))} for s in value]
 
 
 # -- endpoints --------------------------------------------------------------------------------------
 def assign_members(app: HubLike, request: Request, org: str, project_id: str) -> Response:
-    """``add_members_to_project``: ``{"assignees": [email, ...], "role": ProjectRoles}``; a member
+    """``add_members_to_project``: ``{"assignees": [email, ...], "role": ProjectRoles}``; each member
+    in ``assignedTo`` as ``{"assignee": email, "role": role}`` (the documented shape); a member
     already assigned gets the new role (inferred)."""
     body = app.body(request)
     assignees, role = body.get("assignees"), body.get("role")
@@ -128,9 +82,9 @@ def assign_members(app: HubLike, request: Request, org: str, project_id: str) ->
         raise ApiError(400, f"role must be one of {', '.join(PROJECT_ROLES)}")
     with app.store.write() as db:
         doc = app.project_or_404(db, org, project_id)
-        members = {m["user"]: m for m in doc.get("assignedTo") or [] if isinstance(m, dict) and "user" in m}
+        members = _members(doc.get("assignedTo"))
         for email in assignees:
-            members[email] = {"user": email, "role": role}
+            members[email] = {"assignee": email, "role": role}
         doc["assignedTo"] = list(members.values())
         _save(app, db, doc)
     return _ok({"project": doc})
@@ -249,6 +203,18 @@ def purge_project(app: HubLike, request: Request, org: str, project_id: str) -> 
 def _save(app: HubLike, db: Any, doc: dict[str, Any]) -> None:
     doc["updatedAt"] = utc_now()
     app.store.save_project(db, doc)
+
+
+def _members(value: Any) -> dict[str, dict[str, Any]]:
+    """A project's ``assignedTo``, by e-mail address (an entry stored by an older local Hub names
+    its member ``user``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, dict):
+            email = entry.get("assignee", entry.get("user"))
+            if isinstance(email, str):
+                out[email] = {"assignee": email, "role": entry.get("role")}
+    return out
 
 
 def _email(value: Any) -> bool:

@@ -108,6 +108,28 @@ def _salted(secret: str | None) -> tuple[str | None, str | None]:
     return salt, secret_mac(salt, secret)
 
 
+def _seal_stage_secrets(db: sqlite3.Connection) -> None:
+    """Once per database (``user_version`` 1): the stage secrets an older local Hub stored as given
+    become their salted digests, as ``update_workflow_stages`` now stores them (docs/hub.md)."""
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("PRAGMA secure_delete=ON")  # the old text is overwritten, not left in free pages
+    for row in db.execute('SELECT id, doc FROM projects WHERE doc LIKE \'%"secret": "%\'').fetchall():
+        doc = json.loads(row["doc"])
+        stages = doc.get("stages") if isinstance(doc.get("stages"), list) else []
+        plain = [s for s in stages if isinstance(s, dict) and isinstance(s.get("secret"), str)]
+        for stage in plain:
+            salt, mac = _salted(stage.pop("secret"))
+            if salt is not None:
+                stage["secret"] = {"set": True, "digest": f"sha256:{salt}:{mac}"}
+        if plain:
+            db.execute("UPDATE projects SET doc = ? WHERE id = ?", (json.dumps(doc), row["id"]))
+    db.execute("PRAGMA user_version = 1")
+    db.execute("COMMIT")
+    # The old text is still in the write-ahead log's earlier frames: copy the log into the database
+    # and empty it (a reader still open elsewhere can delay this; the next checkpoint then does it).
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
@@ -123,6 +145,8 @@ class HubStore:
             db.execute("PRAGMA journal_mode=WAL")
             _upgrade_annotations(db)  # before the script: it would index a missing column
             db.executescript(_SCHEMA + _ANNOTATIONS_SCHEMA)
+            if db.execute("PRAGMA user_version").fetchone()[0] < 1:
+                _seal_stage_secrets(db)
 
     # -- connections ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

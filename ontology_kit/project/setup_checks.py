@@ -1,5 +1,5 @@
 """A definition's setup, checked before anything reaches a hub: its workflow as the Hub checks one
-(``project/stages.py``), fields that belong to other stage types, and the instructions file (inside
+(``stage_checks.py``), fields that belong to other stage types, and the instructions file (inside
 the workspace, a regular file within bounds). Returns diagnostics with data paths (the caller
 locates them) and what the plan records of the instructions file."""
 
@@ -15,9 +15,9 @@ from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..loader.paths import Refusal, check_reference, shown_path
 from ..setup_state import Instructions
+from ..stage_checks import stage_problems
 from .instructions import MAX_INSTRUCTIONS_BYTES, instructions_of
 from .model import ProjectFile
-from .stages import stage_problems
 
 __all__ = ["RULES", "check_instructions", "check_members", "check_workflow"]
 

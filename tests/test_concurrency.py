@@ -183,7 +183,8 @@ def test_without_the_lock_extension_duplicates_are_reported_with_their_ids(
     check after the creates sees two projects of one name: neither apply reports success."""
     barrier = threading.Barrier(2, timeout=60)
     with serving(_hide_extensions(local_hub.app, barrier.wait), local_hub) as hub:
-        ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo")}, hub=hub)
+        # no `webhooks:`: a hub that announces nothing has no webhook endpoint for ontokit either
+        ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=hub)
         runs = [finish(p, "apply") for p in [spawn(ws, "apply", "--auto-approve") for _ in range(2)]]
     ids = [p["_id"] for p in local_hub.store.list_projects(local_hub.org, 0, 100)[0]]
     assert len(ids) == 2  # the race was real

@@ -967,6 +967,14 @@ def test_import_a_hub_project_then_plan_has_no_changes(repo: Path, adopted: str)
         "id": adopted,
         "ontology": "ontology.yaml",
         "batches": ["Week 1", "Week 2"],
+        # the project's setup as the hub made it (docs/projects.md, "Adopting an existing project")
+        "workflow": [
+            {"id": "Start", "type": "Start", "next": ["Label"]},
+            {"id": "Label", "type": "Label", "name": "Labeling", "next": ["Complete"]},
+            {"id": "Complete", "type": "Complete"},
+        ],
+        "benchmark": {"enabled": False, "ratio": 10},
+        "settings": {"idleTimeout": 0, "ocrLanguage": "eng"},
     }
     assert_plan_has_no_changes(repo)
     assert ontokit("validate", "project.yaml", cwd=repo).returncode == 0

@@ -4,13 +4,14 @@ size and digest, apply uploads exactly the content that was planned."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Final
 
 from ..errors import InputError
 from ..setup_state import Instructions
 
-__all__ = ["MAX_INSTRUCTIONS_BYTES", "instructions_of", "read_instructions"]
+__all__ = ["MAX_INSTRUCTIONS_BYTES", "instructions_of", "plan_path", "read_instructions"]
 
 #: The largest instructions file ontokit uploads (the local Hub's bound, hub/project_routes.py).
 MAX_INSTRUCTIONS_BYTES: Final = 10 * 1024 * 1024
@@ -36,7 +37,16 @@ def read_instructions(path: Path) -> bytes:
     return content
 
 
+def plan_path(path: str | Path) -> str:
+    """How a plan names a file: relative to where ontokit runs when it lies below it (links not
+    resolved), else absolute. Applying a saved plan refuses a path that is absolute or leaves that
+    folder (``workflow/session.py``), so a plan made in a workspace applies from there."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return absolute if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
+
+
 def instructions_of(path: Path, shown: str) -> Instructions:
-    """What a plan records of the file at ``path`` (named ``shown``, relative to where ontokit runs)."""
+    """What a plan records of the file at ``path`` (named ``shown``: :func:`plan_path`)."""
     content = read_instructions(path)
-    return Instructions(shown, hashlib.sha256(content).hexdigest(), len(content))
+    return Instructions(plan_path(shown), hashlib.sha256(content).hexdigest(), len(content))

@@ -12,7 +12,9 @@ from pathlib import Path
 from ..client import HubClient, HubTarget, check_hub_url, open_client, resolve_target
 from ..errors import OntokitError, PlanFileError, StalePlanError
 from ..loader import read_file
+from ..loader.paths import Refusal, check_reference
 from ..plan.model import Plan, ProjectPlan
+from ..plan.operations import UploadInstructions
 from ..plan.planfile import SavedPlan, loads_plan, project_digest
 from ..plan.planjson import MAX_PLAN_BYTES
 from ..project.load import find_workspace
@@ -85,7 +87,27 @@ def read_saved_plan(target: str | None, env: Mapping[str, str] | None = None) ->
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PlanFileError(f"{target}: not a plan file (not UTF-8 text)") from None
-    return loads_plan(text, target, key=plan_key(env))
+    saved = loads_plan(text, target, key=plan_key(env))
+    _files_inside(saved, target)
+    return saved
+
+
+def _files_inside(saved: SavedPlan, name: str) -> None:
+    """Refuse a saved plan that would upload a file outside the folder apply runs in: a plan file
+    names its files itself, so the paths it holds pass the checks a definition's do (absolute,
+    ``..`` out, a link out; ``ONTOKIT_ALLOW_PATHS_OUTSIDE_ROOT=1`` allows them)."""
+    for project in saved.plan.projects:
+        setup = project.desired.setup if project.desired is not None else None
+        paths = [op.path for op in project.operations if isinstance(op, UploadInstructions)]
+        if setup is not None and setup.instructions is not None:
+            paths.append(setup.instructions.path)
+        for path in paths:
+            refused = check_reference(path, ".", ".", "instructions path")
+            if isinstance(refused, Refusal):
+                raise PlanFileError(
+                    f"{name}: {project.definition}: {refused.message}: a saved plan uploads only files "
+                    "below the folder apply runs in; plan and apply from the workspace"
+                )
 
 
 def plan_key(env: Mapping[str, str] | None = None) -> str | None:

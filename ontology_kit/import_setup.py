@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .category_schema import items_of
 from .project.model import ProjectFile, StageSpec
-from .project.setup_checks import check_workflow
+from .project.setup_checks import check_members, check_workflow
 from .setup_state import SETTINGS
 
 __all__ = ["import_setup", "secret_variable"]
@@ -45,7 +45,10 @@ def import_setup(project: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]
     for setting in SETTINGS:
         if setting.key in project:
             part, _, name = setting.field.partition(".")
-            parts.setdefault(part, {})[name] = project[setting.key]
+            value = project[setting.key]
+            if setting.kind is int and isinstance(value, float) and value.is_integer():
+                value = int(value)  # 600.0: JSON has one kind of number; plan compares 600 equal
+            parts.setdefault(part, {})[name] = value
     if "benchmark" in parts and "enabled" not in parts["benchmark"]:
         warnings.append("benchmark: the hub does not say whether benchmarks are on; not imported")
         del parts["benchmark"]
@@ -87,5 +90,5 @@ def _problem(key: str, value: Any) -> str | None:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return f"{where}: {first['msg']}"
-    problems = check_workflow(model, "")
+    problems = check_workflow(model, "") + check_members(model, "")
     return problems[0].message if problems else None

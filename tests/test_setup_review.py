@@ -10,7 +10,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_plan_apply import Workspace, assert_one_line_error, make_workspace, ontokit, project_yaml
+
+from ontology_kit.client import setup_calls
+from ontology_kit.plan.operations import AddMembers
+from ontology_kit.plan.setup_diff import plan_setup
+from ontology_kit.setup_state import DesiredSetup, LiveSetup
+from ontology_kit.vocabulary import PROJECT_ROLES
 
 GUIDE = "Draw a box around every vehicle.\n"
 OUTSIDE = "a file outside the workspace\n"
@@ -74,4 +82,78 @@ def test_a_plan_made_below_the_workspace_names_its_files_from_there(tmp_path: Pa
     assert plan["projects"][0]["desired"]["setup"]["instructions"]["path"] == "guide.md"
     applied = ontokit("apply", "../p.json", "--auto-approve", cwd=ws.root / "projects", env=ws.env())
     assert applied.code == 0, applied
-    assert ws.run("plan", "--detailed-exitcode").code == 0
+
+
+# -- members: an e-mail address in any case -------------------------------------------------------------
+emails = st.sampled_from(["ann@example.com", "bob@example.com"]).flatmap(
+    lambda e: st.sampled_from([e, e.upper(), e.capitalize()])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(emails, st.sampled_from(PROJECT_ROLES), max_size=2).filter(
+        lambda d: len({e.lower() for e in d}) == len(d)  # a definition lists an account once
+    ),
+    st.dictionaries(emails, st.sampled_from(PROJECT_ROLES), max_size=2),
+    st.booleans(),
+)
+def test_members_converge_whatever_case_the_hub_stores(
+    wanted: dict[str, str], have: dict[str, str], lowers: bool
+) -> None:
+    """A hub that stores addresses in lower case, or as given: one apply converges, and a member is
+    never added twice under two spellings."""
+    desired = DesiredSetup(members=tuple(wanted.items()))
+    hub = {(e.lower() if lowers else e): r for e, r in have.items()}
+    spelled = {e.lower(): e for e in hub}
+    plan = plan_setup(desired, LiveSetup(members=tuple(hub.items())), {})
+    for op in plan.operations:
+        assert isinstance(op, AddMembers)
+        for email in op.emails:
+            assert spelled.get(email.lower(), email) == email  # a member of the hub: as it spells it
+            hub[email.lower() if lowers else email] = op.role
+    again = plan_setup(desired, LiveSetup(members=tuple(hub.items())), {})
+    assert not again.changes and not again.operations, again.changes
+
+
+def test_a_member_listed_twice_in_another_case_is_an_error(tmp_path: Path) -> None:
+    members = "members:\n  Ann@Example.com: Labeler\n  ann@example.com: Lead\n  bob@example.com: Lead\n"
+    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False) + members})
+    checked = ws.run("validate", "projects/demo.yaml")
+    assert checked.code == 1 and "Traceback" not in checked.err, checked
+    lines = [line for line in (checked.out + checked.err).splitlines() if "error[" in line]
+    assert len(lines) == 1 and "'ann@example.com' is listed twice (as 'Ann@Example.com')" in lines[0], lines
+
+
+# -- import: whatever the hub holds, the file it writes passes validate ---------------------------------
+@pytest.mark.parametrize(
+    ("members", "imported"),
+    [
+        ([{"assignee": "admin@localhost", "role": "Manager"}], False),
+        (
+            [
+                {"assignee": "Ann@Example.com", "role": "Lead"},
+                {"assignee": "ann@example.com", "role": "Lead"},
+            ],
+            False,
+        ),
+        ([{"assignee": "ann@example.com", "role": "Lead"}], True),
+    ],
+    ids=["not-an-address", "one-account-twice", "fine"],
+)
+def test_import_writes_members_validate_takes_or_leaves_them_out(
+    tmp_path: Path, members: list[dict[str, str]], imported: bool
+) -> None:
+    ws = make_workspace(tmp_path / "ws", {})
+    with ws.client() as client:
+        project_id = str(client.create_project("Adopted", "made elsewhere")["_id"])
+        client.update_project(project_id, idleTimeout=600.0)
+        for member in members:
+            setup_calls.add_members(client, project_id, [member["assignee"]], member["role"])
+    run = ws.run("import", project_id, "-o", "adopted.yaml", "--project-file", "projects/adopted.yaml")
+    assert run.code == 0, run
+    assert ("members: not imported" in run.err) is not imported, run
+    text = (ws.root / "projects" / "adopted.yaml").read_text(encoding="utf-8")
+    assert "idleTimeout: 600\n" in text, text
+    checked = ws.run("validate", "projects/adopted.yaml")
+    assert checked.code == 0, checked

@@ -202,10 +202,12 @@ def _same(a: Any, b: Any) -> bool:
 
 # -- members --------------------------------------------------------------------------------------------
 def _members(plan: SetupPlan, wanted: tuple[tuple[str, str], ...], have: tuple[tuple[str, str], ...]) -> None:
-    roles = dict(have)
+    # An e-mail address names the same account in any case (a hub may store it in lower case): match
+    # by it, and name a member as the hub spells it, so that the plan converges either way.
+    roles = {email.lower(): (email, role) for email, role in have}
     by_role: dict[str, list[str]] = {}
     for email, role in wanted:
-        current = roles.get(email)
+        spelled, current = roles.get(email.lower(), (email, None))
         if current == role:
             continue
         if current is None:
@@ -217,11 +219,11 @@ def _members(plan: SetupPlan, wanted: tuple[tuple[str, str], ...], have: tuple[t
             plan.changes.append(
                 Change(Action.UPDATE, ChangeKind.MEMBER, (email,), Impact.SAFE, attributes=attributes)
             )
-        by_role.setdefault(role, []).append(email)
+        by_role.setdefault(role, []).append(spelled)
     plan.operations.extend(AddMembers(role, tuple(emails)) for role, emails in by_role.items())
-    listed = {email for email, _ in wanted}
+    listed = {email.lower() for email, _ in wanted}
     # Ango's API cannot remove a member: others stay, shown as unmanaged.
-    plan.unmanaged.extend(Unmanaged("member", email) for email, _ in have if email not in listed)
+    plan.unmanaged.extend(Unmanaged("member", email) for email, _ in have if email.lower() not in listed)
 
 
 # -- settings and instructions --------------------------------------------------------------------------

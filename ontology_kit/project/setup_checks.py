@@ -58,18 +58,33 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check_members(model: ProjectFile, file: str) -> list[Diagnostic]:
-    """A diagnostic for each member that is not an e-mail address."""
-    return [
-        Diagnostic(
-            "invalid-value",
-            f"member {quoted(email)} is not an e-mail address",
-            file,
-            path=("members", email),
-            hint="members are named by the e-mail address of their Ango account",
-        )
-        for email in model.members or {}
-        if not _EMAIL.fullmatch(email)
-    ]
+    """A diagnostic for each member that is not an e-mail address, or is listed twice in another case
+    (one account: the hub does not tell the two apart)."""
+    out = []
+    first: dict[str, str] = {}
+    for email in model.members or {}:
+        if not _EMAIL.fullmatch(email):
+            out.append(
+                Diagnostic(
+                    "invalid-value",
+                    f"member {quoted(email)} is not an e-mail address",
+                    file,
+                    path=("members", email),
+                    hint="members are named by the e-mail address of their Ango account",
+                )
+            )
+        elif email.lower() in first:
+            out.append(
+                Diagnostic(
+                    "invalid-value",
+                    f"member {quoted(email)} is listed twice (as {quoted(first[email.lower()])})",
+                    file,
+                    path=("members", email),
+                    hint="an e-mail address names one account in any case: list it once",
+                )
+            )
+        first.setdefault(email.lower(), email)
+    return out
 
 
 def check_workflow(model: ProjectFile, file: str) -> list[Diagnostic]:

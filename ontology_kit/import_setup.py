@@ -35,11 +35,16 @@ def import_setup(project: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]
     stages = [s for s in items_of(project.get("stages")) if isinstance(s, Mapping)]
     if stages:
         parts["workflow"] = [_stage(s) for s in stages]
-    members = {
-        m.get("assignee", m.get("user")): m.get("role")
-        for m in items_of(project.get("assignedTo"))
-        if isinstance(m, Mapping)
-    }
+    members: dict[str, Any] = {}
+    odd = 0
+    for m in items_of(project.get("assignedTo")):
+        who = m.get("assignee", m.get("user")) if isinstance(m, Mapping) else None
+        if isinstance(who, str):  # plan reads members the same way (setup_state.LiveSetup)
+            members[who] = m.get("role")
+        else:
+            odd += 1
+    if odd:
+        warnings.append(f"members: left out {odd} of the hub's entries that name no member")
     if members:
         parts["members"] = members
     for setting in SETTINGS:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_plan_apply import Workspace, assert_one_line_error, make_workspace, ontokit, project_yaml
+from test_project_setup import PARTS
 
 from ontology_kit.client import setup_calls
 from ontology_kit.plan.operations import AddMembers
@@ -20,7 +23,7 @@ from ontology_kit.plan.setup_diff import plan_setup
 from ontology_kit.setup_state import DesiredSetup, LiveSetup
 from ontology_kit.vocabulary import PROJECT_ROLES
 
-GUIDE = "Draw a box around every vehicle.\n"
+GUIDE = "Draw a box around every vehicle.\n"  # the guide of test_project_setup's PARTS
 OUTSIDE = "a file outside the workspace\n"
 
 
@@ -157,3 +160,54 @@ def test_import_writes_members_validate_takes_or_leaves_them_out(
     assert "idleTimeout: 600\n" in text, text
     checked = ws.run("validate", "projects/adopted.yaml")
     assert checked.code == 0, checked
+
+
+#: Junk a hub document may hold in each part of the setup (the local Hub never stores it: written to its
+#: database directly, as another hub could return it).
+JUNK = {
+    "stages": {"stages": [1, "x", None, {"id": 5}, {"id": "Start", "type": ["x"], "next": "Label"}]},
+    "stages-not-a-list": {"stages": {"id": "Start"}},
+    "members": {
+        "assignedTo": [
+            5,
+            "a",
+            {"assignee": 5},
+            {"user": ["x"], "role": "Lead"},
+            {"assignee": "a@b.io", "role": 5},
+        ]
+    },
+    "members-not-a-list": {"assignedTo": "everyone"},
+    "settings": {
+        "benchmarkEnabled": "yes",
+        "benchmarkRatio": 20.5,
+        "idleTimeout": {"a": 1},
+        "taskSkipEnabled": 1,
+    },
+    "instructions": {"instructions": 5, "instructionsFile": "x"},
+}
+
+
+@pytest.mark.parametrize("junk", JUNK.values(), ids=JUNK.keys())
+def test_a_hub_document_with_junk_is_imported_planned_and_applied_without_a_traceback(
+    tmp_path: Path, junk: dict[str, Any]
+) -> None:
+    ws = make_workspace(tmp_path / "ws", {})
+    with ws.client() as client:
+        project_id = str(client.create_project("Adopted", "made elsewhere")["_id"])
+    database = sqlite3.connect(ws.root / ".ontokit" / "hub.sqlite3")
+    with database:
+        (doc,) = database.execute("SELECT doc FROM projects WHERE id = ?", (project_id,)).fetchone()
+        database.execute(
+            "UPDATE projects SET doc = ? WHERE id = ?", (json.dumps({**json.loads(doc), **junk}), project_id)
+        )
+    database.close()
+    imported = ws.run("import", project_id, "-o", "adopted.yaml", "--project-file", "projects/adopted.yaml")
+    assert imported.code == 0 and "Traceback" not in imported.err, imported
+    assert ws.run("validate", "projects/adopted.yaml").code == 0
+    # A definition managing every part: planned and applied over the junk.
+    whole = project_yaml("Adopted", webhook=False, project_id=project_id) + "".join(PARTS.values())
+    ws.write("projects/adopted.yaml", whole)
+    ws.write("projects/guide.md", GUIDE)
+    for args in (("plan",), ("apply", "--auto-approve", "--allow-destructive")):
+        run = ws.run(*args, "projects/adopted.yaml", env=ws.env(HOOK_SECRET="a-stage-secret"))
+        assert run.code in (0, 1) and "Traceback" not in run.err and "internal error" not in run.err, run

@@ -211,3 +211,42 @@ def test_a_hub_document_with_junk_is_imported_planned_and_applied_without_a_trac
     for args in (("plan",), ("apply", "--auto-approve", "--allow-destructive")):
         run = ws.run(*args, "projects/adopted.yaml", env=ws.env(HOOK_SECRET="a-stage-secret"))
         assert run.code in (0, 1) and "Traceback" not in run.err and "internal error" not in run.err, run
+
+
+# -- hostile definitions: one line per problem, exit 1 ---------------------------------------------------
+def _special(kind: str, ws: Workspace) -> str:
+    """An instructions path to a file of ``kind`` (made in the workspace, or a device)."""
+    target = ws.root / "projects" / "special"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "huge":  # sparse: larger than the bound, on no disk
+        with target.open("wb") as handle:
+            handle.truncate(10 * 1024 * 1024 + 1)
+    else:
+        return "/dev/zero"
+    return "special"
+
+
+@pytest.mark.parametrize(
+    ("kind", "needle"),
+    [
+        ("fifo", "is not a regular file"),
+        ("folder", "is not a regular file"),
+        ("device", "is not a regular file"),
+        ("huge", "is larger than 10,485,760 bytes"),
+    ],
+)
+def test_an_instructions_path_to_a_special_or_huge_file_is_one_error(
+    tmp_path: Path, kind: str, needle: str
+) -> None:
+    ws = make_workspace(tmp_path / "ws", {})
+    path = _special(kind, ws)
+    ws.write("projects/demo.yaml", project_yaml("Demo", webhook=False) + f"instructions: {path}\n")
+    env = ws.env(ONTOKIT_ALLOW_PATHS_OUTSIDE_ROOT="1")  # a device lies outside any workspace
+    for command in ("validate", "plan"):
+        run = ws.run(command, *(["projects/demo.yaml"] if command == "validate" else []), env=env)
+        assert run.code == 1 and "Traceback" not in run.err, run
+        lines = [line for line in (run.out + run.err).splitlines() if "error[" in line]
+        assert len(lines) == 1 and needle in lines[0], run

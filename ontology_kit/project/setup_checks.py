@@ -133,8 +133,10 @@ def check_instructions(
     named = f"instructions file {shown_path(model.instructions)}"
     code: Code
     try:
-        if not target.is_file():
+        if not target.exists():
             code, why = "file-not-found", "not found"
+        elif not target.is_file():  # a folder, a FIFO (reading it would wait forever), a device
+            code, why = "file-unreadable", "is not a regular file"
         elif target.stat().st_size > MAX_INSTRUCTIONS_BYTES:
             code, why = "instructions-too-large", f"is larger than {MAX_INSTRUCTIONS_BYTES:,} bytes"
         else:

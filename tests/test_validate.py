@@ -454,7 +454,7 @@ def _instructions_of(size: int | None) -> Callable[[Path], None]:
 #: A project's instructions file (`instructions: guide.pdf`), made by the test.
 INSTRUCTIONS_CASES = [
     pytest.param(_instructions_of(10 * 1024 * 1024 + 1), "instructions-too-large", id="one-byte-over-10-mib"),
-    pytest.param(_instructions_of(None), "file-not-found", id="a-folder"),
+    pytest.param(_instructions_of(None), "file-unreadable", id="a-folder"),
     pytest.param(lambda folder: None, "file-not-found", id="missing"),
 ]
 FS_CODES |= {p.values[1] for p in INSTRUCTIONS_CASES}

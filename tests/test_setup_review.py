@@ -250,3 +250,25 @@ def test_an_instructions_path_to_a_special_or_huge_file_is_one_error(
         assert run.code == 1 and "Traceback" not in run.err, run
         lines = [line for line in (run.out + run.err).splitlines() if "error[" in line]
         assert len(lines) == 1 and needle in lines[0], run
+
+
+ODD_EMAILS = {
+    "nul": "a\\0b@example.com",
+    "bidi-override": "\\u202eann@example.com",
+    "newline": "ann\\n@example.com",
+    "no-domain-dot": "ann@localhost",
+    "two-ats": "a@b@example.com",
+    "space": "ann smith@example.com",
+}
+
+
+def test_members_with_odd_characters_are_one_error_each(tmp_path: Path) -> None:
+    listed = "".join(f'  "{e}": Labeler\n' for e in ODD_EMAILS.values())
+    members = f"members:\n{listed}  ok@example.com: Lead\n"
+    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False) + members})
+    for command in ("validate", "plan"):
+        run = ws.run(command, *(["projects/demo.yaml"] if command == "validate" else []))
+        assert run.code == 1 and "Traceback" not in run.err, run
+        lines = [line for line in (run.out + run.err).splitlines() if "error[" in line]
+        assert len(lines) == len(ODD_EMAILS), run
+        assert all("is not an e-mail address" in line and line.isprintable() for line in lines), lines

@@ -63,7 +63,7 @@ def check_members(model: ProjectFile, file: str) -> list[Diagnostic]:
     out = []
     first: dict[str, str] = {}
     for email in model.members or {}:
-        if not _EMAIL.fullmatch(email):
+        if not (_EMAIL.fullmatch(email) and email.isprintable()):  # no NUL, bidi override, ...
             out.append(
                 Diagnostic(
                     "invalid-value",

@@ -13,7 +13,7 @@ from conftest import LocalHub
 from ontology_kit import compile_text
 from ontology_kit.category_schema import CategorySchema
 from ontology_kit.client import HubClient, InProcessTransport
-from ontology_kit.errors import StalePlanError
+from ontology_kit.errors import BadRequestError, StalePlanError
 from ontology_kit.plan.operations import (
     OPERATION_TYPES,
     AddBatches,
@@ -23,6 +23,7 @@ from ontology_kit.plan.operations import (
     UpdateProject,
     UpdateWebhook,
 )
+from ontology_kit.setup_state import DesiredSetup, DesiredStage
 from ontology_kit.state import DesiredProject, DesiredWebhook, ProjectFields
 from ontology_kit.workflow.applier import EXECUTORS, apply_plan
 from ontology_kit.workflow.planner import Planner, Target
@@ -132,3 +133,41 @@ def test_a_project_created_after_planning_is_not_created_twice(
         apply_plan(plan, planner)
     assert transport.writes == []
     assert [p["name"] for p in planner.client.iter_projects()].count("Demo") == 1
+
+
+class EchoingTransport(InProcessTransport):
+    """A hub that refuses every write carrying a secret, quoting the request in its message."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.content.decode("utf-8", "replace")
+        if request.method == "POST" and "secret" in body:
+            return httpx.Response(400, json={"status": "fail", "message": f"cannot take {body}"})
+        return super().handle_request(request)
+
+
+STAGES = (
+    DesiredStage("Start", "Start", ("Hook",)),
+    DesiredStage("Hook", "Webhook", ("Done",), (("url", HOOK),), "HOOK_SECRET"),
+    DesiredStage("Done", "Complete"),
+)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"webhooks": (), "setup": DesiredSetup(workflow=STAGES)}],
+    ids=["legacy-webhook", "webhook-stage"],
+)
+def test_a_hub_error_quoting_the_request_never_shows_a_secret(
+    local_hub: LocalHub, monkeypatch: pytest.MonkeyPatch, changes: dict[str, Any]
+) -> None:
+    monkeypatch.setenv("HOOK_SECRET", 's3cr3t-"value"-é')  # quoted, escaped in the hub's JSON
+    transport = EchoingTransport(local_hub.app)
+    with HubClient(
+        "http://inprocess.test", local_hub.key, transport=transport, sleep=lambda s: None
+    ) as client:
+        planner = Planner(client, "in-process hub")
+        plan = planner.plan([Target.of(desired(**changes))])
+        with pytest.raises(BadRequestError) as refused:
+            apply_plan(plan, planner)
+    assert "cannot take" in str(refused.value) and "(sensitive)" in str(refused.value)
+    assert "s3cr3t" not in str(refused.value) and refused.value.status == 400

@@ -9,8 +9,10 @@ whatever is left did not take (:class:`~ontology_kit.errors.NotConvergedError`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -20,6 +22,7 @@ from ..client import HubClient, setup_calls
 from ..errors import (
     ApplyInterrupted,
     DuplicateProjectsError,
+    HubError,
     NotConvergedError,
     OntokitError,
     StalePlanError,
@@ -272,10 +275,32 @@ def _secret_of(ctx: _Context, url: str, var: str | None) -> str | None:
     return ctx.secrets[var] if var else None
 
 
+@contextmanager
+def _hiding(secrets: Iterable[str | None]) -> Iterator[None]:
+    """A hub's error may quote the request it refused: never the secrets that request carried."""
+    try:
+        yield
+    except HubError as exc:
+        text = shown = str(exc)
+        # as sent, and as a JSON string holds it (a message that quotes the body escapes it)
+        forms = {
+            form
+            for v in secrets
+            if v
+            for form in (v, json.dumps(v)[1:-1], json.dumps(v, ensure_ascii=False)[1:-1])
+        }
+        for value in sorted(forms, key=len, reverse=True):
+            shown = shown.replace(value, "(sensitive)")
+        if shown == text:
+            raise
+        raise type(exc)(shown, exc.status) from None
+
+
 def _create_webhook(ctx: _Context, op: CreateWebhook) -> None:
     hook = op.webhook
     secret = _secret_of(ctx, hook.url, hook.secret_env)
-    ctx.client.create_webhook(ctx.project_id, hook.url, list(hook.types), secret)
+    with _hiding([secret]):
+        ctx.client.create_webhook(ctx.project_id, hook.url, list(hook.types), secret)
 
 
 def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
@@ -284,7 +309,8 @@ def _update_webhook(ctx: _Context, op: UpdateWebhook) -> None:
         fields["types"] = list(op.types)
     if op.set_secret:
         fields["secret"] = _secret_of(ctx, op.url, op.secret_env)
-    ctx.client.update_webhook(op.webhook_id, **fields)
+    with _hiding([fields.get("secret")]):
+        ctx.client.update_webhook(op.webhook_id, **fields)
 
 
 def _set_workflow(ctx: _Context, op: SetWorkflow) -> None:
@@ -293,7 +319,8 @@ def _set_workflow(ctx: _Context, op: SetWorkflow) -> None:
     secrets = {
         s.id: _secret_of(ctx, f"stage {s.id}", s.secret_env) or "" for s in wanted if s.id in op.set_secrets
     }
-    setup_calls.set_workflow(ctx.client, ctx.project_id, workflow_bodies(wanted, live, secrets))
+    with _hiding(secrets.values()):
+        setup_calls.set_workflow(ctx.client, ctx.project_id, workflow_bodies(wanted, live, secrets))
 
 
 def _add_members(ctx: _Context, op: AddMembers) -> None:

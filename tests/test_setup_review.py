@@ -262,13 +262,28 @@ ODD_EMAILS = {
 }
 
 
-def test_members_with_odd_characters_are_one_error_each(tmp_path: Path) -> None:
-    listed = "".join(f'  "{e}": Labeler\n' for e in ODD_EMAILS.values())
-    members = f"members:\n{listed}  ok@example.com: Lead\n"
-    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False) + members})
+@pytest.mark.parametrize("where", ["members", "stage"])
+def test_addresses_with_odd_characters_are_one_error_each(tmp_path: Path, where: str) -> None:
+    # a stage's addresses: those its schema pattern lets through (the others fail it, one line each)
+    odd = (
+        ODD_EMAILS
+        if where == "members"
+        else {k: ODD_EMAILS[k] for k in ("nul", "bidi-override", "no-domain-dot")}
+    )
+    if where == "members":
+        listed = "".join(f'  "{e}": Labeler\n' for e in odd.values())
+        part = f"members:\n{listed}  ok@example.com: Lead\n"
+    else:
+        assigned = ", ".join(f'"{e}"' for e in [*odd.values(), "ok@example.com"])
+        part = (
+            "workflow:\n  - {id: Start, type: Start, next: [Label]}\n"
+            f"  - {{id: Label, type: Label, next: [Done], assignedTo: [{assigned}]}}\n"
+            "  - {id: Done, type: Complete}\n"
+        )
+    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False) + part})
     for command in ("validate", "plan"):
         run = ws.run(command, *(["projects/demo.yaml"] if command == "validate" else []))
         assert run.code == 1 and "Traceback" not in run.err, run
         lines = [line for line in (run.out + run.err).splitlines() if "error[" in line]
-        assert len(lines) == len(ODD_EMAILS), run
+        assert len(lines) == len(odd), run
         assert all("is not an e-mail address" in line and line.isprintable() for line in lines), lines

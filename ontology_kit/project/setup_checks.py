@@ -58,8 +58,9 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check_members(model: ProjectFile, file: str) -> list[Diagnostic]:
-    """A diagnostic for each member that is not an e-mail address, or is listed twice in another case
-    (one account: the hub does not tell the two apart)."""
+    """A diagnostic for each member (or address a stage is assigned to) that is not an e-mail
+    address, and each member listed twice in another case (one account: the hub does not tell the two
+    apart)."""
     out = []
     first: dict[str, str] = {}
     for email in model.members or {}:
@@ -84,6 +85,18 @@ def check_members(model: ProjectFile, file: str) -> list[Diagnostic]:
                 )
             )
         first.setdefault(email.lower(), email)
+    for i, stage in enumerate(model.workflow or ()):
+        out += [
+            Diagnostic(
+                "invalid-value",
+                f"stage {quoted(stage.id)}: {quoted(email)} is not an e-mail address",
+                file,
+                path=("workflow", i, "assignedTo", j),
+                hint="a stage is assigned to the e-mail addresses of Ango accounts",
+            )
+            for j, email in enumerate(stage.assignedTo or ())
+            if not (_EMAIL.fullmatch(email) and email.isprintable())
+        ]
     return out
 
 

@@ -18,9 +18,9 @@ from test_plan_apply import Workspace, assert_one_line_error, make_workspace, on
 from test_project_setup import PARTS
 
 from ontology_kit.client import setup_calls
-from ontology_kit.plan.operations import AddMembers
+from ontology_kit.plan.operations import AddMembers, SetWorkflow
 from ontology_kit.plan.setup_diff import plan_setup
-from ontology_kit.setup_state import DesiredSetup, LiveSetup
+from ontology_kit.setup_state import DesiredSetup, DesiredStage, LiveSetup, workflow_bodies
 from ontology_kit.vocabulary import PROJECT_ROLES
 
 GUIDE = "Draw a box around every vehicle.\n"  # the guide of test_project_setup's PARTS
@@ -287,3 +287,23 @@ def test_addresses_with_odd_characters_are_one_error_each(tmp_path: Path, where:
         lines = [line for line in (run.out + run.err).splitlines() if "error[" in line]
         assert len(lines) == len(odd), run
         assert all("is not an e-mail address" in line and line.isprintable() for line in lines), lines
+
+
+def test_a_stage_id_the_hub_holds_twice_is_never_no_changes() -> None:
+    wanted = (
+        DesiredStage("Start", "Start", ("Done",)),
+        DesiredStage("Done", "Complete"),
+    )
+    doc = {
+        "stages": [
+            {"id": "Start", "type": "Start", "next": ["Done"]},
+            {"id": "Done", "type": "Complete", "next": []},
+            {"id": "Done", "type": "Complete", "next": [], "name": "Done again"},
+        ]
+    }
+    plan = plan_setup(DesiredSetup(workflow=wanted), LiveSetup.from_document(doc), {})
+    assert [(c.action.value, c.path) for c in plan.changes] == [("delete", '"Done again"')]
+    assert [type(op) for op in plan.operations] == [SetWorkflow]
+    doc["stages"] = workflow_bodies(wanted, LiveSetup.from_document(doc).stages, {})
+    assert [s["id"] for s in doc["stages"]] == ["Start", "Done"]
+    assert not plan_setup(DesiredSetup(workflow=wanted), LiveSetup.from_document(doc), {}).changes

@@ -100,7 +100,11 @@ def _workflow(
             plan.changes.append(_stage_update(stage, current, attributes))
             changed = True
     wanted_ids = {s.id for s in wanted}
-    for gone in (s for s in stages if s.id not in wanted_ids):
+    kept: set[str] = set()
+    for gone in stages:
+        if gone.id in wanted_ids and gone.id not in kept:
+            kept.add(gone.id)  # a second stage of that id (a hub that took one) is removed too
+            continue
         summary = {k: v for k, v in gone.raw.items() if k != "secret"}
         plan.changes.append(
             Change(

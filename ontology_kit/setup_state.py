@@ -105,6 +105,9 @@ class LiveStage:
     next: tuple[str, ...]
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
     secret: SecretState | None = None  # None: no secret, or the hub does not say
+    #: the secret of a hub that shows it (not the state the local Hub shows): only ever sent back to
+    #: that hub, so that rewriting the workflow keeps it; never compared, shown or stored
+    shown_secret: str | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -122,10 +125,11 @@ class LiveStage:
         kind = doc.get("type")
         secret = doc.get("secret")
         state = SecretState.from_document(secret)
-        if state is None and isinstance(secret, str) and secret:  # a hub that shows the value: never kept
+        shown = secret if state is None and isinstance(secret, str) and secret else None
+        if shown is not None:  # a hub that shows the value: it is sent back, never compared
             state = SecretState(True)
         raw = {k: v for k, v in doc.items() if k != "secret"}
-        if state is not None:
+        if state is not None and shown is None:
             raw["secret"] = dataclasses.asdict(state)  # as read back; sent again, the hub keeps it
         return cls(
             sid,
@@ -133,6 +137,7 @@ class LiveStage:
             tuple(n for n in items_of(following) if isinstance(n, str)),
             raw,
             state,
+            shown,
         )
 
 
@@ -235,6 +240,8 @@ def workflow_bodies(
         body.update({"next": list(stage.next), **dict(stage.values)})
         if stage.id in secrets:
             body["secret"] = secrets[stage.id]
+        elif current is not None and current.shown_secret is not None:
+            body["secret"] = current.shown_secret
         out.append(body)
     return out
 
@@ -342,7 +349,10 @@ class LiveSetup:
     def fingerprint_data(self) -> dict[str, Any]:
         """What a saved plan's fingerprint covers of the setup."""
         return {
-            "stages": [dict(s.raw) for s in self.stages],
+            "stages": [
+                {**s.raw, **({"secret": dataclasses.asdict(s.secret)} if s.secret is not None else {})}
+                for s in self.stages
+            ],
             "members": [list(m) for m in self.members],
             "values": dict(self.values),
             "instructions": [self.instructions, self.instructions_sha256],

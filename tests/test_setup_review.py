@@ -307,3 +307,36 @@ def test_a_stage_id_the_hub_holds_twice_is_never_no_changes() -> None:
     doc["stages"] = workflow_bodies(wanted, LiveSetup.from_document(doc).stages, {})
     assert [s["id"] for s in doc["stages"]] == ["Start", "Done"]
     assert not plan_setup(DesiredSetup(workflow=wanted), LiveSetup.from_document(doc), {}).changes
+
+
+def test_a_secret_a_hub_shows_is_sent_back_to_it_and_never_shown() -> None:
+    """A hub that shows a Webhook stage's secret as text: rewriting the workflow (a new name) keeps
+    the secret, instead of sending back a state the hub would take as a new secret; and the value
+    appears in no change, operation, repr or fingerprint."""
+    doc = {
+        "stages": [
+            {"id": "Start", "type": "Start", "next": ["Hook"]},
+            {
+                "id": "Hook",
+                "type": "Webhook",
+                "next": ["Done"],
+                "url": "https://h.example/a",
+                "secret": "shown-9f",
+            },
+            {"id": "Done", "type": "Complete", "next": []},
+        ]
+    }
+    wanted = (
+        DesiredStage("Start", "Start", ("Hook",)),
+        DesiredStage("Hook", "Webhook", ("Done",), (("name", "Notify"),)),
+        DesiredStage("Done", "Complete"),
+    )
+    live = LiveSetup.from_document(doc)
+    plan = plan_setup(DesiredSetup(workflow=wanted), live, {})
+    assert [c.path for c in plan.changes] == ['"Notify"']
+    seen = repr(plan) + repr(live) + json.dumps(live.fingerprint_data())
+    assert "shown-9f" not in seen
+    (hook,) = (b for b in workflow_bodies(wanted, live.stages, {}) if b["id"] == "Hook")
+    assert hook["secret"] == "shown-9f" and hook["name"] == "Notify"
+    rotated = workflow_bodies(wanted, live.stages, {"Hook": "new-value"})
+    assert [b.get("secret") for b in rotated] == [None, "new-value", None]

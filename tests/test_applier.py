@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -136,13 +137,26 @@ def test_a_project_created_after_planning_is_not_created_twice(
 
 
 class EchoingTransport(InProcessTransport):
-    """A hub that refuses every write carrying a secret, quoting the request in its message."""
+    """A hub that refuses every write carrying a secret, quoting the request in its message; with
+    ``shows``, one that shows each stage secret it holds as text (``shows``)."""
+
+    def __init__(self, app: Any, shows: str | None = None) -> None:
+        super().__init__(app)
+        self.shows = shows
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.content.decode("utf-8", "replace")
         if request.method == "POST" and "secret" in body:
             return httpx.Response(400, json={"status": "fail", "message": f"cannot take {body}"})
-        return super().handle_request(request)
+        response = super().handle_request(request)
+        if self.shows is None or request.method != "GET":
+            return response
+        doc = json.loads(response.read())
+        project = doc.get("data", {}).get("project") if isinstance(doc.get("data"), dict) else None
+        for stage in project.get("stages", []) if isinstance(project, dict) else []:
+            if stage.get("secret"):
+                stage["secret"] = self.shows
+        return httpx.Response(response.status_code, json=doc)
 
 
 STAGES = (
@@ -171,3 +185,27 @@ def test_a_hub_error_quoting_the_request_never_shows_a_secret(
             apply_plan(plan, planner)
     assert "cannot take" in str(refused.value) and "(sensitive)" in str(refused.value)
     assert "s3cr3t" not in str(refused.value) and refused.value.status == 400
+
+
+def test_a_hub_error_never_shows_a_stage_secret_the_hub_showed(local_hub: LocalHub) -> None:
+    """A hub that shows stage secrets as text: apply sends the secret back with the workflow, and an
+    error quoting that request hides it."""
+    with local_hub.client("inprocess") as client:
+        project_id = str(client.create_project("Demo", "")["_id"])
+        bodies = [{"id": s.id, "type": s.type, "next": list(s.next), **dict(s.values)} for s in STAGES]
+        bodies[1]["secret"] = "s3cr3t-shown"
+        client.update_project(project_id, stages=bodies)
+    renamed = tuple(
+        dataclasses.replace(s, secret_env=None, values=(*s.values, ("name", "N"))) for s in STAGES
+    )
+    transport = EchoingTransport(local_hub.app, shows="s3cr3t-shown")
+    with HubClient(
+        "http://inprocess.test", local_hub.key, transport=transport, sleep=lambda s: None
+    ) as client:
+        planner = Planner(client, "in-process hub")
+        target = desired(id=project_id, webhooks=(), setup=DesiredSetup(workflow=renamed))
+        plan = planner.plan([Target.of(target)])
+        with pytest.raises(BadRequestError) as refused:
+            apply_plan(plan, planner)
+    assert "cannot take" in str(refused.value) and "(sensitive)" in str(refused.value)
+    assert "s3cr3t" not in str(refused.value)

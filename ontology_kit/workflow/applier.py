@@ -319,7 +319,7 @@ def _set_workflow(ctx: _Context, op: SetWorkflow) -> None:
     secrets = {
         s.id: _secret_of(ctx, f"stage {s.id}", s.secret_env) or "" for s in wanted if s.id in op.set_secrets
     }
-    with _hiding(secrets.values()):
+    with _hiding([*secrets.values(), *(s.shown_secret for s in live)]):
         setup_calls.set_workflow(ctx.client, ctx.project_id, workflow_bodies(wanted, live, secrets))
 
 

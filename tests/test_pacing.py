@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from ontology_kit.cli import cli
 from ontology_kit.client import HubClient, InProcessTransport
 from ontology_kit.client.pacing import RATE_LIMIT_ENV, Pacer, default_limit, pacer_for
-from ontology_kit.errors import OntokitError
+from ontology_kit.client.target import HubTarget, open_client
+from ontology_kit.errors import InvalidDefinitionsError, OntokitError
 from ontology_kit.hub import HubApp, RateLimiter, build_app, start_server
+from ontology_kit.project.load import load_definitions
 from ontology_kit.rate_limit import ANGO_RATE_LIMIT, RateLimit
 
 
@@ -91,6 +93,47 @@ def test_rate_limit_text_reads_back() -> None:
 )
 def test_default_limit(url: str, in_process: bool, env: dict[str, str], expected: RateLimit | None) -> None:
     assert default_limit(url, in_process=in_process, env=env) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "configured", "expected"),
+    [
+        pytest.param("https://imeritapi.ango.ai", {}, "600/min", RateLimit(600, 60), id="workspace"),
+        pytest.param("https://imeritapi.ango.ai", {}, "off", None, id="workspace-off"),
+        pytest.param("http://127.0.0.1:8080", {}, "10/s", RateLimit(10, 1), id="workspace-local"),
+        pytest.param(
+            "https://imeritapi.ango.ai",
+            {RATE_LIMIT_ENV: "50/min"},
+            "600/min",
+            RateLimit(50, 60),
+            id="env-wins",
+        ),
+        pytest.param("https://imeritapi.ango.ai", {}, None, ANGO_RATE_LIMIT, id="unset"),
+    ],
+)
+def test_a_workspace_rate_limit_comes_after_the_variable(
+    url: str, env: dict[str, str], configured: str | None, expected: RateLimit | None
+) -> None:
+    assert default_limit(url, in_process=False, env=env, configured=configured) == expected
+
+
+def test_a_workspace_rate_limit_reaches_the_client_and_a_bad_one_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "p.yaml").write_text(
+        "name: P\nontology:\n  tools: [{title: Car, type: point}]\n", encoding="utf-8"
+    )
+    (tmp_path / "ontokit.yaml").write_text("projects: [p.yaml]\nrate_limit: 7/min\n", encoding="utf-8")
+    definitions = load_definitions(str(tmp_path))
+    assert definitions.rate_limit == "7/min"
+    target = HubTarget("url", "https://hub.example.org")
+    with open_client(target, {"ANGO_API_KEY": "k"}, rate_limit=definitions.rate_limit) as client:
+        assert client.pacer.limit == RateLimit(7, 60)
+    (tmp_path / "ontokit.yaml").write_text("projects: [p.yaml]\nrate_limit: fast\n", encoding="utf-8")
+    with pytest.raises(InvalidDefinitionsError) as caught:
+        load_definitions(str(tmp_path))
+    (diag,) = caught.value.diagnostics
+    assert (diag.code, diag.line, diag.column) == ("invalid-value", 2, 13)
+    assert "'fast' is not a rate limit" in diag.message
 
 
 def test_default_limit_refuses_a_bad_variable_in_one_line() -> None:

@@ -247,19 +247,22 @@ def _remember(path: Path, hub: str, ends: list[float]) -> None:
             tmp.unlink()
 
 
-def default_limit(base_url: str, *, in_process: bool, env: Mapping[str, str]) -> RateLimit | None:
-    """``ONTOKIT_RATE_LIMIT`` when set; else Ango's documented 100 requests a minute for a hub
-    reached over the network, and no limit for a local one (in-process, or a loopback URL).
+def default_limit(
+    base_url: str, *, in_process: bool, env: Mapping[str, str], configured: str | None = None
+) -> RateLimit | None:
+    """``ONTOKIT_RATE_LIMIT`` when set; else ``configured`` (a workspace's ``rate_limit:``); else
+    Ango's documented 100 requests a minute for a hub reached over the network, and no limit for a
+    local one (in-process, or a loopback URL).
 
     Raises:
-        OntokitError: ``ONTOKIT_RATE_LIMIT`` is not a rate limit (one line).
+        OntokitError: ``ONTOKIT_RATE_LIMIT`` (or ``configured``) is not a rate limit (one line).
     """
-    raw = env.get(RATE_LIMIT_ENV, "").strip()
-    if raw:
-        try:
-            return RateLimit.parse(raw)
-        except ValueError as exc:
-            raise OntokitError(f"{RATE_LIMIT_ENV}: {exc}") from None
+    for raw, where in ((env.get(RATE_LIMIT_ENV, ""), RATE_LIMIT_ENV), (configured or "", "rate_limit")):
+        if raw.strip():
+            try:
+                return RateLimit.parse(raw)
+            except ValueError as exc:
+                raise OntokitError(f"{where}: {exc}") from None
     if in_process or _is_local(base_url):
         return None
     return ANGO_RATE_LIMIT

@@ -142,8 +142,11 @@ def check_hub_url(raw: str, where: str = "--hub/ONTOKIT_HUB") -> str:
     return url
 
 
-def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **options: Any) -> HubClient:
-    """A client for ``target``: in-process for the embedded hub, HTTP otherwise."""
+def open_client(
+    target: HubTarget, env: Mapping[str, str] | None = None, *, rate_limit: str | None = None, **options: Any
+) -> HubClient:
+    """A client for ``target``: in-process for the embedded hub, HTTP otherwise; ``rate_limit``: the
+    workspace's budget (``ONTOKIT_RATE_LIMIT`` wins; docs/hub.md, "The Hub client")."""
     env = os.environ if env is None else env
     if target.kind == "embedded":
         assert target.db is not None
@@ -152,7 +155,7 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
             key = local_api_key(target.db, store)
         except (OSError, sqlite3.Error) as exc:
             raise OntokitError(f"cannot open the embedded local hub at {target.db}: {exc}") from None
-        limit = default_limit("http://embedded.local", in_process=True, env=env)
+        limit = default_limit("http://embedded.local", in_process=True, env=env, configured=rate_limit)
         options.setdefault("rate_limit", limit or "off")
         return HubClient(
             "http://embedded.local",
@@ -166,7 +169,8 @@ def open_client(target: HubTarget, env: Mapping[str, str] | None = None, **optio
         raise OntokitError(f"no API key for {target.url}: set ANGO_API_KEY")
     if any(c.isspace() or ord(c) < 32 for c in key):
         raise OntokitError("ANGO_API_KEY contains spaces or control characters; copy the key again")
-    options.setdefault("rate_limit", default_limit(target.url, in_process=False, env=env) or "off")
+    limit = default_limit(target.url, in_process=False, env=env, configured=rate_limit)
+    options.setdefault("rate_limit", limit or "off")
     options.setdefault("pacing_memory", _pacing_memory(env))
     return HubClient(target.url, key, label=target.url, **options)
 

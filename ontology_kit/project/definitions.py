@@ -197,8 +197,9 @@ def read_project(
 
 def read_workspace(
     path: str | Path, display: str | None = None, loaded: LoadResult | None = None
-) -> tuple[list[ProjectDefinition], list[Diagnostic], str | None]:
-    """Read ``ontokit.yaml`` and every project it lists: (definitions, diagnostics, the workspace's hub)."""
+) -> tuple[list[ProjectDefinition], list[Diagnostic], WorkspaceFile | None]:
+    """Read ``ontokit.yaml`` and every project it lists: (definitions, diagnostics, the workspace
+    file's model: its ``hub`` and ``rate_limit``; None when it has errors)."""
     loaded = loaded or read_file(path, display)
     name = loaded.file
     if loaded.data is None:
@@ -253,7 +254,7 @@ def read_workspace(
         if spec is not None:
             specs.append(spec)
     diags.extend(_duplicate_identities(specs, name))
-    return specs, locate(diags, loaded.index, name), model.hub
+    return specs, locate(diags, loaded.index, name), model
 
 
 def _not_a_file(path: Path) -> tuple[Code, str] | None:

@@ -15,6 +15,7 @@ from ..loader.paths import WORKSPACE_FILE
 from ..state import DesiredProject, DesiredWebhook, ProjectFields
 from .definitions import ProjectDefinition, read_project, read_workspace
 from .kinds import detect_kind
+from .model import WorkspaceFile
 from .setup_model import desired_setup
 
 __all__ = [
@@ -35,6 +36,7 @@ class Definitions:
     projects: tuple[DesiredProject, ...]
     diagnostics: tuple[Diagnostic, ...]  # warnings only: definitions with errors raise instead
     hub: str | None = None  # the workspace's `hub:`
+    rate_limit: str | None = None  # the workspace's `rate_limit:` (ONTOKIT_RATE_LIMIT wins)
 
 
 def load_definitions(target: str | None, cwd: Path | None = None) -> Definitions:
@@ -64,9 +66,10 @@ def load_definitions(target: str | None, cwd: Path | None = None) -> Definitions
             f"{shown} is an ontology file; plan and apply take a project definition (with "
             f"`name:` and `ontology:`) or {WORKSPACE_FILE}"
         )
-    hub = None
+    hub = rate_limit = None
     if kind == "workspace":
-        projects, diags, hub = load_workspace(path, shown, loaded)
+        projects, diags, workspace = load_workspace(path, shown, loaded)
+        hub, rate_limit = (workspace.hub, workspace.rate_limit) if workspace is not None else (None, None)
     else:
         project, diags = load_project(path, shown, loaded)
         projects = [project] if project is not None else []
@@ -74,7 +77,7 @@ def load_definitions(target: str | None, cwd: Path | None = None) -> Definitions
     if has_errors(unique):
         errors = sum(d.severity is Severity.ERROR for d in unique)
         raise InvalidDefinitionsError(unique, f"the definitions have errors ({errors}); nothing was planned")
-    return Definitions(tuple(projects), unique, hub)
+    return Definitions(tuple(projects), unique, hub, rate_limit)
 
 
 def _shown(path: Path, cwd: Path | None) -> str:
@@ -120,10 +123,11 @@ def load_project(
 
 def load_workspace(
     path: str | Path, display: str | None = None, loaded: LoadResult | None = None
-) -> tuple[list[DesiredProject], list[Diagnostic], str | None]:
-    """Load ``ontokit.yaml`` and every project it lists: (projects, diagnostics, the workspace's hub)."""
-    definitions, diags, hub = read_workspace(path, display, loaded)
-    return [desired_state(d) for d in definitions], diags, hub
+) -> tuple[list[DesiredProject], list[Diagnostic], WorkspaceFile | None]:
+    """Load ``ontokit.yaml`` and every project it lists: (projects, diagnostics, the workspace file's
+    settings, None when it has errors)."""
+    definitions, diags, workspace = read_workspace(path, display, loaded)
+    return [desired_state(d) for d in definitions], diags, workspace
 
 
 def find_workspace(start: Path | None = None) -> Path | None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from ..rate_limit import RateLimit
 from ..vocabulary import SECRET_ENV_PATTERN, ProjectRole, ProjectType, StageType, WebhookType
 
 __all__ = [
@@ -222,3 +223,17 @@ class WorkspaceFile(_Model):
     hub: str | None = Field(
         None, description="Default hub for this workspace (overridden by --hub and ONTOKIT_HUB)."
     )
+    rate_limit: str | None = Field(
+        None,
+        description="The hub's request budget to pace to, e.g. `100/min` (a plan with a higher "
+        "limit), or `off`; overridden by ONTOKIT_RATE_LIMIT. Default: 100/min on a real Hub, none on "
+        "a local one.",
+        examples=["100/min", "600/min", "off"],
+    )
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str | None) -> str | None:
+        if value is not None:
+            RateLimit.parse(value)  # ValueError: pydantic reports it at the field
+        return value

@@ -120,7 +120,7 @@ def plan(
     hub_target = choose_hub(hub, definitions.hub)
     if on_loaded is not None:
         on_loaded(definitions.diagnostics, hub_target)
-    with open_session(hub_target, count=count) as session:
+    with open_session(hub_target, count=count, rate_limit=definitions.rate_limit) as session:
         progress = Progress(session.client.pacer, len(definitions.projects), on_progress)
         result = session.planner.plan(
             [Target.of(d) for d in definitions.projects], on_done=progress.wrap(on_planned)
@@ -166,6 +166,7 @@ def apply(
         # The hub the user selected; the plan file only has to name the same one (no request before).
         hub_target = saved_target(saved, hub, workspace_hub=workspace_hub(), name=str(target))
         targets = [Target(p.desired, p.project_id) for p in saved.plan.projects if p.desired is not None]
+        rate_limit = workspace_hub(key="rate_limit")
         view.loaded(())
         if not saved.signed:
             view.notice(
@@ -176,9 +177,10 @@ def apply(
         definitions = load_definitions(target)
         hub_target = choose_hub(hub, definitions.hub)
         targets = [Target.of(d) for d in definitions.projects]
+        rate_limit = definitions.rate_limit
         view.loaded(definitions.diagnostics)
     with (
-        open_session(hub_target, count=count) as session,
+        open_session(hub_target, count=count, rate_limit=rate_limit) as session,
         holding_locks(session.client, session.planner.hub, targets, lock_timeout) as lease,
     ):
         # Read under the lock: a plan made before another apply finished is then seen as stale.

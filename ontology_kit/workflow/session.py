@@ -46,10 +46,12 @@ class Session:
 
 
 @contextmanager
-def open_session(target: HubTarget, *, count: bool = True) -> Iterator[Session]:
+def open_session(
+    target: HubTarget, *, count: bool = True, rate_limit: str | None = None
+) -> Iterator[Session]:
     """A client and planner for ``target``, closed afterwards (``count``: plans count the
-    annotations each change affects, on a hub that can tell)."""
-    with open_client(target) as client:
+    annotations each change affects, on a hub that can tell; ``rate_limit``: the workspace's)."""
+    with open_client(target, rate_limit=rate_limit) as client:
         yield Session(target, client, Planner(client, target.description, count=count))
 
 
@@ -141,15 +143,16 @@ def saved_target(
     return selected
 
 
-def workspace_hub(start: Path | None = None) -> str | None:
-    """The ``hub:`` of the nearest workspace file, if it names one (read leniently: a workspace that
-    cannot be read names none, and the default hub is then selected)."""
+def workspace_hub(start: Path | None = None, key: str = "hub") -> str | None:
+    """The ``hub:`` (or another ``key``, such as ``rate_limit``) of the nearest workspace file, if it
+    names one (read leniently: a workspace that cannot be read names none, and the default is then
+    used)."""
     found = find_workspace(start)
     if found is None:
         return None
     data = read_file(found).data
-    hub = data.get("hub") if isinstance(data, dict) else None
-    return hub if isinstance(hub, str) else None
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def verify_saved_plan(

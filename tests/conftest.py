@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,20 @@ def serve_hub(db: Path, *options: str) -> Any:
         cwd=db.parent,
         env=clean_env(),
     )
+
+
+@contextlib.contextmanager
+def served_hub(db: Path, *options: str) -> Iterator[str]:
+    """`ontokit hub serve` (:func:`serve_hub`) while the block runs: its URL; stopped with SIGINT."""
+    import signal
+
+    proc = serve_hub(db, *options)
+    try:
+        assert proc.stdout is not None
+        yield listening_on(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
 
 
 def listening_on(line: str) -> str:

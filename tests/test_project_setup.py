@@ -6,13 +6,12 @@ stage that holds tasks is destructive with the number of tasks; no secret is eve
 from __future__ import annotations
 
 import json
-import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import listening_on, run_ontokit, serve_hub
+from conftest import run_ontokit, served_hub
 from test_plan_apply import SECRET, Workspace, assert_one_line_error, make_workspace, project_yaml
 
 from ontology_kit.client import HubClient, setup_calls
@@ -232,13 +231,8 @@ def test_diff_shows_setup_changes(tmp_path: Path) -> None:
 @pytest.fixture
 def stage_only_hub(tmp_path: Path) -> Iterator[str]:
     """`ontokit hub serve` without the legacy webhook endpoint, as the real Hub with SDK 1.4.10."""
-    proc = serve_hub(tmp_path / "hub.sqlite3", "--api-key", "k", "--faults", "without=legacy-webhooks")
-    try:
-        assert proc.stdout is not None
-        yield listening_on(proc.stdout.readline())
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=10)
+    with served_hub(tmp_path / "hub.sqlite3", "--api-key", "k", "--faults", "without=legacy-webhooks") as url:
+        yield url
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new-project", "existing-project"])

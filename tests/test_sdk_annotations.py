@@ -9,13 +9,12 @@ import copy
 import gc
 import logging
 import re
-import signal
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import listening_on, serve_hub
+from conftest import served_hub
 
 # The SDK's export opens a `requests.Session` it never closes (sdk.py exportV3): its socket is
 # reported whenever the garbage collector meets it, in whichever test runs then. Not ours to fix.
@@ -77,14 +76,8 @@ def _label(external_id: str, n: int) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`ontokit hub serve` itself, in a separate process; its URL."""
-    where = tmp_path_factory.mktemp("served")
-    proc = serve_hub(where / "hub.sqlite3", "--api-key", "ann-key")
-    try:
-        assert proc.stdout is not None
-        yield listening_on(proc.stdout.readline())
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=10)
+    with served_hub(tmp_path_factory.mktemp("served") / "hub.sqlite3", "--api-key", "ann-key") as url:
+        yield url
 
 
 @pytest.fixture

@@ -40,13 +40,29 @@ _CATEGORY = [
 
 #: Key order per kind of mapping; unknown keys keep their place after the known ones.
 ORDER: dict[str, list[str]] = {
-    "ontology": ["version", "description", "optionSets", "tools", "classifications", "relations"],
+    "ontology": ["version", "description", "optionSets", "tools", "classifications", "relations", "retired"],
     "category": _CATEGORY,
     "option": ["value", "key", "schemaId"],
     "tree": ["title", "key", "schemaId", "value", "children"],
-    "project": ["name", "description", "id", "type", "ontology", "batches", "webhooks"],
+    "retired": ["schemaId", "was"],
+    "project": [
+        "name",
+        "description",
+        "id",
+        "type",
+        "ontology",
+        "batches",
+        "prune_batches",
+        "webhooks",
+        "workflow",
+        "members",
+        "benchmark",
+        "label_validation",
+        "settings",
+        "instructions",
+    ],
     "webhook": ["url", "types", "secret"],
-    "workspace": ["projects", "hub"],
+    "workspace": ["projects", "hub", "rate_limit"],
 }
 
 # The kind of mapping each item of the category schema is in ontokit's files; its lists have the
@@ -68,6 +84,7 @@ _CHILD: Final[dict[tuple[str, str], str]] = {
         for group, kind in groups
     },
     ("ontology", "optionSets"): "option-sets",
+    ("ontology", "retired"): "retired",
     ("project", "ontology"): "ontology-inline",
     ("project", "webhooks"): "webhook",
 }

@@ -64,6 +64,7 @@ Code = Literal[
     "similar-option",
     "duplicate-item-key",
     "duplicate-schema-id",
+    "reused-schema-id",
     "unused-option-set",
     "empty-option-set",
     # project definitions and workspaces

@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .types import ClassificationType, RelationType, ToolType
 
-__all__ = ["Category", "Classification", "Ontology", "Option", "Relation", "Tool", "TreeNode"]
+__all__ = ["Category", "Classification", "Ontology", "Option", "Relation", "RetiredId", "Tool", "TreeNode"]
 
 
 class _Model(BaseModel):
@@ -140,6 +140,27 @@ class Classification(Category):
     defaultValue: bool | None = None
 
 
+class RetiredId(_Model):
+    """A schemaId the project's label set once used for an item that is gone: no item may take it
+    again. A plain string is short for ``{schemaId: ...}``."""
+
+    schemaId: Annotated[str, Field(min_length=1, description="The retired schemaId.")]
+    was: str | None = Field(
+        None,
+        description="What it named, for people and for the error that refuses its reuse: "
+        '`Vehicle › Type › option "Truck"`.',
+    )
+
+
+def _retired_shorthand(value: Any) -> Any:
+    return {"schemaId": value} if isinstance(value, str) else value
+
+
+RetiredItem = Annotated[
+    RetiredId, BeforeValidator(_retired_shorthand, json_schema_input_type=str | RetiredId)
+]
+
+
 class Ontology(_Model):
     """One ontology file. It describes a label set only, so one file can serve several projects."""
 
@@ -156,3 +177,8 @@ class Ontology(_Model):
     tools: list[Tool] = Field(default_factory=list)
     classifications: list[Classification] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    retired: list[RetiredItem] = Field(
+        default_factory=list,
+        description="Tombstones: schemaIds of items removed from the project's label set. Existing "
+        "annotations may still hold them, so no item may reuse one (`reused-schema-id`). Not sent to Ango.",
+    )

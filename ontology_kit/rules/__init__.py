@@ -49,6 +49,7 @@ def check(
     for node in resolved.walk():
         _category(ctx, node)
     identity.schema_ids(ctx, resolved)
+    identity.retired_ids(ctx, resolved, ontology.retired)
     used = option_set_users if option_set_users is not None else {n.model.optionSet for n in resolved.walk()}
     options.check_option_sets(ctx, ontology, used)
     # An option set used by several categories would repeat its problems once per use.

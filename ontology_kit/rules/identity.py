@@ -7,10 +7,19 @@ from typing import Final
 
 from ..codes import Rule
 from ..diagnostics import DataPath
+from ..model.ontology import RetiredId
 from ..resolve import ResolvedCategory, ResolvedOntology
 from ._context import CONTROL, Context
 
-__all__ = ["RULES", "key_and_id", "schema_ids", "unique_keys", "unique_names", "unique_sibling_names"]
+__all__ = [
+    "RULES",
+    "key_and_id",
+    "retired_ids",
+    "schema_ids",
+    "unique_keys",
+    "unique_names",
+    "unique_sibling_names",
+]
 
 RULES: Final[tuple[Rule, ...]] = (
     Rule(
@@ -40,6 +49,13 @@ RULES: Final[tuple[Rule, ...]] = (
         "schemaIds unique in the whole ontology",
         "a tool and an option both `schemaId: x1`",
         "`x1` and `x2`",
+    ),
+    Rule(
+        "reused-schema-id",
+        "an item whose schemaId (pinned or derived) is listed in `retired:`",
+        "a retired schemaId is never used again",
+        "`retired: [{schemaId: 9f2c…, was: option Truck}]` and a new option Truck (derived id 9f2c…)",
+        "another key or title for the new item, or a pinned new schemaId",
     ),
 )
 
@@ -159,3 +175,27 @@ def schema_ids(ctx: Context, resolved: ResolvedOntology) -> None:
                     hint="the other use is at {related}; schemaIds must be unique across the whole ontology",
                     related=first_path if explicit else path,
                 )
+
+
+def retired_ids(ctx: Context, resolved: ResolvedOntology, retired: Iterable[RetiredId]) -> None:
+    """No item (category, option, tree node) takes a schemaId listed in ``retired:``: existing
+    annotations of the item it named would silently read as the new one."""
+    gone = {r.schemaId: r for r in retired}
+    if not gone:
+        return
+    for node in resolved.walk():
+        entries = [(node.schema_id, node.path, node.explicit_id, node.kind.value)]
+        entries += [(o.schema_id, o.path, o.explicit_id, "option") for o in node.options]
+        for sid, path, explicit, kind in entries:
+            found = gone.get(sid)
+            if found is None:
+                continue
+            named = f"it named {found.was}" if found.was else "it named an item that was removed"
+            ctx.issue(
+                "reused-schema-id",
+                f"this {kind} takes the retired schemaId {sid!r}; {named}",
+                (*path, "schemaId") if explicit else path,
+                hint="existing annotations of the removed item would read as this one: give it another "
+                "key or title, or pin another schemaId (remove the `retired:` entry only if this is "
+                "that very item, restored)",
+            )

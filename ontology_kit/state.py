@@ -153,6 +153,7 @@ class DesiredProject:
     setup: DesiredSetup = dataclasses.field(
         default_factory=DesiredSetup
     )  # workflow, members, settings, instructions (setup_state.py)
+    retired: tuple[str, ...] = ()  # the ontology's retired schemaIds (tombstones; docs/format.md)
 
     @property
     def name(self) -> str:

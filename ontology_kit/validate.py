@@ -37,6 +37,7 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...]
     payload: dict[str, Any] | None
     skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
+    retired: tuple[str, ...] = ()  # the schemaIds its `retired:` lists (tombstones; not in the payload)
 
     @property
     def ok(self) -> bool:
@@ -96,7 +97,7 @@ def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()
             key=lambda d: (d.code == "too-many-problems", d.line, d.column),
         )
     payload = None if has_errors(diags) else compile_resolved(resolved)
-    return FileResult(loaded.file, tuple(diags), payload)
+    return FileResult(loaded.file, tuple(diags), payload, retired=tuple(r.schemaId for r in ontology.retired))
 
 
 def _prefixed(d: Diagnostic, prefix: tuple[str | int, ...]) -> Diagnostic:

@@ -166,6 +166,7 @@ desired = st.builds(
     st.lists(st.tuples(texts, texts), max_size=2).map(tuple),
     st.booleans(),
     setups,
+    st.lists(texts, max_size=2).map(tuple),
 )
 projects = st.builds(
     ProjectPlan,

@@ -5,9 +5,11 @@ its own item, naming what the id named; ids that no item takes change nothing in
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_plan_apply import make_workspace, project_yaml
 
 from ontology_kit import check_text
 from ontology_kit.category_schema import CategorySchema
@@ -50,3 +52,31 @@ def test_an_item_is_refused_exactly_when_its_id_is_retired(
     assert all(f"it named item {retired.index(d.message.split(chr(39))[1])}" in d.message for d in reused)
     if not retired:
         assert result.payload == plain.payload  # tombstones are not sent
+
+
+def test_a_plan_asks_to_retire_what_it_removes_and_a_saved_plan_keeps_the_list(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)})
+    assert ws.run("apply", "--auto-approve").code == 0
+    ws.edit("ontology.yaml", "options: [Car, Truck]", "options: [Car]")
+    plan = ws.plan_json()
+    (change,) = plan["projects"][0]["changes"]
+    (warning,) = plan["projects"][0]["warnings"]
+    line = f"retired: [{{schemaId: {change['schema_id']}, was: 'Vehicle › Kind › option \"Truck\"'}}]"
+    assert warning.endswith(f"`{line}`"), warning
+    # The line the warning gives, added to the ontology: valid, and the warning is gone.
+    ws.write("ontology.yaml", (ws.root / "ontology.yaml").read_text(encoding="utf-8") + line + "\n")
+    assert ws.run("validate", "ontology.yaml").code == 0
+    assert ws.plan_json()["projects"][0]["warnings"] == []
+    saved = ws.run("plan", "--out", "p.json")
+    assert saved.code == 0, saved
+    assert json.loads((ws.root / "p.json").read_text(encoding="utf-8"))["projects"][0]["desired"][
+        "retired"
+    ] == [change["schema_id"]]
+    applied = ws.run("apply", "p.json", "--auto-approve", "--allow-destructive")
+    assert applied.code == 0, applied  # read back equal: not stale
+    # The retired id cannot come back under another item.
+    ws.edit("ontology.yaml", "options: [Car]", "options: [Car, Truck]")
+    refused = ws.run("plan")
+    assert refused.code == 1 and "reused-schema-id" in refused.err and 'option "Truck"' in refused.err, (
+        refused
+    )

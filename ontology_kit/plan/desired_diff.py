@@ -33,6 +33,7 @@ from ..state import DesiredProject, DesiredWebhook
 from .attributes import BATCH_RENAMED, PROJECT_ATTRIBUTES
 from .diff import diff_category_schema
 from .model import Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
+from .retired import unretired
 from .setup_diff import SetupPlan, plan_setup
 
 __all__ = ["diff_desired", "ontology_reference"]
@@ -83,6 +84,7 @@ def diff_desired(
     if old is None:  # a new project has no annotations that anything could affect (as plan says)
         schema = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in schema]
     changes += schema
+    warnings += unretired(schema, new.retired)
     old_batches = old.batches if old is not None else ()
     # a batch pinned to the same id on both sides under another name is a rename
     old_ids = {bid: name for name, bid in old.batch_ids} if old is not None else {}

@@ -143,6 +143,8 @@ def _desired(d: DesiredProject) -> dict[str, Any]:
         doc["pruneBatches"] = True
     if d.setup.to_json():  # only when set, as above
         doc["setup"] = d.setup.to_json()
+    if d.retired:
+        doc["retired"] = list(d.retired)
     return doc
 
 
@@ -380,6 +382,7 @@ class _Reader:
             batch_ids=self.items(doc.get("batchIds", []), f"{where}.batchIds", self.name_and_id),
             prune_batches=self.flag(doc.get("pruneBatches", False), f"{where}.pruneBatches"),
             setup=self.setup(doc.get("setup", {}), f"{where}.setup"),
+            retired=self.texts(doc.get("retired", []), f"{where}.retired"),
         )
 
     def setup(self, value: Any, where: str) -> DesiredSetup:

@@ -34,6 +34,7 @@ from .operations import (
     UpdateProject,
     UpdateWebhook,
 )
+from .retired import unretired
 from .setup_diff import plan_setup
 
 __all__ = ["plan_project", "secret_matches"]
@@ -171,6 +172,7 @@ class _Planner:
         )
         if live is None:  # a new project has no annotations that anything could affect
             changes = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in changes]
+        self.warnings += unretired(changes, self.desired.retired)
         if changes:
             self.changes.extend(changes)
             self.operations.append(SetCategorySchema())

@@ -84,6 +84,7 @@ class ProjectDefinition(NamedTuple):
     ontology: str  # where the ontology comes from: a file, or "<definition> (inline)"
     category_schema: dict[str, Any]  # the compiled payload's categorySchema
     instructions: Instructions | None = None  # the instructions file: its path, size and digest
+    retired: tuple[str, ...] = ()  # the ontology's retired schemaIds (tombstones)
 
 
 def read_project(
@@ -155,6 +156,7 @@ def read_project(
     problems, instructions = check_instructions(model, name, Path(path).parent, root_path)
     diags += problems
     payload = None
+    retired: tuple[str, ...] = ()
     if isinstance(model.ontology, str):
         folder = Path(path).parent
         target = check_reference(model.ontology, folder, root_path, "ontology path")
@@ -182,16 +184,18 @@ def read_project(
             else:
                 result = check_loaded(ontology)
                 diags.extend(result.diagnostics)
-                payload = result.payload
+                payload, retired = result.payload, result.retired
     else:
         ontology_name = f"{name} (inline)"
         result = check_data(model.ontology, loaded, prefix=("ontology",))
         diags.extend(result.diagnostics)
-        payload = result.payload
+        payload, retired = result.payload, result.retired
     diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
-    definition = ProjectDefinition(name, model, ontology_name, payload["categorySchema"], instructions)
+    definition = ProjectDefinition(
+        name, model, ontology_name, payload["categorySchema"], instructions, retired
+    )
     return definition, diags
 
 

@@ -103,6 +103,7 @@ def desired_state(definition: ProjectDefinition) -> DesiredProject:
             DesiredWebhook(h.url, tuple(h.types), h.secret.env if h.secret else None) for h in model.webhooks
         ),
         setup=desired_setup(model, definition.instructions),
+        retired=definition.retired,
     )
 
 

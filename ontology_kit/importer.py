@@ -30,7 +30,14 @@ from .category_schema import (
 from .errors import InputError
 from .yamlout import dump, quoted
 
-__all__ = ["ImportResult", "category_schema_of", "import_category_schema", "ontology_yaml", "project_yaml"]
+__all__ = [
+    "ImportResult",
+    "category_schema_of",
+    "import_category_schema",
+    "ontology_yaml",
+    "project_yaml",
+    "with_retired",
+]
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 _CATEGORY_KEYS: Final = frozenset(CATEGORY_FIELDS) | frozenset(SERVER_FIELDS)
@@ -205,6 +212,37 @@ def _flow_short(mapping: dict[str, Any]) -> Any:
     """A category in block style, its keys in the canonical order."""
     order = order_for("category")
     return CommentedMap(sorted(mapping.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+
+
+def with_retired(
+    result: ImportResult, schema: dict[str, Any], kept: list[Any], before: dict[str, Any] | None
+) -> None:
+    """Carry tombstones across a re-import over an existing file: its ``retired:`` entries (``kept``,
+    as written there), and the ids of its items that the hub's ``schema`` no longer has (``before``:
+    the file's compiled category schema). An entry whose id the hub uses again is dropped, with a
+    warning: the file mirrors the hub, whose item that now is."""
+    live = {n.id for n in CategorySchema.of(schema).walk() if n.id}
+    entries: dict[str, Any] = {}
+    for entry in kept:
+        sid = entry.get("schemaId") if isinstance(entry, dict) else entry
+        if isinstance(sid, str) and sid:
+            entries.setdefault(sid, entry)
+    for node in CategorySchema.of(before or {}).walk():
+        if node.id and node.id not in live and node.id not in entries:
+            last = node.address[-1]
+            label = " › ".join(node.address)
+            was = label if last.startswith(f"{node.kind.value} ") else f"{node.kind.value} {label}"
+            entries[node.id] = _flow({"schemaId": node.id, "was": was})
+    for sid in [sid for sid in entries if sid in live]:
+        result.warnings.append(
+            f"retired schemaId {sid!r} names an item on the hub again: its tombstone is dropped"
+        )
+        del entries[sid]
+    if entries:
+        result.ontology["retired"] = [
+            _flow(e) if isinstance(e, dict) and not isinstance(e, CommentedMap) else e
+            for e in entries.values()
+        ]
 
 
 SCHEMA_LINE = "# yaml-language-server: $schema={schema}"

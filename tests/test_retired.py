@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_plan_apply import make_workspace, project_yaml
@@ -80,3 +82,70 @@ def test_a_plan_asks_to_retire_what_it_removes_and_a_saved_plan_keeps_the_list(t
     assert refused.code == 1 and "reused-schema-id" in refused.err and 'option "Truck"' in refused.err, (
         refused
     )
+
+
+def test_a_reimport_keeps_the_files_tombstones_and_retires_what_the_hub_dropped(tmp_path: Path) -> None:
+    from conftest import run_ontokit
+
+    from ontology_kit.client import open_client, resolve_target
+
+    (tmp_path / ".git").mkdir()
+    schema = {
+        "tools": [
+            {
+                "tool": "bounding-box",
+                "title": "Car",
+                "schemaId": "car-id",
+                "color": "#112233",
+                "required": False,
+                "classifications": [],
+                "columnField": False,
+                "shortcutKey": "",
+                "options": [],
+            },
+            {
+                "tool": "polygon",
+                "title": "Lane",
+                "schemaId": "lane-id",
+                "color": "#445566",
+                "required": False,
+                "classifications": [],
+                "columnField": False,
+                "shortcutKey": "",
+                "options": [],
+            },
+        ],
+        "classifications": [],
+        "relations": [],
+    }
+    with open_client(resolve_target("embedded", env={}, cwd=tmp_path)) as client:
+        pid = str(client.create_project("P", "")["_id"])
+        client.set_category_schema(pid, schema)
+
+    def reimport() -> Any:
+        run = run_ontokit(
+            "import", pid, "-o", "ontology.yaml", "--project-file", "project.yaml", "--force", cwd=tmp_path
+        )
+        assert run.returncode == 0, run.stderr
+        return run
+
+    reimport()
+    text = (tmp_path / "ontology.yaml").read_text(encoding="utf-8")
+    (tmp_path / "ontology.yaml").write_text(
+        text + "retired:\n  - {schemaId: old-id, was: tool Bus}\n  - bike-id\n", encoding="utf-8"
+    )
+    # Lane goes on the hub; Bike (a retired id) comes back there as a new tool.
+    schema["tools"][1]["schemaId"] = "bike-id"
+    schema["tools"][1]["title"] = "Bike"
+    with open_client(resolve_target("embedded", env={}, cwd=tmp_path)) as client:
+        client.set_category_schema(pid, schema)
+    run = reimport()
+    assert "retired schemaId 'bike-id' names an item on the hub again" in run.stderr
+    doc = yaml.safe_load((tmp_path / "ontology.yaml").read_text(encoding="utf-8"))
+    assert doc["retired"] == [
+        {"schemaId": "old-id", "was": "tool Bus"},
+        {"schemaId": "lane-id", "was": "tool Lane"},
+    ]
+    assert run_ontokit("validate", "ontology.yaml", cwd=tmp_path).returncode == 0
+    plan = run_ontokit("plan", "project.yaml", "--detailed-exitcode", cwd=tmp_path)
+    assert plan.returncode == 0, plan.stdout

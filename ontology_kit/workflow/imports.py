@@ -20,12 +20,12 @@ from ..client import HubTarget, open_client, resolve_target
 from ..diagnostics import Diagnostic, Severity
 from ..errors import InputError, InvalidOntologyError, OntokitError
 from ..import_setup import import_setup
-from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml
-from ..loader import MAX_FILE_BYTES
+from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml, with_retired
+from ..loader import MAX_FILE_BYTES, read_file
 from ..plan.diff import diff_category_schema
 from ..plan.model import Change
 from ..schema import KINDS, SCHEMA_BASE
-from ..validate import check_text
+from ..validate import check_loaded, check_text
 
 __all__ = ["Imported", "import_ontology"]
 
@@ -69,6 +69,9 @@ def import_ontology(
         )
     schema = category_schema_of(doc)
     result = import_category_schema(schema)
+    if out and Path(out).is_file():  # a re-import: the file's tombstones, and its items now gone
+        kept, before = _old_tombstones(out)
+        with_retired(result, schema, kept, before)
     text = ontology_yaml(result, source, _schema_ref(out, "ontology"))
     compiled = check_text(text, out or "<imported>")
     if compiled.payload is None:  # before writing anything: never a file that fails `validate`
@@ -124,6 +127,17 @@ def _read_source(
     with open_client(target) as client:
         document = client.get_project(project_id or "")
     return document, document, f"project {project_id} on {target.description}"
+
+
+def _old_tombstones(path: str) -> tuple[list[Any], dict[str, Any] | None]:
+    """An existing ontology file's ``retired:`` entries (as written) and its compiled category schema
+    (None when it does not validate), read within the usual bounds."""
+    loaded = read_file(path)
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    kept = data.get("retired")
+    compiled = check_loaded(loaded)
+    schema = compiled.payload["categorySchema"] if compiled.payload is not None else None
+    return (kept if isinstance(kept, list) else []), schema
 
 
 def _schema_ref(output: str | None, kind: str) -> str:

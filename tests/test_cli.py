@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import listening_on, serve_hub
+from conftest import clean_env, listening_on, serve_hub
 
 from ontology_kit import __version__
 from ontology_kit.cli import main
@@ -227,6 +227,43 @@ def test_hub_serve_with_given_key_does_not_print_it(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=10)
     assert "my-private-key" not in "".join(lines) + out + err
+
+
+def test_hub_serve_stops_on_ctrl_c_even_when_started_with_sigint_ignored(tmp_path: Path) -> None:
+    """A shell starts background jobs with SIGINT ignored, and Python keeps it so: `hub serve` must
+    still stop on Ctrl-C (tests and scripts stop it that way)."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ontology_kit",
+            "hub",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "h.sqlite3"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert proc.stdout is not None
+        assert "listening on" in proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        assert proc.returncode == 0 and "stopped" in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def test_hub_serve_bad_faults_spec(tmp_path: Path) -> None:

@@ -66,6 +66,7 @@ def serve_command(
       ontokit hub serve --rate-limit 100/min
       ONTOKIT_HUB=http://127.0.0.1:8080 ANGO_API_KEY=<key> ontokit ...
     """
+    import signal
     from pathlib import Path
 
     from ...client.target import DB_NAME, state_dir
@@ -81,6 +82,9 @@ def serve_command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rate-limit") from None
     db_path = Path(db) if db else state_dir() / DB_NAME
+    # Ctrl-C (SIGINT) stops the server even when it was started where SIGINT is ignored (a shell
+    # runs background jobs so, and Python then keeps ignoring it): the documented way to stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def ready(server: HubServer, own_key: str | None) -> None:
         echo_line(f"ontokit local hub listening on {server.url} (database: {db_path})")

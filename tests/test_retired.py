@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_plan_apply import make_workspace, project_yaml
 
@@ -149,3 +149,51 @@ def test_a_reimport_keeps_the_files_tombstones_and_retires_what_the_hub_dropped(
     assert run_ontokit("validate", "ontology.yaml", cwd=tmp_path).returncode == 0
     plan = run_ontokit("plan", "project.yaml", "--detailed-exitcode", cwd=tmp_path)
     assert plan.returncode == 0, plan.stdout
+
+
+hostile = st.lists(
+    st.characters(blacklist_categories=("Cs",))
+    | st.sampled_from(
+        ["'", '"', ": ", " #", "\n", " › ", "`", ", ", "}", "\t", "\u2028", "\x85", "\ufeff", "😀"]
+    ),
+    min_size=1,
+    max_size=40,
+).map("".join) | st.text(min_size=1000, max_size=3000)
+hub_ids = hostile | st.sampled_from(
+    ["123", "1e5", "true", "null", "~", "0x1f", "a4d3e949", "-x", "&a", "*b", "!t"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=hostile, option=hostile, sid=hub_ids, option_sid=hub_ids)
+def test_the_line_a_removal_warning_gives_pastes_as_valid_yaml_for_any_title_and_id(
+    title: str, option: str, sid: str, option_sid: str
+) -> None:
+    from ontology_kit.plan.diff import diff_category_schema
+    from ontology_kit.plan.retired import unretired
+
+    assume(sid != option_sid)
+    live = {
+        "tools": [{"tool": "bounding-box", "title": title, "schemaId": sid, "classifications": []}],
+        "classifications": [
+            {
+                "tool": "radio",
+                "title": "Kind",
+                "schemaId": "kind-id",
+                "options": [{"value": option, "schemaId": option_sid}],
+            }
+        ],
+        "relations": [],
+    }
+    desired = {**live, "tools": [], "classifications": [{**live["classifications"][0], "options": []}]}  # type: ignore[dict-item]
+    changes = diff_category_schema(desired, live)
+    removed = {c.schema_id: c.path for c in changes if c.action.value == "delete"}
+    warnings = unretired(changes, ())
+    assert len(warnings) == len(removed) == 2
+    for warning in warnings:
+        line = warning.partition("(existing annotations hold it): `")[2].removesuffix("`")
+        assert "\n" not in line and line.startswith("retired: [")
+        result = check_text("tools: [{title: Car, type: bounding-box}]\n" + line + "\n")
+        assert result.ok, (line, [d.message for d in result.diagnostics])
+        (entry,) = yaml.safe_load(line)["retired"]
+        assert removed[entry["schemaId"]] in entry["was"]

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -197,3 +198,60 @@ def test_the_line_a_removal_warning_gives_pastes_as_valid_yaml_for_any_title_and
         assert result.ok, (line, [d.message for d in result.diagnostics])
         (entry,) = yaml.safe_load(line)["retired"]
         assert removed[entry["schemaId"]] in entry["was"]
+
+
+REUSERS = {
+    "option set": "optionSets: {s: [A, B]}\ntools: [{title: Car, type: bounding-box, classifications: "
+    "[{title: K, type: radio, optionSet: s}]}]\n",
+    "tree node key": "classifications: [{title: T, type: tree-dropdown, treeOptions: "
+    "[{title: x, key: xk, children: [y]}]}]\n",
+    "relation": "relations: [{title: Tows, type: one-to-one}]\n",
+    "nested classification": "tools: [{title: Car, type: bounding-box, classifications: [{title: K, "
+    "type: radio, options: [a], classifications: [{title: Deep, type: text}]}]}]\n",
+}
+
+
+@pytest.mark.parametrize("text", REUSERS.values(), ids=REUSERS.keys())
+def test_every_kind_of_item_is_refused_at_its_own_place_when_it_takes_a_retired_id(text: str) -> None:
+    plain = check_text(text)
+    assert plain.payload is not None
+    for node in CategorySchema.of(plain.payload["categorySchema"]).walk():
+        result = check_text(text + f"retired: [{{schemaId: {node.key}, was: gone}}]\n")
+        reused = [d for d in result.diagnostics if d.code == "reused-schema-id"]
+        assert len(reused) == 1 and not result.ok, (node.address, result.diagnostics)
+        assert node.key in reused[0].message and "it named gone" in reused[0].message
+
+
+HOSTILE_RETIRED = {
+    "number": ("retired: [1]", ["wrong-type"]),
+    "null": ("retired: [null]", ["wrong-type"]),
+    "nested list": ("retired: [[a, [b]]]", ["wrong-type"]),
+    "nested mapping was": ("retired: [{schemaId: a, was: {b: [1]}}]", ["wrong-type"]),
+    "unknown key": ("retired: [{schemaId: a, x: 1}]", ["unknown-field"]),
+    "no schemaId": ("retired: [{was: Truck}]", ["missing-field"]),
+    "empty id": ("retired: ['']", ["invalid-value"]),
+    "a mapping": ("retired: {a: 1}", ["wrong-type"]),
+    "the same id twice": ("retired: [a, {schemaId: a, was: Truck}]", ["duplicate-schema-id"]),
+    "huge": (
+        "retired: [" + ", ".join(str(n) for n in range(5000)) + "]",
+        ["wrong-type"] * 1000 + ["too-many-problems"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "codes"), HOSTILE_RETIRED.values(), ids=HOSTILE_RETIRED.keys())
+def test_a_hostile_retired_list_gives_one_line_per_problem_never_a_traceback(
+    tmp_path: Path, text: str, codes: list[str]
+) -> None:
+    from conftest import run_ontokit
+
+    (tmp_path / "o.yaml").write_text(
+        "tools: [{title: Car, type: bounding-box}]\n" + text + "\n", encoding="utf-8"
+    )
+    run = run_ontokit("validate", "o.yaml", cwd=tmp_path)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1 and "Traceback" not in output, output
+    errors = [line for line in output.splitlines() if " error[" in line]
+    assert [line.split(" error[")[1].split("]")[0] for line in errors] == codes, output
+    assert all(line.startswith("o.yaml:") for line in errors), output
+    assert "in the ontology" not in output, output

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from .._text import did_you_mean, quoted
 from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
-from .ontology import Classification, Ontology, Option, Relation, Tool, TreeNode
+from .ontology import Classification, Ontology, Option, Relation, RetiredId, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
 
 __all__ = ["MAX_REPORTED", "RULES", "structural_diagnostics"]
@@ -80,6 +80,7 @@ _ITEM_MODEL: dict[str, type[BaseModel]] = {
     "options": Option,
     "treeOptions": TreeNode,
     "children": TreeNode,
+    "retired": RetiredId,
 }
 _KIND_OF_TYPE = {
     **dict.fromkeys(TOOL_TYPES, "tools"),
@@ -193,7 +194,11 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         )
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (Option, TreeNode):
+        if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (
+            Option,
+            TreeNode,
+            RetiredId,
+        ):
             expected = "a string or a mapping"
         hint = None
         if kind in ("string_type", "model_type") and (isinstance(value, (bool, int, float)) or value is None):
@@ -254,6 +259,7 @@ def _model_label(model: type[BaseModel]) -> str:
         Relation: "a relation",
         Option: "an option",
         TreeNode: "a tree option",
+        RetiredId: "a retired entry",
     }.get(model, model.__name__)
 
 

@@ -180,7 +180,20 @@ def schema_ids(ctx: Context, resolved: ResolvedOntology) -> None:
 def retired_ids(ctx: Context, resolved: ResolvedOntology, retired: Iterable[RetiredId]) -> None:
     """No item (category, option, tree node) takes a schemaId listed in ``retired:``: existing
     annotations of the item it named would silently read as the new one."""
-    gone = {r.schemaId: r for r in retired}
+    gone: dict[str, RetiredId] = {}
+    firsts: dict[str, int] = {}
+    for index, entry in enumerate(retired):
+        if entry.schemaId in firsts:  # a merge that retired it twice: which `was` would the error name?
+            ctx.issue(
+                "duplicate-schema-id",
+                f"retired schemaId {entry.schemaId!r} is listed twice",
+                ("retired", index),
+                hint="the other entry is at {related}; keep one",
+                related=("retired", firsts[entry.schemaId]),
+            )
+            continue
+        firsts[entry.schemaId] = index
+        gone[entry.schemaId] = entry
     if not gone:
         return
     for node in resolved.walk():

@@ -255,3 +255,72 @@ def test_a_hostile_retired_list_gives_one_line_per_problem_never_a_traceback(
     assert [line.split(" error[")[1].split("]")[0] for line in errors] == codes, output
     assert all(line.startswith("o.yaml:") for line in errors), output
     assert "in the ontology" not in output, output
+
+
+def _hub_project(root: Path) -> str:
+    from ontology_kit.client import open_client, resolve_target
+
+    schema = {
+        "tools": [{"tool": "bounding-box", "title": "Car", "schemaId": "car-id", "color": "#112233"}],
+        "classifications": [],
+        "relations": [],
+    }
+    with open_client(resolve_target("embedded", env={}, cwd=root)) as client:
+        pid = str(client.create_project("P", "")["_id"])
+        client.set_category_schema(pid, schema)
+    return pid
+
+
+SECRET = "tools: [{title: Car, type: bounding-box}]\nretired: [{schemaId: secret-id, was: tool Secret}]\n"
+EXISTING = {
+    # (what the existing ontology.yaml is, exit code, what stderr must hold, whether it is replaced)
+    "a link out of the workspace": (None, 1, "symbolic link", False),
+    "a project definition": ("name: P\nontology: o.yaml\n", 0, "", True),
+    "not YAML": ("tools: [{{{\n\t: :\n", 0, "", True),
+    "binary": ("\x00\x01\x02garbage", 0, "", True),
+    "too large": ("# " + "x" * (16 * 1024 * 1024) + "\n", 0, "", True),
+    "junk in retired": (
+        "tools: [{title: Car, type: bounding-box}]\nretired: [{schemaId: a, evil: [1]}, [2]]\n",
+        1,
+        "cannot keep its tombstones",
+        False,
+    ),
+    "a retired id listed twice": (
+        "tools: [{title: Car, type: bounding-box}]\nretired: [a, {schemaId: a, was: x}]\n",
+        0,
+        "",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize(("existing", "code", "said", "replaced"), EXISTING.values(), ids=EXISTING.keys())
+def test_a_reimport_over_a_hostile_existing_file_never_reads_outside_and_never_writes_an_invalid_one(
+    tmp_path: Path, existing: str | None, code: int, said: str, replaced: bool
+) -> None:
+    from conftest import run_ontokit
+
+    ws = tmp_path / "ws"
+    (ws / ".git").mkdir(parents=True)
+    pid = _hub_project(ws)
+    target = ws / "ontology.yaml"
+    if existing is None:
+        (tmp_path / "secret.yaml").write_text(SECRET, encoding="utf-8")
+        target.symlink_to(tmp_path / "secret.yaml")
+    else:
+        target.write_text(existing, encoding="utf-8")
+    before = target.read_bytes()
+    run = run_ontokit("import", pid, "-o", "ontology.yaml", "--force", cwd=ws)
+    assert run.returncode == code and "Traceback" not in run.stderr, run.stderr
+    assert said in run.stderr and "secret-id" not in run.stdout + run.stderr, run.stderr
+    if code:
+        assert len([line for line in run.stderr.splitlines() if line.startswith("error")]) <= 1, run.stderr
+    assert (tmp_path / "secret.yaml").exists() is (existing is None)
+    if existing is None:
+        assert (tmp_path / "secret.yaml").read_text(encoding="utf-8") == SECRET
+    if replaced:
+        assert run_ontokit("validate", "ontology.yaml", cwd=ws).returncode == 0
+        kept = ["a"] if "retired: [a," in str(existing) else []
+        assert yaml.safe_load(target.read_text(encoding="utf-8")).get("retired", []) == kept
+    else:
+        assert target.read_bytes() == before

@@ -22,6 +22,7 @@ from ..errors import InputError, InvalidOntologyError, OntokitError
 from ..import_setup import import_setup
 from ..importer import category_schema_of, import_category_schema, ontology_yaml, project_yaml, with_retired
 from ..loader import MAX_FILE_BYTES, read_file
+from ..loader.paths import check_found, find_root
 from ..plan.diff import diff_category_schema
 from ..plan.model import Change
 from ..schema import KINDS, SCHEMA_BASE
@@ -132,10 +133,28 @@ def _read_source(
 def _old_tombstones(path: str) -> tuple[list[Any], dict[str, Any] | None]:
     """An existing ontology file's ``retired:`` entries (as written) and its compiled category schema
     (None when it does not validate), read within the usual bounds."""
+    # Never read through a link out of the workspace (as every other file ontokit reads).
+    refused = check_found(path, find_root(Path(path).parent), path)
+    if refused is not None:
+        raise OntokitError(f"cannot re-import: {refused.message}; nothing written ({refused.hint})")
     loaded = read_file(path)
     data = loaded.data if isinstance(loaded.data, dict) else {}
     kept = data.get("retired")
     compiled = check_loaded(loaded)
+    # Carried over as written, a bad entry would make the new file invalid too: the user's to fix (an
+    # id listed twice is kept once, below).
+    bad = [
+        d
+        for d in compiled.diagnostics
+        if d.path[:1] == ("retired",) and d.severity is Severity.ERROR and d.code != "duplicate-schema-id"
+    ]
+    if bad:
+        first = bad[0]
+        raise OntokitError(
+            f"{path}:{first.line}:{first.column}: cannot keep its tombstones: {first.message}"
+            f"{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''}; fix `retired:` or remove the "
+            "file; nothing written"
+        )
     schema = compiled.payload["categorySchema"] if compiled.payload is not None else None
     return (kept if isinstance(kept, list) else []), schema
 

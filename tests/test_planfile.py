@@ -268,6 +268,12 @@ def _set(path: str, value: Any) -> Any:
             _set("projects.0.desired.categorySchema.tools", [1]), "categorySchema.tools.0", id="schema"
         ),
         pytest.param(_set("projects.0.fingerprint", 7), "projects.0.fingerprint", id="fingerprint"),
+        pytest.param(_set("projects.0.desired.retired", {"a": 1}), "desired.retired", id="retired-mapping"),
+        pytest.param(_set("projects.0.desired.retired", ["a", 7]), r"desired.retired.1", id="retired-number"),
+        pytest.param(
+            _set("projects.0.desired.retired", [{"schemaId": "a"}]), r"desired.retired.0", id="retired-nested"
+        ),
+        pytest.param(_set("projects.0.desired.retired", "a"), "desired.retired", id="retired-text"),
         pytest.param(_set("hub.kind", "ftp"), "hub.kind", id="hub-kind"),
         pytest.param(_set("kind", "diff"), "kind", id="a-diff"),
     ],

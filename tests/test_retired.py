@@ -324,3 +324,26 @@ def test_a_reimport_over_a_hostile_existing_file_never_reads_outside_and_never_w
         assert yaml.safe_load(target.read_text(encoding="utf-8")).get("retired", []) == kept
     else:
         assert target.read_bytes() == before
+
+
+def test_fmt_keeps_a_retired_list_as_written_and_is_idempotent(tmp_path: Path) -> None:
+    from conftest import run_ontokit
+
+    text = (
+        "retired:\n"
+        '  - {was: "Vehicle › Type › option \\"Truck\\"", schemaId: a4d3}   # why\n'
+        "  - 0123\n"
+        "  - '0123'\n"
+        "  - schemaId: 'x: y #z'\n"
+        '    was: "it\'s\\ttabbed"\n'
+        "tools: [{title: Car, type: bounding-box}]\n"
+    )
+    (tmp_path / "o.yaml").write_text(text.replace("  - 0123\n", ""), encoding="utf-8")
+    before = check_text((tmp_path / "o.yaml").read_text(encoding="utf-8")).retired
+    assert run_ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
+    once = (tmp_path / "o.yaml").read_text(encoding="utf-8")
+    assert once.index("tools:") < once.index("retired:") and "# why" in once
+    assert "{schemaId: a4d3, was:" in once  # the entry's own key order
+    assert check_text(once).retired == before == ("a4d3", "0123", "x: y #z")
+    assert run_ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "o.yaml").read_text(encoding="utf-8") == once

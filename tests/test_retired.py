@@ -155,7 +155,24 @@ def test_a_reimport_keeps_the_files_tombstones_and_retires_what_the_hub_dropped(
 hostile = st.lists(
     st.characters(blacklist_categories=("Cs",))
     | st.sampled_from(
-        ["'", '"', ": ", " #", "\n", " › ", "`", ", ", "}", "\t", "\u2028", "\x85", "\ufeff", "😀"]
+        [
+            "'",
+            '"',
+            ": ",
+            " #",
+            "\n",
+            " › ",
+            "`",
+            ", ",
+            "}",
+            "\t",
+            "\u2028",
+            "\x85",
+            "\ufeff",
+            "😀",
+            "\xa0",
+            "\u202e",
+        ]
     ),
     min_size=1,
     max_size=40,
@@ -170,6 +187,7 @@ hub_ids = hostile | st.sampled_from(
 def test_the_line_a_removal_warning_gives_pastes_as_valid_yaml_for_any_title_and_id(
     title: str, option: str, sid: str, option_sid: str
 ) -> None:
+    from ontology_kit._text import one_line
     from ontology_kit.plan.diff import diff_category_schema
     from ontology_kit.plan.retired import unretired
 
@@ -191,13 +209,13 @@ def test_the_line_a_removal_warning_gives_pastes_as_valid_yaml_for_any_title_and
     removed = {c.schema_id: c.path for c in changes if c.action.value == "delete"}
     warnings = unretired(changes, ())
     assert len(warnings) == len(removed) == 2
-    for warning in warnings:
+    for warning in map(one_line, warnings):  # as the terminal shows it, then pasted
         line = warning.partition("(existing annotations hold it): `")[2].removesuffix("`")
         assert "\n" not in line and line.startswith("retired: [")
         result = check_text("tools: [{title: Car, type: bounding-box}]\n" + line + "\n")
         assert result.ok, (line, [d.message for d in result.diagnostics])
         (entry,) = yaml.safe_load(line)["retired"]
-        assert removed[entry["schemaId"]] in entry["was"]
+        assert entry["schemaId"] in removed and removed[entry["schemaId"]] in entry["was"]
 
 
 REUSERS = {

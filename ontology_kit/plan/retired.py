@@ -56,7 +56,9 @@ def _flow_scalar(text: str, *, plain: bool) -> str:
     print."""
     if plain and _PLAIN_ID.fullmatch(text) and text.lower() not in _NOT_STRINGS:
         return text
-    if _SAFE.fullmatch(text):
+    # Shown, a warning's line goes through one_line, which escapes what Python does not print (a
+    # no-break space too): such text is double-quoted here, in ASCII, so the shown line still pastes.
+    if text.isprintable() and _SAFE.fullmatch(text):
         return "'" + text.replace("'", "''") + "'"
     escaped = json.dumps(text)  # ASCII-only, so every other character is an escape YAML reads too
     return re.sub(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", _astral, escaped)

@@ -365,3 +365,13 @@ def test_fmt_keeps_a_retired_list_as_written_and_is_idempotent(tmp_path: Path) -
     assert check_text(once).retired == before == ("a4d3", "0123", "x: y #z")
     assert run_ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
     assert (tmp_path / "o.yaml").read_text(encoding="utf-8") == once
+
+
+@pytest.mark.parametrize("was", ["x" * 5000, "a\nb\u202e\x1b[31m" * 500], ids=["long", "controls"])
+def test_a_hostile_was_is_shown_short_in_the_reuse_error(was: str) -> None:
+    result = check_text(
+        "tools: [{title: Car, type: bounding-box, schemaId: a}]\n"
+        + f"retired: [{{schemaId: a, was: {json.dumps(was)}}}]\n"
+    )
+    (reused,) = [d for d in result.diagnostics if d.code == "reused-schema-id"]
+    assert len(reused.message) < 300 and reused.message.endswith("…") and was[:50] in reused.message

@@ -59,6 +59,8 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
 )
 
+_WAS_SHOWN: Final = 200  # characters of a retired entry's `was` that a message quotes
+
 _ID_HINT = "schemaIds are opaque strings without spaces; leave it out to get a derived one"
 _KEY_HINT = "remove `key`, or give a stable name"
 
@@ -203,7 +205,13 @@ def retired_ids(ctx: Context, resolved: ResolvedOntology, retired: Iterable[Reti
             found = gone.get(sid)
             if found is None:
                 continue
-            named = f"it named {found.was}" if found.was else "it named an item that was removed"
+            # `was` is free text (a pasted line may carry a whole title): the message stays a line
+            was = (
+                found.was
+                if found.was is None or len(found.was) <= _WAS_SHOWN
+                else found.was[:_WAS_SHOWN] + "…"
+            )
+            named = f"it named {was}" if was else "it named an item that was removed"
             ctx.issue(
                 "reused-schema-id",
                 f"this {kind} takes the retired schemaId {sid!r}; {named}",

@@ -41,7 +41,9 @@ def hub_group() -> None:
     "--faults",
     default=None,
     metavar="SPEC",
-    help="Inject faults, for tests: '429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,seed=7'.",
+    help="Inject faults, for tests: '429=0.1,5xx=0.3,drop=0.05,latency=0.01,retry-after=1,seed=7'; "
+    "'without=legacy-webhooks' (or annotation-counts, locks; several joined by +) withdraws extensions, "
+    "as the real Hub lacks them.",
 )
 @click.option(
     "--rate-limit",

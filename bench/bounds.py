@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BIG, Shape, generate
+from goals import JsonReport, add_report_options
 from run import Goal, machine
 
 from ontology_kit import check_file, dumps_payload
@@ -86,7 +87,7 @@ class Refusal:
 
 
 @dataclass
-class Report:
+class Report(JsonReport):
     """Every figure one run measured (seconds)."""
 
     machine: dict[str, Any]
@@ -95,12 +96,6 @@ class Report:
     linearity: dict[str, float]  # "series/command" -> time per unit, largest / smallest
     refusals: list[Refusal]
     goals: list[Goal] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The report as plain JSON data (goals with their status)."""
-        data = asdict(self)
-        data["goals"] = [{**asdict(g), "status": g.status} for g in self.goals]
-        return data
 
 
 # -- inputs -----------------------------------------------------------------------------------------
@@ -287,8 +282,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--fmt-max-mb", type=float, default=4, help="largest megabyte size fmt is timed on (default 4)"
     )
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
+    add_report_options(p)
     return p.parse_args(argv)
 
 

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from annotated import EDITS, EMPTIED, Data, Ids, desired_text, live_text
-from goals import Goal
+from goals import Goal, JsonReport, add_report_options
 from hubs import API_KEY, PROJECT, Served, build, hub_env, serve
 from plan import ontokit_command
 from run import best_of, machine
@@ -57,7 +57,7 @@ NO_COUNT_TURNS = 2
 
 
 @dataclass
-class Report:
+class Report(JsonReport):
     """Every figure one run measured (seconds, MB of 10^6 bytes)."""
 
     machine: dict[str, Any]
@@ -79,12 +79,6 @@ class Report:
     server_peak_mb: float | None
     empty_server_peak_mb: float | None
     goals: list[Goal] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The report as plain JSON data (goals with their status)."""
-        data = asdict(self)
-        data["goals"] = [{**asdict(g), "status": g.status} for g in self.goals]
-        return data
 
 
 # -- running plans --------------------------------------------------------------------------------
@@ -376,14 +370,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--elements", type=int, default=Data.elements, help=f"answer elements (default {Data.elements:,})"
     )
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
-    p.add_argument(
-        "--no-bytecode",
-        dest="bytecode",
-        action="store_false",
-        help="subprocesses compile ontokit from source on every run (PYTHONDONTWRITEBYTECODE)",
-    )
+    add_report_options(p, bytecode=True)
     args = p.parse_args(argv)
     if args.runs < 1 or args.tasks < 1 or args.elements < 0:
         p.error("--runs and --tasks must be at least 1, --elements at least 0")

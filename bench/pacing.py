@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from goals import Goal
+from goals import Goal, JsonReport, add_report_options
 from plan import ontokit_command
 from run import machine
 
@@ -75,7 +75,7 @@ _COUNTS = re.compile(r"rate limit (\S+): (\d+) requests served, (\d+) answered 4
 
 
 @dataclass
-class Report:
+class Report(JsonReport):
     """Every figure one run measured (seconds)."""
 
     machine: dict[str, Any]
@@ -88,12 +88,6 @@ class Report:
     budget_s: float
     ratio: float
     goals: list[Goal] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The report as plain JSON data (goals with their status)."""
-        data = asdict(self)
-        data["goals"] = [{**asdict(g), "status": g.status} for g in self.goals]
-        return data
 
 
 def write_workspace(work: Path, projects: int) -> None:
@@ -226,8 +220,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--limit", default="100/min", help="the hub's budget and the clients' (default 100/min)"
     )
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
+    add_report_options(parser)
     parser.add_argument("--keep", type=Path, default=None, help="work in DIR (kept) instead of a temp dir")
     args = parser.parse_args(argv)
     try:

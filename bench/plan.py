@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BIG, TREE_LEVEL_3, count_nodes, fake_id, generate, scalar, slug
+from goals import JsonReport, add_report_options
 from run import Goal, _ms, best_of, find_tool, machine, parse_yaml, subprocess_env
 
 from ontology_kit import compile_text
@@ -76,7 +77,7 @@ EDITS: tuple[str, ...] = (
 
 # -- results ----------------------------------------------------------------------------------------
 @dataclass
-class Report:
+class Report(JsonReport):
     """Every figure one run measured (seconds)."""
 
     machine: dict[str, Any]
@@ -96,12 +97,6 @@ class Report:
     validate_compile_cli_s: float
     ratio_plan: float
     goals: list[Goal] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The report as plain JSON data (goals with their status)."""
-        data = asdict(self)
-        data["goals"] = [{**asdict(g), "status": g.status} for g in self.goals]
-        return data
 
 
 # -- the live copy: the generated YAML with the edits undone ---------------------------------------
@@ -467,14 +462,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("-n", "--repeats", type=int, default=5, help="in-process repeats, best of N (default 5)")
     p.add_argument("--runs", type=int, default=5, help="subprocess runs, median of M (default 5)")
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
-    p.add_argument(
-        "--no-bytecode",
-        dest="bytecode",
-        action="store_false",
-        help="subprocesses compile ontokit from source on every run (PYTHONDONTWRITEBYTECODE)",
-    )
+    add_report_options(p, bytecode=True)
     args = p.parse_args(argv)
     if args.repeats < 1 or args.runs < 1:
         p.error("--repeats and --runs must be at least 1")

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml
 from generate import BIG, SMALL, count_nodes, generate
+from goals import JsonReport, add_report_options
 
 from ontology_kit import check_file, dumps_payload
 
@@ -65,7 +66,7 @@ class Goal:
 
 
 @dataclass
-class Report:
+class Report(JsonReport):
     """Every figure one run measured (seconds, bytes)."""
 
     machine: dict[str, Any]
@@ -81,12 +82,6 @@ class Report:
     check_jsonschema_cli_s: float | None
     ratio_cli: float | None
     goals: list[Goal] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The report as plain JSON data (goals with their status)."""
-        data = asdict(self)
-        data["goals"] = [{**asdict(g), "status": g.status} for g in self.goals]
-        return data
 
 
 # -- timing -----------------------------------------------------------------------------------------
@@ -465,8 +460,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("-n", "--repeats", type=int, default=5, help="in-process repeats, best of N (default 5)")
     p.add_argument("--runs", type=int, default=10, help="subprocess runs, median of M (default 10)")
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
+    add_report_options(p)
     p.add_argument("--profile", action="store_true", help="also cProfile (b) and time its stages")
     p.add_argument("--keep", metavar="DIR", help="write the generated files to DIR instead of a temp dir")
     p.add_argument(

@@ -42,6 +42,7 @@ __all__ = [
     "item_id",
     "item_label",
     "items_of",
+    "named_path",
     "option_payload",
     "option_payloads",
     "tree_option_payload",
@@ -215,6 +216,14 @@ def item_label(kind: NodeKind, raw: Mapping[str, Any]) -> str:
     if kind is NodeKind.OPTION:
         return f'option "{text}"'
     return f'"{text}"' if kind is NodeKind.TREE_OPTION else text
+
+
+def named_path(kind: str, address: Sequence[str]) -> str:
+    """A breadcrumb that says what its item is: ``tool Vehicle``, and ``Vehicle › Kind › option
+    "Truck"`` as it is (its last label already names the kind)."""
+    path = " › ".join(address)
+    last = address[-1] if address else ""
+    return path if last.startswith(f"{kind} ") else f"{kind} {path}"
 
 
 def items_of(value: Any) -> Sequence[Any]:

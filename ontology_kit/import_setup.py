@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .category_schema import items_of
 from .project.model import ProjectFile, StageSpec
 from .project.setup_checks import check_members, check_workflow
-from .setup_state import SETTINGS
+from .setup_state import SETTINGS, member_address
 
 __all__ = ["import_setup", "secret_variable"]
 
@@ -38,8 +38,8 @@ def import_setup(project: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]
     members: dict[str, Any] = {}
     odd = 0
     for m in items_of(project.get("assignedTo")):
-        who = m.get("assignee", m.get("user")) if isinstance(m, Mapping) else None
-        if isinstance(who, str):  # plan reads members the same way (setup_state.LiveSetup)
+        who = member_address(m)  # as plan reads them (setup_state.LiveSetup)
+        if isinstance(who, str):
             members[who] = m.get("role")
         else:
             odd += 1

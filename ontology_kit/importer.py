@@ -25,6 +25,7 @@ from .category_schema import (
     NodeKind,
     SchemaNode,
     items_of,
+    named_path,
     tree_paths,
 )
 from .errors import InputError
@@ -229,10 +230,7 @@ def with_retired(
             entries.setdefault(sid, entry)
     for node in CategorySchema.of(before or {}).walk():
         if node.id and node.id not in live and node.id not in entries:
-            last = node.address[-1]
-            label = " › ".join(node.address)
-            was = label if last.startswith(f"{node.kind.value} ") else f"{node.kind.value} {label}"
-            entries[node.id] = _flow({"schemaId": node.id, "was": was})
+            entries[node.id] = _flow({"schemaId": node.id, "was": named_path(node.kind.value, node.address)})
     for sid in [sid for sid in entries if sid in live]:
         result.warnings.append(
             f"retired schemaId {sid!r} names an item on the hub again: its tombstone is dropped"

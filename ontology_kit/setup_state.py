@@ -29,6 +29,7 @@ __all__ = [
     "LiveStage",
     "Setting",
     "SettingSection",
+    "member_address",
     "setting",
     "workflow_bodies",
 ]
@@ -226,6 +227,12 @@ class DesiredSetup:
         return cls(workflow, members, settings, instructions)
 
 
+def member_address(entry: Any) -> Any:
+    """Who an entry of a hub's ``assignedTo`` names: its documented ``assignee`` (older local Hubs
+    wrote ``user``), as the hub gave it (not checked); None when the entry is not a mapping."""
+    return entry.get("assignee", entry.get("user")) if isinstance(entry, Mapping) else None
+
+
 def workflow_bodies(
     wanted: Iterable[DesiredStage], live: Iterable[LiveStage], secrets: Mapping[str, str]
 ) -> list[dict[str, Any]]:
@@ -305,10 +312,9 @@ class LiveSetup:
         stages = (LiveStage.from_document(s) for s in items_of(doc.get("stages")) if isinstance(s, Mapping))
         members: dict[str, str] = {}
         for m in items_of(doc.get("assignedTo")):
-            if isinstance(m, Mapping):
-                who = m.get("assignee", m.get("user"))  # documented `assignee`; older local Hubs `user`
-                if isinstance(who, str) and isinstance(m.get("role"), str):
-                    members[who] = m["role"]
+            who = member_address(m)
+            if isinstance(who, str) and isinstance(m.get("role"), str):
+                members[who] = m["role"]
         instructions = doc.get("instructions")
         uploaded = doc.get("instructionsFile")
         digest = uploaded.get("sha256") if isinstance(uploaded, Mapping) else None

@@ -40,9 +40,8 @@ def add_members(client: HubClient, project_id: str, emails: Sequence[str], role:
 
 def update_benchmark(client: HubClient, project_id: str, values: Mapping[str, Any]) -> None:
     """``update_benchmark_settings``: ``benchmarkEnabled`` and, when given, ``benchmarkRatio`` and
-    ``benchmarkCutoff``, as the SDK sends them."""
-    body = {k: values[k] for k in ("benchmarkEnabled", "benchmarkRatio", "benchmarkCutoff") if k in values}
-    client.update_project(project_id, **body)
+    ``benchmarkCutoff`` (a plan's values are in that order: ``setup_state.SETTINGS``'s)."""
+    client.update_project(project_id, **values)
 
 
 def update_label_validation(client: HubClient, project_id: str, values: Mapping[str, Any]) -> None:

@@ -199,7 +199,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Unmanaged:
-    """A live batch or webhook the definition does not list: shown, never deleted."""
+    """A live batch, webhook or member the definition does not list: shown, never deleted."""
 
     kind: UnmanagedKind
     name: str

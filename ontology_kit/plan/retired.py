@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 
+from ..category_schema import named_path
 from .model import Action, Change, ChangeKind
 
 __all__ = ["unretired"]
@@ -32,8 +33,7 @@ def unretired(changes: Sequence[Change], retired: Iterable[str]) -> list[str]:
     for c in changes:
         if c.action is not Action.DELETE or c.kind not in _ITEMS or not c.schema_id or c.schema_id in done:
             continue
-        last = c.address[-1] if c.address else ""
-        label = c.path if last.startswith(f"{c.kind.value} ") else f"{c.kind.value} {c.path}"
+        label = named_path(c.kind.value, c.address)
         sid, was = _flow_scalar(c.schema_id, plain=True), _flow_scalar(label, plain=False)
         out.append(
             f"{label} is removed: retire its schemaId in the ontology so that no later item takes it "

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Final
 
 from .._text import quoted
-from ..codes import Code, Rule
+from ..codes import Rule
 from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..loader.paths import Refusal, check_reference, shown_path
 from ..setup_state import Instructions
 from ..stage_checks import stage_problems
-from .instructions import MAX_INSTRUCTIONS_BYTES, instructions_of
+from .instructions import MAX_INSTRUCTIONS_BYTES, instructions_of, instructions_problem
 from .model import ProjectFile
 
 __all__ = ["RULES", "check_instructions", "check_members", "check_workflow"]
@@ -144,17 +144,12 @@ def check_instructions(
     if isinstance(target, Refusal):
         return [Diagnostic(target.code, target.message, file, path=where, hint=target.hint)], None
     named = f"instructions file {shown_path(model.instructions)}"
-    code: Code
-    try:
-        if not target.exists():
-            code, why = "file-not-found", "not found"
-        elif not target.is_file():  # a folder, a FIFO (reading it would wait forever), a device
-            code, why = "file-unreadable", "is not a regular file"
-        elif target.stat().st_size > MAX_INSTRUCTIONS_BYTES:
-            code, why = "instructions-too-large", f"is larger than {MAX_INSTRUCTIONS_BYTES:,} bytes"
-        else:
+    problem = instructions_problem(target)
+    if problem is None:
+        try:
             return [], instructions_of(target, str(Path(file).parent / model.instructions))
-    except (OSError, InputError):
-        code, why = "file-unreadable", "cannot be read"
+        except InputError:  # it changed since the check
+            pass
+    code, why = problem or ("file-unreadable", "cannot be read")
     hint = "the path is relative to this project file"
     return [Diagnostic(code, f"{named} {why}", file, path=where, hint=hint)], None

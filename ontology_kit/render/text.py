@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..category_schema import named_path
 from ..plan.model import SENSITIVE, Action, Change, Impact, Plan, ProjectPlan
 from .values import affected_words, format_value, one_line, plan_sentence, project_heading, shown_values
 
@@ -53,10 +54,7 @@ def _headline(c: Change, color: bool, gutter: bool) -> str:
 
 def _what(c: Change) -> str:
     """``tool Vehicle``; ``Vehicle › Kind › option "Truck"`` (the breadcrumb already names the kind)."""
-    last = c.address[-1] if c.address else ""
-    if last.startswith(f"{c.kind} "):
-        return one_line(c.path)
-    return f"{one_line(c.kind)} {one_line(c.path)}"
+    return one_line(named_path(c.kind.value, c.address))
 
 
 def _order_items(items: Any) -> list[str]:

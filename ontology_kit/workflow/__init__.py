@@ -32,7 +32,7 @@ from .session import (
     read_saved_plan,
     saved_target,
     verify_saved_plan,
-    workspace_hub,
+    workspace_settings,
 )
 
 __all__ = [
@@ -164,9 +164,10 @@ def apply(
     saved = read_saved_plan(target)
     if saved is not None:
         # The hub the user selected; the plan file only has to name the same one (no request before).
-        hub_target = saved_target(saved, hub, workspace_hub=workspace_hub(), name=str(target))
+        workspace = workspace_settings()
+        hub_target = saved_target(saved, hub, workspace_hub=workspace.get("hub"), name=str(target))
         targets = [Target(p.desired, p.project_id) for p in saved.plan.projects if p.desired is not None]
-        rate_limit = workspace_hub(key="rate_limit")
+        rate_limit = workspace.get("rate_limit")
         view.loaded(())
         if not saved.signed:
             view.notice(

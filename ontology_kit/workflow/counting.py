@@ -19,7 +19,7 @@ from ..client import HubTarget, resolve_target
 from ..errors import HubError, OntokitError
 from ..plan.model import Action, ChangeKind, Plan, ProjectPlan
 from .planner import Planner, Target
-from .session import open_session, workspace_hub
+from .session import open_session, workspace_settings
 
 __all__ = ["count_plan"]
 
@@ -69,7 +69,7 @@ def _counted(project: ProjectPlan, planner: Planner, target: HubTarget, root: Pa
 def _workspace_hub(definition: Path, target: HubTarget) -> str | None:
     """The hub the definition's workspace names, when it is another than ``target`` (None: the same,
     or none named)."""
-    named = workspace_hub(definition.parent)
+    named = workspace_settings(definition.parent).get("hub")
     if named is None:
         return None
     try:

@@ -30,7 +30,7 @@ from ..errors import BadRequestError, InvalidDataFileError, NotFoundError, Ontok
 from ..state import Workflow
 from .export_file import MAX_SHOWN, Entry, ExportFile, check_export, read_entries
 from .locking import holding_project
-from .session import choose_hub, workspace_hub
+from .session import choose_hub, workspace_settings
 
 __all__ = ["MAX_REQUEST_BYTES", "LoadResult", "load_export"]
 
@@ -76,7 +76,7 @@ def load_export(
         HubError: a request failed.
     """
     found = check_export(path)
-    target = choose_hub(hub, workspace_hub())
+    target = choose_hub(hub, workspace_settings().get("hub"))
     if on_hub is not None:
         on_hub(target)
     with open_client(target) as client:

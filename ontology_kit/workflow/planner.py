@@ -168,7 +168,7 @@ class Planner:
         and ``uncounted`` says why, in one line."""
         if not self.count or live is None or project.project_id is None:
             return project
-        project = self._batch_tasks(project, project.project_id)
+        project = self._task_counts(project, project.project_id)
         asked = questions(project, live.category_schema)
         query = asked.query(project)
         if not query:
@@ -179,7 +179,7 @@ class Planner:
             return dataclasses.replace(project, uncounted=str(exc))
         return answered(project, asked, answer)
 
-    def _batch_tasks(self, project: ProjectPlan, project_id: str) -> ProjectPlan:
+    def _task_counts(self, project: ProjectPlan, project_id: str) -> ProjectPlan:
         """``project`` with the tasks in each batch it deletes, and in each stage it removes or
         re-routes (``affected.tasks``; no annotation is orphaned by either: ``annotations`` 0). A
         stage that holds no task is not destructive to remove or re-route: its impact is lowered."""

@@ -29,7 +29,7 @@ __all__ = [
     "read_saved_plan",
     "saved_target",
     "verify_saved_plan",
-    "workspace_hub",
+    "workspace_settings",
 ]
 
 #: The environment variable holding the key that signs plan files (docs/plan-format.md).
@@ -143,16 +143,14 @@ def saved_target(
     return selected
 
 
-def workspace_hub(start: Path | None = None, key: str = "hub") -> str | None:
-    """The ``hub:`` (or another ``key``, such as ``rate_limit``) of the nearest workspace file, if it
-    names one (read leniently: a workspace that cannot be read names none, and the default is then
-    used)."""
+def workspace_settings(start: Path | None = None) -> dict[str, str]:
+    """The text settings (``hub:``, ``rate_limit:``) of the nearest workspace file, read once and
+    leniently: a workspace that cannot be read sets nothing, and the defaults are then used."""
     found = find_workspace(start)
-    if found is None:
-        return None
-    data = read_file(found).data
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
+    data = read_file(found).data if found is not None else None
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items() if isinstance(key, str) and isinstance(value, str)}
 
 
 def verify_saved_plan(

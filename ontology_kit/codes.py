@@ -65,6 +65,12 @@ Code = Literal[
     "duplicate-item-key",
     "duplicate-schema-id",
     "reused-schema-id",
+    # declared migrations (rules/migrations.py)
+    "invalid-migration",
+    "unknown-migration-target",
+    "migration-source-kept",
+    "duplicate-migration-source",
+    "unacknowledged-deletion",
     "unused-option-set",
     "empty-option-set",
     # project definitions and workspaces

@@ -8,7 +8,8 @@ Errors a user sees (each is one line, never a traceback; the CLI prints ``error:
     │   ├── InvalidOntologyError      an ontology has errors; .diagnostics lists them all
     │   ├── InvalidDefinitionsError   project definitions or a workspace have errors; .diagnostics
     │   ├── InvalidDataFileError      a labeling-data file (hub load) has problems; .problems, a line each
-    │   └── PlanFileError             a saved plan file is damaged, or of another version
+    │   ├── PlanFileError             a saved plan file is damaged, or of another version
+    │   └── BackupFileError           an answers backup (ontokit restore) is damaged or not one
     ├── HubError                      a request to a hub failed; .status is the HTTP status
     │   ├── AuthError                 the API key is missing or was rejected (401/403)
     │   ├── NotFoundError             no such project or webhook for this key (404)
@@ -21,6 +22,7 @@ Errors a user sees (each is one line, never a traceback; the CLI prints ``error:
     │   ├── ApplyCancelled            the user did not confirm
     │   ├── LockedError               another apply holds a lock on a project (or took ours)
     │   ├── DuplicateProjectsError    after creating, several hub projects have one name
+    │   ├── MigrationError            a migration of answers cannot run, or did not arrive as planned
     │   └── ApplyInterrupted          stopped by Ctrl-C; says what was applied and what not (130)
     └── PolicyRefusal                 a safety policy refused the operation (exit 3)
 
@@ -28,6 +30,7 @@ Signals inside ontokit's own machinery (they never reach a user)::
 
     HubApiError                       the local Hub answers a request with an error status
     RetryableAttempt                  the client: one attempt failed in a way that may be repeated
+    MigrationStopped                  apply: a migration of answers stopped between pages (Ctrl-C)
     DropConnection (BaseException)    the local Hub's fault injection: close without an answer
 
 Exit codes are a contract (README.md, docs/projects.md); :func:`exit_code` is the only mapping:
@@ -53,6 +56,7 @@ __all__ = [
     "ApplyError",
     "ApplyInterrupted",
     "AuthError",
+    "BackupFileError",
     "BadRequestError",
     "DropConnection",
     "DuplicateProjectsError",
@@ -65,6 +69,8 @@ __all__ = [
     "InvalidDefinitionsError",
     "InvalidOntologyError",
     "LockedError",
+    "MigrationError",
+    "MigrationStopped",
     "NotConvergedError",
     "NotFoundError",
     "OntokitError",
@@ -143,6 +149,10 @@ class PlanFileError(InputError):
     """A saved plan file cannot be used: not a plan, damaged, or written by another plan format."""
 
 
+class BackupFileError(InputError):
+    """An answers backup file is damaged, too large, or not a backup (``ontokit restore``)."""
+
+
 class HubError(OntokitError):
     """A request to a hub failed; ``status`` is the HTTP status (None for network errors).
 
@@ -198,6 +208,11 @@ class LockedError(ApplyError):
 class DuplicateProjectsError(ApplyError):
     """After apply created projects, the hub holds several projects with one of their names (another
     client created them at the same time); the message lists each name with its ids."""
+
+
+class MigrationError(ApplyError):
+    """A migration of answers cannot run (conflicts, another migration unfinished), or its answers
+    did not arrive as planned; the message names the backup that puts them back."""
 
 
 class ApplyInterrupted(ApplyError):
@@ -262,6 +277,10 @@ class RetryableAttempt(Exception):
         self.unsent = unsent
         self.retry_after = retry_after
         self.status = status
+
+
+class MigrationStopped(Exception):
+    """A migration of answers stopped between two pages (Ctrl-C): its journal lets apply continue."""
 
 
 class DropConnection(BaseException):

@@ -24,6 +24,7 @@ import orjson
 
 from ._secret import SecretState
 from .category_schema import CategorySchema, items_of
+from .migration import DeclaredMigration
 from .setup_state import DesiredSetup, LiveSetup
 from .vocabulary import PROJECT_TYPES, SECRET_ENV_PATTERN, WEBHOOK_TYPES, ProjectType, WebhookType
 
@@ -154,6 +155,7 @@ class DesiredProject:
         default_factory=DesiredSetup
     )  # workflow, members, settings, instructions (setup_state.py)
     retired: tuple[str, ...] = ()  # the ontology's retired schemaIds (tombstones; docs/format.md)
+    migrations: tuple[DeclaredMigration, ...] = ()  # the ontology's declared migrations (docs/migrations.md)
 
     @property
     def name(self) -> str:

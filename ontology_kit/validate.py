@@ -15,16 +15,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._gc import gc_paused
-from .category_schema import TOP_GROUPS
+from .category_schema import TOP_GROUPS, CategorySchema
 from .compiler import compile_resolved
 from .diagnostics import Diagnostic, has_errors
 from .errors import InvalidOntologyError
 from .loader import LoadResult, load_text, read_file
 from .loader.positions import locate
+from .migration import DeclaredMigration
 from .model import Classification, Ontology, Relation, Tool
 from .model.errors import structural_diagnostics
 from .resolve import resolve
 from .rules import check
+from .rules._context import Context
+from .rules.migrations import check_migrations
 
 __all__ = ["FileResult", "check_data", "check_file", "check_text", "payload_or_raise"]
 
@@ -38,6 +41,7 @@ class FileResult:
     payload: dict[str, Any] | None
     skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
     retired: tuple[str, ...] = ()  # the schemaIds its `retired:` lists (tombstones; not in the payload)
+    migrations: tuple[DeclaredMigration, ...] = ()  # its `migrations:`, targets resolved (not in the payload)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +92,12 @@ def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()
     if structural:
         semantic = _without_consequences(semantic, structural)
     diags = structural + semantic
+    payload = None if has_errors(diags) else compile_resolved(resolved)
+    migrations: tuple[DeclaredMigration, ...] = ()
+    if payload is not None and ontology.migrations:  # targets are items of the compiled label set
+        ctx = Context(loaded.file)
+        migrations = check_migrations(ctx, ontology.migrations, CategorySchema.of(payload["categorySchema"]))
+        diags += ctx.diagnostics
     if diags:
         if prefix:
             diags = [_prefixed(d, prefix) for d in diags]
@@ -96,8 +106,10 @@ def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()
             locate(diags, loaded.index),
             key=lambda d: (d.code == "too-many-problems", d.line, d.column),
         )
-    payload = None if has_errors(diags) else compile_resolved(resolved)
-    return FileResult(loaded.file, tuple(diags), payload, retired=tuple(r.schemaId for r in ontology.retired))
+    if has_errors(diags):
+        payload = None
+    retired = tuple(r.schemaId for r in ontology.retired)
+    return FileResult(loaded.file, tuple(diags), payload, retired=retired, migrations=migrations)
 
 
 def _prefixed(d: Diagnostic, prefix: tuple[str | int, ...]) -> Diagnostic:

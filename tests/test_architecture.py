@@ -42,6 +42,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "ontology_kit.count_query",
         "ontology_kit.rate_limit",
         "ontology_kit.stage_checks",  # the workflow checks: the local Hub's and the definitions'
+        "ontology_kit.migration",  # declared migrations, typed, and what they mean between label sets
+        "ontology_kit.answer_rewrite",  # rewriting one answer as migrations say (pure)
     ),
     "loader": ("ontology_kit.loader",),
     "model": ("ontology_kit.model",),

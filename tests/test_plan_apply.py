@@ -150,7 +150,7 @@ class Workspace:
 
     def run(self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
         """``ontokit ARGS`` in the workspace; ``--hub URL`` added for a served hub."""
-        if self.hub is not None and args[0] in ("plan", "apply"):
+        if self.hub is not None and args[0] in ("plan", "apply", "restore"):
             args = (*args, "--hub", str(self.hub.url))
         result = ontokit(*args, cwd=self.root, env=env or self.env(), stdin=stdin)
         self.runs.append(result)

@@ -26,9 +26,11 @@ from ontology_kit.plan.operations import (
     OPERATION_TYPES,
     AddBatches,
     AddMembers,
+    BackupAnswers,
     ChangeBatches,
     CreateProject,
     CreateWebhook,
+    MigrateAnswers,
     Operation,
     SetCategorySchema,
     SetWorkflow,
@@ -37,6 +39,7 @@ from ontology_kit.plan.operations import (
     UpdateWebhook,
     UploadInstructions,
 )
+from ontology_kit.migration import DeclaredMigration, SourceRef
 from ontology_kit.plan.planfile import PLANFILE_VERSION, dumps_plan, loads_plan, project_digest
 from ontology_kit.plan.project_diff import plan_project
 from ontology_kit.setup_state import SETTINGS, DesiredSetup, DesiredStage, Instructions
@@ -201,6 +204,8 @@ def test_every_operation_type_is_stored() -> None:
         CreateProject(ProjectFields("P", "d", "pct")),
         UpdateProject((("name", "Q"),)),
         SetCategorySchema(),
+        BackupAnswers(),
+        MigrateAnswers(CategorySchema(SCHEMA["categorySchema"])),
         AddBatches(("Week 1",)),
         ChangeBatches((("b1", "First week"),), ("b2",)),
         CreateWebhook(hook),
@@ -335,6 +340,7 @@ def _full_plan() -> dict[str, Any]:
     desired_state = DesiredProject(
         "p.yaml", ProjectFields("P", "d", "pct"), CategorySchema(SCHEMA["categorySchema"]), "p1",
         "o.yaml", ("Week 1",), (hook,),
+        migrations=(DeclaredMigration(0, "merge", (SourceRef("s1"), SourceRef(path=("A", "B"))), "t1", (("x", "y"),)),),
     )  # fmt: skip
     change = Change(
         Action.UPDATE, ChangeKind.WEBHOOK, (hook.url,), Impact.SAFE, ("why",), "w1",
@@ -344,6 +350,8 @@ def _full_plan() -> dict[str, Any]:
         CreateProject(ProjectFields("P", "d", "pct")),
         UpdateProject((("name", "Q"),)),
         SetCategorySchema(),
+        BackupAnswers(),
+        MigrateAnswers(CategorySchema(SCHEMA["categorySchema"])),
         AddBatches(("Week 1",)),
         CreateWebhook(hook),
         UpdateWebhook("w1", hook.url, ("ACCEPTED",), True, "HOOK_SECRET"),

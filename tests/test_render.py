@@ -151,6 +151,16 @@ def cars() -> ProjectPlan:
         ),
         Change(Action.CREATE, "batch", ('batch "Week 3"',), Impact.SAFE, after={"name": "Week 3"}),
         Change(
+            Action.MIGRATE,
+            "migration",
+            ("migrations[0]", "merge"),
+            Impact.SAFE,
+            before=['Vehicle › Color › option "Crimson"'],
+            after='Vehicle › Color › option "Red"',
+            affected=Affected(1204, 312),
+            covers=("o-crimson",),
+        ),
+        Change(
             Action.UPDATE,
             "webhook",
             ("webhook https://hooks.example.com/a",),
@@ -303,6 +313,9 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
               before: [option "Red", option "Blue"]
               after:  [option "Blue", option "Red"]
           + batch "Week 3"
+          » migrations[0]: merge into Vehicle › Color › option "Red"
+              from Vehicle › Color › option "Crimson"
+              # moves 1,204 answers in 312 tasks
           ~ webhook https://hooks.example.com/a
               types: ["ACCEPTED"] → ["ACCEPTED", "COMPLETED"]
               secret: (sensitive) → (sensitive)
@@ -318,7 +331,7 @@ def test_text_snapshot_every_action_kind_and_impact() -> None:
           + webhook https://hooks.example.com/b
               secret: null → (sensitive)
 
-        Plan: 7 to add, 5 to change, 2 to remove, 1 to move, 1 to reorder (4 destructive, 1 breaking-export, 1 data-dependent).
+        Plan: 7 to add, 5 to change, 2 to remove, 1 to move, 1 to reorder, 1 migration to run (4 destructive, 1 breaking-export, 1 data-dependent).
         """)
 
 
@@ -336,7 +349,7 @@ def test_text_no_changes() -> None:
 def test_json_snapshot() -> None:
     assert render_json(small()) == expected("""
         {
-          "format_version": "1.4",
+          "format_version": "1.5",
           "kind": "plan",
           "hub": "staging",
           "has_changes": true,
@@ -346,6 +359,7 @@ def test_json_snapshot() -> None:
             "delete": 1,
             "move": 0,
             "reorder": 0,
+            "migrate": 0,
             "destructive": 1,
             "breaking_export": 0,
             "data_dependent": 0,
@@ -367,6 +381,7 @@ def test_json_snapshot() -> None:
                 "delete": 1,
                 "move": 0,
                 "reorder": 0,
+                "migrate": 0,
                 "destructive": 1,
                 "breaking_export": 0,
                 "data_dependent": 0,
@@ -650,7 +665,7 @@ def test_json_round_trips_and_is_versioned() -> None:
     assert text.endswith("}\n") and "Čeština" not in text
     data = json.loads(text)
     assert data == plan_to_dict(full())
-    assert data["format_version"] == FORMAT_VERSION == "1.4"
+    assert data["format_version"] == FORMAT_VERSION == "1.5"
     assert int(data["format_version"].split(".")[0]) == 1
     assert list(data) == ["format_version", "kind", "hub", "has_changes", "summary", "projects"]
     assert data["summary"] == {
@@ -659,10 +674,11 @@ def test_json_round_trips_and_is_versioned() -> None:
         "delete": 2,
         "move": 1,
         "reorder": 1,
+        "migrate": 1,
         "destructive": 4,
         "breaking_export": 1,
         "data_dependent": 1,
-        "safe": 10,
+        "safe": 11,
         "affected": {"annotations": 1, "tasks": 1},
     }
     cars_, signs_, bikes_ = data["projects"]

@@ -24,7 +24,19 @@ Docs: docs/format.md, docs/projects.md, docs/review.md, docs/hub.md."""
 
 
 #: The commands (--help lists them in alphabetical order).
-COMMANDS = ("validate", "compile", "schema", "plan", "apply", "import", "diff", "fmt", "show", "hub")
+COMMANDS = (
+    "validate",
+    "compile",
+    "schema",
+    "plan",
+    "apply",
+    "restore",
+    "import",
+    "diff",
+    "fmt",
+    "show",
+    "hub",
+)
 
 
 def _command(name: str) -> click.Command | None:
@@ -41,6 +53,8 @@ def _command(name: str) -> click.Command | None:
             from .commands.plan import plan_command as command
         case "apply":
             from .commands.plan import apply_command as command
+        case "restore":
+            from .commands.restore import restore_command as command
         case "import":
             from .commands.importer import import_command as command
         case "diff":

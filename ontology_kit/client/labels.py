@@ -6,7 +6,7 @@ else: the same calls the real Hub serves."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import HubError
@@ -15,10 +15,12 @@ from .counts import _chunks  # one way to cut a list into requests
 
 __all__ = [
     "MAX_PER_REQUEST",
+    "TaskAnswer",
     "TaskRef",
     "annotate",
     "find_tasks",
     "import_labels",
+    "iter_answers",
     "task_total",
     "tasks_in_batch",
     "upload_assets",
@@ -77,6 +79,43 @@ def annotate(client: HubClient, task_id: str, answer: dict[str, Any]) -> str:
     if not isinstance(stage, str):
         raise HubError(f"{client.label} gave an unexpected answer for the annotation of task {task_id}")
     return stage
+
+
+class TaskAnswer(NamedTuple):
+    """A task's id, its asset's externalId, and its answer (``tools``, ``classifications``,
+    ``relations``, as ``get_tasks`` returns it)."""
+
+    id: str
+    external_id: str
+    answer: dict[str, Any]
+
+
+def iter_answers(
+    client: HubClient, project_id: str, page_size: int = MAX_PER_REQUEST
+) -> Iterator[TaskAnswer]:
+    """Every task of the project with its answer, in upload order (``get_tasks`` with
+    ``includeAnswer``, a page at a time: only one page is held)."""
+    page = 1
+    while True:
+        data = client._call(
+            "GET",
+            f"/v2/project/{_segment(project_id)}/tasks",
+            params={"page": page, "limit": page_size, "includeAnswer": "true", "sort": "createdAt"},
+            safe=True,
+            what=f"the answers of project {project_id}",
+        )
+        tasks = data.get("tasks")
+        if not isinstance(tasks, list):
+            raise HubError(_unexpected(client, project_id))
+        for task in tasks:
+            ref = _ref(task)
+            answer = task.get("answer") if isinstance(task, dict) else None
+            if ref is None or not isinstance(answer, dict):
+                raise HubError(_unexpected(client, project_id))
+            yield TaskAnswer(ref.id, ref.external_id, answer)
+        if len(tasks) < page_size:
+            return
+        page += 1
 
 
 def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) -> dict[str, TaskRef]:

@@ -32,6 +32,7 @@ __all__ = [
     "open_client",
     "resolve_target",
     "state_dir",
+    "workspace_state",
 ]
 
 #: Short names for the real Ango Hub's documented API hosts.
@@ -76,6 +77,12 @@ def state_dir(start: Path | None = None) -> Path:
         if (folder / ".git").exists() or (folder / "ontokit.yaml").exists():
             return folder / STATE_DIR
     return here / STATE_DIR
+
+
+def workspace_state(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path:
+    """``.ontokit/`` at the repository root, refused when it is a link out of the workspace (what
+    apply keeps there, answers backups and migration journals, must not be written elsewhere)."""
+    return _inside_root(state_dir(cwd), os.environ if env is None else env)
 
 
 def _inside_root(state: Path, env: Mapping[str, str]) -> Path:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from .._text import did_you_mean, quoted
 from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
+from .migrations import Migration
 from .ontology import Classification, Ontology, Option, Relation, RetiredId, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
 
@@ -81,6 +82,7 @@ _ITEM_MODEL: dict[str, type[BaseModel]] = {
     "treeOptions": TreeNode,
     "children": TreeNode,
     "retired": RetiredId,
+    "migrations": Migration,
 }
 _KIND_OF_TYPE = {
     **dict.fromkeys(TOOL_TYPES, "tools"),
@@ -260,6 +262,7 @@ def _model_label(model: type[BaseModel]) -> str:
         Option: "an option",
         TreeNode: "a tree option",
         RetiredId: "a retired entry",
+        Migration: "a migration",
     }.get(model, model.__name__)
 
 

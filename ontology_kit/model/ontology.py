@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from .migrations import Migration
 from .types import ClassificationType, RelationType, ToolType
 
 __all__ = ["Category", "Classification", "Ontology", "Option", "Relation", "RetiredId", "Tool", "TreeNode"]
@@ -181,4 +182,10 @@ class Ontology(_Model):
         default_factory=list,
         description="Tombstones: schemaIds of items removed from the project's label set. Existing "
         "annotations may still hold them, so no item may reuse one (`reused-schema-id`). Not sent to Ango.",
+    )
+    migrations: list[Migration] = Field(
+        default_factory=list,
+        description="Annotation migrations: carry the answers of items that leave the label set to "
+        "items of this ontology (merge, move, rekey, convert), or delete them on purpose "
+        "(docs/migrations.md). Not sent to Ango; apply rewrites the answers.",
     )

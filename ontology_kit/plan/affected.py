@@ -59,13 +59,15 @@ class CountRequest:
 def count_requests(project: ProjectPlan, live: CategorySchema | None) -> list[CountRequest]:
     """One request per change of a category-schema item: its schemaId and those of everything
     beneath it in the live schema (in walk order, each once)."""
+    # a migration carries a known group: its sources and what was beneath them
+    migrations = [CountRequest(i, c.covers) for i, c in enumerate(project.changes) if c.covers]
     wanted = {
         c.schema_id: i
         for i, c in enumerate(project.changes)
         if c.kind in _COUNTED and c.schema_id is not None
     }
     if not wanted:
-        return []
+        return migrations
     groups: dict[str, list[str]] = {key: [] for key in wanted}
     for node in live.walk() if live is not None else ():
         if node.id is None:
@@ -79,7 +81,7 @@ def count_requests(project: ProjectPlan, live: CategorySchema | None) -> list[Co
     for key, index in wanted.items():
         ids = groups[key] or ([] if key.startswith("(no id)") else [key])  # absent live: its own id
         out.append(CountRequest(index, tuple(dict.fromkeys(ids))))
-    return sorted(out, key=lambda r: r.change)
+    return sorted([*out, *migrations], key=lambda r: r.change)
 
 
 def with_affected(

@@ -32,6 +32,7 @@ from ..setup_state import LiveSetup
 from ..state import DesiredProject, DesiredWebhook
 from .attributes import BATCH_RENAMED, PROJECT_ATTRIBUTES
 from .diff import diff_category_schema
+from .migrations import plan_migrations
 from .model import Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
 from .retired import unretired
 from .setup_diff import SetupPlan, plan_setup
@@ -83,8 +84,13 @@ def diff_desired(
     schema = diff_category_schema(new.category_schema, old.category_schema if old is not None else {})
     if old is None:  # a new project has no annotations that anything could affect (as plan says)
         schema = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in schema]
-    changes += schema
     warnings += unretired(schema, new.retired)
+    blocked: tuple[str, ...] = ()
+    if old is not None and new.migrations:  # the answers were made with the base's label set
+        part = plan_migrations(new.migrations, old.category_schema, new.category_schema, schema)
+        schema, blocked = list(part.changes), part.blocked
+        warnings += part.warnings
+    changes += schema
     old_batches = old.batches if old is not None else ()
     # a batch pinned to the same id on both sides under another name is a rename
     old_ids = {bid: name for name, bid in old.batch_ids} if old is not None else {}
@@ -133,6 +139,7 @@ def diff_desired(
         warnings=tuple(warnings),
         label=label,
         desired=new,  # which hub project it is, for `ontokit diff --hub` (workflow/counting.py)
+        blocked=blocked,
     )
 
 

@@ -14,6 +14,8 @@ Meaning of ``before``/``after`` per :class:`Action` (on :class:`AttributeChange`
 - UPDATE:  the item stays; ``attributes`` list each attribute's before and after.
 - MOVE:    the item (same schemaId) gets another parent; ``before``/``after`` are the two breadcrumbs.
 - REORDER: a list keeps its items in another order; ``before``/``after`` are the two orders.
+- MIGRATE: a declared migration carries answers (``plan/migrations.py``); ``before`` holds the
+  sources' breadcrumbs, ``after`` the target's (None: a deletion), ``covers`` the ids it carries.
 """
 
 from __future__ import annotations
@@ -63,11 +65,14 @@ class Action(StrEnum):
     UPDATE = "update"
     MOVE = "move"
     REORDER = "reorder"
+    MIGRATE = "migrate"
 
     @property
     def symbol(self) -> str:
-        """Terraform-like marker: ``+``, ``-``, ``~``, ``→``, ``↕``."""
-        return {"create": "+", "delete": "-", "update": "~", "move": "→", "reorder": "↕"}[self.value]
+        """Terraform-like marker: ``+``, ``-``, ``~``, ``→``, ``↕``, ``»``."""
+        return {"create": "+", "delete": "-", "update": "~", "move": "→", "reorder": "↕", "migrate": "»"}[
+            self.value
+        ]
 
 
 class Impact(StrEnum):
@@ -107,6 +112,7 @@ class ChangeKind(StrEnum):
     MEMBER = "member"
     SETTING = "setting"  # benchmark, label validation, general settings, instructions
     LIST = "list"
+    MIGRATION = "migration"  # a declared migration of answers
 
     @classmethod
     def of(cls, kind: NodeKind) -> ChangeKind:
@@ -151,7 +157,8 @@ class Affected:
     def total(cls, changes: Iterable[Change]) -> Affected | None:
         """The sums over the changes that carry a count (None: none does). An annotation under two
         changes is counted under each: these are sums of what the changes show, not a union."""
-        counted = [c.affected for c in changes if c.affected is not None]
+        # a migration's answers are those of the removals it covers: counted there, not twice
+        counted = [c.affected for c in changes if c.affected is not None and c.action is not Action.MIGRATE]
         if not counted:
             return None
         lacking = [a.lacking for a in counted if a.lacking is not None]
@@ -185,6 +192,8 @@ class Change:
     # the existing annotations it touches; None: not counted (a hub that cannot tell, `--no-count`,
     # a change of no category-schema item)
     affected: Affected | None = None
+    # a migration: the ids (of the live label set) whose answers it carries, counted as one group
+    covers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         kind: object = self.kind
@@ -214,6 +223,7 @@ class Summary:
     delete: int = 0
     move: int = 0
     reorder: int = 0
+    migrate: int = 0
     destructive: int = 0
     breaking_export: int = 0
     data_dependent: int = 0

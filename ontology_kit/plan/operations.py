@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, get_args
 
+from ..category_schema import CategorySchema
 from ..setup_state import SettingSection
 from ..state import DesiredWebhook, ProjectFields
 
@@ -18,9 +19,11 @@ __all__ = [
     "OPERATION_TYPES",
     "AddBatches",
     "AddMembers",
+    "BackupAnswers",
     "ChangeBatches",
     "CreateProject",
     "CreateWebhook",
+    "MigrateAnswers",
     "Operation",
     "SetCategorySchema",
     "SetWorkflow",
@@ -52,6 +55,24 @@ class SetCategorySchema:
     """Replace the whole category schema with the desired one, in one call (as ``create_label_set``)."""
 
     op: ClassVar[str] = "set-category-schema"
+
+
+@dataclass(frozen=True)
+class BackupAnswers:
+    """Before the label set changes: write every task's answer to a backup file (the path is
+    printed), and start the migration's journal (``workflow/migrating.py``)."""
+
+    op: ClassVar[str] = "backup-answers"
+
+
+@dataclass(frozen=True)
+class MigrateAnswers:
+    """After the label set changed: rewrite the answers the plan's migrations carry (the desired
+    project's ``migrations``), read from ``before``, the label set they were made with; then read
+    every task back and check it against the backup."""
+
+    op: ClassVar[str] = "migrate-answers"
+    before: CategorySchema
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,8 @@ Operation = (
     CreateProject
     | UpdateProject
     | SetCategorySchema
+    | BackupAnswers
+    | MigrateAnswers
     | AddBatches
     | ChangeBatches
     | CreateWebhook

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
-from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from .._version import __version__
 from ..category_schema import CategorySchema
 from ..errors import PlanFileError
+from ..migration import DeclaredMigration
 from ..setup_state import DesiredSetup
 from ..state import (
     WEBHOOK_TYPES,
@@ -32,8 +31,8 @@ from ..state import (
     ProjectFields,
     WebhookType,
     check_field,
-    is_secret_env,
 )
+from .jsonread import JsonReader
 from .model import (
     Action,
     Affected,
@@ -48,9 +47,11 @@ from .model import (
 )
 from .operations import (
     AddBatches,
+    BackupAnswers,
     ChangeBatches,
     CreateProject,
     CreateWebhook,
+    MigrateAnswers,
     Operation,
     SetCategorySchema,
     UpdateProject,
@@ -145,6 +146,8 @@ def _desired(d: DesiredProject) -> dict[str, Any]:
         doc["setup"] = d.setup.to_json()
     if d.retired:
         doc["retired"] = list(d.retired)
+    if d.migrations:
+        doc["migrations"] = [m.to_json() for m in d.migrations]
     return doc
 
 
@@ -169,6 +172,8 @@ def _change(c: Change, *, counts: bool = True) -> dict[str, Any]:
         "hint": c.hint,
         "nested": c.nested,
     }
+    if c.covers:  # a migration's: only when set, so that other changes read as before
+        out["covers"] = list(c.covers)
     if counts:
         affected = c.affected
         out["affected"] = (
@@ -199,6 +204,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     elif isinstance(op, CreateWebhook):
         hook = op.webhook
         out["webhook"] = {"url": hook.url, "types": list(hook.types), "secretEnv": hook.secret_env}
+    elif isinstance(op, MigrateAnswers):
+        out["before"] = op.before.payload()
     elif isinstance(op, UpdateWebhook):
         out.update(
             webhook_id=op.webhook_id,
@@ -213,9 +220,6 @@ def _operation(op: Operation) -> dict[str, Any]:
 
 
 # -- reading ------------------------------------------------------------------------------------------
-T = TypeVar("T")
-#: A hub's own id, as plan files hold it (it is put into request paths).
-_HUB_ID = re.compile(r"[A-Za-z0-9_.~-]{1,200}")
 
 
 def loads_plan(text: str, name: str, *, key: str | None = None) -> SavedPlan:
@@ -244,78 +248,8 @@ def loads_plan(text: str, name: str, *, key: str | None = None) -> SavedPlan:
     return SavedPlan(Plan(hub.name, projects), hub, created_at, signed)
 
 
-class _Reader:
-    """Typed reads of a JSON document; the first problem is a PlanFileError with its place."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def fail(self, where: str, problem: str) -> NoReturn:
-        raise PlanFileError(
-            f"{self.name}: plan file is damaged ({where}: {problem}); run `ontokit plan --out` again"
-        )
-
-    def obj(self, value: Any, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            self.fail(where, "expected an object")
-        return value
-
-    def array(self, value: Any, where: str) -> list[Any]:
-        if not isinstance(value, list):
-            self.fail(where, "expected a list")
-        return value
-
-    def text(self, value: Any, where: str) -> str:
-        if not isinstance(value, str):
-            self.fail(where, "expected a string")
-        return value
-
-    def opt_text(self, value: Any, where: str) -> str | None:
-        return None if value is None else self.text(value, where)
-
-    def flag(self, value: Any, where: str) -> bool:
-        if not isinstance(value, bool):
-            self.fail(where, "expected true or false")
-        return value
-
-    def count(self, value: Any, where: str) -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.fail(where, "expected a whole number")
-        return value
-
-    def choice(self, value: Any, where: str, choices: tuple[T, ...]) -> T:
-        if value not in choices:
-            self.fail(where, f"expected one of {', '.join(map(repr, choices))}")
-        return value  # type: ignore[no-any-return]
-
-    def texts(self, value: Any, where: str) -> tuple[str, ...]:
-        return tuple(self.text(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
-
-    def name_and_id(self, value: Any, where: str) -> tuple[str, str]:
-        pair = self.texts(value, where)
-        if len(pair) != 2:
-            self.fail(where, "expected [name, id]")
-        return pair[0], pair[1]
-
-    def items(self, value: Any, where: str, read: Callable[[Any, str], T]) -> tuple[T, ...]:
-        return tuple(read(v, f"{where}.{i}") for i, v in enumerate(self.array(value, where)))
-
-    def hub_id(self, value: Any, where: str) -> str:
-        """An id the hub gave (it goes into a request's path): letters, digits, ``_ - . ~``."""
-        text = self.text(value, where)
-        if not _HUB_ID.fullmatch(text) or text in (".", ".."):
-            self.fail(where, "expected a hub id (letters, digits, `_`, `-`, `.`, `~`)")
-        return text
-
-    def opt_hub_id(self, value: Any, where: str) -> str | None:
-        return None if value is None else self.hub_id(value, where)
-
-    def secret_env(self, value: Any, where: str) -> str | None:
-        """A webhook secret's variable: a plan file must not pick which secret apply sends to the hub."""
-        var = self.opt_text(value, where)
-        if var is not None and not is_secret_env(var):
-            self.fail(where, "a webhook secret's variable must be named like WEBHOOK_SECRET")
-        return var
+class _Reader(JsonReader):
+    """Reads the plan's model from its JSON document (typed reads: ``jsonread.py``)."""
 
     # -- the model --------------------------------------------------------------------------------
     def hub(self, value: Any, where: str) -> HubRecord:
@@ -383,7 +317,14 @@ class _Reader:
             prune_batches=self.flag(doc.get("pruneBatches", False), f"{where}.pruneBatches"),
             setup=self.setup(doc.get("setup", {}), f"{where}.setup"),
             retired=self.texts(doc.get("retired", []), f"{where}.retired"),
+            migrations=self.items(doc.get("migrations", []), f"{where}.migrations", self.migration),
         )
+
+    def migration(self, value: Any, where: str) -> DeclaredMigration:
+        try:
+            return DeclaredMigration.from_json(value)
+        except ValueError as exc:
+            self.fail(where, str(exc))
 
     def setup(self, value: Any, where: str) -> DesiredSetup:
         try:
@@ -406,6 +347,7 @@ class _Reader:
             hint=self.opt_text(doc.get("hint"), f"{where}.hint"),
             nested=self.count(doc.get("nested", 0), f"{where}.nested"),
             affected=self.affected(doc.get("affected"), f"{where}.affected"),
+            covers=self.texts(doc.get("covers", []), f"{where}.covers"),
         )
 
     def affected(self, value: Any, where: str) -> Affected | None:
@@ -461,6 +403,10 @@ class _Reader:
             return UpdateProject(tuple((k, v) for k, v in pairs))
         if op == SetCategorySchema.op:
             return SetCategorySchema()
+        if op == BackupAnswers.op:
+            return BackupAnswers()
+        if op == MigrateAnswers.op:
+            return MigrateAnswers(CategorySchema(self.obj(doc.get("before"), f"{where}.before")))
         if op == AddBatches.op:
             return AddBatches(self.texts(doc.get("names"), f"{where}.names"))
         if op == ChangeBatches.op:

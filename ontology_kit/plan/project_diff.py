@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._secret import digest_matches
+from ..category_schema import CategorySchema
 from ..state import (
     DesiredProject,
     DesiredWebhook,
@@ -23,12 +24,14 @@ from ..state import (
 )
 from .attributes import BATCH_DELETED, BATCH_RENAMED, PROJECT_ATTRIBUTES, ProjectAttribute
 from .diff import diff_category_schema
+from .migrations import plan_migrations, with_migration_ops
 from .model import SENSITIVE, Action, AttributeChange, Change, ChangeKind, Impact, ProjectPlan, Unmanaged
 from .operations import (
     AddBatches,
     ChangeBatches,
     CreateProject,
     CreateWebhook,
+    MigrateAnswers,
     Operation,
     SetCategorySchema,
     UpdateProject,
@@ -53,13 +56,17 @@ def plan_project(
     live: LiveProject | None,
     secrets: Mapping[str, str],
     capabilities: HubCapabilities | None = None,
+    answers_made_with: CategorySchema | None = None,
 ) -> ProjectPlan:
     """The plan that turns ``live`` into ``desired``.
 
     ``secrets`` maps environment variable names to their values (used only to compare digests);
-    ``capabilities`` says which changes this hub can make beyond the documented API.
+    ``capabilities`` says which changes this hub can make beyond the documented API;
+    ``answers_made_with`` is the label set the answers were made with when it is not the live one
+    (an apply that stopped after changing the label set, before migrating: its journal says).
     """
     plan = _Planner(desired, live, secrets, capabilities if capabilities is not None else HubCapabilities())
+    plan.made_with = answers_made_with
     plan.fields()
     plan.category_schema()
     plan.batches()
@@ -74,7 +81,7 @@ def plan_project(
         unmanaged=tuple(plan.unmanaged),
         warnings=tuple(plan.warnings),
         desired=desired,
-        operations=tuple(plan.operations),
+        operations=with_migration_ops(plan.operations, plan.changes),
         blocked=tuple(plan.blocked),
     )
 
@@ -109,6 +116,7 @@ class _Planner:
         self.unmanaged: list[Unmanaged] = []
         self.warnings: list[str] = []
         self.blocked: list[str] = []
+        self.made_with: CategorySchema | None = None
 
     # -- the project document ---------------------------------------------------------------------
     def fields(self) -> None:
@@ -174,8 +182,15 @@ class _Planner:
             changes = [dataclasses.replace(c, impact=Impact.SAFE, reasons=()) for c in changes]
         self.warnings += unretired(changes, self.desired.retired)
         if changes:
-            self.changes.extend(changes)
             self.operations.append(SetCategorySchema())
+        if live is not None and self.desired.migrations:  # a new project has no answers to carry
+            before = self.made_with or live.category_schema
+            part = plan_migrations(self.desired.migrations, before, self.desired.category_schema, changes)
+            changes = list(part.changes)
+            self.blocked += part.blocked
+            self.warnings += part.warnings
+            self.operations.append(MigrateAnswers(before))
+        self.changes.extend(changes)
 
     # -- batches and webhooks -----------------------------------------------------------------------
     def batches(self) -> None:

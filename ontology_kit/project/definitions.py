@@ -26,6 +26,7 @@ from ..loader.paths import (
     shown_path,
 )
 from ..loader.positions import locate
+from ..migration import DeclaredMigration
 from ..setup_state import Instructions
 from ..validate import check_data, check_loaded
 from .fields import check_fields
@@ -85,6 +86,7 @@ class ProjectDefinition(NamedTuple):
     category_schema: dict[str, Any]  # the compiled payload's categorySchema
     instructions: Instructions | None = None  # the instructions file: its path, size and digest
     retired: tuple[str, ...] = ()  # the ontology's retired schemaIds (tombstones)
+    migrations: tuple[DeclaredMigration, ...] = ()  # the ontology's declared migrations
 
 
 def read_project(
@@ -157,6 +159,7 @@ def read_project(
     diags += problems
     payload = None
     retired: tuple[str, ...] = ()
+    migrations: tuple[DeclaredMigration, ...] = ()
     if isinstance(model.ontology, str):
         folder = Path(path).parent
         target = check_reference(model.ontology, folder, root_path, "ontology path")
@@ -184,17 +187,17 @@ def read_project(
             else:
                 result = check_loaded(ontology)
                 diags.extend(result.diagnostics)
-                payload, retired = result.payload, result.retired
+                payload, retired, migrations = result.payload, result.retired, result.migrations
     else:
         ontology_name = f"{name} (inline)"
         result = check_data(model.ontology, loaded, prefix=("ontology",))
         diags.extend(result.diagnostics)
-        payload, retired = result.payload, result.retired
+        payload, retired, migrations = result.payload, result.retired, result.migrations
     diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
     definition = ProjectDefinition(
-        name, model, ontology_name, payload["categorySchema"], instructions, retired
+        name, model, ontology_name, payload["categorySchema"], instructions, retired, migrations
     )
     return definition, diags
 

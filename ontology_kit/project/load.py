@@ -104,6 +104,7 @@ def desired_state(definition: ProjectDefinition) -> DesiredProject:
         ),
         setup=desired_setup(model, definition.instructions),
         retired=definition.retired,
+        migrations=definition.migrations,
     )
 
 

@@ -18,8 +18,9 @@ __all__ = ["FORMAT_VERSION", "plan_to_dict", "render_json"]
 #: 1.1 added the impact ``breaking-export`` and the summaries' ``breaking_export`` count; 1.2 added
 #: ``affected`` to every change and summary (the annotations a change touches; null: not counted);
 #: 1.3 added ``affected.lacking`` (tasks with no answer to a classification made required); 1.4
-#: added ``affected.partial`` (why a count is a lower bound) and each project's ``uncounted``.
-FORMAT_VERSION = "1.4"
+#: added ``affected.partial`` (why a count is a lower bound) and each project's ``uncounted``; 1.5
+#: added migrations of answers: the action ``migrate``, the kind ``migration``, ``summary.migrate``.
+FORMAT_VERSION = "1.5"
 
 
 def _jsonable(value: Any) -> Any:

@@ -17,9 +17,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from ..plan.model import Affected, Change, Impact, Plan
+from ..plan.model import Action, Affected, Change, Impact, Plan
 from .text import project_lines
-from .values import affected_words, counted, one_line, plan_sentence, project_heading
+from .values import affected_words, counted, migration_headline, one_line, plan_sentence, project_heading
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
 
@@ -133,6 +133,24 @@ def _impact_block(plan: Plan, impact: Impact, budget: int) -> list[str]:
     return [f"> [!{alert}]", title, ">", *_capped(items, budget, f"{noun}s (see the details below)"), ""]
 
 
+def _migrations(plan: Plan, budget: int) -> list[str]:
+    """A ``> [!NOTE]`` block with each migration of answers and what it carries, outside the
+    collapsed details: a reviewer sees where the answers go without opening anything."""
+    found = [(p, c) for p, c in plan.at_least(None) if c.action is Action.MIGRATE]
+    if not found:
+        return []
+    many = len(plan.projects) > 1
+    items = []
+    for p, c in found:
+        where = f"**{_md(p.name)}**: " if many else ""
+        words = affected_words(c)
+        count = f" (**{_md(words)}**)" if words else ""
+        sources = f" from {_md(', '.join(str(s) for s in c.before or ()))}" if c.after is not None else ""
+        items.append(f"> - {where}{_md(migration_headline(c))}{sources}{count}")
+    title = f"> **{_plural(len(found), 'migration')} of answers** (apply backs every answer up first):"
+    return ["> [!NOTE]", title, ">", *_capped(items, budget, "migrations (see the details below)"), ""]
+
+
 def _warnings(plan: Plan, budget: int) -> list[str]:
     many = len(plan.projects) > 1
     items = [
@@ -155,7 +173,13 @@ def _head(plan: Plan, limit: int) -> str:
     title, where = ("ontokit diff", "Compared") if plan.kind == "diff" else ("ontokit plan", "Hub")
     lines = [f"### {title}", "", f"{where}: {_code(plan.hub)}", "", status, "", *_table(plan), ""]
     lines += _caution(plan, limit // 2)
-    lines += _warnings(plan, limit // 8)
+    warnings = _warnings(plan, limit // 8)
+    note = _migrations(plan, limit // 16)
+    # where the agreed limit is so small that the details would not show, the details' own lines
+    # say the same: the note is left out rather than the details
+    if sum(len(line) + 1 for line in (*lines, *warnings, *note)) <= limit * 0.8:
+        lines += note
+    lines += warnings
     return "\n".join(lines) + "\n"
 
 

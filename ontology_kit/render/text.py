@@ -11,7 +11,15 @@ import click
 
 from ..category_schema import named_path
 from ..plan.model import SENSITIVE, Action, Change, Impact, Plan, ProjectPlan
-from .values import affected_words, format_value, one_line, plan_sentence, project_heading, shown_values
+from .values import (
+    affected_words,
+    format_value,
+    migration_headline,
+    one_line,
+    plan_sentence,
+    project_heading,
+    shown_values,
+)
 
 __all__ = ["project_lines", "render_text"]
 
@@ -23,6 +31,7 @@ _STYLE: dict[Any, dict[str, Any]] = {
     "~": {"fg": "yellow"},
     "→": {"fg": "cyan"},
     "↕": {"fg": "cyan"},
+    "»": {"fg": "cyan"},
     Impact.DESTRUCTIVE: {"fg": "red", "bold": True},
     Impact.BREAKING_EXPORT: {"fg": "magenta"},
     Impact.DATA_DEPENDENT: {"fg": "yellow"},
@@ -53,7 +62,10 @@ def _headline(c: Change, color: bool, gutter: bool) -> str:
 
 
 def _what(c: Change) -> str:
-    """``tool Vehicle``; ``Vehicle › Kind › option "Truck"`` (the breadcrumb already names the kind)."""
+    """``tool Vehicle``; ``Vehicle › Kind › option "Truck"`` (the breadcrumb already names the kind);
+    ``migrations[0]: merge into …``."""
+    if c.action is Action.MIGRATE:
+        return one_line(migration_headline(c))
     return one_line(named_path(c.kind.value, c.address))
 
 
@@ -95,6 +107,8 @@ def _body(c: Change) -> list[str]:
     lines: list[str] = [f"{_INDENT}# {words}"] if words else []
     if c.action is Action.MOVE:
         lines += [f"{_INDENT}from {one_line(c.before)}", f"{_INDENT}to   {one_line(c.after)}"]
+    elif c.action is Action.MIGRATE and c.after is not None:
+        lines = [f"{_INDENT}from {one_line(s)}" for s in c.before or ()] + lines
     elif c.action is Action.REORDER:
         old, new = _orders(c.before, c.after)
         lines += [f"{_INDENT}before: {old}", f"{_INDENT}after:  {new}"]

@@ -27,6 +27,7 @@ __all__ = [
     "counted",
     "format_value",
     "lacking_words",
+    "migration_headline",
     "one_line",
     "plan_sentence",
     "project_heading",
@@ -46,6 +47,8 @@ def plan_sentence(changes: Sequence[Change], kind: PlanKind = "plan") -> str:
         f"Plan: {n['create']} to add, {n['update']} to change, {n['delete']} to remove, "
         f"{n['move']} to move, {n['reorder']} to reorder"
     )
+    if n["migrate"]:  # said only when there are some: the sentence of every other plan stays as it was
+        text += f", {n['migrate']} migration{'' if n['migrate'] == 1 else 's'} to run"
     risky = [f"{n['destructive']} destructive"] if n["destructive"] else []
     risky += [f"{n['breaking_export']} breaking-export"] if n["breaking_export"] else []
     risky += [f"{n['data_dependent']} data-dependent"] if n["data_dependent"] else []
@@ -108,6 +111,10 @@ def affected_words(c: Change) -> str | None:
         return f"{a.tasks:,} task{'s' if a.tasks != 1 else ''} would lose it"
     if c.kind is ChangeKind.STAGE:  # so does a stage
         return f"{a.tasks:,} task{' is' if a.tasks == 1 else 's are'} in it"
+    if c.kind is ChangeKind.MIGRATION:  # what it carries: "moves 1,204 answers in 312 tasks"
+        verb = _MIGRATION_VERBS.get(c.address[1] if len(c.address) > 1 else "", "carries")
+        said = f"{verb} {counted(a).replace(' annotation', ' answer')}"
+        return said + (f" (partial: {one_line(a.partial)})" if a.partial else "")
     # what a change makes invalid first: the tasks lacking an answer, then the answers it touches
     least = "at least " if a.partial else ""  # a partial count is a lower bound
     words = [] if a.lacking is None else [least + lacking_words(a.lacking)]
@@ -124,6 +131,25 @@ def affected_words(c: Change) -> str | None:
     if words and a.partial:
         words[-1] += f" (partial: {one_line(a.partial)})"
     return "; ".join(words) or None
+
+
+#: What a migration of each kind does to the answers it counts.
+_MIGRATION_VERBS = {
+    "merge": "moves",
+    "move": "moves",
+    "rekey": "re-keys",
+    "convert": "converts",
+    "delete": "deletes",
+}
+
+
+def migration_headline(c: Change) -> str:
+    """``migrations[0]: merge into Vehicle › Type › option "Heavy vehicle"`` (a deletion names what
+    it deletes)."""
+    where, kind = (c.address[0], c.address[1]) if len(c.address) > 1 else (c.path, "migration")
+    if c.after is None:
+        return f"{where}: {kind} {', '.join(str(s) for s in c.before or ())}"
+    return f"{where}: {kind} {'into' if kind == 'merge' else 'to'} {c.after}"
 
 
 def lacking_words(n: int) -> str:

@@ -15,7 +15,7 @@ from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
 from ..model import Classification, Ontology
 from ..resolve import ResolvedCategory, ResolvedOntology
-from . import colors, identity, options, shortcuts, text_fields, titles, trees
+from . import colors, identity, migrations, options, shortcuts, text_fields, titles, trees
 from ._context import Context
 
 __all__ = ["RULES", "check"]
@@ -29,6 +29,7 @@ RULES: Final[tuple[Rule, ...]] = (
     *options.RULES,
     *trees.RULES,
     *text_fields.RULES,
+    *migrations.RULES,
 )
 
 

@@ -201,7 +201,12 @@ def apply(
         todo = sum(1 for p in current.projects if p.has_changes)
         progress = Progress(session.client.pacer, todo, on_progress)
         applied = apply_plan(
-            current, session.planner, on_done=progress.wrap(view.applied), stop=stop, before_write=lease.check
+            current,
+            session.planner,
+            on_done=progress.wrap(view.applied),
+            stop=stop,
+            before_write=lease.check,
+            notice=view.notice,
         )
     return ApplyResult(current, tuple(applied))
 

@@ -19,10 +19,12 @@ from typing import Any, Final, Protocol
 
 from .._text import one_line
 from ..client import HubClient, setup_calls
+from ..client.target import workspace_state
 from ..errors import (
     ApplyInterrupted,
     DuplicateProjectsError,
     HubError,
+    MigrationStopped,
     NotConvergedError,
     OntokitError,
     StalePlanError,
@@ -31,9 +33,12 @@ from ..plan.model import Plan, ProjectPlan
 from ..plan.operations import (
     AddBatches,
     AddMembers,
+    BackupAnswers,
     ChangeBatches,
     CreateProject,
     CreateWebhook,
+    MigrateAnswers,
+    Operation,
     SetCategorySchema,
     SetWorkflow,
     UpdateProject,
@@ -44,6 +49,7 @@ from ..plan.operations import (
 from ..project.instructions import read_instructions
 from ..setup_state import workflow_bodies
 from ..state import DesiredProject, LiveProject, absent_fingerprint
+from .migrating import MigrationRun
 from .planner import CONCURRENCY, LOCKS_EXTENSION, Planner, Target, read_secrets
 
 __all__ = ["EXECUTORS", "StopFlag", "apply_plan"]
@@ -63,6 +69,7 @@ def apply_plan(
     on_done: Callable[[ProjectPlan, int], None] | None = None,
     stop: StopFlag | None = None,
     before_write: Callable[[], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> list[tuple[ProjectPlan, int]]:
     """Apply every project plan that has changes; returns (plan, number of calls) per applied project.
 
@@ -71,7 +78,8 @@ def apply_plan(
     applied a few at a time; the first error is raised after all have finished. ``stop`` is checked
     before every write: once it is set, no write starts (those in flight finish) and
     ApplyInterrupted says which projects were applied, partly applied and not applied.
-    ``before_write`` runs before every write too (it raises to stop: a lost lock).
+    ``before_write`` runs before every write too (it raises to stop: a lost lock). ``notice`` hears
+    what a migration of answers says as it goes (where its backup is; what it migrated).
 
     Raises:
         StalePlanError, NotConvergedError, HubError: as each project ends.
@@ -100,7 +108,7 @@ def apply_plan(
     def one(project: ProjectPlan) -> _Outcome:
         outcome = _Outcome(project)
         try:
-            _apply_one(project, planner, secrets[project.definition], outcome, gate)
+            _apply_one(project, planner, secrets[project.definition], outcome, gate, notice or _quiet)
         except OntokitError as exc:
             outcome.error = exc
         if outcome.verified and on_done is not None:
@@ -129,6 +137,10 @@ def apply_plan(
             raise errors[0]
         raise OntokitError("; ".join(str(e) for e in errors))
     return [(o.project, o.done) for o in outcomes]
+
+
+def _quiet(_: str) -> None:
+    pass
 
 
 def _creates(project: ProjectPlan) -> bool:
@@ -168,6 +180,10 @@ class _Context:
     desired: DesiredProject
     live: LiveProject | None  # None until the project exists
     secrets: dict[str, str]
+    gate: Callable[[], bool] = lambda: True  # False: stop before the next write (Ctrl-C)
+    notice: Callable[[str], None] = _quiet
+    migration: MigrationRun | None = None  # made by the first migration operation
+    operations: tuple[Operation, ...] = ()  # the project plan's
 
     @property
     def project_id(self) -> str:
@@ -188,6 +204,7 @@ def _apply_one(
     secrets: dict[str, str],
     outcome: _Outcome,
     gate: Callable[[], bool],
+    notice: Callable[[str], None],
 ) -> None:
     desired = _desired(project)
     if not gate():  # stopped before this project began: not even read
@@ -199,11 +216,14 @@ def _apply_one(
             f"{project.definition}: the plan is stale: project {desired.name!r} changed on "
             f"{planner.hub} since the plan was made; run `ontokit plan` again"
         )
-    ctx = _Context(planner.client, planner, desired, live, secrets)
+    ctx = _Context(planner.client, planner, desired, live, secrets, gate, notice, None, project.operations)
     for operation in project.operations:
         if not gate():  # Ctrl-C: no new write starts; the summary says how far this project got
             return
-        EXECUTORS[type(operation)](ctx, operation)
+        try:
+            EXECUTORS[type(operation)](ctx, operation)
+        except MigrationStopped:  # a migration stopped between pages: its journal lets apply continue
+            return
         outcome.done += 1
     # Converged? Read everything back and plan again: whatever is left did not take.
     residue = planner.plan_one(Target(desired, ctx.project_id))
@@ -245,6 +265,26 @@ def _update_project(ctx: _Context, op: UpdateProject) -> None:
 
 def _set_category_schema(ctx: _Context, op: SetCategorySchema) -> None:
     ctx.client.set_category_schema(ctx.project_id, ctx.desired.category_schema.payload())
+
+
+def _migration(ctx: _Context) -> MigrationRun:
+    if ctx.migration is None:
+        state = workspace_state()  # refused when `.ontokit` is a link out of the workspace
+        ctx.migration = MigrationRun(
+            ctx.client, ctx.planner.hub_key, state, ctx.desired, ctx.project_id, ctx.notice, ctx.gate
+        )
+    return ctx.migration
+
+
+def _backup_answers(ctx: _Context, op: BackupAnswers) -> None:
+    # the label set the answers were made with is the migration's (the operation after the change)
+    before = next(o.before for o in ctx.operations if isinstance(o, MigrateAnswers))
+    _migration(ctx).backup(before)
+
+
+def _migrate_answers(ctx: _Context, op: MigrateAnswers) -> None:
+    if not _migration(ctx).migrate():
+        raise MigrationStopped
 
 
 def _add_batches(ctx: _Context, op: AddBatches) -> None:
@@ -354,6 +394,8 @@ EXECUTORS: Final[dict[type[Any], Callable[[_Context, Any], None]]] = {
     CreateProject: _create_project,
     UpdateProject: _update_project,
     SetCategorySchema: _set_category_schema,
+    BackupAnswers: _backup_answers,
+    MigrateAnswers: _migrate_answers,
     AddBatches: _add_batches,
     ChangeBatches: _change_batches,
     CreateWebhook: _create_webhook,

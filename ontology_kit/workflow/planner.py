@@ -12,8 +12,10 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from ..category_schema import CategorySchema
 from ..client import HubClient
 from ..client.counts import ANNOTATION_COUNTS, ExtensionCounter
 from ..client.export_counts import ExportCounter
@@ -22,10 +24,12 @@ from ..client.setup_calls import tasks_in_stage
 from ..count_query import CountAnswer, CountQuery
 from ..errors import BadRequestError, HubError, NotFoundError, OntokitError
 from ..plan.affected import answered, questions
+from ..plan.migrations import settled
 from ..plan.model import Action, Affected, ChangeKind, Impact, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..plan.setup_diff import without_tasks
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
+from .migrating import journal_file, read_journal
 
 __all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Counter", "Planner", "Target", "read_secrets"]
 
@@ -118,8 +122,14 @@ class Planner:
         capabilities: HubCapabilities | None = None,
         *,
         count: bool = True,
+        state: Path | None = None,
+        hub_key: str | None = None,
     ) -> None:
         self.client = client
+        # `.ontokit/` of the workspace: the journals of interrupted migrations (None: not looked at),
+        # kept per hub under a name that does not depend on the folder a command runs in
+        self.state = state
+        self.hub_key = hub_key or hub
         self.hub = hub
         self.capabilities = capabilities if capabilities is not None else client.capabilities()
         # Counting asks the hub's extension when it has one, else reads the documented export (the
@@ -152,12 +162,22 @@ class Planner:
         return plan
 
     def plan_one(self, target: Target) -> ProjectPlan:
-        """The plan of one target, against its live state read now."""
-        return self.plan_against(target, self.read_live(target))
+        """The plan of one target, against its live state read now (its migrations counted: that
+        is what tells a migration that ran from one to run)."""
+        live = self.read_live(target)
+        project = self.plan_against(target, live)
+        if any(c.action is Action.MIGRATE for c in project.changes):
+            project = self.with_counts(project, live)
+        return project
 
     def plan_against(self, target: Target, live: LiveProject | None) -> ProjectPlan:
         """The plan of one target against a live state already read (None: the project is absent)."""
-        return plan_project(target.desired, live, read_secrets(target.desired), self.capabilities)
+        made_with = None
+        if live is not None and target.desired.migrations and self.state is not None:
+            journal = read_journal(journal_file(self.state, self.hub_key, live.id))
+            made_with = CategorySchema(journal.before) if journal is not None else None
+        secrets = read_secrets(target.desired)
+        return plan_project(target.desired, live, secrets, self.capabilities, made_with)
 
     def with_counts(self, project: ProjectPlan, live: LiveProject | None) -> ProjectPlan:
         """``project`` with what its changes do to the live answers: every question of its plan
@@ -166,7 +186,10 @@ class Planner:
         answers given under an old condition) asked of the counter at once. Unchanged when not
         counting or when the project does not exist; when the hub cannot tell, the counts stay None
         and ``uncounted`` says why, in one line."""
-        if not self.count or live is None or project.project_id is None:
+        migrating = any(c.action is Action.MIGRATE for c in project.changes)
+        # A migration is always counted: its count is what tells a migration that ran (nothing left
+        # to carry: dropped from the plan) from one to run.
+        if not (self.count or migrating) or live is None or project.project_id is None:
             return project
         project = self._task_counts(project, project.project_id)
         asked = questions(project, live.category_schema)
@@ -177,7 +200,7 @@ class Planner:
             answer = self.counter.count(live, query)
         except HubError as exc:  # counts are what the plan knows of the data, never a reason to fail it
             return dataclasses.replace(project, uncounted=str(exc))
-        return answered(project, asked, answer)
+        return settled(answered(project, asked, answer))
 
     def _task_counts(self, project: ProjectPlan, project_id: str) -> ProjectPlan:
         """``project`` with the tasks in each batch it deletes, and in each stage it removes or

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..client import HubClient, HubTarget, check_hub_url, open_client, resolve_target
+from ..client.target import workspace_state
 from ..errors import OntokitError, PlanFileError, StalePlanError
 from ..loader import read_file
 from ..loader.paths import Refusal, check_reference
@@ -52,7 +53,13 @@ def open_session(
     """A client and planner for ``target``, closed afterwards (``count``: plans count the
     annotations each change affects, on a hub that can tell; ``rate_limit``: the workspace's)."""
     with open_client(target, rate_limit=rate_limit) as client:
-        yield Session(target, client, Planner(client, target.description, count=count))
+        try:
+            state: Path | None = workspace_state()
+        except OntokitError:  # a link out of the workspace: refused when a migration would write there
+            state = None
+        key = str(target.db.resolve()) if target.db is not None else target.url
+        planner = Planner(client, target.description, count=count, state=state, hub_key=key)
+        yield Session(target, client, planner)
 
 
 def choose_hub(

@@ -54,9 +54,9 @@ class SourceRef:
     @property
     def text(self) -> str:
         """As the file writes it."""
-        if self.schema_id is not None:
-            return f"{{schemaId: {self.schema_id}}}"
-        return "[" + ", ".join(self.path) + "]"
+        if self.path:
+            return "[" + ", ".join(self.path) + "]"
+        return f"{{schemaId: {self.schema_id}}}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class DeclaredMigration:
             "index": self.index,
             "kind": self.kind,
             "sources": [
-                {"schemaId": s.schema_id} if s.schema_id is not None else {"path": list(s.path)}
+                {"schemaId": s.schema_id, "path": list(s.path)} if s.path else {"schemaId": s.schema_id}
                 for s in self.sources
             ],
             "target": self.target,
@@ -97,17 +97,18 @@ class DeclaredMigration:
                 raise ValueError(f"not a list of at most {most} strings")
             return tuple(value)
 
-        if not isinstance(doc, dict) or doc.get("kind") not in VERBS or type(doc.get("index")) is not int:
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        if not isinstance(kind, str) or kind not in VERBS or type(doc.get("index")) is not int:
             raise ValueError("not a migration (index, kind, sources, target, values)")
         sources = []
         raw = doc.get("sources")
         for s in raw if isinstance(raw, list) else []:
-            if isinstance(s, dict) and isinstance(s.get("schemaId"), str):
-                sources.append(SourceRef(schema_id=s["schemaId"]))
-            elif isinstance(s, dict):
-                sources.append(SourceRef(path=texts(s.get("path"), 64)))
-            else:
+            if not isinstance(s, dict) or not (isinstance(s.get("schemaId"), str) or "path" in s):
                 raise ValueError("a source is not {schemaId} or {path}")
+            sid = s.get("schemaId")
+            if sid is not None and not isinstance(sid, str):
+                raise ValueError("a source's schemaId is not a string")
+            sources.append(SourceRef(schema_id=sid, path=texts(s.get("path", []), 64)))
         target = doc.get("target")
         if not sources or (target is not None and not isinstance(target, str)):
             raise ValueError("a migration needs sources and a string target")
@@ -439,7 +440,7 @@ class _Binder:
         """Every item beneath a migrated one is carried, deleted, or kept with its id."""
         carried = self.out.carried
         for step in self.out.steps:
-            if step.migration.kind == "delete":
+            if step.migration.kind == "delete" or step.gone:  # nothing beneath is known, or kept
                 continue
             left = [i for i in step.covered if i not in carried and i not in self.after_ids]
             if left:

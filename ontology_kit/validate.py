@@ -96,7 +96,8 @@ def check_data(data: Any, loaded: LoadResult, prefix: tuple[str | int, ...] = ()
     migrations: tuple[DeclaredMigration, ...] = ()
     if payload is not None and ontology.migrations:  # targets are items of the compiled label set
         ctx = Context(loaded.file)
-        migrations = check_migrations(ctx, ontology.migrations, CategorySchema.of(payload["categorySchema"]))
+        schema = CategorySchema.of(payload["categorySchema"])
+        migrations = check_migrations(ctx, ontology.migrations, schema, ontology.retired)
         diags += ctx.diagnostics
     if diags:
         if prefix:

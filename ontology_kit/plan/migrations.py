@@ -59,8 +59,9 @@ def plan_migrations(
     steps = [_step_change(s) for s in binding.steps]
     blocked = [*binding.problems, *(_gone(s) for s in binding.steps if s.gone)]
     warnings = [
-        f"{text} is in neither label set: taken as a migration that ran (name a source by "
-        "`{schemaId: ...}` so that plans can tell whether answers still hold it)"
+        f"{text} is in neither label set: taken as a migration that ran (list the item under "
+        "`retired:` with the line its removal's warning gave, or name it by `{schemaId: ...}`, so "
+        "that plans can tell whether answers still hold it)"
         for text in binding.unknown
     ]
     return MigrationPlan((*rated, *steps), tuple(blocked), tuple(warnings))

@@ -4,7 +4,7 @@ twice. What needs the live label set (the sources, the kinds they are) is checke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from .._text import did_you_mean
@@ -13,6 +13,7 @@ from ..codes import Rule
 from ..diagnostics import DataPath
 from ..migration import CHOICE_TYPES, DeclaredMigration, SourceRef, find
 from ..model.migrations import Migration, SchemaIdRef
+from ..model.ontology import RetiredId
 from ._context import Context
 
 __all__ = ["RULES", "check_migrations"]
@@ -58,24 +59,47 @@ RULES: Final[tuple[Rule, ...]] = (
 _TARGET_FIELD = {"merge": "into", "move": "to", "rekey": "to", "convert": "to", "delete": None}
 
 
-def _ref(value: Any) -> SourceRef:
+def _ref(value: Any, retired: Mapping[tuple[str, ...], str] | None = None) -> SourceRef:
+    """A reference; a path that a ``retired:`` entry's ``was`` spells also gets that entry's id, so
+    that plans can count its answers after the item left the live label set."""
     if isinstance(value, SchemaIdRef):
         return SourceRef(schema_id=value.schemaId)
-    return SourceRef(path=tuple(value))
+    path = tuple(value)
+    return SourceRef(schema_id=(retired or {}).get(path), path=path)
+
+
+_KIND_PREFIXES = ("tool ", "classification ", "relation ")
+
+
+def was_names(was: str) -> tuple[str, ...]:
+    """The names of the breadcrumb a retired entry's ``was`` holds, as ontokit writes it
+    (``Vehicle › Type › option "Truck"``, ``tool Truck``): ``("Vehicle", "Type", "Truck")``."""
+    names = []
+    for i, part in enumerate(was.split(" › ")):
+        if i == 0:
+            part = next((part[len(p) :] for p in _KIND_PREFIXES if part.startswith(p)), part)
+        if part.startswith('option "') and part.endswith('"'):
+            part = part[len('option "') : -1]
+        elif len(part) > 1 and part.startswith('"') and part.endswith('"'):
+            part = part[1:-1]
+        names.append(part)
+    return tuple(names)
 
 
 def check_migrations(
-    ctx: Context, migrations: Sequence[Migration], schema: CategorySchema
+    ctx: Context, migrations: Sequence[Migration], schema: CategorySchema, retired: Sequence[RetiredId] = ()
 ) -> tuple[DeclaredMigration, ...]:
     """Check every migration against the ontology's own label set (``schema``, compiled); returns
-    the well-formed ones with their targets resolved."""
+    the well-formed ones with their targets resolved (and their sources named by a path that a
+    ``retired:`` entry spells, with that entry's id)."""
     ids = {n.id: n for n in schema.walk() if n.id is not None}
+    spelled = {was_names(r.was): r.schemaId for r in retired if r.was}
     out: list[DeclaredMigration] = []
     seen: dict[str, DataPath] = {}
     targets: dict[str, DataPath] = {}
     for index, m in enumerate(migrations):
         path: DataPath = ("migrations", index)
-        declared = _one(ctx, m, path, schema)
+        declared = _one(ctx, m, path, schema, spelled)
         if declared is None:
             continue
         for position, ref in enumerate(declared.sources):
@@ -118,7 +142,11 @@ def check_migrations(
     return tuple(out)
 
 
-def _one(ctx: Context, m: Migration, path: DataPath, schema: CategorySchema) -> DeclaredMigration | None:
+def _one(
+    ctx: Context, m: Migration, path: DataPath, schema: CategorySchema, retired: Mapping[tuple[str, ...], str]
+) -> DeclaredMigration | None:
+    index = int(path[1])
+    sources = tuple(_ref(r, retired) for r in m.sources())
     kinds = m.kinds()
     if len(kinds) != 1:
         named = ", ".join(kinds) if kinds else "none"
@@ -160,7 +188,7 @@ def _one(ctx: Context, m: Migration, path: DataPath, schema: CategorySchema) -> 
                 hint="or migrate the answers to another item (merge, move, convert)",
             )
             return None
-        return DeclaredMigration(index=path[1], kind=kind, sources=tuple(_ref(r) for r in m.sources()))  # type: ignore[arg-type]
+        return DeclaredMigration(index, kind, sources)
     assert wanted is not None
     target = _target(ctx, getattr(m, wanted), (*path, wanted), schema)
     if target is None:
@@ -186,13 +214,7 @@ def _one(ctx: Context, m: Migration, path: DataPath, schema: CategorySchema) -> 
             (*path, "to"),
         )
         return None
-    return DeclaredMigration(
-        index=path[1],  # type: ignore[arg-type]
-        kind=kind,
-        sources=tuple(_ref(r) for r in m.sources()),
-        target=target.id,
-        values=tuple(values),
-    )
+    return DeclaredMigration(index, kind, sources, target.id, tuple(values))
 
 
 def _option(nodes: list[Any], name: str) -> str | None:

@@ -40,11 +40,21 @@ _CATEGORY = [
 
 #: Key order per kind of mapping; unknown keys keep their place after the known ones.
 ORDER: dict[str, list[str]] = {
-    "ontology": ["version", "description", "optionSets", "tools", "classifications", "relations", "retired"],
+    "ontology": [
+        "version",
+        "description",
+        "optionSets",
+        "tools",
+        "classifications",
+        "relations",
+        "retired",
+        "migrations",
+    ],
     "category": _CATEGORY,
     "option": ["value", "key", "schemaId"],
     "tree": ["title", "key", "schemaId", "value", "children"],
     "retired": ["schemaId", "was"],
+    "migration": ["merge", "move", "rekey", "convert", "delete", "into", "to", "values", "acknowledge"],
     "project": [
         "name",
         "description",
@@ -85,6 +95,7 @@ _CHILD: Final[dict[tuple[str, str], str]] = {
     },
     ("ontology", "optionSets"): "option-sets",
     ("ontology", "retired"): "retired",
+    ("ontology", "migrations"): "migration",
     ("project", "ontology"): "ontology-inline",
     ("project", "webhooks"): "webhook",
 }

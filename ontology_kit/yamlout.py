@@ -109,6 +109,9 @@ def new_yaml() -> Any:
     yaml.width = 4096  # never fold long titles
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
+    # `[{schemaId: a}]` stays as written: ruamel's default drops the braces of a one-key mapping in
+    # a flow list (`[schemaId: a]`, the same data but a style nobody writes, and docs show braces)
+    yaml.brace_single_entry_mapping_in_flow_sequence = True
     return yaml
 
 

@@ -505,3 +505,22 @@ def test_every_imported_third_party_module_is_a_declared_dependency() -> None:
                 if not {_distribution(d) for d in owners.get(top, [top])} & declared:
                     missing.add(f"{top} ({source.relative_to(ROOT)})")
     assert not missing, sorted(missing)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("retired: [{schemaId: a, was: b}, {schemaId: c}]\n", id="retired"),
+        pytest.param(
+            "migrations:\n  - merge: [{schemaId: a}, [Vehicle, Type, Lorry]]\n    into: [Vehicle, Type, Truck]\n",
+            id="migration-refs",
+        ),
+        pytest.param("optionSets:\n  s: [{value: a}, b]\n", id="option-set"),
+    ],
+)
+def test_a_one_key_mapping_in_a_flow_list_keeps_its_braces(tmp_path: Path, text: str) -> None:
+    """fmt wrote `[{schemaId: a}]` as `[schemaId: a]` (the same data, a style nobody writes)."""
+    path = tmp_path / "o.yaml"
+    path.write_text("tools:\n  - title: A\n    type: point\n" + text)
+    assert "{" in format_text(path.read_text())
+    assert format_text(path.read_text()).count("{") == text.count("{")

@@ -11,7 +11,7 @@ from ._common import echo_line, showing_diagnostics
 
 
 @click.command("restore")
-@click.argument("backup", type=click.Path(dir_okay=False))
+@click.argument("backup")
 @click.option(
     "--hub",
     default=None,

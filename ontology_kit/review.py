@@ -24,8 +24,10 @@ from .category_schema import CategorySchema
 from .diagnostics import Diagnostic
 from .errors import InputError
 from .loader import load_text, read_file
+from .migration import DeclaredMigration
 from .model import Ontology
 from .plan.diff import diff_category_schema
+from .plan.migrations import plan_migrations
 from .plan.model import Plan, ProjectPlan
 from .project.kinds import FileKind, detect_kind
 from .project.load import load_project
@@ -66,6 +68,7 @@ def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -
     schemas: dict[str, tuple[CategorySchema | None, CategorySchema | None]] = {}
     for v in versions:
         compiled: list[CategorySchema | None] = []
+        migrations: tuple[DeclaredMigration, ...] = ()
         broken = False
         for text, name in ((v.old, v.old_name or f"{v.path} ({old_label})"), (v.new, v.path)):
             if text is None:
@@ -78,11 +81,16 @@ def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -
                 compiled.append(None)
             else:
                 compiled.append(CategorySchema(result.payload["categorySchema"]))
+                migrations = result.migrations  # the new version's (read last)
         if broken:
             continue
         old, new = compiled
         schemas[v.path] = (old, new)
         changes = diff_category_schema(new or CategorySchema.of({}), old or CategorySchema.of({}))
+        blocked: tuple[str, ...] = ()
+        if old is not None and new is not None and migrations:  # answers made with the old version
+            part = plan_migrations(migrations, old, new, changes)
+            changes, blocked = list(part.changes), part.blocked
         state = (
             "added"
             if v.old is None
@@ -93,7 +101,7 @@ def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -
             else None
         )
         label = f"Ontology {v.path}" + (f" ({state})" if state else "")
-        projects.append(ProjectPlan(v.path, v.path, None, tuple(changes), "", label=label))
+        projects.append(ProjectPlan(v.path, v.path, None, tuple(changes), "", label=label, blocked=blocked))
     plan = Plan(f"{old_label} → {new_label}", tuple(projects), kind="diff")
     return Review(plan, tuple(problems), schemas, old_label)
 

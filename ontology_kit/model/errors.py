@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from .._text import did_you_mean, quoted
 from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
-from .migrations import Migration
+from .migrations import ItemRef, Migration
 from .ontology import Classification, Ontology, Option, Relation, RetiredId, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
 
@@ -83,6 +83,7 @@ _ITEM_MODEL: dict[str, type[BaseModel]] = {
     "children": TreeNode,
     "retired": RetiredId,
     "migrations": Migration,
+    "merge": ItemRef,
 }
 _KIND_OF_TYPE = {
     **dict.fromkeys(TOOL_TYPES, "tools"),
@@ -109,7 +110,7 @@ def structural_diagnostics(exc: ValidationError, file: str) -> list[Diagnostic]:
     """One diagnostic per pydantic error, in document order (the first :data:`MAX_REPORTED`, then
     one ``too-many-problems`` diagnostic that counts the rest)."""
     errors = exc.errors(include_url=False)
-    out = [_convert(err, tuple(err["loc"]), file) for err in errors[:MAX_REPORTED]]
+    out = [_convert(err, _written(tuple(err["loc"])), file) for err in errors[:MAX_REPORTED]]
     if len(errors) > MAX_REPORTED:
         out.append(
             Diagnostic(
@@ -249,8 +250,26 @@ def _model_at(loc: DataPath) -> type[BaseModel]:
         if part == "optionSets" and model is Ontology:
             in_option_sets = True
             continue
+        if model is Migration and part in _REF_FIELDS:  # one reference, not a list of them
+            model, pending = ItemRef, None
+            continue
         pending = _ITEM_MODEL.get(part)
     return model
+
+
+def _written(loc: DataPath) -> DataPath:
+    """``loc`` as the file writes it: a migration's path of names is a list in the file, read into
+    an item reference's ``path`` (``migrations.0.move.path.1`` is ``migrations.0.move.1``)."""
+    if "migrations" not in loc or "path" not in loc:
+        return loc
+    at = loc.index("path")
+    before = loc[at - 1] if at else None
+    ref = before in _REF_FIELDS or (isinstance(before, int) and at > 1 and loc[at - 2] == "merge")
+    return (*loc[:at], *loc[at + 1 :]) if ref else loc
+
+
+#: The fields of a migration that hold one item reference.
+_REF_FIELDS = frozenset({"move", "rekey", "convert", "delete", "into", "to"})
 
 
 def _model_label(model: type[BaseModel]) -> str:
@@ -263,6 +282,7 @@ def _model_label(model: type[BaseModel]) -> str:
         TreeNode: "a tree option",
         RetiredId: "a retired entry",
         Migration: "a migration",
+        ItemRef: "an item reference",
     }.get(model, model.__name__)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-__all__ = ["MIGRATION_KINDS", "Migration", "MigrationRef", "SchemaIdRef"]
+__all__ = ["MIGRATION_KINDS", "ItemRef", "Migration", "MigrationRef", "SchemaIdRef"]
 
 #: The kinds of migration, as the key that names a migration's source(s).
 MIGRATION_KINDS = ("merge", "move", "rekey", "convert", "delete")
@@ -25,19 +25,34 @@ class _Model(BaseModel):
 
 
 class SchemaIdRef(_Model):
-    """An item named by its schemaId."""
+    """An item named by its schemaId (the form a file writes: ``{schemaId: ...}``)."""
 
     schemaId: Annotated[str, Field(min_length=1, description="The item's schemaId.")]
 
 
 _Name = Annotated[str, Field(min_length=1)]
+_Path = Annotated[list[_Name], Field(min_length=1, max_length=64)]
+
+
+class ItemRef(_Model):
+    """An item, as a migration names it: ``{schemaId: ...}``, or its path of names, written as a
+    list (``[Vehicle, Type, Truck]``; read into ``path``). One of the two."""
+
+    schemaId: Annotated[str | None, Field(min_length=1, description="The item's schemaId.")] = None
+    path: _Path | None = None
+
+
+def _ref_shorthand(value: Any) -> Any:
+    return {"path": value} if isinstance(value, list) else value
+
 
 #: An item: ``{schemaId: ...}``, or its path of names from the top (``[Vehicle, Type, Truck]``).
 MigrationRef = Annotated[
-    SchemaIdRef | Annotated[list[_Name], Field(min_length=1, max_length=64)],
+    ItemRef,
+    BeforeValidator(_ref_shorthand, json_schema_input_type=SchemaIdRef | _Path),
     Field(
-        description="An item: `{schemaId: ...}`, or its path of names from the top: titles (or keys) "
-        "of categories, then an option's value (or key), e.g. `[Vehicle, Type, Truck]`."
+        description="An item: `{schemaId: ...}`, or its path of names from the top: titles of "
+        "categories, then an option's value, e.g. `[Vehicle, Type, Truck]`."
     ),
 ]
 

@@ -12,7 +12,7 @@ from ..category_schema import CategorySchema, NodeKind
 from ..codes import Rule
 from ..diagnostics import DataPath
 from ..migration import CHOICE_TYPES, DeclaredMigration, SourceRef, find
-from ..model.migrations import Migration, SchemaIdRef
+from ..model.migrations import ItemRef, Migration
 from ..model.ontology import RetiredId
 from ._context import Context
 
@@ -59,12 +59,12 @@ RULES: Final[tuple[Rule, ...]] = (
 _TARGET_FIELD = {"merge": "into", "move": "to", "rekey": "to", "convert": "to", "delete": None}
 
 
-def _ref(value: Any, retired: Mapping[tuple[str, ...], str] | None = None) -> SourceRef:
+def _ref(value: ItemRef, retired: Mapping[tuple[str, ...], str] | None = None) -> SourceRef:
     """A reference; a path that a ``retired:`` entry's ``was`` spells also gets that entry's id, so
     that plans can count its answers after the item left the live label set."""
-    if isinstance(value, SchemaIdRef):
+    if value.path is None:
         return SourceRef(schema_id=value.schemaId)
-    path = tuple(value)
+    path = tuple(value.path)
     return SourceRef(schema_id=(retired or {}).get(path), path=path)
 
 
@@ -146,6 +146,21 @@ def _one(
     ctx: Context, m: Migration, path: DataPath, schema: CategorySchema, retired: Mapping[tuple[str, ...], str]
 ) -> DeclaredMigration | None:
     index = int(path[1])
+    refs: list[tuple[ItemRef, DataPath]] = [(r, (*path, "merge", i)) for i, r in enumerate(m.merge or ())]
+    refs += [
+        (r, (*path, k))
+        for k in ("move", "rekey", "convert", "delete", "into", "to")
+        if (r := getattr(m, k)) is not None
+    ]
+    for ref, where in refs:
+        if (ref.schemaId is None) == (ref.path is None):
+            ctx.issue(
+                "invalid-migration",
+                "an item is named by `{schemaId: ...}` or by its path of names `[...]`, one of them",
+                where,
+                hint="e.g. `[Vehicle, Type, Truck]` or `{schemaId: 9f2c…}`",
+            )
+            return None
     sources = tuple(_ref(r, retired) for r in m.sources())
     kinds = m.kinds()
     if len(kinds) != 1:

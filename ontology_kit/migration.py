@@ -439,7 +439,7 @@ class _Binder:
         """Every item beneath a migrated one is carried, deleted, or kept with its id."""
         carried = self.out.carried
         for step in self.out.steps:
-            if step.migration.kind == "delete":
+            if step.migration.kind == "delete" or step.gone:  # a gone source: nothing known beneath it
                 continue
             left = [i for i in step.covered if i not in carried and i not in self.after_ids]
             if left:

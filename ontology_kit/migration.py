@@ -97,7 +97,8 @@ class DeclaredMigration:
                 raise ValueError(f"not a list of at most {most} strings")
             return tuple(value)
 
-        if not isinstance(doc, dict) or doc.get("kind") not in VERBS or type(doc.get("index")) is not int:
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        if not isinstance(kind, str) or kind not in VERBS or type(doc.get("index")) is not int:
             raise ValueError("not a migration (index, kind, sources, target, values)")
         sources = []
         raw = doc.get("sources")

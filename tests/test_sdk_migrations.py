@@ -349,6 +349,8 @@ def test_apply_carries_every_affected_answer_to_its_new_item(edited: Project, sd
     assert {n: _comparable(_answer_of(sdk, t)) for n, t in edited.tasks.items()} == expected
     for name in ("t2", "t4", "t5"):  # no migrated item: exactly as they were
         assert _answer_of(sdk, edited.tasks[name]) == edited.before[name]
+    stages = {n: sdk.get_task(t)["data"]["task"]["stage"] for n, t in edited.tasks.items()}
+    assert stages == {**dict.fromkeys(edited.tasks, "Label"), "t3": "Complete"}  # import_labels moves none
     affected = {n for n in expected if expected[n] != _comparable(edited.before[n])}
     assert affected == {"t0", "t1", "t3"}
     text = json.dumps(seen)

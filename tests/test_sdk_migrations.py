@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 from conftest import clean_env, run_ontokit
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
 from test_sdk_annotations import served  # noqa: F401 - the served hub (module fixture)
 
@@ -427,3 +429,38 @@ def test_a_migration_that_ran_binds_without_problems(
     assert binding.problems == []
     assert [(s.gone, s.source_ids) for s in binding.steps] == [(True, sources)]
     assert binding.carried == set()  # nothing to rewrite: the answers already hold the new ids
+
+
+# -- reading every answer, whatever page size the hub allows ------------------------------------------
+class _CappedHub:
+    """A hub whose ``get_tasks`` serves at most ``cap`` tasks a page, whatever ``limit`` asks (a
+    clamp, not a 400), and says its ``total`` and ``limit`` as the local Hub does."""
+
+    label = "a capped hub"
+
+    def __init__(self, tasks: int, cap: int) -> None:
+        self.tasks = [
+            {"_id": f"id{n}", "externalId": f"t{n}", "stage": "Label", "answer": {"tools": [], "n": n}}
+            for n in range(tasks)
+        ]
+        self.cap = cap
+
+    def _call(self, method: str, path: str, params: dict[str, Any], **_: Any) -> dict[str, Any]:
+        limit = min(int(params["limit"]), self.cap)
+        start = (int(params["page"]) - 1) * limit
+        return {"tasks": self.tasks[start : start + limit], "total": len(self.tasks), "limit": limit}
+
+
+@settings(max_examples=60, deadline=None)
+@given(tasks=st.integers(0, 25), cap=st.integers(1, 8), page_size=st.integers(1, 12))
+def test_every_task_is_read_once_whatever_page_size_the_hub_serves(
+    tasks: int, cap: int, page_size: int
+) -> None:
+    """The backup, the rewrite and the read-back see every task once, in order, even from a hub that
+    serves fewer tasks a page than asked: a short page ends the list only when no ``total`` says
+    more are left."""
+    from ontology_kit.client.labels import iter_answers
+
+    hub = _CappedHub(tasks, cap)
+    seen = [t.external_id for t in iter_answers(hub, "p", page_size=page_size)]  # type: ignore[arg-type]
+    assert seen == [f"t{n}" for n in range(tasks)]

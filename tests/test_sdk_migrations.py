@@ -74,17 +74,22 @@ def sdk(lc: Any, served: str) -> Iterator[Any]:
 
 def _label_set(lc: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """The SDK's own classes (random schemaIds): a bounding box with a nested radio and two nested
-    checkboxes, a polygon, a top-level checkbox, a tree dropdown and a relation; (the lists for
+    checkboxes (one with a radio of its own, shown when Dent is chosen), a polygon, a top-level checkbox, a tree dropdown and a relation; (the lists for
     ``create_label_set``, title or value -> schemaId)."""
     opts = {v: lc.LabelOption(v) for v in ("Red", "Crimson", "Blue", "Dent", "Scratch", "Rust", "Faded")}
-    opts |= {v: lc.LabelOption(v) for v in ("Urban", "Rural")}
+    opts |= {v: lc.LabelOption(v) for v in ("Urban", "Rural", "Minor", "Major")}
     radio, checkbox = lc.Classification.Radio, lc.Classification.Checkbox
 
     def nested(kind: Any, title: str, *values: str) -> Any:
         return lc.ClassificationCategory(kind, title, options=[opts[v] for v in values])
 
     color = nested(radio, "Color", "Red", "Crimson", "Blue")
-    damage, wear = nested(checkbox, "Damage", "Dent", "Scratch"), nested(checkbox, "Wear", "Rust", "Faded")
+    severity = nested(radio, "Severity", "Minor", "Major")
+    severity.parentOptionId = opts["Dent"].schemaId  # shown when Dent is chosen
+    damage = lc.ClassificationCategory(
+        checkbox, "Damage", options=[opts["Dent"], opts["Scratch"]], classifications=[severity]
+    )
+    wear = nested(checkbox, "Wear", "Rust", "Faded")
     vehicle = lc.ToolCategory(lc.Tool.BoundingBox, "Vehicle", classifications=[color, damage, wear])
     truck = lc.ToolCategory(lc.Tool.Polygon, "Truck")
     scene = nested(checkbox, "Scene", "Urban", "Rural")
@@ -93,7 +98,7 @@ def _label_set(lc: Any) -> tuple[dict[str, Any], dict[str, str]]:
     road = lc.ClassificationCategory(lc.Classification.Tree_dropdown, "Road", treeOptions=[paved, dirt])
     tows = lc.RelationCategory(lc.Relation.Single, "Tows")
     ids = {k: o.schemaId for k, o in opts.items()}
-    for c in (color, damage, wear, vehicle, truck, scene, road, tows):
+    for c in (color, damage, severity, wear, vehicle, truck, scene, road, tows):
         ids[c.title] = c.schemaId
     ids |= {"Highway": highway.key, "Dirt": dirt.key}
     lists = {"tools": [vehicle, truck], "classifications": [scene, road], "relations": [tows]}
@@ -101,11 +106,18 @@ def _label_set(lc: Any) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _answers(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Per externalId its answer: Red/Crimson/Blue and Rust alone, with another choice, or absent."""
+    """Per externalId its answer: Red/Crimson/Blue and Rust alone, with another choice, or absent;
+    a Severity under Damage when Dent is chosen (t0, t3)."""
 
-    def vehicle(oid: str, color: str, damage: list[str], wear: list[str]) -> dict[str, Any]:
+    def vehicle(
+        oid: str, color: str, damage: list[str], wear: list[str], severity: str = ""
+    ) -> dict[str, Any]:
         nested = [{"schemaId": ids["Color"], "answer": ids[color]}]
-        nested += [{"schemaId": ids["Damage"], "answer": [ids[v] for v in damage]}] if damage else []
+        if damage:
+            graded = [{"schemaId": ids["Severity"], "answer": ids[severity]}] if severity else []
+            nested += [
+                {"schemaId": ids["Damage"], "answer": [ids[v] for v in damage], "classifications": graded}
+            ]
         nested += [{"schemaId": ids["Wear"], "answer": [ids[v] for v in wear]}] if wear else []
         box = {"x": len(oid), "y": 2, "width": 30, "height": 40}
         return {"schemaId": ids["Vehicle"], "objectId": oid, "bounding-box": box, "classifications": nested}
@@ -118,11 +130,16 @@ def _answers(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         return {"tools": [*vehicles, truck], "classifications": top, "relations": [tows]}
 
     return {
-        "t0": task("t0", [vehicle("t0-a", "Red", ["Dent"], ["Rust", "Faded"])], ["Urban"], "Highway"),
+        "t0": task(
+            "t0", [vehicle("t0-a", "Red", ["Dent"], ["Rust", "Faded"], "Major")], ["Urban"], "Highway"
+        ),
         "t1": task("t1", [vehicle("t1-a", "Crimson", [], ["Rust"])], ["Rural"], None),
         "t2": task("t2", [vehicle("t2-a", "Blue", ["Scratch"], ["Faded"])], ["Urban"], "Dirt"),
         "t3": task(
-            "t3", [vehicle("t3-a", "Crimson", ["Dent"], ["Rust"]), vehicle("t3-b", "Red", [], [])], [], None
+            "t3",
+            [vehicle("t3-a", "Crimson", ["Dent"], ["Rust"], "Minor"), vehicle("t3-b", "Red", [], [])],
+            [],
+            None,
         ),
         "t4": task("t4", [vehicle("t4-a", "Blue", [], [])], ["Rural", "Urban"], "Highway"),
     }
@@ -296,27 +313,33 @@ def test_diff_base_shows_the_migrations_from_the_committed_yaml(edited: Project)
 
 def _migrated(answer: dict[str, Any], ids: dict[str, str], warm: str, rust: str) -> dict[str, Any]:
     """What the two migrations make of ``answer``, built independently of the engine: a chosen Red
-    or Crimson is Warm; a Rust in Wear is a Rust in Damage (Wear's answer gone once empty). The
-    nested answers are compared as a set (their order is not part of an answer)."""
+    or Crimson is Warm; a Rust in Wear is a Rust in Damage (Wear's answer gone once empty, Damage's
+    made when there is none)."""
     out = copy.deepcopy(answer)
     for obj in out["tools"]:
         if obj["schemaId"] != ids["Vehicle"]:
             continue
-        nested = {c["schemaId"]: c["answer"] for c in obj["classifications"]}
-        if nested[ids["Color"]] in (ids["Red"], ids["Crimson"]):
-            nested[ids["Color"]] = warm
-        if ids["Rust"] in nested.get(ids["Wear"], []):
-            nested[ids["Wear"]] = [v for v in nested[ids["Wear"]] if v != ids["Rust"]]
-            nested[ids["Damage"]] = [*nested.get(ids["Damage"], []), rust]
-        obj["classifications"] = {k: v for k, v in nested.items() if v != []}
+        nested = {c["schemaId"]: c for c in obj["classifications"]}
+        color = nested[ids["Color"]]
+        if color["answer"] in (ids["Red"], ids["Crimson"]):
+            color["answer"] = warm
+        wear = nested.get(ids["Wear"])
+        if wear is not None and ids["Rust"] in wear["answer"]:
+            wear["answer"] = [v for v in wear["answer"] if v != ids["Rust"]]
+            damage = nested.setdefault(ids["Damage"], {"schemaId": ids["Damage"], "answer": []})
+            damage["answer"] = [*damage["answer"], rust]
+            if not wear["answer"]:
+                del nested[ids["Wear"]]
+        obj["classifications"] = list(nested.values())
     return out
 
 
 def _comparable(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` with each object's nested answers by schemaId (their order is not part of it)."""
     out = copy.deepcopy(answer)
     for obj in out["tools"]:
         if isinstance(obj.get("classifications"), list):
-            obj["classifications"] = {c["schemaId"]: c["answer"] for c in obj["classifications"]}
+            obj["classifications"] = {c["schemaId"]: c for c in obj["classifications"]}
     return out
 
 

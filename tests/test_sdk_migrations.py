@@ -487,3 +487,57 @@ def test_every_task_is_read_once_whatever_page_size_the_hub_serves(
     hub = _CappedHub(tasks, cap)
     seen = [t.external_id for t in iter_answers(hub, "p", page_size=page_size)]  # type: ignore[arg-type]
     assert seen == [f"t{n}" for n in range(tasks)]
+
+
+# -- a nested classification moved to another place in the same tool ----------------------------------
+def _severity_moved(project: Project, retired: str = "") -> None:
+    """Severity leaves Damage (where it showed on Dent) for the tool itself: a new item of the same
+    name, so its options follow by value."""
+    ids = project.ids
+    block = (
+        "        classifications:\n"
+        "          - title: Severity\n"
+        "            type: radio\n"
+        f"            schemaId: {ids['Severity']}\n"
+    )
+    text = project.imported
+    start = text.index(block)
+    end = text.index(f"schemaId: {ids['Major']}}}\n", start) + len(f"schemaId: {ids['Major']}}}\n")
+    text = text[:start] + text[end:]
+    wear = "      - title: Wear\n"
+    assert text.count(wear) == 1, text
+    text = text.replace(
+        wear, "      - title: Severity\n        type: radio\n        options: [Minor, Major]\n" + wear
+    )
+    text += "migrations:\n  - move: [Vehicle, Damage, Severity]\n    to: [Vehicle, Severity]\n" + retired
+    (project.ws / "ontology.yaml").write_text(text, encoding="utf-8")
+
+
+def test_a_nested_classification_moves_within_its_tool(adopted: Project, sdk: Any) -> None:
+    _severity_moved(adopted)
+    asked = re.findall(r"`retired: \[(\{schemaId: (\w+), was: '[^`]+'\})\]`", adopted.hub("plan").stdout)
+    ids = adopted.ids
+    assert [sid for _, sid in asked] == [ids["Severity"]]  # one per removed item (plan/retired.py)
+    _severity_moved(adopted, "retired:\n" + "".join(f"  - {entry}\n" for entry, _ in asked))
+    plan = adopted.hub("plan", "--detailed-exitcode")
+    assert plan.returncode == 2, plan.stdout + plan.stderr
+    step = "  » migrations[0]: move to Vehicle › Severity\n      from Vehicle › Damage › Severity\n"
+    assert step + "      # moves 2 answers in 2 tasks\n" in plan.stdout, plan.stdout
+    assert "destructive" not in plan.stdout and "cannot apply" not in plan.stdout, plan.stdout
+
+    applied = adopted.hub("apply", "--auto-approve")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    schema = sdk.get_project(adopted.pid)["data"]["project"]["categorySchema"]
+    moved = next(c for c in schema["tools"][0]["classifications"] if c["title"] == "Severity")
+    new = {o["value"]: o["schemaId"] for o in moved["options"]}
+    for name, oid, grade in (("t0", "t0-a", "Major"), ("t3", "t3-a", "Minor")):
+        answer = _answer_of(sdk, adopted.tasks[name])
+        obj = next(o for o in answer["tools"] if o["objectId"] == oid)
+        nested = {c["schemaId"]: c for c in obj["classifications"]}
+        assert nested[moved["schemaId"]]["answer"] == new[grade], obj
+        assert nested[ids["Damage"]]["classifications"] == [], obj  # it left Damage
+        assert ids["Severity"] not in json.dumps(answer)
+    for name in ("t1", "t2", "t4", "t5"):
+        assert _answer_of(sdk, adopted.tasks[name]) == adopted.before[name]
+    again = adopted.hub("plan", "--detailed-exitcode")
+    assert again.returncode == 0 and "cannot apply" not in again.stdout, again.stdout

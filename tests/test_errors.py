@@ -29,6 +29,8 @@ EXPECTED = {
     "ApplyCancelled": ExitCode.ERROR,
     "LockedError": ExitCode.ERROR,
     "DuplicateProjectsError": ExitCode.ERROR,
+    "MigrationError": ExitCode.ERROR,
+    "BackupFileError": ExitCode.ERROR,
     "ApplyInterrupted": ExitCode.INTERRUPTED,
     "PolicyRefusal": ExitCode.POLICY,
 }

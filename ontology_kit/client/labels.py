@@ -94,8 +94,10 @@ def iter_answers(
     client: HubClient, project_id: str, page_size: int = MAX_PER_REQUEST
 ) -> Iterator[TaskAnswer]:
     """Every task of the project with its answer, in upload order (``get_tasks`` with
-    ``includeAnswer``, a page at a time: only one page is held)."""
-    page = 1
+    ``includeAnswer``, a page at a time: only one page is held). A hub that serves fewer tasks a
+    page than asked is read to the end all the same: a short page ends the list only when the
+    hub says no ``total`` (docs/hub.md, "Migrating answers")."""
+    page, seen = 1, 0
     while True:
         data = client._call(
             "GET",
@@ -113,7 +115,9 @@ def iter_answers(
             if ref is None or not isinstance(answer, dict):
                 raise HubError(_unexpected(client, project_id))
             yield TaskAnswer(ref.id, ref.external_id, answer)
-        if len(tasks) < page_size:
+        seen += len(tasks)
+        total = data.get("total")
+        if not tasks or (seen >= total if type(total) is int else len(tasks) < page_size):
             return
         page += 1
 

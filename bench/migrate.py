@@ -268,21 +268,15 @@ def measure_size(folder: Path, tasks: int, cmd: list[str], env: dict[str, str], 
     work = folder / "work"
     (work / "ontology.yaml").write_text(DESIRED, encoding="utf-8")
     # A new server for the apply alone: its peak RSS is what serving the migration cost.
-    server: Served = serve(cmd, env, folder / "hub.sqlite3")
+    profiled = [sys.executable, str(Path(__file__).resolve().parent / "profiled.py")]
+    server: Served = serve(
+        [*profiled, str(profile / "hub.prof")] if profile else cmd, env, folder / "hub.sqlite3"
+    )
     try:
         started = server.status_kib("VmRSS")
         apply = [*cmd, "apply", "project.yaml", "--auto-approve", "--hub", server.url]
         if profile is not None:
-            apply = [
-                sys.executable,
-                "-m",
-                "cProfile",
-                "-o",
-                str(profile),
-                "-m",
-                "ontology_kit",
-                *apply[len(cmd) :],
-            ]
+            apply = [*profiled, str(profile / "apply.prof"), *apply[len(cmd) :]]
         seconds, peak, _ = timed(apply, env, work)
     finally:
         server.stop()
@@ -309,10 +303,11 @@ def measure(tasks: int, scale: int, directory: Path, bytecode: bool, profile: bo
     sizes = []
     for n in (tasks, scale * tasks) if scale > 1 else (tasks,):
         folder = directory / f"tasks-{n}"
-        stats = folder / "apply.prof" if profile and n == tasks else None
+        stats = folder if profile and n == tasks else None
         sizes.append(measure_size(folder, n, cmd, env, stats))
         if stats is not None:
-            _print_profile(stats)
+            _print_profile(stats / "apply.prof", "the apply")
+            _print_profile(stats / "hub.prof", "the hub server")
     first, last = sizes[0], sizes[-1]
     report = Report(
         machine={**machine(), "bytecode": bytecode},
@@ -346,12 +341,14 @@ def measure(tasks: int, scale: int, directory: Path, bytecode: bool, profile: bo
     return report
 
 
-def _print_profile(path: Path) -> None:
+def _print_profile(path: Path, what: str) -> None:
     import pstats
 
-    print(f"cProfile of the apply (under the profiler: slower than timed), {path}", file=sys.stderr)
-    pstats.Stats(str(path), stream=sys.stderr).sort_stats("cumulative").print_stats(35)
-    pstats.Stats(str(path), stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    print(
+        f"cProfile of {what}, on one thread (bench/profiled.py; slower than timed): {path}", file=sys.stderr
+    )
+    pstats.Stats(str(path), stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(str(path), stream=sys.stderr).sort_stats("tottime").print_stats(30)
 
 
 # -- the report ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from werkzeug.wrappers import Request, Response
 
 from ..errors import HubApiError as ApiError
@@ -27,7 +28,14 @@ def ok(data: dict[str, Any], status: int = 200) -> Response:
 
 def json_response(doc: Any, status: int) -> Response:
     """A JSON response."""
-    return Response(json.dumps(doc), status=status, mimetype="application/json")
+    # orjson is several times faster on a page of 1,000 tasks with their answers (bench/migrate.py);
+    # what it refuses (an integer beyond 64 bits, a key that is not a string, a lone surrogate) is
+    # written by the standard library, as before.
+    try:
+        body = orjson.dumps(doc)
+    except (TypeError, orjson.JSONEncodeError):
+        body = json.dumps(doc).encode()
+    return Response(body, status=status, mimetype="application/json")
 
 
 def error(status: int, message: str) -> Response:

@@ -117,7 +117,9 @@ class Size:
     migrated: int
     build_s: float
     apply_s: float
+    apply_cpu_s: float
     apply_peak_mb: float
+    server_cpu_s: float | None
     server_start_mb: float | None
     server_peak_mb: float | None
     backup_bytes: int
@@ -242,9 +244,19 @@ def _mb(kib: float | None) -> float | None:
     return None if kib is None else kib * 1024 / 1e6
 
 
-def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
-    """Wall-clock seconds, peak RSS (KiB, ``ru_maxrss`` of that one process, from ``wait4``) and the
-    output of ``cmd``, which must exit 0."""
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds process ``pid`` has used so far (Linux ``/proc``; else None)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str, float]:
+    """Wall-clock seconds, peak RSS (KiB, ``ru_maxrss`` of that one process, from ``wait4``), the
+    output and the CPU seconds (user + system) of ``cmd``, which must exit 0."""
     out = cwd / "apply.log"
     with open(out, "w", encoding="utf-8") as log:
         start = time.perf_counter()
@@ -254,7 +266,7 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, s
     text = out.read_text(encoding="utf-8")
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {os.waitstatus_to_exitcode(status)}:\n{text}")
-    return elapsed, usage.ru_maxrss, text
+    return elapsed, usage.ru_maxrss, text, usage.ru_utime + usage.ru_stime
 
 
 def measure_size(folder: Path, tasks: int, cmd: list[str], env: dict[str, str], profile: Path | None) -> Size:
@@ -277,7 +289,9 @@ def measure_size(folder: Path, tasks: int, cmd: list[str], env: dict[str, str], 
         apply = [*cmd, "apply", "project.yaml", "--auto-approve", "--hub", server.url]
         if profile is not None:
             apply = [*profiled, str(profile / "apply.prof"), *apply[len(cmd) :]]
-        seconds, peak, _ = timed(apply, env, work)
+        before = cpu_seconds(server.proc.pid)
+        seconds, peak, _, cpu = timed(apply, env, work)
+        after = cpu_seconds(server.proc.pid)
     finally:
         server.stop()
     backups = list((work / ".ontokit" / "backups").glob("*.ndjson"))
@@ -287,6 +301,8 @@ def measure_size(folder: Path, tasks: int, cmd: list[str], env: dict[str, str], 
         migrated=MIGRATED_PER_TASK * tasks,
         build_s=built,
         apply_s=seconds,
+        apply_cpu_s=cpu,
+        server_cpu_s=None if before is None or after is None else after - before,
         apply_peak_mb=float(_mb(peak) or 0),
         server_start_mb=_mb(started),
         server_peak_mb=_mb(server.peak_kib),
@@ -370,6 +386,11 @@ def render_table(r: Report) -> str:
             (
                 "  ontokit apply",
                 f"{s.apply_s:8.2f} s   end to end: plan, backup, label set, rewrite, read-back",
+            ),
+            (
+                "  CPU time",
+                f"{s.apply_cpu_s:8.2f} s   the apply process; the hub server: "
+                + ("n/a" if s.server_cpu_s is None else f"{s.server_cpu_s:.2f} s"),
             ),
             ("  apply peak RSS", f"{_size(s.apply_peak_mb)}   the apply process (wait4)"),
             (

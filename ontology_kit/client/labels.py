@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from ..errors import HubError
@@ -94,28 +95,36 @@ def iter_answers(
     client: HubClient, project_id: str, page_size: int = MAX_PER_REQUEST
 ) -> Iterator[TaskAnswer]:
     """Every task of the project with its answer, in upload order (``get_tasks`` with
-    ``includeAnswer``, a page at a time: only one page is held)."""
-    page = 1
-    while True:
-        data = client._call(
+    ``includeAnswer``, a page at a time). The next page is asked for while this one is used, so that
+    the hub reads it while the caller works (a migration rewrites a page meanwhile): at most two pages
+    are held."""
+
+    def fetch(page: int) -> dict[str, Any]:
+        return client._call(
             "GET",
             f"/v2/project/{_segment(project_id)}/tasks",
             params={"page": page, "limit": page_size, "includeAnswer": "true", "sort": "createdAt"},
             safe=True,
             what=f"the answers of project {project_id}",
         )
-        tasks = data.get("tasks")
-        if not isinstance(tasks, list):
-            raise HubError(_unexpected(client, project_id))
-        for task in tasks:
-            ref = _ref(task)
-            answer = task.get("answer") if isinstance(task, dict) else None
-            if ref is None or not isinstance(answer, dict):
+
+    # One thread, one request ahead. Leaving the loop early (the caller stops reading) waits for
+    # that one request, when the pool is shut down.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ontokit-pages") as pool:
+        page = 1
+        ahead: Future[dict[str, Any]] | None = pool.submit(fetch, page)
+        while ahead is not None:
+            tasks = ahead.result().get("tasks")
+            if not isinstance(tasks, list):
                 raise HubError(_unexpected(client, project_id))
-            yield TaskAnswer(ref.id, ref.external_id, answer)
-        if len(tasks) < page_size:
-            return
-        page += 1
+            page += 1
+            ahead = pool.submit(fetch, page) if len(tasks) >= page_size else None
+            for task in tasks:
+                ref = _ref(task)
+                answer = task.get("answer") if isinstance(task, dict) else None
+                if ref is None or not isinstance(answer, dict):
+                    raise HubError(_unexpected(client, project_id))
+                yield TaskAnswer(ref.id, ref.external_id, answer)
 
 
 def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) -> dict[str, TaskRef]:

@@ -253,7 +253,10 @@ def _counted_lines(path: Path) -> Iterator[None]:
 
 
 def _line(fh: IO[bytes], path: Path, number: int) -> Any:
-    raw = fh.readline(MAX_LINE_BYTES + 1)
+    return _parsed(fh.readline(MAX_LINE_BYTES + 1), path, number)
+
+
+def _parsed(raw: bytes, path: Path, number: int) -> Any:
     if len(raw) > MAX_LINE_BYTES:
         raise BackupFileError(f"{path}:{number}: a line longer than {MAX_LINE_BYTES // 1024**2} MiB")
     try:
@@ -267,11 +270,11 @@ def _tasks(fh: IO[bytes], path: Path) -> Iterator[TaskAnswer]:
         number = 1
         while True:
             number += 1
-            at = fh.tell()
-            doc = _line(fh, path, number)
+            raw = fh.readline(MAX_LINE_BYTES + 1)
+            if not raw:  # the end (a blank line reads as b"\n"; asking the file where it is cost a call)
+                return
+            doc = _parsed(raw, path, number)
             if doc is None:
-                if fh.tell() == at:
-                    return
                 continue
             ok = (
                 isinstance(doc, dict)

@@ -35,7 +35,7 @@ from .asset_fields import (
 )
 from .exports import download_export, export
 from .store import new_object_id, utc_now
-from .web import MAX_PAGE
+from .web import MAX_PAGE, ok_fast
 from .web import int_param as _int_param
 from .web import ok as _ok
 from .web import shown as _shown
@@ -258,7 +258,7 @@ def list_tasks(app: HubLike, request: Request, org: str, project_id: str) -> Res
     if fields is not None:
         keep = {f.strip() for f in fields.split(",")[:100]} | {"_id", "project", "asset"}
         tasks = [{k: v for k, v in task.items() if k in keep} for task in tasks]
-    return _ok({"tasks": tasks, "total": total, "page": page, "limit": limit})
+    return ok_fast({"tasks": tasks, "total": total, "page": page, "limit": limit})
 
 
 def _task_or_404(app: HubLike, db: Any, org: str, task_id: str) -> tuple[ann.TaskRow, dict[str, Any]]:

@@ -124,6 +124,56 @@ def test_task_queries(tmp_path: Path) -> None:
         assert ann.get_task(db, "another-org", "t0") is None and ann.get_task(db, org, "t0") is not None
 
 
+def _paged_store(path: Path) -> HubStore:
+    """Two projects whose tasks interleave (their seqs count apart), in two stages."""
+    store = HubStore(path)
+    org, _ = store.create_organization("acme")
+    with store.write() as db:
+        for pid in ("p1", "p2"):
+            store.insert_project(db, org, {"_id": pid, "name": pid, "createdAt": "t"})
+        for n in range(12):
+            pid = "p1" if n % 3 else "p2"
+            asset = {"externalId": f"x{n}", "data": f"https://e.test/{n}", "batches": []}
+            ann.insert_asset(db, pid, (f"a{n}", f"t{n}"), asset, "Label" if n % 2 else "Review", 0, "t")
+    return store
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    stages=st.sampled_from([None, ("Label",), ("Review",), ("Nowhere",)]),
+    external=st.sampled_from([None, ("x1", "x4", "x5", "x11")]),
+    descending=st.booleans(),
+    offset=st.integers(0, 14),
+    limit=st.integers(0, 14),
+)
+def test_every_page_is_a_slice_of_the_whole_list(
+    tmp_path_factory: pytest.TempPathFactory,
+    stages: tuple[str, ...] | None,
+    external: tuple[str, ...] | None,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> None:
+    """A page is found by the index, then read from its first task (no OFFSET over the joined rows):
+    it must still be exactly that slice of the tasks the query matches, in either order."""
+    store = _paged_store(tmp_path_factory.mktemp("pages") / "hub.sqlite3")
+    query = ann.TaskQuery(stages, None, external, descending)
+    with store.read() as db:
+        whole = [r.id for r in ann.iter_tasks(db, "p1", ann.TaskQuery(stages, None, external))]
+        rows, total = ann.list_tasks(db, "p1", query, offset, limit)
+    ordered = whole[::-1] if descending else whole
+    assert total == len(whole)
+    assert [r.id for r in rows] == ordered[offset : offset + limit]
+
+
+def test_import_labels_finds_each_task_of_its_project(tmp_path: Path) -> None:
+    """The tasks of a request are looked up at once, by externalId, in the request's project only."""
+    store = _paged_store(tmp_path / "hub.sqlite3")
+    with store.read() as db:
+        found = ann.tasks_for_external_ids(db, "p1", ["x1", "x3", "x1", "nope", "x2"])
+    assert found == {"x1": "t1", "x2": "t2"}  # x3 is p2's, nope is no one's
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from ..errors import HubError
@@ -94,32 +95,42 @@ def iter_answers(
     client: HubClient, project_id: str, page_size: int = MAX_PER_REQUEST
 ) -> Iterator[TaskAnswer]:
     """Every task of the project with its answer, in upload order (``get_tasks`` with
-    ``includeAnswer``, a page at a time: only one page is held). A hub that serves fewer tasks a
-    page than asked is read to the end all the same: a short page ends the list only when the
-    hub says no ``total`` (docs/hub.md, "Migrating answers")."""
-    page, seen = 1, 0
-    while True:
-        data = client._call(
+    ``includeAnswer``, a page at a time). A hub that serves fewer tasks a page than asked is read to
+    the end all the same: a short page ends the list only when the hub says no ``total``
+    (docs/hub.md, "Migrating answers"). The next page is asked for while this one is used, so that
+    the hub reads it while the caller works (a migration rewrites a page meanwhile): at most two
+    pages are held."""
+
+    def fetch(page: int) -> dict[str, Any]:
+        return client._call(
             "GET",
             f"/v2/project/{_segment(project_id)}/tasks",
             params={"page": page, "limit": page_size, "includeAnswer": "true", "sort": "createdAt"},
             safe=True,
             what=f"the answers of project {project_id}",
         )
-        tasks = data.get("tasks")
-        if not isinstance(tasks, list):
-            raise HubError(_unexpected(client, project_id))
-        for task in tasks:
-            ref = _ref(task)
-            answer = task.get("answer") if isinstance(task, dict) else None
-            if ref is None or not isinstance(answer, dict):
+
+    # One thread, one request ahead. Leaving the loop early (the caller stops reading) waits for
+    # that one request, when the pool is shut down.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ontokit-pages") as pool:
+        page, seen = 1, 0
+        ahead: Future[dict[str, Any]] | None = pool.submit(fetch, page)
+        while ahead is not None:
+            data = ahead.result()
+            tasks = data.get("tasks")
+            if not isinstance(tasks, list):
                 raise HubError(_unexpected(client, project_id))
-            yield TaskAnswer(ref.id, ref.external_id, answer)
-        seen += len(tasks)
-        total = data.get("total")
-        if not tasks or (seen >= total if type(total) is int else len(tasks) < page_size):
-            return
-        page += 1
+            seen += len(tasks)
+            total = data.get("total")
+            more = bool(tasks) and (seen < total if type(total) is int else len(tasks) >= page_size)
+            page += 1
+            ahead = pool.submit(fetch, page) if more else None
+            for task in tasks:
+                ref = _ref(task)
+                answer = task.get("answer") if isinstance(task, dict) else None
+                if ref is None or not isinstance(answer, dict):
+                    raise HubError(_unexpected(client, project_id))
+                yield TaskAnswer(ref.id, ref.external_id, answer)
 
 
 def find_tasks(client: HubClient, project_id: str, external_ids: Sequence[str]) -> dict[str, TaskRef]:

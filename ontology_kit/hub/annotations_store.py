@@ -43,6 +43,7 @@ __all__ = [
     "set_benchmark",
     "set_stage",
     "task_for_external_id",
+    "tasks_for_external_ids",
     "text_answers",
     "unknown_tasks",
     "upgrade",
@@ -192,9 +193,26 @@ def task_for_external_id(db: sqlite3.Connection, project: str, external_id: str)
     return str(row["id"]) if row else None
 
 
-def set_answer(db: sqlite3.Connection, task_id: str, answer: dict[str, Any], now: str) -> None:
-    """Replace the task's answer (and its schemaId rows) with ``answer``."""
-    project = db.execute("SELECT project FROM tasks WHERE id = ?", (task_id,)).fetchone()["project"]
+def tasks_for_external_ids(
+    db: sqlite3.Connection, project: str, external_ids: Sequence[str]
+) -> dict[str, str]:
+    """The ids of the tasks of ``project``'s assets ``external_ids``, by externalId (one query: an
+    ``import_labels`` request of 1,000 labels looks its tasks up at once)."""
+    rows = db.execute(
+        "SELECT external_id, id FROM tasks WHERE project = ?"
+        " AND external_id IN (SELECT value FROM json_each(?))",
+        (project, _dumps(list(external_ids))),
+    )
+    return {str(ext): str(task_id) for ext, task_id in rows}
+
+
+def set_answer(
+    db: sqlite3.Connection, task_id: str, answer: dict[str, Any], now: str, project: str | None = None
+) -> None:
+    """Replace the task's answer (and its schemaId rows) with ``answer``; ``project`` is the task's,
+    when the caller knows it (else it is looked up)."""
+    if project is None:
+        project = db.execute("SELECT project FROM tasks WHERE id = ?", (task_id,)).fetchone()[0]
     db.execute("UPDATE tasks SET answer = ?, updated_at = ? WHERE id = ?", (_dumps(answer), now, task_id))
     db.execute("DELETE FROM answer_refs WHERE task = ?", (task_id,))
     _index(db, task_id, project, answer)
@@ -284,9 +302,21 @@ def list_tasks(
     """One page of ``project``'s tasks matching ``query``, and how many match in all."""
     where, params = _where(project, query)
     total = db.execute("SELECT COUNT(*) FROM tasks t" + where, params).fetchone()[0]
-    order = "DESC" if query.descending else "ASC"
+    if limit <= 0 or offset >= total:
+        return [], int(total)
+    order, beyond = ("DESC", "<=") if query.descending else ("ASC", ">=")
+    # The page's first task is found by skipping ``offset`` entries of the index by (project, seq)
+    # alone; the page is then read from there. An OFFSET on the joined query would build every
+    # skipped row (its asset looked up): reading a project page by page cost the square of its size
+    # (bench/migrate.py: 47 ms against 7 ms for page 40 of 40,000 tasks).
+    first = db.execute(
+        f"SELECT t.seq FROM tasks t{where} ORDER BY t.seq {order} LIMIT 1 OFFSET ?", [*params, offset]
+    ).fetchone()
+    if first is None:
+        return [], int(total)
     rows = db.execute(
-        f"{_TASK_SELECT}{where} ORDER BY t.seq {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+        f"{_TASK_SELECT}{where} AND t.seq {beyond} ? ORDER BY t.seq {order} LIMIT ?",
+        [*params, first[0], limit],
     ).fetchall()
     return [_row(r) for r in rows], int(total)
 

@@ -481,11 +481,17 @@ def _webhook_fields(body: dict[str, Any], partial: bool) -> tuple[str | None, li
 
 def _deeper_than(value: Any, limit: int) -> bool:
     """Whether JSON ``value`` nests containers more than ``limit`` deep (iterative: any depth)."""
-    todo: list[tuple[Any, int]] = [(value, 1)]
-    while todo:
-        item, depth = todo.pop()
+    # Level by level: the containers of one depth at a time (a request of 1,000 labels holds about
+    # a million values; a stack of (value, depth) pairs cost a tuple each).
+    level: list[Any] = [value]
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        children = item.values() if isinstance(item, dict) else item
-        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        deeper: list[Any] = []
+        for item in level:
+            for child in item.values() if isinstance(item, dict) else item:
+                if isinstance(child, (dict, list)):
+                    deeper.append(child)
+        level, depth = deeper, depth + 1
     return False

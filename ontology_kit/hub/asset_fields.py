@@ -72,8 +72,13 @@ def stage_ids(project: dict[str, Any], given: list[str]) -> tuple[str, ...]:
     return tuple({by_name.get(g, g) for g in given} | set(given))
 
 
-def task_doc(row: ann.TaskRow, project: dict[str, Any], with_answer: bool) -> dict[str, Any]:
-    """A task as ``get_task``/``get_tasks`` answer it (inferred in part; docs/hub.md)."""
+def task_doc(
+    row: ann.TaskRow, project: dict[str, Any], with_answer: bool, complete: set[str] | None = None
+) -> dict[str, Any]:
+    """A task as ``get_task``/``get_tasks`` answer it (inferred in part; docs/hub.md); ``complete``:
+    the project's :func:`complete_stages`, when the caller has them already."""
+    if complete is None:
+        complete = complete_stages(project)
     doc: dict[str, Any] = {
         "_id": row.id,
         "project": row.project,
@@ -82,7 +87,7 @@ def task_doc(row: ann.TaskRow, project: dict[str, Any], with_answer: bool) -> di
         "data": row.data,
         "stage": row.stage,
         "stageId": row.stage,
-        "status": "Completed" if row.stage in complete_stages(project) else "TODO",
+        "status": "Completed" if row.stage in complete else "TODO",
         "batches": row.batches,
         "priority": row.priority,
         "isBenchmark": row.is_benchmark,

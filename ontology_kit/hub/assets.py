@@ -23,6 +23,7 @@ from .asset_fields import (
     MAX_EXTERNAL_ID,
     HubLike,
     batch_ids,
+    complete_stages,
     initial_stage,
     json_list,
     next_stage,
@@ -34,7 +35,7 @@ from .asset_fields import (
 )
 from .exports import download_export, export
 from .store import new_object_id, utc_now
-from .web import MAX_PAGE
+from .web import MAX_PAGE, ok_fast
 from .web import int_param as _int_param
 from .web import ok as _ok
 from .web import shown as _shown
@@ -172,11 +173,13 @@ def import_labels(app: HubLike, request: Request, org: str) -> Response:
     now, tasks = utc_now(), []
     with app.store.write() as db:
         project = project_of(app, db, org, body.get("project"))
+        # The request's tasks are looked up at once, and each answer is stored knowing its project.
+        found = ann.tasks_for_external_ids(db, project["_id"], [external_id for external_id, _ in checked])
         for external_id, value in checked:
-            task_id = ann.task_for_external_id(db, project["_id"], external_id)
+            task_id = found.get(external_id)
             if task_id is None:
                 raise ApiError(400, f"no asset with externalId {_shown(external_id)} in this project")
-            ann.set_answer(db, task_id, value, now)
+            ann.set_answer(db, task_id, value, now, project["_id"])
             tasks.append(task_id)
     return _ok({"imported": len(tasks), "tasks": tasks})
 
@@ -250,11 +253,12 @@ def list_tasks(app: HubLike, request: Request, org: str, project_id: str) -> Res
         project = app.project_or_404(db, org, project_id)
         query = _task_query(request, project)
         rows, total = ann.list_tasks(db, project_id, query, (page - 1) * limit, limit)
-    tasks = [task_doc(row, project, with_answer) for row in rows]
+    complete = complete_stages(project)  # once a page, not once a task
+    tasks = [task_doc(row, project, with_answer, complete) for row in rows]
     if fields is not None:
         keep = {f.strip() for f in fields.split(",")[:100]} | {"_id", "project", "asset"}
         tasks = [{k: v for k, v in task.items() if k in keep} for task in tasks]
-    return _ok({"tasks": tasks, "total": total, "page": page, "limit": limit})
+    return ok_fast({"tasks": tasks, "total": total, "page": page, "limit": limit})
 
 
 def _task_or_404(app: HubLike, db: Any, org: str, task_id: str) -> tuple[ann.TaskRow, dict[str, Any]]:

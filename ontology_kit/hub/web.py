@@ -6,11 +6,12 @@ import json
 import re
 from typing import Any
 
+import orjson
 from werkzeug.wrappers import Request, Response
 
 from ..errors import HubApiError as ApiError
 
-__all__ = ["MAX_PAGE", "error", "int_param", "json_response", "ok", "shown"]
+__all__ = ["MAX_PAGE", "error", "int_param", "json_response", "ok", "ok_fast", "shown"]
 
 #: The largest ``page`` (inferred): far beyond any organization's projects, and within SQLite's
 #: 64-bit OFFSET at every ``limit``.
@@ -26,8 +27,19 @@ def ok(data: dict[str, Any], status: int = 200) -> Response:
 
 
 def json_response(doc: Any, status: int) -> Response:
-    """A JSON response."""
+    """A JSON response (the standard library's spacing: the SDK quotes an error's body as it is)."""
     return Response(json.dumps(doc), status=status, mimetype="application/json")
+
+
+def ok_fast(data: dict[str, Any]) -> Response:
+    """A success envelope written by orjson, several times faster on a page of 1,000 tasks with their
+    answers (bench/migrate.py); what orjson refuses (an integer beyond 64 bits, a key that is not a
+    string, a lone surrogate) is written by :func:`ok`."""
+    try:
+        body = orjson.dumps({"status": "success", "data": data})
+    except (TypeError, orjson.JSONEncodeError):
+        return ok(data)
+    return Response(body, status=200, mimetype="application/json")
 
 
 def error(status: int, message: str) -> Response:

@@ -20,6 +20,7 @@ Apply executes two operations of the plan:
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -138,7 +139,9 @@ def read_journal(path: Path) -> Journal | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise MigrationError(f"cannot read the migration journal {path}: {exc.strerror or exc}") from None
+        raise MigrationError(
+            f"cannot read the migration journal {path}: {exc.strerror or exc}; {_kept_backup(path)}"
+        ) from None
     try:
         doc = orjson.loads(raw) if len(raw) <= MAX_JOURNAL_BYTES else None
     except orjson.JSONDecodeError:
@@ -150,11 +153,30 @@ def read_journal(path: Path) -> Journal | None:
         or not all(isinstance(doc.get(k), str) for k in fields)
         or not isinstance(doc.get("before"), dict)
     ):
-        raise MigrationError(
-            f"the migration journal {path} is damaged: finish or undo the migration by hand "
-            "(`ontokit restore` the newest backup of the project under .ontokit/backups/), then delete it"
-        )
+        raise MigrationError(f"the migration journal {path} is damaged; {_kept_backup(path)}")
     return Journal(doc["project"], doc["hub"], doc["migrations"], doc["backup"], doc["before"])
+
+
+def _kept_backup(journal: Path) -> str:
+    """What to do about a journal that cannot be read, naming the backup it kept: the newest backup
+    of its project (apply writes the journal right after the backup, and no backup while a journal
+    is there)."""
+    project = journal.name.removesuffix(".json").partition("-")[2]  # `{hub key}-{project}.json`
+    folder = journal.parent.parent / "backups"
+    try:
+        found = sorted(folder.glob(f"{glob.escape(project)}-*.ndjson"))
+    except OSError:
+        found = []
+    if not found:
+        return (
+            f"no backup of project {project} is under {_relative(folder)}: finish or undo the migration "
+            "by hand, then delete the journal"
+        )
+    shown = _relative(found[-1])
+    return (
+        f"its backup is {shown} (the newest of project {project}): `ontokit restore {shown}` puts the "
+        "label set and the answers back; then delete the journal and apply again"
+    )
 
 
 # -- the backup -----------------------------------------------------------------------------------------
@@ -324,6 +346,12 @@ class MigrationRun:
                     f"unfinished (journal {self.journal_path}; backup {journal.backup}): apply the "
                     "definitions it was started with to finish it, or `ontokit restore "
                     f"{journal.backup}` and delete the journal"
+                )
+            if not Path(journal.backup).is_file():  # checked before any write: the read-back needs it
+                raise MigrationError(
+                    f"project {self.desired.name!r}: the backup of an interrupted migration, "
+                    f"{journal.backup}, is gone (journal {self.journal_path}): put it back to continue "
+                    "(without it the migration can neither be checked nor undone)"
                 )
             self.notice(
                 f"project {self.desired.name!r}: continuing an interrupted migration; its backup is "

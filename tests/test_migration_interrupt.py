@@ -614,6 +614,11 @@ def test_a_damaged_journal_is_one_line_naming_the_backup(project: Project) -> No
     assert project.wire.counts["import"] == 0
     assert project.answers() == answers  # nothing was written
     moved.rename(backup)
+    # What the error says to do, the journal damaged: restore (which removes it), then apply again.
+    journal.write_bytes(b"{")
+    restored = project.ws.run("restore", rel, "--auto-approve")
+    assert restored.code == 0 and project.journals == [], restored
+    assert project.answers() == project.original and project.schema() == project.before_schema
     done = project.apply()
     assert done.code == 0, done
     project.assert_each_once(done=True)

@@ -164,7 +164,11 @@ def _kept_backup(journal: Path) -> str:
     project = journal.name.removesuffix(".json").partition("-")[2]  # `{hub key}-{project}.json`
     folder = journal.parent.parent / "backups"
     try:
-        found = sorted(folder.glob(f"{glob.escape(project)}-*.ndjson"))
+        found = sorted(  # `{project}-{stamp}.ndjson`: the stamp has no `-` (another project's may)
+            p
+            for p in folder.glob(f"{glob.escape(project)}-*.ndjson")
+            if "-" not in p.name[len(project) + 1 :]
+        )
     except OSError:
         found = []
     if not found:
@@ -175,7 +179,7 @@ def _kept_backup(journal: Path) -> str:
     shown = _relative(found[-1])
     return (
         f"its backup is {shown} (the newest of project {project}): `ontokit restore {shown}` puts the "
-        "label set and the answers back; then delete the journal and apply again"
+        "label set and the answers back and removes the journal; then apply again"
     )
 
 

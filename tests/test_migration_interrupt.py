@@ -523,6 +523,14 @@ def test_ctrl_c_during_the_rewrite_stops_between_pages_and_a_rerun_completes(pro
     now = project.assert_each_once(done=False)
     assert sum(1 for n, a in now.items() if a != project.original[n]) == PAGE  # exactly one page written
     assert len(project.journals) == 1
+    (backup,) = project.backups
+    rel = str(backup.relative_to(project.ws.root))
+    plan = project.ws.run("plan", "--detailed-exitcode")  # the migration is not done: shown, and why
+    assert (
+        plan.code == 2
+        and f"an interrupted migration of answers is unfinished: apply continues it (its backup: {rel})"
+        in plan.out
+    ), plan
     again = project.apply()
     assert again.code == 0, again
     assert "continuing an interrupted migration" in again.err, again
@@ -573,7 +581,6 @@ def test_two_applies_at_once_never_migrate_twice(project: Project) -> None:
 
 DAMAGED = {
     "empty": b"",
-    "truncated": b'{"ontokit_migration_journal": 1, "project": "',
     "not-json": b"\xff\xfe\x00garbage",
     "missing-fields": b'{"ontokit_migration_journal": 1}',
     "a-folder": None,
@@ -610,7 +617,7 @@ def test_a_damaged_journal_is_one_line_naming_the_backup(project: Project) -> No
     moved = backup.rename(backup.with_name("elsewhere"))
     result = project.apply()
     errors = [line for line in result.err.splitlines() if line.startswith("error:")]
-    assert result.code == 1 and len(errors) == 1 and f"{backup}, is gone" in errors[0], result
+    assert result.code == 1 and len(errors) == 1 and f"{rel}, is gone" in errors[0], result
     assert project.wire.counts["import"] == 0
     assert project.answers() == answers  # nothing was written
     moved.rename(backup)

@@ -52,6 +52,7 @@ __all__ = [
     "label_for",
     "read_backup",
     "read_journal",
+    "shown_path",
 ]
 
 #: The version of the backup format (its first line says ``{"ontokit_backup": 1, ...}``).
@@ -344,22 +345,21 @@ class MigrationRun:
         """Back up every answer and check the rewrite meets no conflict; or continue a journal."""
         journal = read_journal(self.journal_path)
         if journal is not None:
+            backup = shown_path(journal.backup)
             if journal.migrations != self.digest:
                 raise MigrationError(
                     f"project {self.desired.name!r}: an interrupted migration with other migrations is "
-                    f"unfinished (journal {self.journal_path}; backup {journal.backup}): apply the "
-                    "definitions it was started with to finish it, or `ontokit restore "
-                    f"{journal.backup}` and delete the journal"
+                    f"unfinished (journal {self.journal_path}; backup {backup}): apply the definitions it "
+                    f"was started with to finish it, or `ontokit restore {backup}` (it removes the journal)"
                 )
             if not Path(journal.backup).is_file():  # checked before any write: the read-back needs it
                 raise MigrationError(
-                    f"project {self.desired.name!r}: the backup of an interrupted migration, "
-                    f"{journal.backup}, is gone (journal {self.journal_path}): put it back to continue "
-                    "(without it the migration can neither be checked nor undone)"
+                    f"project {self.desired.name!r}: the backup of an interrupted migration, {backup}, is "
+                    f"gone (journal {self.journal_path}): put it back to continue (without it the migration "
+                    "can neither be checked nor undone)"
                 )
             self.notice(
-                f"project {self.desired.name!r}: continuing an interrupted migration; its backup is "
-                f"{journal.backup}"
+                f"project {self.desired.name!r}: continuing an interrupted migration; its backup is {backup}"
             )
             return
         binding = self.binding(before)
@@ -398,7 +398,7 @@ class MigrationRun:
             if result.conflicts:
                 raise MigrationError(
                     f"project {self.desired.name!r}: task {task.external_id} changed since the backup and "
-                    f"cannot be migrated: {result.conflicts[0]} (backup: {journal.backup})"
+                    f"cannot be migrated: {result.conflicts[0]} (backup: {shown_path(journal.backup)})"
                 )
             if answer_digest(result.answer) != answer_digest(task.answer):
                 labels.append(label_for(task.external_id, result.answer))
@@ -445,6 +445,11 @@ class MigrationRun:
                 f"(the journal {self.journal_path} stays until then)"
             )
         return total
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as messages show it: relative to the folder the command runs in when inside it."""
+    return _relative(Path(path))
 
 
 def _relative(path: Path) -> str:

@@ -29,7 +29,7 @@ from ..plan.model import Action, Affected, ChangeKind, Impact, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..plan.setup_diff import without_tasks
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
-from .migrating import Journal, journal_file, read_journal
+from .migrating import Journal, journal_file, read_journal, shown_path
 
 __all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Counter", "Planner", "Target", "read_secrets"]
 
@@ -179,11 +179,11 @@ class Planner:
         if journal is None:
             return project
         if target.desired.migrations:
-            said = f"apply continues it (its backup: {journal.backup})"
+            said = f"apply continues it (its backup: {shown_path(journal.backup)})"
         else:  # nothing left to continue it with: say how to end it
             said = (
                 f"the definitions declare no migrations to continue it with: declare them again, or "
-                f"`ontokit restore {journal.backup}` and delete the journal"
+                f"`ontokit restore {shown_path(journal.backup)}`"
             )
         note = f"an interrupted migration of answers is unfinished: {said}"
         return dataclasses.replace(project, warnings=(*project.warnings, note))

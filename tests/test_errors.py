@@ -17,6 +17,7 @@ EXPECTED = {
     "InvalidDefinitionsError": ExitCode.ERROR,
     "InvalidDataFileError": ExitCode.ERROR,
     "PlanFileError": ExitCode.ERROR,
+    "BackupFileError": ExitCode.ERROR,
     "HubError": ExitCode.ERROR,
     "AuthError": ExitCode.ERROR,
     "NotFoundError": ExitCode.ERROR,
@@ -29,6 +30,7 @@ EXPECTED = {
     "ApplyCancelled": ExitCode.ERROR,
     "LockedError": ExitCode.ERROR,
     "DuplicateProjectsError": ExitCode.ERROR,
+    "MigrationError": ExitCode.ERROR,
     "ApplyInterrupted": ExitCode.INTERRUPTED,
     "PolicyRefusal": ExitCode.POLICY,
 }

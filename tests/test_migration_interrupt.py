@@ -403,14 +403,14 @@ def _expected(answer: dict[str, Any], before: dict[str, str], after: dict[str, s
     return new  # type: ignore[no-any-return]
 
 
-_SEEDS = iter(range(1000))
+_NAMES = iter(range(1000))  # each test's project its own name on the module's hubs
 
 
 @pytest.fixture
 def project(request: pytest.FixtureRequest, tmp_path: Path, lc: ModuleType) -> Project:
     """A new project on the hub the test names (``lockless`` unless marked ``locking``)."""
     served, wire = request.getfixturevalue(getattr(request, "param", "lockless"))
-    name = f"Demo {next(_SEEDS)} {os.getpid()}"
+    name = f"Demo {next(_NAMES)} {os.getpid()}"
     ws = make_workspace(tmp_path / "ws", {"demo": project_yaml(name, webhook=False)}, hub=served)  # type: ignore[arg-type]
     ws.write("ontology.yaml", BEFORE)
     created = ws.run("apply", "--auto-approve")
@@ -428,7 +428,7 @@ def project(request: pytest.FixtureRequest, tmp_path: Path, lc: ModuleType) -> P
             ]
             uploaded = sdk.upload_files_cloud(pid, assets[: TASKS - at])
             assert uploaded["status"] == "success", uploaded
-        labels = _labels(_ids(before_schema), seed=len(name))
+        labels = _labels(_ids(before_schema), seed=SEED)
         for at in range(0, TASKS, PAGE):
             imported = sdk.import_labels(pid, labels[at : at + PAGE])
             assert imported["status"] == "success", imported

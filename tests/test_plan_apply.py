@@ -916,7 +916,7 @@ def test_markdown_and_json_formats(applied: Workspace) -> None:
     assert markdown.out.endswith("\n")
 
     plan = applied.plan_json()
-    assert plan["format_version"] == "1.4"
+    assert plan["format_version"] == "1.5"
     assert plan["has_changes"] is True and plan["summary"]["destructive"] == 1
 
 

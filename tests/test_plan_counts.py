@@ -198,7 +198,7 @@ def test_a_removal_counts_the_answers_beneath_it(annotated: Workspace, removal: 
     annotations, tasks = EXPECTED[removal]
     assert (change["action"], change["impact"]) == ("delete", "destructive")
     assert change["affected"] == {"annotations": annotations, "tasks": tasks}
-    assert plan["format_version"] == "1.4"
+    assert plan["format_version"] == "1.5"
     assert plan["summary"]["affected"] == plan["projects"][0]["summary"]["affected"]
     total = [c["affected"] for c in plan["projects"][0]["changes"] if c["affected"] is not None]
     assert plan["summary"]["affected"] == {

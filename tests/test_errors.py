@@ -17,6 +17,7 @@ EXPECTED = {
     "InvalidDefinitionsError": ExitCode.ERROR,
     "InvalidDataFileError": ExitCode.ERROR,
     "PlanFileError": ExitCode.ERROR,
+    "BackupFileError": ExitCode.ERROR,
     "HubError": ExitCode.ERROR,
     "AuthError": ExitCode.ERROR,
     "NotFoundError": ExitCode.ERROR,
@@ -30,7 +31,6 @@ EXPECTED = {
     "LockedError": ExitCode.ERROR,
     "DuplicateProjectsError": ExitCode.ERROR,
     "MigrationError": ExitCode.ERROR,
-    "BackupFileError": ExitCode.ERROR,
     "ApplyInterrupted": ExitCode.INTERRUPTED,
     "PolicyRefusal": ExitCode.POLICY,
 }

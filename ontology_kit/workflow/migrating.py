@@ -20,6 +20,7 @@ Apply executes two operations of the plan:
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -52,6 +53,7 @@ __all__ = [
     "label_for",
     "read_backup",
     "read_journal",
+    "shown_path",
 ]
 
 #: The version of the backup format (its first line says ``{"ontokit_backup": 1, ...}``).
@@ -139,7 +141,9 @@ def read_journal(path: Path) -> Journal | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise MigrationError(f"cannot read the migration journal {path}: {exc.strerror or exc}") from None
+        raise MigrationError(
+            f"cannot read the migration journal {path}: {exc.strerror or exc}; {_kept_backup(path)}"
+        ) from None
     try:
         doc = orjson.loads(raw) if len(raw) <= MAX_JOURNAL_BYTES else None
     except orjson.JSONDecodeError:
@@ -151,11 +155,34 @@ def read_journal(path: Path) -> Journal | None:
         or not all(isinstance(doc.get(k), str) for k in fields)
         or not isinstance(doc.get("before"), dict)
     ):
-        raise MigrationError(
-            f"the migration journal {path} is damaged: finish or undo the migration by hand "
-            "(`ontokit restore` the newest backup of the project under .ontokit/backups/), then delete it"
-        )
+        raise MigrationError(f"the migration journal {path} is damaged; {_kept_backup(path)}")
     return Journal(doc["project"], doc["hub"], doc["migrations"], doc["backup"], doc["before"])
+
+
+def _kept_backup(journal: Path) -> str:
+    """What to do about a journal that cannot be read, naming the backup it kept: the newest backup
+    of its project (apply writes the journal right after the backup, and no backup while a journal
+    is there)."""
+    project = journal.name.removesuffix(".json").partition("-")[2]  # `{hub key}-{project}.json`
+    folder = journal.parent.parent / "backups"
+    try:
+        found = sorted(  # `{project}-{stamp}.ndjson`: the stamp has no `-` (another project's may)
+            p
+            for p in folder.glob(f"{glob.escape(project)}-*.ndjson")
+            if "-" not in p.name[len(project) + 1 :]
+        )
+    except OSError:
+        found = []
+    if not found:
+        return (
+            f"no backup of project {project} is under {_relative(folder)}: finish or undo the migration "
+            "by hand, then delete the journal"
+        )
+    shown = _relative(found[-1])
+    return (
+        f"its backup is {shown} (the newest of project {project}): `ontokit restore {shown}` puts the "
+        "label set and the answers back and removes the journal; then apply again"
+    )
 
 
 # -- the backup -----------------------------------------------------------------------------------------
@@ -322,16 +349,21 @@ class MigrationRun:
         """Back up every answer and check the rewrite meets no conflict; or continue a journal."""
         journal = read_journal(self.journal_path)
         if journal is not None:
+            backup = shown_path(journal.backup)
             if journal.migrations != self.digest:
                 raise MigrationError(
                     f"project {self.desired.name!r}: an interrupted migration with other migrations is "
-                    f"unfinished (journal {self.journal_path}; backup {journal.backup}): apply the "
-                    "definitions it was started with to finish it, or `ontokit restore "
-                    f"{journal.backup}` and delete the journal"
+                    f"unfinished (journal {self.journal_path}; backup {backup}): apply the definitions it "
+                    f"was started with to finish it, or `ontokit restore {backup}` (it removes the journal)"
+                )
+            if not Path(journal.backup).is_file():  # checked before any write: the read-back needs it
+                raise MigrationError(
+                    f"project {self.desired.name!r}: the backup of an interrupted migration, {backup}, is "
+                    f"gone (journal {self.journal_path}): put it back to continue (without it the migration "
+                    "can neither be checked nor undone)"
                 )
             self.notice(
-                f"project {self.desired.name!r}: continuing an interrupted migration; its backup is "
-                f"{journal.backup}"
+                f"project {self.desired.name!r}: continuing an interrupted migration; its backup is {backup}"
             )
             return
         binding = self.binding(before)
@@ -370,7 +402,7 @@ class MigrationRun:
             if result.conflicts:
                 raise MigrationError(
                     f"project {self.desired.name!r}: task {task.external_id} changed since the backup and "
-                    f"cannot be migrated: {result.conflicts[0]} (backup: {journal.backup})"
+                    f"cannot be migrated: {result.conflicts[0]} (backup: {shown_path(journal.backup)})"
                 )
             # Equal answers need no digest (most pages of a project hold many a migration leaves alone).
             if result.answer != task.answer and answer_digest(result.answer) != answer_digest(task.answer):
@@ -437,6 +469,11 @@ class MigrationRun:
                 f"(the journal {self.journal_path} stays until then)"
             )
         return total
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as messages show it: relative to the folder the command runs in when inside it."""
+    return _relative(Path(path))
 
 
 def _relative(path: Path) -> str:

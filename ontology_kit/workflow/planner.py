@@ -29,7 +29,7 @@ from ..plan.model import Action, Affected, ChangeKind, Impact, Plan, ProjectPlan
 from ..plan.project_diff import plan_project
 from ..plan.setup_diff import without_tasks
 from ..state import DesiredProject, HubCapabilities, LiveProject, is_secret_env
-from .migrating import journal_file, read_journal
+from .migrating import Journal, journal_file, read_journal, shown_path
 
 __all__ = ["CONCURRENCY", "LOCKS_EXTENSION", "Counter", "Planner", "Target", "read_secrets"]
 
@@ -172,12 +172,32 @@ class Planner:
 
     def plan_against(self, target: Target, live: LiveProject | None) -> ProjectPlan:
         """The plan of one target against a live state already read (None: the project is absent)."""
-        made_with = None
-        if live is not None and target.desired.migrations and self.state is not None:
-            journal = read_journal(journal_file(self.state, self.hub_key, live.id))
-            made_with = CategorySchema(journal.before) if journal is not None else None
+        journal = self.journal(live.id) if live is not None else None
+        made_with = CategorySchema(journal.before) if journal is not None else None
         secrets = read_secrets(target.desired)
-        return plan_project(target.desired, live, secrets, self.capabilities, made_with)
+        project = plan_project(target.desired, live, secrets, self.capabilities, made_with)
+        if journal is None:
+            return project
+        if target.desired.migrations:
+            said = f"apply continues it (its backup: {shown_path(journal.backup)})"
+        else:  # nothing left to continue it with: say how to end it
+            said = (
+                f"the definitions declare no migrations to continue it with: declare them again, or "
+                f"`ontokit restore {shown_path(journal.backup)}`"
+            )
+        note = f"an interrupted migration of answers is unfinished: {said}"
+        return dataclasses.replace(project, warnings=(*project.warnings, note))
+
+    def journal(self, project_id: str) -> Journal | None:
+        """The journal of an interrupted migration of ``project_id`` on this hub (None: there is
+        none, or no workspace to keep one).
+
+        Raises:
+            MigrationError: the journal is damaged.
+        """
+        if self.state is None:
+            return None
+        return read_journal(journal_file(self.state, self.hub_key, project_id))
 
     def with_counts(self, project: ProjectPlan, live: LiveProject | None) -> ProjectPlan:
         """``project`` with what its changes do to the live answers: every question of its plan
@@ -200,7 +220,10 @@ class Planner:
             answer = self.counter.count(live, query)
         except HubError as exc:  # counts are what the plan knows of the data, never a reason to fail it
             return dataclasses.replace(project, uncounted=str(exc))
-        return settled(answered(project, asked, answer))
+        counted = answered(project, asked, answer)
+        # An interrupted migration stays in the plan, counts or not, until apply has read every task
+        # back and removed its journal: a count of 0 says the pages were written, not checked.
+        return counted if self.journal(live.id) is not None else settled(counted)
 
     def _task_counts(self, project: ProjectPlan, project_id: str) -> ProjectPlan:
         """``project`` with the tasks in each batch it deletes, and in each stage it removes or

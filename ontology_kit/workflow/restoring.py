@@ -11,7 +11,6 @@ after a restore, the project is as it was before that apply. Running it again ch
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +99,15 @@ def restore(
             if label_set:
                 session.client.set_category_schema(header.project, header.category_schema)
             restored = _answers(session.client, Path(path), header)
-    with contextlib.suppress(OntokitError):  # `.ontokit` links out of the workspace: no journal there
+    try:
         journal_file(workspace_state(), hub_key, header.project).unlink(missing_ok=True)
+    except OntokitError:  # `.ontokit` links out of the workspace: no journal there
+        pass
+    except OSError as exc:  # a damaged journal (a folder, say): restored all the same; say what is left
+        raise MigrationError(
+            f"restored {path}, but cannot remove the migration journal of project {header.project}: "
+            f"{exc.strerror or exc}; delete it by hand"
+        ) from None
     return RestoreResult(header, label_set, restored)
 
 

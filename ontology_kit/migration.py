@@ -97,7 +97,8 @@ class DeclaredMigration:
                 raise ValueError(f"not a list of at most {most} strings")
             return tuple(value)
 
-        if not isinstance(doc, dict) or doc.get("kind") not in VERBS or type(doc.get("index")) is not int:
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        if not isinstance(kind, str) or kind not in VERBS or type(doc.get("index")) is not int:
             raise ValueError("not a migration (index, kind, sources, target, values)")
         sources = []
         raw = doc.get("sources")
@@ -212,8 +213,9 @@ class Binding:
 
     @property
     def carried(self) -> set[str]:
-        """Every old id whose answers are carried somewhere or deleted on purpose."""
-        return {*self.categories, *(o for _, o in self.options), *self.deleted}
+        """Every old id whose answers are carried somewhere or deleted on purpose (a classification
+        moved with its id: carried to its new place)."""
+        return {*self.categories, *(o for _, o in self.options), *self.deleted, *self.relocate}
 
 
 def bind(migrations: Sequence[DeclaredMigration], before: CategorySchema, after: CategorySchema) -> Binding:
@@ -253,6 +255,7 @@ class _Binder:
         self.out.problems.append(f"migrations[{m.index}] ({m.kind}): {text}")
 
     def bind(self, migrations: Iterable[DeclaredMigration]) -> Binding:
+        migrations = list(migrations)
         for m in migrations:
             self.one(m)
         for m, old, new in self.deferred:
@@ -263,14 +266,25 @@ class _Binder:
             else:
                 self.option(m, old, new)
         self.check_left_behind()
-        self.check_chains()
+        self.check_chains(migrations)
         return self.out
 
-    def check_chains(self) -> None:
+    def check_chains(self, migrations: list[DeclaredMigration]) -> None:
         """A new id is never also an old one that moves: answers would move twice (apply once more
         and they would move on), so a second run of a migration would not be a no-op."""
-        chained = set(self.out.categories.values()) & set(self.out.categories)
-        chained |= {o for _, o in self.out.options.values()} & {o for _, o in self.out.options}
+        out = self.out
+        declared = {m.target for m in migrations if m.target is not None}
+        named = {  # a source by schemaId that is another migration's target (a move keeps its own id)
+            r.schema_id for m in migrations for r in m.sources if r.schema_id != m.target
+        }
+        targets = set(out.categories.values()) | {o for _, o in out.options.values()}
+        # carried on again, or deleted after all (a second run would delete what the first carried)
+        chained = targets & (set(out.categories) | out.deleted)
+        # a choice carried to a (classification, option) pair that is carried on; an option moved to
+        # another classification with its id is no chain: the pair differs
+        chained |= {o for _, o in set(out.options.values()) & set(out.options)}
+        chained |= {c for c, _ in out.options.values()} & set(out.categories)
+        chained |= {i for i in declared & named if i is not None}
         for sid in sorted(chained)[:5]:
             self.out.problems.append(
                 f"{sid!r} is both carried to and carried away by the migrations: point every migration "

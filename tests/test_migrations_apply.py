@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import LocalHub
-from test_plan_apply import Workspace
 from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
+from test_plan_apply import Workspace
 from test_plan_counts import _ids, annotated, counter, local_hub, sdk  # noqa: F401 - fixtures
 
 MERGE_AND_RENAME = """\

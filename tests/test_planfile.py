@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ontology_kit import compile_text
 from ontology_kit.category_schema import CategorySchema
 from ontology_kit.errors import PlanFileError
+from ontology_kit.migration import DeclaredMigration, SourceRef
 from ontology_kit.plan.model import (
     Action,
     AttributeChange,
@@ -39,7 +40,6 @@ from ontology_kit.plan.operations import (
     UpdateWebhook,
     UploadInstructions,
 )
-from ontology_kit.migration import DeclaredMigration, SourceRef
 from ontology_kit.plan.planfile import PLANFILE_VERSION, dumps_plan, loads_plan, project_digest
 from ontology_kit.plan.project_diff import plan_project
 from ontology_kit.setup_state import SETTINGS, DesiredSetup, DesiredStage, Instructions

@@ -133,6 +133,7 @@ class _Rewriter:
                     nested = new.get("classifications") or []
                     if len(moved) > before:  # its nested answers follow the (last) moved choice
                         moved[-1][2].extend(nested)
+                        self.strays(new, moved[-1][0], nested)
                     else:  # every choice deleted on purpose: what hangs on them goes too
                         self.out.deleted += len(nested)
                     continue
@@ -149,6 +150,22 @@ class _Rewriter:
                 )
         return out
 
+    def strays(self, element: dict[str, Any], cls: str, nested: list[Any]) -> None:
+        """Nested answers may follow a choice to ``cls`` only where the new label set nests their
+        classification under it: elsewhere they would no longer resolve (their classification
+        stays under the old one, which loses its last choice). A conflict: migrate them too."""
+        stray = [
+            n
+            for n in nested
+            if not isinstance(n, dict) or self.b.parents.get(str(n.get("schemaId")), None) != cls
+        ]
+        if stray:
+            title = self.b.titles.get(element["schemaId"], element["schemaId"])
+            self.out.conflicts.append(
+                f"an answer to {title!r} moves its last choice to {self.b.titles.get(cls, cls)!r}, but "
+                f"{len(stray)} answer(s) nested under it have no place there: migrate them too"
+            )
+
     def choices(
         self, sid: str, new_sid: str, values: list[Any], moved: list[tuple[str, Any, list[Any]]]
     ) -> tuple[list[Any], bool]:
@@ -158,7 +175,7 @@ class _Rewriter:
         changed = False
         for value in values:
             old = lookup.get(value, value) if isinstance(value, str) else value
-            if isinstance(old, str) and old in self.b.deleted:
+            if isinstance(old, str) and old in self.b.deleted and old in self.b.choices.get(sid, ()):
                 self.out.deleted += 1
                 changed = True
                 continue

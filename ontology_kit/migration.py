@@ -205,6 +205,9 @@ class Binding:
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # new classification -> option id -> value
     parents: dict[str, str | None] = field(default_factory=dict)  # new category id -> new parent
     titles: dict[str, str] = field(default_factory=dict)  # new category id -> its title
+    #: classification (old or new) -> the ids of its options and tree keys: an answer's value is a
+    #: choice only when it is one of these (a text that happens to equal an id chose nothing)
+    choices: dict[str, set[str]] = field(default_factory=dict)
     relocate: set[str] = field(default_factory=set)  # new classification ids whose answers change place
     converted: set[str] = field(default_factory=set)  # new classification ids a convert writes to
     problems: list[str] = field(default_factory=list)
@@ -242,6 +245,7 @@ class _Binder:
                 owner = owner_of(node)
                 if owner is not None and owner.id is not None and owner.id in self.out.values:
                     self.out.values[owner.id].setdefault(node.title, node.id)
+                    self.out.choices.setdefault(owner.id, set()).add(node.id)
                     self.out.texts[owner.id].setdefault(node.id, node.title)
         for node in before.walk():  # old value texts read as their options too (exports write them)
             if node.kind is NodeKind.CLASSIFICATION and node.id is not None:
@@ -250,6 +254,7 @@ class _Binder:
                 owner = owner_of(node)
                 if owner is not None and owner.id is not None:
                     self.out.values.setdefault(owner.id, {}).setdefault(node.title, node.id)
+                    self.out.choices.setdefault(owner.id, set()).add(node.id)
 
     def problem(self, m: DeclaredMigration, text: str) -> None:
         self.out.problems.append(f"migrations[{m.index}] ({m.kind}): {text}")

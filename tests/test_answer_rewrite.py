@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from migration_cases import ANSWER, KINDS, case, ids, live_doc, schema, top
+from migration_cases import ANSWER, KINDS, case, drop_option, ids, live_doc, schema, top
 
 from ontology_kit.answer_rewrite import rewrite
 from ontology_kit.migration import Binding, DeclaredMigration, bind
@@ -435,3 +435,22 @@ def test_hostile_answers_are_copied_not_obeyed(answer: dict[str, Any], kind: str
     kept = copy.deepcopy(answer)
     rewrite(answer, binding(kind))
     assert answer == kept
+
+
+def test_nested_answers_that_cannot_follow_a_moved_last_choice_are_a_conflict() -> None:
+    """Finding (the extended oracle): when a choice moved to a sibling classification was its
+    answer's last, the answers nested under it were moved along under the sibling, where the new
+    label set does not have them (Scene › Light stays under Scene): they no longer resolved."""
+    doc = live_doc()
+    drop_option(top(doc, "Scene"), "s-in")
+    top(doc, "Weather")["options"].append({"value": "In", "schemaId": "s-in"})
+    b = bind((DeclaredMigration(0, "move", ids("s-in"), "s-in"),), BEFORE, schema(doc))
+    assert b.problems == []
+    nested = {"schemaId": "c-light", "answer": "l-day"}
+    answer = {"classifications": [{"schemaId": "c-scene", "answer": "s-in", "classifications": [nested]}]}
+    got = rewrite(answer, b)
+    assert any("have no place there" in c for c in got.conflicts), got
+    alone = rewrite({"classifications": [{"schemaId": "c-scene", "answer": "s-in"}]}, b)
+    assert alone.conflicts == [] and alone.answer == {
+        "classifications": [{"schemaId": "c-weather", "answer": "s-in"}]
+    }

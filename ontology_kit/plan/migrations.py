@@ -57,7 +57,10 @@ def plan_migrations(
     binding = bind(migrations, before, after)
     kept = {n.id for n in after.walk() if n.id is not None}
     rated = [_rated(c, binding, before, kept) for c in schema_changes]
-    steps = [_step_change(s) for s in binding.steps]
+    carried = binding.carried
+    # a migration that carries nothing is one that ran: a move that kept its schemaIds leaves answers
+    # holding them (no count can tell it ran), but bound against the label set it made, it moves nothing
+    steps = [_step_change(s) for s in binding.steps if s.gone or carried & set(s.covered)]
     blocked = [*binding.problems, *(_gone(s) for s in binding.steps if s.gone)]
     warnings = [
         f"{text} is in neither label set: taken as a migration that ran (name a source by "

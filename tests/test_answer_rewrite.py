@@ -159,6 +159,18 @@ def test_a_convert_to_one_choice_takes_one_answer_and_refuses_two(kind: str) -> 
         ),
         pytest.param(
             "delete-option",
+            {"schemaId": "c-note", "answer": "g-c"},
+            [{"schemaId": "c-note", "answer": "g-c"}],
+            id="text-equal-to-a-deleted-option-id",  # finding: it was deleted as if chosen
+        ),
+        pytest.param(
+            "delete-tool",
+            {"schemaId": "c-note", "answer": "t-line"},
+            [{"schemaId": "c-note", "answer": "t-line"}],
+            id="text-equal-to-a-deleted-tool-id",
+        ),
+        pytest.param(
+            "delete-option",
             {"schemaId": "c-tags", "optionIds": ["g-a", "g-c"]},
             [{"schemaId": "c-tags", "optionIds": ["g-a"]}],
             id="optionIds-delete",

@@ -121,3 +121,17 @@ def test_a_chain_blocks_the_plan() -> None:
     chain = (*migrations, DeclaredMigration(1, "delete", ids("r-blue")))
     p = plan(doc, chain)
     assert any("carried to and carried away" in b for b in p.blocked), p.blocked
+
+
+@pytest.mark.parametrize("kind", ["move-classification", "move-option"], ids=str)
+def test_a_move_that_kept_its_ids_is_done_once_the_label_set_is_the_new_one(kind: str) -> None:
+    """Finding (the extended oracle): answers still hold the ids a same-id move carried, so its
+    count never fell to 0 and apply reported that it did not converge; bound against the label set
+    it made, it carries nothing and the plan says "No changes"."""
+    doc, migrations = case(kind)
+    done = LiveProject.from_hub(
+        {"_id": "p1", "name": "Roads", "description": "", "categorySchema": schema(doc).raw}, []
+    )
+    desired = DesiredProject("roads.yaml", ProjectFields("Roads", ""), schema(doc), migrations=migrations)
+    p = plan_project(desired, done, {})
+    assert (p.changes, p.operations, p.blocked) == ((), (), ())

@@ -231,6 +231,7 @@ class _Binder:
         self.before = before
         self.after = after
         self.after_ids = {n.id: n for n in after.walk() if n.id is not None}
+        self.before_ids = {n.id: n for n in before.walk() if n.id is not None}
         self.out = Binding()
         self.deferred: list[tuple[DeclaredMigration, SchemaNode, SchemaNode]] = []
         for node in after.walk():
@@ -455,12 +456,13 @@ class _Binder:
             )
 
     def check_left_behind(self) -> None:
-        """Every item beneath a migrated one is carried, deleted, or kept with its id."""
+        """Every item beneath a migrated one is carried, deleted, or kept with its id where its
+        answers stay (under its parent, as the migrations map it)."""
         carried = self.out.carried
         for step in self.out.steps:
             if step.migration.kind == "delete":
                 continue
-            left = [i for i in step.covered if i not in carried and i not in self.after_ids]
+            left = [i for i in step.covered if i not in carried and not self.stays(i)]
             if left:
                 names = {n.id: " › ".join(n.address) for n in self.before.walk() if n.id in set(left[:5])}
                 shown = ", ".join(names.get(i, i) for i in left[:5])
@@ -470,3 +472,15 @@ class _Binder:
                     f"{shown}{more} beneath it have no item of the same name under the target: add a "
                     "migration (or a deletion) for each",
                 )
+
+    def stays(self, sid: str) -> bool:
+        """``sid`` keeps its id in the new label set under its old parent (as the migrations map it),
+        so answers to it resolve where they are; kept under another parent, they would not."""
+        new, old = self.after_ids.get(sid), self.before_ids.get(sid)
+        if new is None or old is None:
+            return False
+        options = (NodeKind.OPTION, NodeKind.TREE_OPTION)
+        was, now = (owner_of(old), owner_of(new)) if old.kind in options else (old.parent, new.parent)
+        was_id = was.id if was is not None else None
+        now_id = now.id if now is not None else None
+        return (self.out.categories.get(was_id, was_id) if was_id is not None else None) == now_id

@@ -218,3 +218,30 @@ def test_bind_never_raises_and_never_leaves_an_answer_behind_silently(
     targets = set(b.categories.values()) | {o for _, o in b.options.values()}
     assert not targets & (set(b.categories) | b.deleted)
     assert not set(b.options.values()) & set(b.options)
+
+
+def _truck_color_to_the_top(doc: dict[str, Any]) -> None:
+    truck = top(doc, "Truck")
+    drop(doc, "tools", "Truck")
+    top(doc, "Car")["classifications"] = []
+    doc["classifications"].append(truck["classifications"][0])  # same schemaId, another place
+
+
+@pytest.mark.parametrize(
+    ("edit", "migrations", "left"),
+    [
+        pytest.param(
+            _truck_color_to_the_top,
+            (DeclaredMigration(0, "merge", ids("t-truck"), "t-car"),),
+            "Truck › Color",
+            id="kept-with-its-id-elsewhere",
+        ),
+    ],
+)
+def test_a_nested_item_kept_with_its_id_elsewhere_is_a_problem(
+    edit: Any, migrations: tuple[DeclaredMigration, ...], left: str
+) -> None:
+    """Finding: a nested item that kept its schemaId counted as staying, wherever it went: Truck's
+    Color moved to the top level, the answers nested in Truck objects went into Car objects, where
+    the new label set has no such classification (they no longer resolved, and bind said nothing)."""
+    test_a_nested_item_without_counterpart_is_a_problem(edit, migrations, left)

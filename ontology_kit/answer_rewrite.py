@@ -38,6 +38,12 @@ def rewrite(answer: Mapping[str, Any], binding: Binding) -> Rewritten:
     return _Rewriter(binding).answer(answer)
 
 
+def _key(value: Any) -> str | int | None:
+    """``value`` as a key to look up (ids, objectIds): a hostile answer may hold a list or an object
+    where a string belongs, which names nothing (and is not hashable)."""
+    return value if isinstance(value, (str, int)) else None
+
+
 def _values(element: Mapping[str, Any]) -> tuple[list[Any], str]:
     """The chosen values of a classification answer, and where they are (``optionIds``, ``list``:
     an ``answer`` list, ``one``: a single ``answer``)."""
@@ -68,11 +74,12 @@ class _Rewriter:
                 if not isinstance(obj, dict):
                     kept.append(obj)
                     continue
-                sid = obj.get("schemaId")
-                gone = group == "relations" and (obj.get("from") in dropped or obj.get("to") in dropped)
+                sid = _key(obj.get("schemaId"))
+                ends = (_key(obj.get("from")), _key(obj.get("to")))
+                gone = group == "relations" and any(e is not None and e in dropped for e in ends)
                 if sid in self.b.deleted or gone:
                     self.out.deleted += 1
-                    if "objectId" in obj:
+                    if _key(obj.get("objectId")) is not None:
                         dropped.add(obj["objectId"])
                     continue
                 kept.append(self.category(obj, container))
@@ -80,7 +87,8 @@ class _Rewriter:
         if isinstance(answer.get("classifications"), list):
             new["classifications"] = self.elements(answer["classifications"], None)
             new["classifications"] = self.relocate(new["classifications"], None)
-        for obj in new.get(key) or ():
+        objects = new.get(key)
+        for obj in objects if isinstance(objects, list) else ():
             if isinstance(obj, dict) and isinstance(obj.get("classifications"), list):
                 obj["classifications"] = self.relocate(obj["classifications"], obj.get("schemaId"))
         self.out.answer = new
@@ -104,6 +112,7 @@ class _Rewriter:
         the new option belongs to another classification), deleted ones left out."""
         out: list[Any] = []
         moved: list[tuple[str, Any, list[Any]]] = []  # (new classification, value, nested answers)
+        renamed: set[str] = set()  # the classifications answers were carried to from another one
         for element in items:
             if not isinstance(element, dict) or not isinstance(element.get("schemaId"), str):
                 out.append(element)
@@ -114,6 +123,8 @@ class _Rewriter:
                 continue
             new = self.category(element, container)
             new_sid = new["schemaId"]
+            if new_sid != sid:
+                renamed.add(new_sid)
             if "answer" in element or "optionIds" in element:
                 values, where = _values(element)
                 before = len(moved)
@@ -122,6 +133,7 @@ class _Rewriter:
                     nested = new.get("classifications") or []
                     if len(moved) > before:  # its nested answers follow the (last) moved choice
                         moved[-1][2].extend(nested)
+                        self.strays(new, moved[-1][0], nested)
                     else:  # every choice deleted on purpose: what hangs on them goes too
                         self.out.deleted += len(nested)
                     continue
@@ -130,7 +142,29 @@ class _Rewriter:
             out.append(new)
         for cls, value, nested in moved:
             self.add_choice(out, cls, value, nested)
+        for cls in sorted(renamed):  # two classifications merged: one list cannot answer one twice
+            if sum(1 for e in out if isinstance(e, dict) and e.get("schemaId") == cls) > 1:
+                self.out.conflicts.append(
+                    f"{self.b.titles.get(cls, cls)!r} would be answered twice in one place "
+                    "(the answers of two merged classifications meet): answer one of them first"
+                )
         return out
+
+    def strays(self, element: dict[str, Any], cls: str, nested: list[Any]) -> None:
+        """Nested answers may follow a choice to ``cls`` only where the new label set nests their
+        classification under it: elsewhere they would no longer resolve (their classification
+        stays under the old one, which loses its last choice). A conflict: migrate them too."""
+        stray = [
+            n
+            for n in nested
+            if not isinstance(n, dict) or self.b.parents.get(str(n.get("schemaId")), None) != cls
+        ]
+        if stray:
+            title = self.b.titles.get(element["schemaId"], element["schemaId"])
+            self.out.conflicts.append(
+                f"an answer to {title!r} moves its last choice to {self.b.titles.get(cls, cls)!r}, but "
+                f"{len(stray)} answer(s) nested under it have no place there: migrate them too"
+            )
 
     def choices(
         self, sid: str, new_sid: str, values: list[Any], moved: list[tuple[str, Any, list[Any]]]
@@ -141,7 +175,7 @@ class _Rewriter:
         changed = False
         for value in values:
             old = lookup.get(value, value) if isinstance(value, str) else value
-            if isinstance(old, str) and old in self.b.deleted:
+            if isinstance(old, str) and old in self.b.deleted and old in self.b.choices.get(sid, ()):
                 self.out.deleted += 1
                 changed = True
                 continue
@@ -156,7 +190,7 @@ class _Rewriter:
                 if shown not in kept:
                     kept.append(shown)
             else:
-                moved.append((cls, option, []))
+                moved.append((cls, shown, []))  # as the answer writes it: id or value
         return kept, changed
 
     def write(self, element: dict[str, Any], values: list[Any], where: str) -> None:
@@ -228,12 +262,15 @@ class _Rewriter:
         for element in items:
             if isinstance(element, dict):
                 sid = element.get("schemaId")
-                if sid in self.b.relocate and self.b.parents.get(sid) != container:
+                if isinstance(sid, str) and sid in self.b.relocate and self.b.parents.get(sid) != container:
                     misplaced.append(element)
                     continue
+                element = dict(element)  # a host may be given a nested answer: never the caller's
                 nested = element.get("classifications")
                 if isinstance(nested, list):
-                    element["classifications"] = self._pull(nested, sid, misplaced)
+                    element["classifications"] = self._pull(
+                        nested, sid if isinstance(sid, str) else None, misplaced
+                    )
             kept.append(element)
         return kept
 

@@ -205,6 +205,9 @@ class Binding:
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # new classification -> option id -> value
     parents: dict[str, str | None] = field(default_factory=dict)  # new category id -> new parent
     titles: dict[str, str] = field(default_factory=dict)  # new category id -> its title
+    #: classification (old or new) -> the ids of its options and tree keys: an answer's value is a
+    #: choice only when it is one of these (a text that happens to equal an id chose nothing)
+    choices: dict[str, set[str]] = field(default_factory=dict)
     relocate: set[str] = field(default_factory=set)  # new classification ids whose answers change place
     converted: set[str] = field(default_factory=set)  # new classification ids a convert writes to
     problems: list[str] = field(default_factory=list)
@@ -213,8 +216,9 @@ class Binding:
 
     @property
     def carried(self) -> set[str]:
-        """Every old id whose answers are carried somewhere or deleted on purpose."""
-        return {*self.categories, *(o for _, o in self.options), *self.deleted}
+        """Every old id whose answers are carried somewhere or deleted on purpose (a classification
+        moved with its id: carried to its new place)."""
+        return {*self.categories, *(o for _, o in self.options), *self.deleted, *self.relocate}
 
 
 def bind(migrations: Sequence[DeclaredMigration], before: CategorySchema, after: CategorySchema) -> Binding:
@@ -227,6 +231,7 @@ class _Binder:
         self.before = before
         self.after = after
         self.after_ids = {n.id: n for n in after.walk() if n.id is not None}
+        self.before_ids = {n.id: n for n in before.walk() if n.id is not None}
         self.out = Binding()
         self.deferred: list[tuple[DeclaredMigration, SchemaNode, SchemaNode]] = []
         for node in after.walk():
@@ -241,6 +246,7 @@ class _Binder:
                 owner = owner_of(node)
                 if owner is not None and owner.id is not None and owner.id in self.out.values:
                     self.out.values[owner.id].setdefault(node.title, node.id)
+                    self.out.choices.setdefault(owner.id, set()).add(node.id)
                     self.out.texts[owner.id].setdefault(node.id, node.title)
         for node in before.walk():  # old value texts read as their options too (exports write them)
             if node.kind is NodeKind.CLASSIFICATION and node.id is not None:
@@ -249,11 +255,13 @@ class _Binder:
                 owner = owner_of(node)
                 if owner is not None and owner.id is not None:
                     self.out.values.setdefault(owner.id, {}).setdefault(node.title, node.id)
+                    self.out.choices.setdefault(owner.id, set()).add(node.id)
 
     def problem(self, m: DeclaredMigration, text: str) -> None:
         self.out.problems.append(f"migrations[{m.index}] ({m.kind}): {text}")
 
     def bind(self, migrations: Iterable[DeclaredMigration]) -> Binding:
+        migrations = list(migrations)
         for m in migrations:
             self.one(m)
         for m, old, new in self.deferred:
@@ -264,14 +272,25 @@ class _Binder:
             else:
                 self.option(m, old, new)
         self.check_left_behind()
-        self.check_chains()
+        self.check_chains(migrations)
         return self.out
 
-    def check_chains(self) -> None:
+    def check_chains(self, migrations: list[DeclaredMigration]) -> None:
         """A new id is never also an old one that moves: answers would move twice (apply once more
         and they would move on), so a second run of a migration would not be a no-op."""
-        chained = set(self.out.categories.values()) & set(self.out.categories)
-        chained |= {o for _, o in self.out.options.values()} & {o for _, o in self.out.options}
+        out = self.out
+        declared = {m.target for m in migrations if m.target is not None}
+        named = {  # a source by schemaId that is another migration's target (a move keeps its own id)
+            r.schema_id for m in migrations for r in m.sources if r.schema_id != m.target
+        }
+        targets = set(out.categories.values()) | {o for _, o in out.options.values()}
+        # carried on again, or deleted after all (a second run would delete what the first carried)
+        chained = targets & (set(out.categories) | out.deleted)
+        # a choice carried to a (classification, option) pair that is carried on; an option moved to
+        # another classification with its id is no chain: the pair differs
+        chained |= {o for _, o in set(out.options.values()) & set(out.options)}
+        chained |= {c for c, _ in out.options.values()} & set(out.categories)
+        chained |= {i for i in declared & named if i is not None}
         for sid in sorted(chained)[:5]:
             self.out.problems.append(
                 f"{sid!r} is both carried to and carried away by the migrations: point every migration "
@@ -437,12 +456,13 @@ class _Binder:
             )
 
     def check_left_behind(self) -> None:
-        """Every item beneath a migrated one is carried, deleted, or kept with its id."""
+        """Every item beneath a migrated one is carried, deleted, or kept with its id where its
+        answers stay (under its parent, as the migrations map it)."""
         carried = self.out.carried
         for step in self.out.steps:
             if step.migration.kind == "delete" or step.gone:  # nothing beneath is known, or kept
                 continue
-            left = [i for i in step.covered if i not in carried and i not in self.after_ids]
+            left = [i for i in step.covered if i not in carried and not self.stays(i)]
             if left:
                 names = {n.id: " › ".join(n.address) for n in self.before.walk() if n.id in set(left[:5])}
                 shown = ", ".join(names.get(i, i) for i in left[:5])
@@ -452,3 +472,15 @@ class _Binder:
                     f"{shown}{more} beneath it have no item of the same name under the target: add a "
                     "migration (or a deletion) for each",
                 )
+
+    def stays(self, sid: str) -> bool:
+        """``sid`` keeps its id in the new label set under its old parent (as the migrations map it),
+        so answers to it resolve where they are; kept under another parent, they would not."""
+        new, old = self.after_ids.get(sid), self.before_ids.get(sid)
+        if new is None or old is None:
+            return False
+        options = (NodeKind.OPTION, NodeKind.TREE_OPTION)
+        was, now = (owner_of(old), owner_of(new)) if old.kind in options else (old.parent, new.parent)
+        was_id = was.id if was is not None else None
+        now_id = now.id if now is not None else None
+        return (self.out.categories.get(was_id, was_id) if was_id is not None else None) == now_id

@@ -55,8 +55,12 @@ def plan_migrations(
     if not migrations:
         return MigrationPlan(tuple(schema_changes), ())
     binding = bind(migrations, before, after)
-    rated = [_rated(c, binding, before) for c in schema_changes]
-    steps = [_step_change(s) for s in binding.steps]
+    kept = {n.id for n in after.walk() if n.id is not None}
+    rated = [_rated(c, binding, before, kept) for c in schema_changes]
+    carried = binding.carried
+    # a migration that carries nothing is one that ran: a move that kept its schemaIds leaves answers
+    # holding them (no count can tell it ran), but bound against the label set it made, it moves nothing
+    steps = [_step_change(s) for s in binding.steps if s.gone or carried & set(s.covered)]
     blocked = [*binding.problems, *(_gone(s) for s in binding.steps if s.gone)]
     warnings = [
         f"{text} is in neither label set: taken as a migration that ran (list the item under "
@@ -102,9 +106,11 @@ def _step_change(step: BoundStep) -> Change:
     )
 
 
-def _rated(c: Change, binding: Binding, before: CategorySchema) -> Change:
+def _rated(c: Change, binding: Binding, before: CategorySchema, kept: set[str]) -> Change:
     """A removal (or a change that orphans answers) whose answers the migrations carry: safe, or
-    destructive because a declared deletion removes them."""
+    destructive because a declared deletion removes them. An item beneath it that keeps its id in
+    the new label set (the options of a classification moved with its id) needs no migration, as
+    ``migration.bind`` has it."""
     if c.kind not in _ITEMS or c.schema_id is None or c.impact is not Impact.DESTRUCTIVE:
         return c
     carried = binding.carried
@@ -112,7 +118,7 @@ def _rated(c: Change, binding: Binding, before: CategorySchema) -> Change:
         return c
     node = next((n for n in before.walk() if n.id == c.schema_id), None)
     ids = subtree_ids(node) if node is not None else [c.schema_id]
-    if not all(i in carried for i in ids):
+    if not all(i in carried or (i != c.schema_id and i in kept) for i in ids):
         return c
     steps = [s for s in binding.steps if set(s.covered) & set(ids)]
     which = ", ".join(f"migrations[{s.migration.index}]" for s in steps)

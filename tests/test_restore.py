@@ -123,3 +123,17 @@ def test_a_backup_of_a_project_the_hub_does_not_have(tmp_path: Path) -> None:
     assert (
         len(result.stderr.strip().splitlines()) == 2 and "p1" in result.stderr
     )  # the notice, then one error
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "inf", "86401"], ids=["nan", "negative", "inf", "over-a-day"])
+@pytest.mark.parametrize(
+    "command",
+    [("apply",), ("restore", "b.ndjson"), ("hub", "load", "x.ndjson", "--project", "p")],
+    ids=["apply", "restore", "hub-load"],
+)
+def test_every_lock_timeout_takes_seconds_from_0_to_a_day(
+    tmp_path: Path, command: tuple[str, ...], value: str
+) -> None:
+    """One option for every command that waits for a lease (restore's and hub load's took NaN)."""
+    result = run_ontokit(*command, "--lock-timeout", value, cwd=tmp_path)
+    assert result.returncode == 1 and "Invalid value for '--lock-timeout'" in result.stderr, result.stderr

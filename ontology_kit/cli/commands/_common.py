@@ -3,6 +3,7 @@ formats), colors, and showing the diagnostics an error carries before the one-li
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -66,6 +67,25 @@ def format_option(what: str) -> Callable[[F], F]:
         default="text",
         show_default=True,
         help=f"Output format of {what} (and of diagnostics).",
+    )
+
+
+def _finite(value: float) -> float:
+    if math.isnan(value):  # NaN passes every range check
+        raise click.BadParameter("must be a number of seconds, not nan")
+    return value
+
+
+def lock_timeout_option(what: str) -> Callable[[F], F]:
+    """``--lock-timeout SECONDS``: how long to wait for another run's lease (0 to a day, never NaN)."""
+    return click.option(
+        "--lock-timeout",
+        type=click.FloatRange(min=0, max=24 * 3600),
+        default=0,
+        show_default=True,
+        metavar="SECONDS",
+        callback=lambda ctx, param, value: _finite(value),
+        help=f"How long to wait for another {what} (hubs with the locks extension).",
     )
 
 

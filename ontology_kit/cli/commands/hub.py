@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ...errors import ExitCode
-from ._common import echo_line, format_option
+from ._common import echo_line, format_option, lock_timeout_option
 
 
 @click.group("hub")
@@ -145,14 +145,7 @@ def projects_command(hub: str | None, fmt: str) -> int:
     help="Hub to use: a URL, a hub's short name, or embedded [default: $ONTOKIT_HUB, else the "
     "workspace's hub:, else embedded].",
 )
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0),
-    default=0.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Wait this long for another apply or load to release the project.",
-)
+@lock_timeout_option("apply or load to release the project")
 def load_command(file: str, project: str, hub: str | None, lock_timeout: float) -> int:
     """Load labeling data in Ango's export format into a project.
 

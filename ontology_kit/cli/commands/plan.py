@@ -16,6 +16,7 @@ from ._common import (
     fail_on_options,
     format_option,
     gate,
+    lock_timeout_option,
     showing_diagnostics,
     use_color,
 )
@@ -197,15 +198,7 @@ class _TerminalApply:
 @click.option("--hub", default=None, metavar="URL", help=_HUB_HELP)
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a terminal).")
 @click.option("--allow-destructive", is_flag=True, help="Allow changes that can orphan existing annotations.")
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0, max=24 * 3600),
-    default=0,
-    show_default=True,
-    metavar="SECONDS",
-    callback=lambda ctx, param, value: _finite(value),
-    help="How long to wait for another apply's lock on a project (hubs with the locks extension).",
-)
+@lock_timeout_option("apply's lock on a project")
 @click.option("--no-count", is_flag=True, help=_NO_COUNT_HELP)
 def apply_command(
     target: str | None,
@@ -263,12 +256,6 @@ def apply_command(
         "again: no changes remain."
     )
     return ExitCode.OK
-
-
-def _finite(value: float) -> float:
-    if math.isnan(value):  # NaN passes every range check
-        raise click.BadParameter("must be a number of seconds, not nan")
-    return value
 
 
 def _echo_interrupted(stopped: ApplyInterrupted) -> None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ...errors import ExitCode
-from ._common import echo_line, showing_diagnostics
+from ._common import echo_line, lock_timeout_option, showing_diagnostics
 
 
 @click.command("restore")
@@ -19,14 +19,7 @@ from ._common import echo_line, showing_diagnostics
     help="Hub holding the project [default: $ONTOKIT_HUB, else the workspace's hub:, else embedded].",
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0, max=24 * 3600),
-    default=0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another apply's lock on the project (hubs with the locks extension).",
-)
+@lock_timeout_option("apply's lock on the project")
 def restore_command(backup: str, hub: str | None, auto_approve: bool, lock_timeout: float) -> int:
     """Put a project's label set and answers back as an answers backup holds them.
 

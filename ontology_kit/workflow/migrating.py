@@ -68,26 +68,21 @@ _SHOWN = 10
 _KEYS = ("tools", "classifications", "relations")
 
 
-def answer_digest(answer: dict[str, Any]) -> bytes:
-    """What two answers must share to be the same: their three lists, keys sorted (``objects`` read
-    as ``tools``; a missing list as an empty one)."""
+def _lists(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer's three lists (``objects`` read as ``tools``; a missing list as an empty one)."""
     tools = answer.get("tools", answer.get("objects"))
-    doc = {
-        "tools": tools or [],
-        "classifications": answer.get("classifications") or [],
-        "relations": answer.get("relations") or [],
-    }
-    return hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).digest()
+    return {"tools": tools or [], **{k: answer.get(k) or [] for k in _KEYS[1:]}}
+
+
+def answer_digest(answer: dict[str, Any]) -> bytes:
+    """What two answers must share to be the same: their three lists, keys sorted."""
+    return hashlib.sha256(orjson.dumps(_lists(answer), option=orjson.OPT_SORT_KEYS)).digest()
 
 
 def label_for(external_id: str, answer: dict[str, Any]) -> dict[str, Any]:
     """An ``import_labels`` entry that replaces a task's answer with ``answer``."""
-    return {
-        "externalId": external_id,
-        "objects": answer.get("tools", answer.get("objects")) or [],
-        "classifications": answer.get("classifications") or [],
-        "relations": answer.get("relations") or [],
-    }
+    lists = _lists(answer)
+    return {"externalId": external_id, "objects": lists.pop("tools"), **lists}
 
 
 def migrations_digest(migrations: tuple[DeclaredMigration, ...], after: CategorySchema) -> str:
@@ -99,8 +94,13 @@ def migrations_digest(migrations: tuple[DeclaredMigration, ...], after: Category
 def journal_file(state: Path, hub: str, project_id: str) -> Path:
     """Where the journal of a migration of ``project_id`` on ``hub`` is kept."""
     key = hashlib.sha256(hub.encode()).hexdigest()[:12]
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in project_id)[:200]
-    return state / "migrations" / f"{key}-{safe}.json"
+    return state / "migrations" / f"{key}-{_file_name(project_id)}.json"
+
+
+def _file_name(project_id: str) -> str:
+    """A hub's project id as part of a file name (any character but ``- _ .`` and alphanumerics
+    replaced: an id comes from a hub)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in project_id)[:200]
 
 
 # -- the journal ------------------------------------------------------------------------------------------
@@ -188,13 +188,14 @@ def _kept_backup(journal: Path) -> str:
 # -- the backup -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Backup:
-    """A backup's header: which project on which hub, when, and the label set of its answers."""
+    """A backup's header: which project on which hub, when, and the label set of its answers;
+    ``tasks``, the lines after it, once a whole read counted them (``restoring.check_backup``)."""
 
     project: str
     hub: str
     created: str
     category_schema: dict[str, Any]
-    tasks: int
+    tasks: int | None = None
 
 
 def _write_backup(
@@ -204,8 +205,7 @@ def _write_backup(
     its path, the number of tasks, and the conflicts rewriting them would meet."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in project_id)[:200]
-    path = folder / f"{safe}-{stamp}.ndjson"
+    path = folder / f"{_file_name(project_id)}-{stamp}.ndjson"
     header = {
         "ontokit_backup": BACKUP_FORMAT,
         "project": project_id,
@@ -263,20 +263,11 @@ def read_backup(path: Path) -> tuple[Backup, Iterator[TaskAnswer]]:
             or not isinstance(doc.get("categorySchema"), dict)
         ):
             raise BackupFileError(f"{path}:1: not an ontokit answers backup (format {BACKUP_FORMAT})")
-        tasks = sum(1 for _ in _counted_lines(path))
     except BaseException:
         fh.close()
         raise
-    header = Backup(doc["project"], doc["hub"], doc["created"], doc["categorySchema"], tasks)
+    header = Backup(doc["project"], doc["hub"], doc["created"], doc["categorySchema"])
     return header, _tasks(fh, path)
-
-
-def _counted_lines(path: Path) -> Iterator[None]:
-    with open(path, "rb") as fh:
-        fh.readline(MAX_LINE_BYTES + 1)
-        for line in iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""):
-            if line.strip():
-                yield None
 
 
 def _line(fh: IO[bytes], path: Path, number: int) -> Any:

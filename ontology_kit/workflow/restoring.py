@@ -12,7 +12,7 @@ after a restore, the project is as it was before that apply. Running it again ch
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +45,8 @@ def check_backup(path: str | Path) -> Backup:
         BackupFileError: it is not a backup ontokit wrote, or is damaged.
     """
     header, tasks = read_backup(Path(path))
-    for _ in tasks:  # every line, before anything is written
-        pass
-    return header
+    counted = sum(1 for _ in tasks)  # every line read and checked, before anything is written
+    return replace(header, tasks=counted)
 
 
 def restore_backup(

@@ -62,6 +62,6 @@ def restore_command(backup: str, hub: str | None, auto_approve: bool, lock_timeo
     what = "the label set and " if result.label_set else ""
     click.echo(
         f"Restored {what}the answers of {result.restored:,} task(s) of project {result.backup.project}; "
-        f"read back: all {result.backup.tasks:,} task(s) of the backup hold its answers."
+        f"read back: all {result.backup.tasks or 0:,} task(s) of the backup hold its answers."
     )
     return ExitCode.OK

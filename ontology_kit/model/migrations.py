@@ -27,7 +27,12 @@ class _Model(BaseModel):
 class SchemaIdRef(_Model):
     """An item named by its schemaId (the form a file writes: ``{schemaId: ...}``)."""
 
-    schemaId: Annotated[str, Field(min_length=1, description="The item's schemaId.")]
+    schemaId: Annotated[
+        str,
+        Field(
+            min_length=1, description="The item's schemaId.", examples=["1c5e0d2a9b8f4e3d7a6c5b4a39281706"]
+        ),
+    ]
 
 
 _Name = Annotated[str, Field(min_length=1)]
@@ -52,7 +57,8 @@ MigrationRef = Annotated[
     BeforeValidator(_ref_shorthand, json_schema_input_type=SchemaIdRef | _Path),
     Field(
         description="An item: `{schemaId: ...}`, or its path of names from the top: titles of "
-        "categories, then an option's value, e.g. `[Vehicle, Type, Truck]`."
+        "categories, then an option's value, e.g. `[Vehicle, Type, Truck]`.",
+        examples=[["Vehicle", "Type", "Truck"], {"schemaId": "1c5e0d2a9b8f4e3d7a6c5b4a39281706"}],
     ),
 ]
 
@@ -65,31 +71,49 @@ class Migration(_Model):
         None,
         description="Items of the live label set whose answers become answers of `into` (options into "
         "an option; tools, classifications or relations into one of the same type).",
+        examples=[[["Vehicle", "Type", "Lorry"], ["Vehicle", "Type", "Van"]]],
     )
-    into: MigrationRef | None = Field(None, description="merge only: the item that takes the answers.")
+    into: MigrationRef | None = Field(
+        None,
+        description="merge only: the item that takes the answers.",
+        examples=[["Vehicle", "Type", "Truck"]],
+    )
     move: MigrationRef | None = Field(
         None,
         description="An item of the live label set that moves to `to` (another parent); its answers follow.",
+        examples=[["Vehicle", "Occluded"]],
     )
     rekey: MigrationRef | None = Field(
-        None, description="An item of the live label set whose schemaId changes to that of `to`."
+        None,
+        description="An item of the live label set whose schemaId changes to that of `to`.",
+        examples=[["Vehicle"]],
     )
     convert: MigrationRef | None = Field(
         None,
         description="A classification of the live label set whose answers become answers of `to`, a "
         "classification of another type (radio, checkbox, dropdowns, tree), option by option.",
+        examples=[["Weather"]],
     )
     values: dict[str, str] | None = Field(
         None,
         description="convert only: old option (its value or schemaId) -> new option of `to` (its value, "
         "key or schemaId). An old option left out maps to the new option with the same value.",
+        examples=[{"Drizzle": "Rain / Light"}],
     )
-    to: MigrationRef | None = Field(None, description="move, rekey and convert: the item in this ontology.")
+    to: MigrationRef | None = Field(
+        None,
+        description="move, rekey and convert: the item in this ontology.",
+        examples=[["Vehicle", "Visibility", "Occluded"]],
+    )
     delete: MigrationRef | None = Field(
-        None, description="An item of the live label set whose answers are deleted from every task."
+        None,
+        description="An item of the live label set whose answers are deleted from every task.",
+        examples=[["Vehicle", "Type", "Unknown"]],
     )
     acknowledge: bool | None = Field(
-        None, description="delete only: must be true: the answers are deleted, not carried over."
+        None,
+        description="delete only: must be true: the answers are deleted, not carried over.",
+        examples=[True],
     )
 
     def kinds(self) -> list[str]:

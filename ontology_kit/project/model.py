@@ -47,6 +47,7 @@ class SecretRef(_Model):
             pattern=SECRET_ENV_PATTERN,
             description="Name of the environment variable that holds the secret: `HOOK` in it, "
             "`_SECRET` at its end (e.g. WEBHOOK_SECRET).",
+            examples=["DRIVING_WEBHOOK_SECRET"],
         ),
     ]
 
@@ -54,21 +55,34 @@ class SecretRef(_Model):
 class WebhookSpec(_Model):
     """A webhook of the project. The hub fires it on the listed events."""
 
-    url: Annotated[str, Field(pattern=_URL, description="Where the hub POSTs events.")]
-    types: Annotated[
-        list[WebhookType], Field(min_length=1, description="ACCEPTED, COMPLETED and/or UPDATED.")
+    url: Annotated[
+        str,
+        Field(
+            pattern=_URL,
+            description="Where the hub POSTs events.",
+            examples=["https://hooks.example.com/ango"],
+        ),
     ]
-    secret: SecretRef | None = Field(None, description="Signing secret: `{env: VARIABLE}`; never the value.")
+    types: Annotated[
+        list[WebhookType],
+        Field(min_length=1, description="ACCEPTED, COMPLETED and/or UPDATED.", examples=[["COMPLETED"]]),
+    ]
+    secret: SecretRef | None = Field(
+        None,
+        description="Signing secret: `{env: VARIABLE}`; never the value.",
+        examples=[{"env": "DRIVING_WEBHOOK_SECRET"}],
+    )
 
 
 class BatchSpec(_Model):
     """A batch. A plain string is short for ``{name: ...}``."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1, description="The batch's name on the hub.", examples=["Week 1"])]
     id: str | None = Field(
         None,
         description="The batch's id on the hub. With it, the batch is matched by id, so that a new "
         "`name` renames it (otherwise a new name is a new batch).",
+        examples=["6571c1f0a5b4d3e2f1a0b9c8"],
     )
 
 
@@ -82,71 +96,114 @@ BatchItem = Annotated[BatchSpec, BeforeValidator(_batch_shorthand, json_schema_i
 class Position(_Model):
     """Where the workflow editor draws a stage."""
 
-    x: Number
-    y: Number
+    x: Number = Field(description="Horizontal position in the workflow editor.", examples=[120])
+    y: Number = Field(description="Vertical position in the workflow editor.", examples=[80])
 
 
 class ConsensusConfig(_Model):
     """A Consensus stage's settings."""
 
-    threshold: Number = Field(description="The agreement needed, in percent.")
-    adjudicationMethod: str | None = Field(None, description='How a disagreement is settled ("best").')
+    threshold: Number = Field(description="The agreement needed, in percent.", examples=[80])
+    adjudicationMethod: str | None = Field(
+        None, description='How a disagreement is settled ("best").', examples=["best"]
+    )
 
 
 class StageSpec(_Model):
     """One workflow stage, with Ango's field names. Fields left out keep the hub's values."""
 
-    id: Annotated[str, Field(min_length=1, max_length=1024, description="The stage's id: stable, unique.")]
-    type: StageType
-    name: str | None = Field(None, description="The name people see (default: the id).")
+    id: Annotated[
+        str,
+        Field(
+            min_length=1, max_length=1024, description="The stage's id: stable, unique.", examples=["Review"]
+        ),
+    ]
+    type: StageType = Field(description="The kind of stage (the SDK's StageType).", examples=["Review"])
+    name: str | None = Field(
+        None, description="The name people see (default: the id).", examples=["Labeling"]
+    )
     next: list[str] = Field(
         default_factory=list,
         description="The ids of the stages a task goes to from here (Review: accepted, rejected; "
         "Consensus: agree, disagree). Complete and Archive lead nowhere.",
+        examples=[["Complete", "Label"]],
     )
     assignedTo: list[Annotated[str, Field(pattern=_EMAIL)]] | None = Field(
-        None, description="Who works in this stage (e-mail addresses)."
+        None, description="Who works in this stage (e-mail addresses).", examples=[["ann@example.com"]]
     )
-    position: Position | None = None
-    autoForward: bool | None = Field(None, description="Start: send new tasks on at once.")
-    preventRequeue: bool | None = Field(None, description="Complete: tasks here cannot be requeued.")
-    readOnly: bool | None = Field(None, description="Review: reviewers cannot edit answers.")
-    consensusConfig: ConsensusConfig | None = None
-    consensusId: str | None = Field(None, description="A consensus sub-stage: the Consensus stage's id.")
-    pluginId: str | None = Field(None, description="Plugin: the plugin's id.")
-    logic: dict[str, Any] | None = Field(None, description="Logic: its conditions, as Ango writes them.")
-    url: str | None = Field(None, pattern=_URL, description="Webhook: where the hub POSTs each task.")
-    secret: SecretRef | None = Field(None, description="Webhook: its signing secret, `{env: VARIABLE}`.")
+    position: Position | None = Field(
+        None, description="Where the workflow editor draws the stage.", examples=[{"x": 120, "y": 80}]
+    )
+    autoForward: bool | None = Field(None, description="Start: send new tasks on at once.", examples=[True])
+    preventRequeue: bool | None = Field(
+        None, description="Complete: tasks here cannot be requeued.", examples=[True]
+    )
+    readOnly: bool | None = Field(None, description="Review: reviewers cannot edit answers.", examples=[True])
+    consensusConfig: ConsensusConfig | None = Field(
+        None,
+        description="Consensus: the agreement needed and how a disagreement is settled.",
+        examples=[{"threshold": 80, "adjudicationMethod": "best"}],
+    )
+    consensusId: str | None = Field(
+        None, description="A consensus sub-stage: the Consensus stage's id.", examples=["Consensus"]
+    )
+    pluginId: str | None = Field(None, description="Plugin: the plugin's id.", examples=["6571c1f0a5b4d3e2"])
+    logic: dict[str, Any] | None = Field(
+        None, description="Logic: its conditions, as Ango writes them.", examples=[{"conditions": []}]
+    )
+    url: str | None = Field(
+        None,
+        pattern=_URL,
+        description="Webhook: where the hub POSTs each task.",
+        examples=["https://hooks.example.com/ango/driving"],
+    )
+    secret: SecretRef | None = Field(
+        None,
+        description="Webhook: its signing secret, `{env: VARIABLE}`.",
+        examples=[{"env": "DRIVING_HOOK_SECRET"}],
+    )
 
 
 class BenchmarkSpec(_Model):
     """Benchmark settings (``update_benchmark_settings``)."""
 
-    enabled: bool
+    enabled: bool = Field(description="Whether benchmark sampling is on.", examples=[True])
     ratio: Annotated[int, Field(ge=0, le=100)] | None = Field(
-        None, description="Percent of eligible tasks sampled as benchmarks."
+        None, description="Percent of eligible tasks sampled as benchmarks.", examples=[10]
     )
-    cutoff: bool | None = Field(None, description="Whether benchmark cutoff is on.")
+    cutoff: bool | None = Field(None, description="Whether benchmark cutoff is on.", examples=[False])
 
 
 class LabelValidationSpec(_Model):
     """Custom label validation (``update_label_validation``)."""
 
-    enabled: bool | None = None
-    function: str | None = Field(None, description="The validation function's source.")
-    external: dict[str, Any] | None = Field(None, description="External validation, as Ango writes it.")
+    enabled: bool | None = Field(None, description="Whether custom label validation is on.", examples=[True])
+    function: str | None = Field(
+        None,
+        description="The validation function's source.",
+        examples=['return answer.objects.length > 0 ? [] : ["draw at least one object"];'],
+    )
+    external: dict[str, Any] | None = Field(
+        None,
+        description="External validation, as Ango writes it.",
+        examples=[{"url": "https://example.com/check"}],
+    )
 
 
 class SettingsSpec(_Model):
     """General project settings, with Ango's field names."""
 
     idleTimeout: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Seconds before an idle task is released."
+        None, description="Seconds before an idle task is released.", examples=[600]
     )
-    ocrLanguage: str | None = None
-    taskSkipEnabled: bool | None = None
-    unassignSkippedTask: bool | None = None
-    errorCodesEnabled: bool | None = None
+    ocrLanguage: str | None = Field(None, description="The OCR language.", examples=["eng"])
+    taskSkipEnabled: bool | None = Field(
+        None, description="Whether annotators may skip a task.", examples=[True]
+    )
+    unassignSkippedTask: bool | None = Field(
+        None, description="Whether a skipped task is unassigned.", examples=[True]
+    )
+    errorCodesEnabled: bool | None = Field(None, description="Whether error codes are on.", examples=[False])
 
 
 class ProjectFile(_Model):
@@ -156,54 +213,86 @@ class ProjectFile(_Model):
         title="ontokit project", json_schema_extra={"$comment": "Generated by `ontokit schema --project`."}
     )
 
-    name: Annotated[str, Field(min_length=1, description="The project's name on the hub.")]
-    description: str = ""
+    name: Annotated[
+        str, Field(min_length=1, description="The project's name on the hub.", examples=["Driving scenes"])
+    ]
+    description: str = Field(
+        "", description="The project's description on the hub.", examples=["Road scenes"]
+    )
     id: str | None = Field(
         None,
         description="The project's id on the hub. Without it, the project is "
         "found by its exact name (which must be unique), or created.",
+        examples=["6571c1f0a5b4d3e2f1a0b9c8"],
     )
     type: ProjectType | None = Field(
         None,
         description="The project's type. When set, ontokit manages it: sent when the project is created, "
         "and compared with the hub's; a change is destructive (docs/projects.md).",
+        examples=["ango"],
     )
     ontology: str | dict[str, Any] = Field(
         description="Path to an ontology file (relative to this file, inside the workspace root), or the "
-        "ontology itself, inline."
+        "ontology itself, inline.",
+        examples=["../ontologies/driving-scenes.yaml", {"tools": [{"title": "Car", "type": "bounding-box"}]}],
     )
     batches: list[BatchItem] = Field(
         default_factory=list,
         description="Batches the project must have. "
         "Other batches on the hub are shown as unmanaged, never deleted, unless `prune_batches` is true.",
+        examples=[["Week 1", {"name": "Week 2", "id": "6571c1f0a5b4d3e2f1a0b9c8"}]],
     )
     prune_batches: bool = Field(
         False,
         description="Delete the hub's batches this definition does not list (a destructive change: the "
         "plan shows how many tasks each holds).",
+        examples=[True],
     )
     webhooks: list[WebhookSpec] = Field(
         default_factory=list,
         description="Webhooks the project must have, "
         "matched by URL. Others are shown as unmanaged, never deleted.",
+        examples=[[{"url": "https://hooks.example.com/ango", "types": ["COMPLETED"]}]],
     )
     workflow: list[StageSpec] | None = Field(
         None,
         max_length=100,
         description="The workflow's stages, all of them: stages on the hub that are not listed are "
         "removed. Left out: the workflow is not managed.",
+        examples=[
+            [
+                {"id": "Start", "type": "Start", "next": ["Label"]},
+                {"id": "Label", "type": "Label", "next": ["Complete"]},
+                {"id": "Complete", "type": "Complete"},
+            ]
+        ],
     )
     members: dict[str, ProjectRole] | None = Field(
         None,
         description="Members and their roles (e-mail: role). Other members on the hub stay (Ango's "
         "API cannot remove one).",
         max_length=1000,
+        examples=[{"ann@example.com": "Labeler", "rev@example.com": "Reviewer"}],
     )
-    benchmark: BenchmarkSpec | None = None
-    label_validation: LabelValidationSpec | None = None
-    settings: SettingsSpec | None = None
+    benchmark: BenchmarkSpec | None = Field(
+        None,
+        description="Benchmark sampling. Left out: not managed.",
+        examples=[{"enabled": True, "ratio": 10, "cutoff": False}],
+    )
+    label_validation: LabelValidationSpec | None = Field(
+        None,
+        description="Custom label validation. Left out: not managed.",
+        examples=[{"enabled": True, "function": "return [];"}],
+    )
+    settings: SettingsSpec | None = Field(
+        None,
+        description="General project settings; each one left out is not managed.",
+        examples=[{"idleTimeout": 600, "taskSkipEnabled": True}],
+    )
     instructions: str | None = Field(
-        None, description="Path to the instructions file (relative to this file, inside the workspace)."
+        None,
+        description="Path to the instructions file (relative to this file, inside the workspace).",
+        examples=["../docs/labeling-guide.pdf"],
     )
 
 
@@ -218,10 +307,14 @@ class WorkspaceFile(_Model):
             min_length=1,
             description="Project definition files or glob patterns, relative to ontokit.yaml and inside "
             "its folder.",
+            examples=[["projects/*.yaml"]],
         ),
     ]
     hub: str | None = Field(
-        None, description="Default hub for this workspace (overridden by --hub and ONTOKIT_HUB)."
+        None,
+        description="Default hub for this workspace: `ango` (or `ango-us`, `ango-in`), `local` (the embedded "
+        "local Hub) or a hub URL; overridden by --hub and ONTOKIT_HUB.",
+        examples=["ango", "local", "http://127.0.0.1:8765"],
     )
     rate_limit: str | None = Field(
         None,

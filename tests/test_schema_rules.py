@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 
 from ontology_kit import Severity, check_path, check_text
 from ontology_kit.model.errors import RULES as STRUCTURE_RULES
-from ontology_kit.model.types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
+from ontology_kit.model.types import CLASSIFICATION_TYPES, OPTION_TYPES, RELATION_TYPES, TOOL_TYPES
 from ontology_kit.project.kinds import detect_kind
 from ontology_kit.schema import KINDS
 
@@ -275,6 +275,71 @@ def test_the_schema_rejects_what_ontokit_rejects_for_structure_and_nothing_it_ac
         assert (python, ecma) == ([], []), doc
     if codes & REJECTED:
         assert python and ecma, (codes, doc)
+
+
+_ACCEPTED_KEYS = ["", "1", "ctrl+9", "k", "p", "A", "ctrl+a", "F1", "\u00e9", "\u200d", "a b"]
+_ACCEPTED_TITLES = ["Q", " x ", "\u00e9t\u00e9", "\u200bA", "10"]
+
+
+@st.composite
+def accepted_categories(draw: st.DrawFn, family: str, depth: int) -> dict[str, Any]:
+    """A category ontokit accepts (warnings aside): each field only where its type takes it."""
+    types = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}[
+        family
+    ]
+    kind = draw(st.sampled_from(types))
+    item: dict[str, Any] = {"title": draw(st.sampled_from(_ACCEPTED_TITLES)), "type": kind}
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        "color": st.sampled_from(["#A1b2C3", "#000000", "#ffffff"]),
+        "shortcutKey": st.sampled_from(_ACCEPTED_KEYS),
+        "required": st.booleans(),
+        "key": st.sampled_from(["k1", None]),
+    }
+    if family == "classifications":
+        text, tree = kind == "text", kind == "tree-dropdown"
+        fields["richText"] = st.booleans() if text else st.just(False)
+        fields["regex"] = st.sampled_from([None, "^a$"]) if text else st.none()
+        if not tree:
+            fields["treeOptions"] = st.just([])
+        if kind not in OPTION_TYPES:
+            fields["options"] = st.just([])
+        if tree:
+            item["treeOptions"] = draw(st.sampled_from([["x"], [{"title": "y", "children": ["z"]}]]))
+    for name, values in fields.items():
+        if draw(st.booleans()):
+            item[name] = draw(values)
+    takes_options = family != "classifications" or kind in OPTION_TYPES
+    ways = (
+        ["options", "optionSet"]
+        if family == "classifications" and takes_options
+        else ["none", "options", "optionSet"]
+    )
+    way = draw(st.sampled_from(ways)) if takes_options else "none"
+    if way == "options":
+        item["options"] = draw(st.sampled_from([["a"], ["a", {"value": "b", "key": "bee"}]]))
+    elif way == "optionSet":
+        item["optionSet"] = "yes-no"
+    if depth > 0 and draw(st.booleans()):
+        item["classifications"] = [draw(accepted_categories("classifications", depth - 1))]
+    return item
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["tools", "classifications", "relations"]).flatmap(
+        lambda f: st.tuples(st.just(f), accepted_categories(f, 1))
+    )
+)
+def test_the_schema_takes_every_ontology_ontokit_accepts(family_item: tuple[str, dict[str, Any]]) -> None:
+    family, item = family_item
+    doc = {"optionSets": {"yes-no": ["Yes", "No"]}, family: [item]}
+    codes = _error_codes(check_text(json.dumps(doc)))
+    assert codes <= {"duplicate-title", "duplicate-item-key", "empty-title"}, (
+        codes,
+        doc,
+    )  # the strategy's own slips
+    if not codes:
+        assert schema_errors("ontology", doc) == ([], []), doc
 
 
 # -- structural errors: the folder's invalid cases, and mutations of valid files -------------------------

@@ -44,7 +44,8 @@ class LanguageServer:
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
         self.last_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -135,6 +136,10 @@ class LanguageServer:
             if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
+            self.reader.join(timeout=5)
+            for pipe in (self.process.stdin, self.process.stdout):
+                if pipe is not None:
+                    pipe.close()
 
 
 def _text(documentation: Any) -> str:

@@ -57,6 +57,12 @@ _MODELS: Final[dict[str, type[BaseModel]]] = {
 # `jsonschema` package) read them alike: explicit character classes, no \s where the two disagree.
 #: Spaces that are not control characters: what ``str.strip()`` removes besides them.
 _SPACES: Final = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: What ``str.strip()`` removes: those spaces, and the control characters Python counts as spaces.
+_WHITESPACE: Final = _SPACES + r"\u0009-\u000d\u001c-\u001f\u0085"
+#: ``project/fields``: a project or batch name that is not blank.
+NAME_PATTERN: Final = rf"^(?![{_WHITESPACE}]*$)"
+#: ``project/fields.id_problem``: one URL path segment: not ``.``/``..``, no space, slash or control.
+PROJECT_ID_PATTERN: Final = rf"^(?!\.\.?$)[^{_SPACES}/\\\u0000-\u001f\u007f-\u009f]+$"
 #: ``rules/_context.CONTROL``: a title or option value holding one is an error.
 _TEXT_CONTROL: Final = r"\u0000-\u001f\u007f"
 #: What ``rules/shortcuts.shortcut_can_be_typed`` refuses (Unicode Cc, and Co in the first plane;
@@ -91,7 +97,7 @@ def json_schema(kind: str = "ontology") -> dict[str, Any]:
         raise ValueError(f"unknown schema kind {kind!r}") from None
     schema = _generate(model)
     if kind == "ontology":
-        _ontology_rules(schema["$defs"])
+        _ontology_rules(schema)
     elif kind == "project":
         _project_rules(schema)
     return {
@@ -120,8 +126,13 @@ def _when(types: tuple[str, ...] | list[str], then: dict[str, Any]) -> dict[str,
     return {"if": {"required": ["type"], "properties": {"type": {"enum": list(types)}}}, "then": then}
 
 
-def _ontology_rules(defs: dict[str, Any]) -> None:
-    """The semantic rules a schema can say, on the definitions of an ontology schema."""
+def _ontology_rules(ontology: dict[str, Any]) -> None:
+    """The semantic rules a schema can say, on an ontology schema (with its definitions)."""
+    # `parent-option-no-parent`: a top-level classification has no enclosing category
+    top = ontology["properties"]["classifications"]
+    no_parent = {"type": "null", "description": "Only a nested classification can depend on an option."}
+    top["items"] = {"allOf": [top["items"], {"properties": {"parentOptionId": no_parent}}]}
+    defs = ontology["$defs"]
     for name in ("Tool", "Classification", "Relation"):
         props = defs[name]["properties"]
         props["title"]["pattern"] = TITLE_PATTERN
@@ -174,8 +185,8 @@ def _project_rules(schema: dict[str, Any]) -> None:
     """An inline ontology is an ontology (its definitions join the project schema's); members and
     assignees are e-mail addresses; a stage's fields fit its type."""
     ontology = _generate(Ontology)
+    _ontology_rules(ontology)
     ontology_defs = ontology.pop("$defs")
-    _ontology_rules(ontology_defs)
     ontology.pop("$comment", None)
     defs = schema["$defs"]
     defs.update(ontology_defs, Ontology=ontology)
@@ -185,6 +196,16 @@ def _project_rules(schema: dict[str, Any]) -> None:
         {"$ref": "#/$defs/Ontology"},
     ]
     schema["properties"]["members"]["anyOf"][0]["propertyNames"] = {"pattern": _EMAIL_PATTERN}
+    blank = "a name is not blank (`blank-name`)"
+    props = schema["properties"]
+    props["name"].update(pattern=NAME_PATTERN, patternErrorMessage=blank)
+    props["batches"]["items"]["anyOf"][0].update(pattern=NAME_PATTERN, patternErrorMessage=blank)
+    defs["BatchSpec"]["properties"]["name"].update(pattern=NAME_PATTERN, patternErrorMessage=blank)
+    props["id"]["anyOf"][0].update(
+        pattern=PROJECT_ID_PATTERN,
+        patternErrorMessage="a project id is one URL segment: no space, slash or control character, "
+        "not . or .. (`invalid-project-id`)",
+    )
     stage = defs["StageSpec"]
     props = stage["properties"]
     props["assignedTo"]["anyOf"][0]["items"]["pattern"] = _EMAIL_PATTERN

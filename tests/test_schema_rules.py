@@ -55,6 +55,9 @@ EXPRESSED = frozenset(
         "empty-tree",
         "tree-options-not-allowed",
         "text-only-field",
+        "parent-option-no-parent",
+        "blank-name",
+        "invalid-project-id",
     }
 )
 REJECTED = STRUCTURAL | EXPRESSED
@@ -462,6 +465,15 @@ PROJECT_MUTATIONS: dict[str, tuple[dict[str, Any], str]] = {
         },
         "invalid-workflow",
     ),
+    "blank-name": ({"name": " \t"}, "blank-name"),
+    "blank-batch": ({"batches": ["Week 1", {"name": "\u3000"}]}, "blank-name"),
+    "id-dot-dot": ({"id": ".."}, "invalid-project-id"),
+    "id-with-a-slash": ({"id": "../listProjects"}, "invalid-project-id"),
+    "id-with-a-space": ({"id": "abc def"}, "invalid-project-id"),
+    "inline-parent-option-on-top": (
+        {"ontology": {"classifications": [{"title": "Q", "type": "text", "parentOptionId": "a"}]}},
+        "parent-option-no-parent",
+    ),
     "inline-bad-color": (
         {"ontology": {"tools": [{"title": "Car", "type": "point", "color": "red"}]}},
         "invalid-color",
@@ -483,6 +495,20 @@ def test_mutations_of_a_valid_project_are_rejected_by_both(mutation: str, tmp_pa
             assert code in codes and python and ecma, (codes, python, ecma)
         else:
             assert (codes, python, ecma) == (set(), [], [])
+
+
+def test_the_space_classes_are_what_python_strips() -> None:
+    import re
+    import unicodedata
+
+    from ontology_kit import schema
+
+    every = "".join(map(chr, range(0x110000)))
+    python_spaces = {c for c in every if c.isspace()}
+    assert set(re.findall(f"[{schema._WHITESPACE}]", every)) == python_spaces
+    assert set(re.findall(f"[{schema._SPACES}]", every)) == {
+        c for c in python_spaces if unicodedata.category(c) != "Cc"
+    }
 
 
 # -- the check-jsonschema CLI itself ---------------------------------------------------------------------

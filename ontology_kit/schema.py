@@ -5,9 +5,11 @@ examples=...)``; a model's docstring describes its definition): the one source o
 shows. On top of that, this module writes down the rules of :mod:`ontology_kit.rules` (and of a
 project's setup checks) that a JSON Schema can express, taken from the same registries (the category
 types of ``model/types.py``, the stage types of ``stage_checks.py``): a color's ``#RRGGBB``, a shortcut
-key that can be typed, options and tree options only on the types that take them, text-only fields,
-an e-mail address for each member. They are never stricter than ontokit: a file ontokit accepts
-validates (tests/test_schema_rules.py).
+key that can be typed, a title or name that is not blank, options and tree options only on the types
+that take them, text-only fields, ``parentOptionId`` only when nested, a project id that is one URL
+segment, an e-mail address for each member, a stage's fields and next stages as its type allows. The
+rest (what needs the whole file: uniqueness, references) stays ontokit's. They are never stricter
+than ontokit: a file ontokit accepts validates (tests/test_schema_rules.py).
 
 The project schema holds the ontology schema's definitions, so that an inline ``ontology:`` is checked
 and completed like an ontology file, offline.
@@ -31,8 +33,11 @@ from .vocabulary import STAGE_TYPES
 __all__ = [
     "COLOR_PATTERN",
     "KINDS",
+    "NAME_PATTERN",
+    "PROJECT_ID_PATTERN",
     "SCHEMA_BASE",
     "SHORTCUT_PATTERN",
+    "TITLE_PATTERN",
     "json_schema",
     "ontology_json_schema",
     "schema_text",
@@ -74,7 +79,8 @@ COLOR_PATTERN: Final = "^#[0-9A-Fa-f]{6}$"
 SHORTCUT_PATTERN: Final = rf"^(?![\s\S]*[{_KEY_CONTROL}])(?![{_SPACES}]+$)"
 #: ``rules/titles``: a title that is not blank and holds no control character.
 TITLE_PATTERN: Final = rf"^(?![\s\S]*[{_TEXT_CONTROL}])(?![{_SPACES}]*$)"
-#: ``project/setup_checks``: a member (or a stage's assignee) is an e-mail address.
+#: ``project/setup_checks``: a member (or a stage's assignee) is an e-mail address. (Where the two
+#: dialects' \s differ, ontokit refuses the address anyway: it must be printable.)
 _EMAIL_PATTERN: Final = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 _TREE: Final = "tree-dropdown"
@@ -195,7 +201,10 @@ def _project_rules(schema: dict[str, Any]) -> None:
         {"type": "string", "description": "Path to an ontology file."},
         {"$ref": "#/$defs/Ontology"},
     ]
-    schema["properties"]["members"]["anyOf"][0]["propertyNames"] = {"pattern": _EMAIL_PATTERN}
+    schema["properties"]["members"]["anyOf"][0]["propertyNames"] = {
+        "pattern": _EMAIL_PATTERN,
+        "patternErrorMessage": "a member is named by an e-mail address",
+    }
     blank = "a name is not blank (`blank-name`)"
     props = schema["properties"]
     props["name"].update(pattern=NAME_PATTERN, patternErrorMessage=blank)

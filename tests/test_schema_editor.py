@@ -234,6 +234,17 @@ def test_completion_offers_ontokit_keys_with_their_descriptions(server: Language
         assert _plain(offered[key]).startswith(_description("Tool", key)[:40]), (key, offered[key])
 
 
+def test_completion_of_a_type_offers_the_types_of_its_family(server: LanguageServer) -> None:
+    text = "tools:\n  - title: Car\n    type: \nclassifications:\n  - title: Q\n    type: \n"
+    uri = (EXAMPLE.parent / "type-probe.yaml").as_uri()
+    server.open(uri, f"# yaml-language-server: $schema=../../schemas/ontology.schema.json\n{text}")
+    tools, questions = server.complete(uri, 3, 10), server.complete(uri, 6, 10)
+    assert {"bounding-box", "polygon", "point"} <= set(tools) and "radio" not in tools, sorted(tools)
+    assert {"radio", "tree-dropdown", "text"} <= set(questions) and "polygon" not in questions, sorted(
+        questions
+    )
+
+
 def test_hover_shows_the_description_from_the_models(server: LanguageServer) -> None:
     text = DRIVING.read_text(encoding="utf-8")
     lines = text.splitlines()

@@ -9,6 +9,7 @@ the test is skipped, except on CI (``CI`` set), where it must run.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import queue
@@ -161,8 +162,10 @@ def _server_command() -> list[str]:
         if os.environ.get("CI"):
             pytest.fail("node and npm are needed on CI to run yaml-language-server")
         pytest.skip("node and npm are not installed")
-    if not SERVER.exists():
-        subprocess.run([npm, "ci", "--prefix", str(YAMLLS), "--no-audit", "--no-fund"], check=True)
+    with (YAMLLS / ".install.lock").open("w") as lock:  # one pytest-xdist worker installs it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not SERVER.exists():
+            subprocess.run([npm, "ci", "--prefix", str(YAMLLS), "--no-audit", "--no-fund"], check=True)
     return [node, str(SERVER), "--stdio"]
 
 

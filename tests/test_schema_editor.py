@@ -260,6 +260,18 @@ def test_hover_shows_the_description_from_the_models(server: LanguageServer) -> 
         assert "Richtext" not in shown and f"\n#### {key.capitalize()}\n" not in shown
 
 
+def test_hover_over_rich_text_is_not_a_made_up_title(server: LanguageServer) -> None:
+    """The issue's finding: the hover text of `richText` was pydantic's title "Richtext"."""
+    path = ROOT / "examples" / "ontologies" / "sdk-conditional-text.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    uri = (path.parent / "rich-text-probe.yaml").as_uri()
+    server.open(uri, "\n".join(lines) + "\n")
+    line = _line_of(lines, "richText:")
+    shown = _plain(server.hover(uri, line, lines[line].index("richText") + 2))
+    assert _description("Classification", "richText") in shown, shown
+    assert "Richtext" not in shown
+
+
 def test_an_inline_ontology_is_completed_and_described(server: LanguageServer) -> None:
     # mapped by the `yaml.schemas` setting (no modeline): what VS Code's settings.json does
     text = "name: Road scenes\nontology:\n  tools:\n    - title: Car\n      type: point\n      color: red\n"

@@ -201,14 +201,16 @@ def test_apply_uses_only_the_saved_signed_plan() -> None:
     plan = apply["plan"]
     [step] = steps_running(plan, "ontokit plan")
     assert "--out plan.json" in step["run"] and "--fail-on breaking-export" in step["run"]
-    assert plan["env"]["ONTOKIT_PLAN_KEY"] == "${{ secrets.ONTOKIT_PLAN_KEY }}"
+    assert step["env"]["ONTOKIT_PLAN_KEY"] == "${{ secrets.ONTOKIT_PLAN_KEY }}"
+    assert "env" not in plan  # the secrets reach the steps that run ontokit, not checkout or install
     for name in ("apply", "apply-approved"):
         job = apply[name]
         assert job["needs"] == "plan"
         assert "actions/checkout" not in uses(job)  # nothing to plan from: only the plan file
         [run] = steps_running(job, "ontokit apply")
         assert run["run"].startswith("ontokit apply plan.json --auto-approve")
-        assert job["env"]["ONTOKIT_PLAN_KEY"] == "${{ secrets.ONTOKIT_PLAN_KEY }}"  # refuses altered files
+        assert run["env"]["ONTOKIT_PLAN_KEY"] == "${{ secrets.ONTOKIT_PLAN_KEY }}"  # refuses altered files
+        assert "env" not in job
         assert not steps_running(job, "ontokit plan")
     assert "ontokit-plan" in str(plan["steps"]) and all(
         "ontokit-plan" in str(apply[n]["steps"]) for n in ("apply", "apply-approved")
@@ -342,7 +344,7 @@ def test_the_review_writes_the_comment_and_gates_on_the_label(
 
     lab_gate = gitlab_script("ontokit-review")[-1]
     assert "--fail-on breaking-export" in lab_gate
-    lab = {**env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
+    lab = {**env, "CI_MERGE_REQUEST_DIFF_BASE_SHA": git("rev-parse", "origin/main", cwd=root).strip()}
     assert bash(lab_gate, root, lab, CI_MERGE_REQUEST_LABELS="docs,not-ontokit-approved").returncode == 1
     assert bash(lab_gate, root, lab, CI_MERGE_REQUEST_LABELS="docs,ontokit-approved").returncode == 0
 
@@ -482,3 +484,99 @@ def test_the_comment_script_updates_one_comment_in_place(
     for call in calls:
         if call[0] in ("create", "update"):
             assert call[2].startswith(MARKER + "\n### ontokit diff") and len(call[2]) <= 65_536
+
+
+# -- GitLab's note script, with a fake GitLab on the loopback -----------------------------------------
+
+
+class FakeGitLab:
+    """The four GitLab API calls the note script makes, answered from ``notes``; ``calls`` records them."""
+
+    def __init__(self, notes: list[dict[str, Any]]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        fake = self
+        self.notes = notes
+        self.calls: list[tuple[str, str, Any]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def answer(self, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def handle_call(self) -> None:
+                assert self.headers["PRIVATE-TOKEN"] == "note-token"
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length)) if length else None
+                fake.calls.append((self.command, self.path, body))
+                if self.path == "/api/v4/user":
+                    self.answer({"id": 42})
+                elif self.command == "GET":
+                    self.answer(fake.notes)
+                else:
+                    self.answer({"id": 99})
+
+            do_GET = do_PUT = do_POST = handle_call
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    def __enter__(self) -> str:
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/v4"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+NOTES = "/api/v4/projects/5/merge_requests/7/notes"
+
+
+@pytest.mark.parametrize(
+    ("token", "notes", "expected"),
+    [
+        pytest.param("note-token", [], [("POST", NOTES)], id="first-review-creates"),
+        pytest.param(
+            "note-token",
+            [{"id": 3, "author": {"id": 42}, "body": MARKER + "\nold"}],
+            [("PUT", f"{NOTES}/3")],
+            id="later-reviews-update-in-place",
+        ),
+        pytest.param(
+            "note-token",
+            [{"id": 4, "author": {"id": 8}, "body": MARKER + "\nquoted by a person"}],
+            [("POST", NOTES)],
+            id="a-person-s-note-with-the-marker-is-not-ours",
+        ),
+        pytest.param("", [], [], id="a-fork-s-pipeline-has-no-token"),
+    ],
+)
+def test_the_gitlab_note_is_updated_in_place(
+    tmp_path: Path, token: str, notes: list[dict[str, Any]], expected: list[tuple[str, str]]
+) -> None:
+    [script] = gitlab_script("ontokit-note")
+    (tmp_path / "ontokit-comment").mkdir()
+    (tmp_path / "ontokit-comment" / "body.md").write_text("### ontokit diff\n", encoding="utf-8")
+    fake = FakeGitLab(notes)
+    with fake as api:
+        env = clean_env(
+            CI_API_V4_URL=api, CI_PROJECT_ID="5", CI_MERGE_REQUEST_IID="7", ONTOKIT_NOTE_TOKEN=token
+        )
+        run = bash(script, tmp_path, env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    writes = [(method, path) for method, path, _ in fake.calls if method != "GET"]
+    assert writes == expected
+    for method, _, body in fake.calls:
+        if method != "GET":
+            assert body == {"body": MARKER + "\n### ontokit diff\n"}
+    if not token:
+        assert fake.calls == [] and "no note" in run.stdout

@@ -391,8 +391,8 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
                     "duplicate-key",
                     f"key {quoted(key)} appears twice in this mapping",
                     name,
-                    hint=f"the first {quoted(key)} is at line {first[0]}; YAML would silently keep only "
-                    "one of them",
+                    hint=f"the first {quoted(key)} is at {name}:{first[0]}:{first[1]}; YAML would silently "
+                    "keep only one of them",
                     line=at[0],
                     column=at[1],
                 )

@@ -17,6 +17,7 @@ from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
 from .depth import MAX_DEPTH, block_bound, deeper_than, depth_bound, first_too_deep, too_deep_to_parse
 from .positions import PositionIndex, compose_all_count
+from .syntax import explain
 
 __all__ = [
     "MAX_ALIAS_EVENTS",
@@ -425,16 +426,24 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
         return [
             Diagnostic(
                 "yaml-tab",
-                f"tab character used for indentation ({reason})",
+                "a tab is used for indentation; YAML indents with spaces only",
                 name,
-                hint="indent with spaces",
+                hint="replace the tab with spaces (set your editor to insert spaces for Tab in YAML)",
                 line=line,
                 column=column,
             )
         ]
     if "recursion" in message.lower() or "depth" in message.lower():
-        reason = "the document is nested too deeply"
-    return [Diagnostic("yaml-syntax", f"invalid YAML: {reason}", name, line=line, column=column)]
+        return [
+            Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=line, column=column)
+        ]
+    if where is None and (token := _QUOTED.search(reason)) is not None and token.group(1) in result.text:
+        line, column = line_col(result.text, result.text.index(token.group(1)))
+    said = explain(reason, result.text, line, column)
+    return [Diagnostic("yaml-syntax", said.message, name, hint=said.hint, line=said.line, column=said.column)]
+
+
+_QUOTED = re.compile(r"'([^'\n]+)'")
 
 
 def _second_document_line(text: str) -> int:

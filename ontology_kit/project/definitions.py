@@ -106,10 +106,17 @@ def read_project(
     name = loaded.file
     if loaded.data is None:
         return None, locate(loaded.diagnostics, loaded.index)
+    root_path = Path(root) if root is not None else find_root(Path(path).parent)
     try:
         model = ProjectFile.model_validate(loaded.data)
     except ValidationError as exc:
-        return None, locate(_convert(exc, name), loaded.index)
+        # The ontology is checked all the same (an inline one is part of this file): every problem of
+        # the file in one run.
+        problems = _convert(exc, name)
+        value = loaded.data.get("ontology")
+        if isinstance(value, (str, dict)) and not any(d.path[:1] == ("ontology",) for d in problems):
+            problems += _check_ontology(value, Path(path), name, loaded, root_path).diagnostics
+        return None, locate(problems, loaded.index, name)
     diags: list[Diagnostic] = check_fields(model, name)
     seen: dict[str, int] = {}
     ids: dict[str, int] = {}
@@ -153,46 +160,13 @@ def read_project(
                 )
             )
         urls.setdefault(hook.url, i)
-    root_path = Path(root) if root is not None else find_root(Path(path).parent)
     diags += check_workflow(model, name) + check_members(model, name)
     problems, instructions = check_instructions(model, name, Path(path).parent, root_path)
     diags += problems
-    payload = None
-    retired: tuple[str, ...] = ()
-    migrations: tuple[DeclaredMigration, ...] = ()
-    if isinstance(model.ontology, str):
-        folder = Path(path).parent
-        target = check_reference(model.ontology, folder, root_path, "ontology path")
-        ontology_name = (
-            str(Path(name).parent / model.ontology) if Path(name).parent != Path(".") else model.ontology
-        )
-        if isinstance(target, Refusal):
-            diags.append(_refused(target, name, ("ontology",)))
-        elif (problem := _not_a_file(target)) is not None:
-            code, reason = problem
-            diags.append(
-                Diagnostic(
-                    code,
-                    f"ontology file {shown_path(model.ontology)} {reason} "
-                    f"(looked for {shown_path(ontology_name)})",
-                    name,
-                    path=("ontology",),
-                    hint="the path is relative to this project file",
-                )
-            )
-        else:
-            ontology = read_file(target, ontology_name)
-            if _foreign(ontology, "ontology", target):
-                diags.append(_not_kind("not-an-ontology", ontology_name, name, ("ontology",)))
-            else:
-                result = check_loaded(ontology)
-                diags.extend(result.diagnostics)
-                payload, retired, migrations = result.payload, result.retired, result.migrations
-    else:
-        ontology_name = f"{name} (inline)"
-        result = check_data(model.ontology, loaded, prefix=("ontology",))
-        diags.extend(result.diagnostics)
-        payload, retired, migrations = result.payload, result.retired, result.migrations
+    checked = _check_ontology(model.ontology, Path(path), name, loaded, root_path)
+    diags += checked.diagnostics
+    payload, ontology_name = checked.payload, checked.name
+    retired, migrations = checked.retired, checked.migrations
     diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
@@ -200,6 +174,48 @@ def read_project(
         name, model, ontology_name, payload["categorySchema"], instructions, retired, migrations
     )
     return definition, diags
+
+
+class _Ontology(NamedTuple):
+    """A definition's ontology, checked: where it comes from, its diagnostics and what it compiles to."""
+
+    name: str
+    diagnostics: list[Diagnostic]
+    payload: dict[str, Any] | None = None
+    retired: tuple[str, ...] = ()
+    migrations: tuple[DeclaredMigration, ...] = ()
+
+
+def _check_ontology(
+    value: str | dict[str, Any], path: Path, name: str, loaded: LoadResult, root_path: Path
+) -> _Ontology:
+    """Check a definition's ``ontology:``: the file it names (inside the root), or the inline one."""
+    if isinstance(value, dict):
+        result = check_data(value, loaded, prefix=("ontology",))
+        return _Ontology(
+            f"{name} (inline)", list(result.diagnostics), result.payload, result.retired, result.migrations
+        )
+    target = check_reference(value, path.parent, root_path, "ontology path")
+    ontology_name = str(Path(name).parent / value) if Path(name).parent != Path(".") else value
+    if isinstance(target, Refusal):
+        return _Ontology(ontology_name, [_refused(target, name, ("ontology",))])
+    if (problem := _not_a_file(target)) is not None:
+        code, reason = problem
+        found = Diagnostic(
+            code,
+            f"ontology file {shown_path(value)} {reason} (looked for {shown_path(ontology_name)})",
+            name,
+            path=("ontology",),
+            hint="the path is relative to this project file",
+        )
+        return _Ontology(ontology_name, [found])
+    ontology = read_file(target, ontology_name)
+    if _foreign(ontology, "ontology", target):
+        return _Ontology(ontology_name, [_not_kind("not-an-ontology", ontology_name, name, ("ontology",))])
+    result = check_loaded(ontology)
+    return _Ontology(
+        ontology_name, list(result.diagnostics), result.payload, result.retired, result.migrations
+    )
 
 
 def read_workspace(
@@ -337,10 +353,11 @@ def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[D
     out = []
     seen_locs: set[DataPath] = set()
     for err in exc.errors(include_url=False):
-        loc, model = model_path(root, tuple(err["loc"]))
+        raw = tuple(err["loc"])
+        loc, model = model_path(root, raw)
         if loc[:1] == ("ontology",) and not workspace:
-            if err["type"] != "missing" and isinstance(err.get("input"), dict):
-                continue  # an inline ontology: checked as an ontology (read_project)
+            if len(raw) > 2 or (err["type"] != "missing" and isinstance(err.get("input"), dict)):
+                continue  # inside an inline ontology: checked as an ontology (read_project)
             loc = ("ontology",)
         if loc in seen_locs:
             continue

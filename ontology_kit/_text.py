@@ -60,7 +60,11 @@ def suggest(word: str, choices: Iterable[object]) -> list[str]:
     family = [c for c in options if len(_parts(c)) > len(parts) and _contains(_parts(c), parts)]
     if family:
         return family[:4]
-    return difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:  # "complete" for "COMPLETED": spelling, whatever the case
+        folded = {c.casefold(): c for c in reversed(options)}
+        close = [folded[f] for f in difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.6)]
+    return close
 
 
 def _contains(whole: list[str], parts: list[str]) -> bool:

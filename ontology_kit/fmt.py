@@ -178,9 +178,11 @@ def _round_trip_load(text: str, name: str, offset: int = 0) -> Any:
             return new_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        if mark is None:
-            raise InputError(f"{name}: cannot format: {exc.problem or exc.context}") from None
-        said = explain(str(exc.problem or exc.context), text, mark.line + 1, mark.column + 1)
+        problem = str(exc.problem or exc.context)
+        said = explain(problem, text, mark.line + 1, mark.column + 1) if mark is not None else None
+        if said is None or not said.known:  # ontokit's own refusals (a !!binary value) say it already
+            where = f":{offset + mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+            raise InputError(f"{name}{where}: cannot format: {problem}") from None
         raise InputError(
             f"{name}:{offset + said.line}:{said.column}: cannot format: {said.message} ({said.hint})"
         ) from None

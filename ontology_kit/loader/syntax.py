@@ -132,6 +132,7 @@ class Explained(NamedTuple):
     hint: str
     line: int
     column: int
+    known: bool = True  # False: a class of error not in EXPLANATIONS (the parser's words, kept)
 
 
 def explain(reason: str, text: str, line: int, column: int) -> Explained:
@@ -154,6 +155,7 @@ def explain(reason: str, text: str, line: int, column: int) -> Explained:
         "check the indentation and the quoting on this line and the line above",
         line,
         column,
+        known=False,
     )
 
 

@@ -16,6 +16,8 @@ from typing import Any, Union, get_args, get_origin
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
@@ -257,6 +259,9 @@ def test_webhook_url_finding(tmp_path: Path) -> None:
         ),
         pytest.param("members: {ann@example.com: labler}\n", "invalid-value", "'Labeler'", id="role"),
         pytest.param(
+            "members: {ann@example.com: Owner}\n", "invalid-value", "Manager, Labeler", id="role-unknown"
+        ),
+        pytest.param(
             "workflow:\n  - {id: s, type: Start, assignedTo: [ann]}\n", "invalid-value", "e-mail", id="email"
         ),
         pytest.param(
@@ -348,6 +353,13 @@ PARSER_CASES = [
     pytest.param("a: b\nc: !!foo b\n", (2, 4), "tag", id="unknown-tag"),
     pytest.param("a:\n  b: 1\n c: 2\n", (3, 2), "does not continue the mapping", id="under-indented-key"),
     pytest.param("a: b\nd: 'x'y\n", (2, 7), "after a closing quote", id="text-after-quote"),
+    pytest.param(
+        "tools: []\n? - title: W\n    options: [Sun]\n: x\n", (2, 1), "used as a key", id="list-key"
+    ),
+    pytest.param("a: |x\n", (1, 4), "after `|`", id="block-scalar-text"),
+    pytest.param("a: [b]]\n", (1, 7), "closes nothing", id="misplaced-bracket"),
+    pytest.param("a: 'b'#c\n", (1, 7), "`#` right after", id="comment-without-space"),
+    pytest.param(" a: 1\nb: 2\n", (2, 1), "indented less", id="first-line-indented"),
 ]
 
 
@@ -357,6 +369,33 @@ def test_parser_errors_in_plain_words(text: str, at: tuple[int, int], needle: st
     _assert_helpful(diags, words=PARSER_WORDS)
     assert [(d.line, d.column) for d in diags] == [at], diags
     assert needle in diags[0].message, diags
+
+
+_VALID = (
+    "tools:\n  - title: Car\n    type: point\n    shortcutKey: '1'\nclassifications:\n  - title: Weather\n"
+    '    type: radio\n    options: [Sun, "Rain", {value: Snow}]\n'
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(_VALID)), st.integers(0, 3), st.sampled_from(" \t-:[]{}'\"&*!@#,|>\n")),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_broken_yaml_is_explained(edits: list[tuple[int, int, str]]) -> None:
+    """Any file made by breaking a valid one (characters deleted, a YAML indicator inserted): no
+    diagnostic in the parser's words, and a syntax error has a position and a hint."""
+    text = _VALID
+    for at, cut, char in edits:
+        text = text[:at] + char + text[at + cut :]
+    diags = list(check_text(text, "f.yaml").diagnostics)
+    for d in diags:
+        assert not any(w in d.message or w in (d.hint or "") for w in PARSER_WORDS), d
+        if d.code in ("yaml-syntax", "yaml-tab", "duplicate-key"):
+            assert d.line > 0 and d.column > 0 and d.hint, d
 
 
 @pytest.mark.parametrize(("text", "at", "needle"), PARSER_CASES)

@@ -314,6 +314,15 @@ def load_text(text: str, name: str) -> LoadResult:
     except yaml_rs.YAMLDecodeError as exc:
         result.diagnostics.extend(_decode_error(str(exc), result))
         return result
+    except TypeError as exc:
+        # a key holding a list inside a list or mapping (`? - [a]`): the parser cannot hash it
+        found = _COMPLEX_KEY.search(text)
+        line, column = line_col(text, found.start(1)) if found else (1, 1)
+        said = explain(str(exc), text, line, column)
+        result.diagnostics.append(
+            Diagnostic("yaml-syntax", said.message, name, hint=said.hint, line=line, column=column)
+        )
+        return result
     except RecursionError:
         result.diagnostics.append(
             Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
@@ -443,7 +452,8 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
     return [Diagnostic("yaml-syntax", said.message, name, hint=said.hint, line=said.line, column=said.column)]
 
 
-_QUOTED = re.compile(r"'([^'\n]+)'")
+_COMPLEX_KEY = re.compile(r"^[ ]*(?:- )*(\?[ \n]|[\[{])", re.MULTILINE)
+_QUOTED = re.compile(r"Invalid tag: '([^'\n]+)'")  # the one error the parser gives no position
 
 
 def _second_document_line(text: str) -> int:

@@ -54,7 +54,7 @@ EXPLANATIONS: Final[tuple[Explanation, ...]] = (
         'quote a value that holds ": " (title: "Car: big"), or move the key to its own line',
     ),
     Explanation(
-        r"simple key expect ':'|could not find expected ':'",
+        r"simple key expect(?: ':'|ed)|could not find expected ':'",
         "a key without a `:` (or a line that continues the line above it)",
         "write `key: value`, with a space after the colon; quote a value that runs over several lines",
         "keyless",
@@ -114,6 +114,93 @@ EXPLANATIONS: Final[tuple[Explanation, ...]] = (
         r"Invalid tag: '([^']*)'|could not determine a constructor for the tag '([^']*)'",
         "a tag ontokit does not read: `{0}`",
         "remove the tag; quote a value that starts with !",
+    ),
+    Explanation(
+        r"block scalar, did not find expected comment or line break|expected chomping or indentation",
+        "text after `|` or `>` on the same line",
+        "a `|` or `>` value starts on the next line; quote a value that starts with | or >",
+    ),
+    Explanation(
+        r"misplaced bracket",
+        "a `]` or `}` that closes nothing",
+        "remove it, or quote the value that holds it",
+    ),
+    Explanation(
+        r"invalid indentation in flow construct",
+        "a `[...]` or `{...}` that spans lines is indented no more than its key",
+        "indent its continuation lines more than the key, or write it on one line",
+    ),
+    Explanation(
+        r"unclosed quote",
+        "a quoted value is not closed",
+        "close the quote on the same line (a value in quotes that spans lines must be indented)",
+        "quote",
+    ),
+    Explanation(
+        r"^invalid indentation$",
+        "this line's indentation does not fit the lines around it",
+        "indent with spaces; the items of one list or mapping start at the same column",
+    ),
+    Explanation(
+        r"unexpected EOF while parsing a block",
+        "the file ends in the middle of a value",
+        "check the last lines: an unclosed quote or bracket, or a key without its value",
+    ),
+    Explanation(
+        r'"-" is only valid inside a block|block sequence entries are not allowed',
+        "a `- ` list item where a value is expected",
+        "start the list on the line below its key (`key:`, then `  - item`), or quote a value that starts "
+        "with -",
+    ),
+    Explanation(
+        r"scanning a directive|document end marker before directive",
+        "a line that starts with `%` is read as a YAML directive",
+        "quote a value that starts with %",
+    ),
+    Explanation(
+        r"illegal placement of '(.)' indicator",
+        "`{0}` is not allowed here",
+        "quote the value that holds {0}",
+    ),
+    Explanation(
+        r"comments must be separated from other tokens by whitespace",
+        "a `#` right after a value",
+        "put a space before # to start a comment, or quote a value that holds #",
+    ),
+    Explanation(
+        r"'(.)' must be followed by a valid YAML whitespace|^expected whitespace",
+        "an indicator without the space that must follow it",
+        "write `key: value` and `- item` with a space after `:` and `-`; quote a value that holds them",
+    ),
+    Explanation(
+        r"scanning a tag|parsing a tag",
+        "a value that starts with `!` is read as a tag",
+        "quote a value that starts with !",
+    ),
+    Explanation(
+        r"mapping keys are not allowed",
+        "a key where a value is expected",
+        'quote a value that holds ": " or starts with ?',
+    ),
+    Explanation(
+        r"unhashable type",
+        "a list or a mapping used as a key",
+        "keys are words; quote a key that starts with [ or {",
+    ),
+    Explanation(
+        r"plain scalar cannot start with '(.)'",
+        "a plain value cannot start with `{0}`",
+        'quote the value (title: "{0}...")',
+    ),
+    Explanation(
+        r"comment intercepting the multiline text",
+        "a comment inside a value that spans lines",
+        "quote the value, or move the comment out of it",
+    ),
+    Explanation(
+        r"expected '?<document start>",
+        "this line is indented less than the start of the document",
+        "start the top-level keys in the first column, and indent what belongs to them",
     ),
     Explanation(
         r"did not find the expected key|expected (?:the )?node content",

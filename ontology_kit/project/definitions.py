@@ -400,6 +400,9 @@ def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[D
             continue
         fields = tuple(model.model_fields)
         said = translate(err, loc, fields)
+        if len(loc) == 2 and loc[0] == "members" and said.code == "invalid-value":
+            # the key is an e-mail address, not a field: name the member
+            said = said._replace(message=f"member {loc[1]!r}: {err.get('input')!r} is not a project role")
         target: Literal["key", "value"] = "key" if kind == "extra_forbidden" else "value"
         where = loc[:-1] if kind == "missing" else loc
         out.append(Diagnostic(said.code, said.message, file, path=where, hint=said.hint, target=target))

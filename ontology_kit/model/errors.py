@@ -185,6 +185,8 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
         )
     said = translate(err, loc, tuple(_model_at(loc[:-1]).model_fields))
     message = said.message
+    if loc == ("version",) and said.code == "invalid-value":
+        message = f"format version {value!r} is not supported"
     if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (Option, TreeNode, RetiredId):
         message = f"`{field}` must be a string or a mapping, not {describe(value)}"
     return Diagnostic(said.code, message, file, path=loc, hint=said.hint)

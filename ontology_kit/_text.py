@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any, Final
@@ -17,6 +18,7 @@ __all__ = [
     "one_line",
     "quoted",
     "strip_invisible",
+    "suggest",
     "text_of",
 ]
 
@@ -29,9 +31,45 @@ MAX_QUOTED = 60
 
 
 def did_you_mean(word: str, choices: Iterable[object]) -> str | None:
-    """``"did you mean 'x'?"`` for the closest of ``choices``, or None."""
-    found = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"did you mean {found[0]!r}?" if found else None
+    """``"did you mean 'x'?"`` (or ``'x' or 'y'``) for the best of ``choices`` (:func:`suggest`), or
+    None."""
+    found = suggest(word, choices)
+    if not found:
+        return None
+    shown = [repr(f) for f in found]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f"did you mean {listed}?"
+
+
+def _parts(text: str) -> list[str]:
+    return [p for p in re.split(r"[-_\s]+", text.casefold()) if p]
+
+
+def suggest(word: str, choices: Iterable[object]) -> list[str]:
+    """The choices ``word`` most likely meant, best first: the same name written otherwise
+    (``Bounding_Box``), then the family it names (``dropdown``: ``multi-dropdown``,
+    ``single-dropdown``, ``tree-dropdown``; ``box``: the box tools), then the one closest by spelling.
+    A family is preferred to spelling: ``dropdown`` is closer by spelling to ``tree-dropdown`` alone."""
+    options = list(dict.fromkeys(str(c) for c in choices))
+    parts = _parts(word)
+    if not parts:
+        return []
+    same = [c for c in options if _parts(c) == parts]
+    if same:
+        return same[:1]
+    family = [c for c in options if len(_parts(c)) > len(parts) and _contains(_parts(c), parts)]
+    if family:
+        return family[:4]
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:  # "complete" for "COMPLETED": spelling, whatever the case
+        folded = {c.casefold(): c for c in reversed(options)}
+        close = [folded[f] for f in difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.6)]
+    return close
+
+
+def _contains(whole: list[str], parts: list[str]) -> bool:
+    """Whether ``parts`` occur in ``whole`` as a run of whole words."""
+    return any(whole[i : i + len(parts)] == parts for i in range(len(whole) - len(parts) + 1))
 
 
 #: Characters that show nothing besides the format characters (category Cf: zero-width space and

@@ -35,6 +35,7 @@ from .diagnostics import DataPath, Diagnostic, json_path
 from .errors import InputError
 from .loader import LoadResult, find_yaml_files, load_text, read_file
 from .loader.positions import locate
+from .loader.syntax import explain
 from .project.kinds import detect_kind
 from .validate import check_loaded
 from .yamlout import dump, new_yaml, quoted
@@ -177,8 +178,14 @@ def _round_trip_load(text: str, name: str, offset: int = 0) -> Any:
             return new_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f":{offset + mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise InputError(f"{name}{where}: cannot format: {exc.problem or exc.context}") from None
+        problem = str(exc.problem or exc.context)
+        said = explain(problem, text, mark.line + 1, mark.column + 1) if mark is not None else None
+        if said is None or not said.known:  # ontokit's own refusals (a !!binary value) say it already
+            where = f":{offset + mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+            raise InputError(f"{name}{where}: cannot format: {problem}") from None
+        raise InputError(
+            f"{name}:{offset + said.line}:{said.column}: cannot format: {said.message} ({said.hint})"
+        ) from None
     except (YAMLError, ValueError) as exc:
         raise InputError(
             f"{name}: cannot format: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}"

@@ -452,7 +452,7 @@ def test_a_folder_skips_hidden_folders(tmp_path: Path) -> None:
             "appears twice in this mapping [duplicate-key]",
             id="duplicate-key",
         ),
-        pytest.param("tools:\n\t- title: a\n", "tabs", id="tab-indent"),
+        pytest.param("tools:\n\t- title: a\n", "a tab is used for indentation", id="tab-indent"),
         pytest.param("tools:\n  - title: [a\n  - b: }\n", "cannot format", id="garbage"),
         pytest.param("- title: Car\n", "must be a mapping [root-not-mapping]", id="root-list"),
     ],

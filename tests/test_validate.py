@@ -568,7 +568,7 @@ HINTS = [
     pytest.param(
         "tools:\n  - title: A\n    title: B\n    type: point\n",
         "duplicate-key",
-        "the first 'title' is at line 2",
+        "the first 'title' is at <string>:2:5",
         id="duplicate-key",
     ),
     pytest.param(
@@ -621,27 +621,27 @@ HINTS = [
     pytest.param(
         "tools:\n  - {title: Car, type: point}\n  - {title: CAR, type: point}\n",
         "duplicate-title",
-        "the first is at line 2",
+        "the first is at <string>:2:13",
         id="duplicate-title",
     ),
     pytest.param(
         "tools:\n  - {title: A, type: point}\n  - {title: B, type: point, key: k}\n"
         "  - {title: C, type: point, key: k}\n",
         "duplicate-item-key",
-        "the first is at line 3",
+        "the first is at <string>:3:5",
         id="duplicate-item-key",
     ),
     pytest.param(
         "tools:\n  - {title: A, type: point}\n  - {title: B, type: point, key: A}\n",
         "duplicate-item-key",
-        "the other is at line 2",
+        "the other is at <string>:2:5",
         id="key-equals-sibling-title",
     ),
     pytest.param(
         "tools:\n  - {title: A, type: point, schemaId: x1}\nclassifications:\n"
         "  - {title: Q, type: radio, options: [{value: a, schemaId: x1}]}\n",
         "duplicate-schema-id",
-        "the other use is at line 2",
+        "the other use is at <string>:2:39",
         id="duplicate-schema-id",
     ),
     pytest.param(

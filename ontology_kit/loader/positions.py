@@ -199,10 +199,17 @@ def locate(
             diag = dataclasses.replace(
                 diag, hint=diag.hint.replace("{token}", index.quoted_token(diag.line, diag.column))
             )
-        if diag.related is not None and diag.hint and "{related}" in diag.hint:
+        if diag.related is not None:
+            # file:line:col of the other node (the first use of a duplicate), so that an editor or a
+            # terminal can jump to it; in the message and the hint alike.
             line, column = index.position(diag.related)
-            where = f"line {line}" if line else "another place"
-            diag = dataclasses.replace(diag, hint=diag.hint.replace("{related}", where), related=None)
+            where = f"{diag.file}:{line}:{column}" if line else "another place"
+            diag = dataclasses.replace(
+                diag,
+                message=diag.message.replace("{related}", where),
+                hint=diag.hint.replace("{related}", where) if diag.hint else diag.hint,
+                related=None,
+            )
         out.append(diag)
     return out
 

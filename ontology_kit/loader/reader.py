@@ -17,6 +17,7 @@ from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
 from .depth import MAX_DEPTH, block_bound, deeper_than, depth_bound, first_too_deep, too_deep_to_parse
 from .positions import PositionIndex, compose_all_count
+from .syntax import explain
 
 __all__ = [
     "MAX_ALIAS_EVENTS",
@@ -313,6 +314,15 @@ def load_text(text: str, name: str) -> LoadResult:
     except yaml_rs.YAMLDecodeError as exc:
         result.diagnostics.extend(_decode_error(str(exc), result))
         return result
+    except TypeError as exc:
+        # a key holding a list inside a list or mapping (`? - [a]`): the parser cannot hash it
+        found = _COMPLEX_KEY.search(text)
+        line, column = line_col(text, found.start(1)) if found else (1, 1)
+        said = explain(str(exc), text, line, column)
+        result.diagnostics.append(
+            Diagnostic("yaml-syntax", said.message, name, hint=said.hint, line=line, column=column)
+        )
+        return result
     except RecursionError:
         result.diagnostics.append(
             Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
@@ -391,8 +401,8 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
                     "duplicate-key",
                     f"key {quoted(key)} appears twice in this mapping",
                     name,
-                    hint=f"the first {quoted(key)} is at line {first[0]}; YAML would silently keep only "
-                    "one of them",
+                    hint=f"the first {quoted(key)} is at {name}:{first[0]}:{first[1]}; YAML would silently "
+                    "keep only one of them",
                     line=at[0],
                     column=at[1],
                 )
@@ -425,16 +435,25 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
         return [
             Diagnostic(
                 "yaml-tab",
-                f"tab character used for indentation ({reason})",
+                "a tab is used for indentation; YAML indents with spaces only",
                 name,
-                hint="indent with spaces",
+                hint="replace the tab with spaces (set your editor to insert spaces for Tab in YAML)",
                 line=line,
                 column=column,
             )
         ]
     if "recursion" in message.lower() or "depth" in message.lower():
-        reason = "the document is nested too deeply"
-    return [Diagnostic("yaml-syntax", f"invalid YAML: {reason}", name, line=line, column=column)]
+        return [
+            Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=line, column=column)
+        ]
+    if where is None and (token := _QUOTED.search(reason)) is not None and token.group(1) in result.text:
+        line, column = line_col(result.text, result.text.index(token.group(1)))
+    said = explain(reason, result.text, line, column)
+    return [Diagnostic("yaml-syntax", said.message, name, hint=said.hint, line=said.line, column=said.column)]
+
+
+_COMPLEX_KEY = re.compile(r"^[ ]*(?:- )*(\?[ \n]|[\[{])", re.MULTILINE)
+_QUOTED = re.compile(r"Invalid tag: '([^'\n]+)'")  # the one error the parser gives no position
 
 
 def _second_document_line(text: str) -> int:

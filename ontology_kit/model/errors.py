@@ -6,9 +6,10 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
-from .._text import did_you_mean, quoted
+from .._text import did_you_mean, quoted, suggest
 from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
+from .messages import describe, translate
 from .migrations import ItemRef, Migration
 from .ontology import Classification, Ontology, Option, Relation, RetiredId, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
@@ -95,15 +96,6 @@ _KIND_LABEL: dict[type[BaseModel], str] = {
     Classification: "classifications",
     Relation: "relations",
 }
-_EXPECTED = {
-    "string_type": "a string",
-    "bool_type": "true or false",
-    "int_type": "a whole number",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
 
 
 def structural_diagnostics(exc: ValidationError, file: str) -> list[Diagnostic]:
@@ -172,7 +164,7 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
     if kind == "literal_error" and field == "type" and not isinstance(value, str):
         return Diagnostic(
             "wrong-type",
-            f"`type` must be a string, not {_describe(value)}",
+            f"`type` must be a string, not {describe(value)}",
             file,
             path=loc,
             hint=_missing_hint("type", _model_at(loc[:-1])),
@@ -183,11 +175,7 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
             model, ()
         )
         text = str(value)
-        other = _KIND_OF_TYPE.get(text)
-        if other is not None:
-            hint = f"{quoted(text)} is a type of {other}; move this item under `{other}:`"
-        else:
-            hint = did_you_mean(text, allowed) or "one of: " + ", ".join(allowed)
+        hint = _type_hint(text, allowed)
         return Diagnostic(
             "unknown-type",
             f"{quoted(text)} is not a type of {_KIND_LABEL.get(model, 'item')}",
@@ -195,33 +183,35 @@ def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
             path=loc,
             hint=hint,
         )
-    if kind in _EXPECTED:
-        expected = _EXPECTED[kind]
-        if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (
-            Option,
-            TreeNode,
-            RetiredId,
-        ):
-            expected = "a string or a mapping"
-        hint = None
-        if kind in ("string_type", "model_type") and (isinstance(value, (bool, int, float)) or value is None):
-            hint = f"YAML read this as {_describe(value)}; write it in quotes to keep it text: {{token}}"
-        elif kind == "bool_type" and isinstance(value, str):
-            hint = f"write true or false (YAML 1.2 reads {value!r} as text, not as a boolean)"
-        elif kind == "list_type" and isinstance(value, str):
-            hint = f"write a list: [{value}]"
-        return Diagnostic(
-            "wrong-type", f"`{field}` must be {expected}, not {_describe(value)}", file, path=loc, hint=hint
-        )
-    if field == "version":
-        return Diagnostic(
-            "invalid-value",
-            f"format version {value!r} is not supported",
-            file,
-            path=loc,
-            hint="this ontokit reads version: 1; upgrade ontokit for newer files",
-        )
-    return Diagnostic("invalid-value", f"`{field}`: {err['msg']}", file, path=loc)
+    said = translate(err, loc, tuple(_model_at(loc[:-1]).model_fields))
+    message = said.message
+    if loc == ("version",) and said.code == "invalid-value":
+        message = f"format version {value!r} is not supported"
+    if kind in ("model_type", "model_attributes_type") and _model_at(loc) in (Option, TreeNode, RetiredId):
+        message = f"`{field}` must be a string or a mapping, not {describe(value)}"
+    return Diagnostic(said.code, message, file, path=loc, hint=said.hint)
+
+
+def _type_hint(text: str, allowed: tuple[str, ...]) -> str:
+    """Suggestions for an unknown ``type`` drawn from its own kind (tools, classifications or
+    relations) first; a type of another kind, or close to one, says where the item belongs."""
+    other = _KIND_OF_TYPE.get(text)
+    if other is not None:
+        return f"{quoted(text)} is a type of {other}; move this item under `{other}:`"
+    own = did_you_mean(text, allowed)
+    if own is not None:
+        return own
+    for kind, types in (
+        ("tools", TOOL_TYPES),
+        ("classifications", CLASSIFICATION_TYPES),
+        ("relations", RELATION_TYPES),
+    ):
+        found = suggest(text, types) if types != allowed else []
+        if found:
+            listed = ", ".join(quoted(f) for f in found[:-1]) + " or " if len(found) > 1 else ""
+            are = "is a type" if len(found) == 1 else "are types"
+            return f"{listed}{quoted(found[-1])} {are} of {kind}; move this item under `{kind}:`"
+    return "one of: " + ", ".join(allowed)
 
 
 def _field_name(loc: DataPath) -> str:
@@ -320,19 +310,3 @@ def _missing_hint(field: str, model: type[BaseModel]) -> str | None:
         )
         return "one of: " + ", ".join(allowed)
     return None
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {value!r}" if len(value) < 40 else "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__

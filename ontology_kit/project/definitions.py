@@ -9,11 +9,10 @@ from __future__ import annotations
 import glob
 import os
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .._text import did_you_mean, quoted
 from ..codes import Code, Rule
 from ..diagnostics import DataPath, Diagnostic, has_errors
 from ..loader import YAML_SUFFIXES, LoadResult, read_file
@@ -27,11 +26,12 @@ from ..loader.paths import (
 )
 from ..loader.positions import locate
 from ..migration import DeclaredMigration
+from ..model.messages import describe, model_path, translate
 from ..setup_state import Instructions
 from ..validate import check_data, check_loaded
 from .fields import check_fields
 from .kinds import FileKind, detect_kind
-from .model import BatchSpec, ProjectFile, SecretRef, WebhookSpec, WorkspaceFile
+from .model import ProjectFile, WorkspaceFile
 from .setup_checks import check_instructions, check_members, check_workflow
 
 __all__ = ["RULES", "ProjectDefinition", "read_project", "read_workspace"]
@@ -106,10 +106,17 @@ def read_project(
     name = loaded.file
     if loaded.data is None:
         return None, locate(loaded.diagnostics, loaded.index)
+    root_path = Path(root) if root is not None else find_root(Path(path).parent)
     try:
         model = ProjectFile.model_validate(loaded.data)
     except ValidationError as exc:
-        return None, locate(_convert(exc, name), loaded.index)
+        # The ontology is checked all the same (an inline one is part of this file): every problem of
+        # the file in one run.
+        problems = _convert(exc, name)
+        value = loaded.data.get("ontology")
+        if isinstance(value, (str, dict)) and not any(d.path[:1] == ("ontology",) for d in problems):
+            problems += _check_ontology(value, Path(path), name, loaded, root_path).diagnostics
+        return None, locate(problems, loaded.index, name)
     diags: list[Diagnostic] = check_fields(model, name)
     seen: dict[str, int] = {}
     ids: dict[str, int] = {}
@@ -148,51 +155,18 @@ def read_project(
                     f"webhook {hook.url!r} is listed twice",
                     name,
                     path=("webhooks", i, "url"),
-                    hint="one entry per URL; merge their types",
-                    related=("webhooks", urls[hook.url]),
+                    hint="the first is at {related}; one entry per URL: merge their types",
+                    related=("webhooks", urls[hook.url], "url"),
                 )
             )
         urls.setdefault(hook.url, i)
-    root_path = Path(root) if root is not None else find_root(Path(path).parent)
     diags += check_workflow(model, name) + check_members(model, name)
     problems, instructions = check_instructions(model, name, Path(path).parent, root_path)
     diags += problems
-    payload = None
-    retired: tuple[str, ...] = ()
-    migrations: tuple[DeclaredMigration, ...] = ()
-    if isinstance(model.ontology, str):
-        folder = Path(path).parent
-        target = check_reference(model.ontology, folder, root_path, "ontology path")
-        ontology_name = (
-            str(Path(name).parent / model.ontology) if Path(name).parent != Path(".") else model.ontology
-        )
-        if isinstance(target, Refusal):
-            diags.append(_refused(target, name, ("ontology",)))
-        elif (problem := _not_a_file(target)) is not None:
-            code, reason = problem
-            diags.append(
-                Diagnostic(
-                    code,
-                    f"ontology file {shown_path(model.ontology)} {reason} "
-                    f"(looked for {shown_path(ontology_name)})",
-                    name,
-                    path=("ontology",),
-                    hint="the path is relative to this project file",
-                )
-            )
-        else:
-            ontology = read_file(target, ontology_name)
-            if _foreign(ontology, "ontology", target):
-                diags.append(_not_kind("not-an-ontology", ontology_name, name, ("ontology",)))
-            else:
-                result = check_loaded(ontology)
-                diags.extend(result.diagnostics)
-                payload, retired, migrations = result.payload, result.retired, result.migrations
-    else:
-        ontology_name = f"{name} (inline)"
-        result = check_data(model.ontology, loaded, prefix=("ontology",))
-        diags.extend(result.diagnostics)
-        payload, retired, migrations = result.payload, result.retired, result.migrations
+    checked = _check_ontology(model.ontology, Path(path), name, loaded, root_path)
+    diags += checked.diagnostics
+    payload, ontology_name = checked.payload, checked.name
+    retired, migrations = checked.retired, checked.migrations
     diags = locate(diags, loaded.index, name)
     if has_errors(diags) or payload is None:
         return None, diags
@@ -200,6 +174,48 @@ def read_project(
         name, model, ontology_name, payload["categorySchema"], instructions, retired, migrations
     )
     return definition, diags
+
+
+class _Ontology(NamedTuple):
+    """A definition's ontology, checked: where it comes from, its diagnostics and what it compiles to."""
+
+    name: str
+    diagnostics: list[Diagnostic]
+    payload: dict[str, Any] | None = None
+    retired: tuple[str, ...] = ()
+    migrations: tuple[DeclaredMigration, ...] = ()
+
+
+def _check_ontology(
+    value: str | dict[str, Any], path: Path, name: str, loaded: LoadResult, root_path: Path
+) -> _Ontology:
+    """Check a definition's ``ontology:``: the file it names (inside the root), or the inline one."""
+    if isinstance(value, dict):
+        result = check_data(value, loaded, prefix=("ontology",))
+        return _Ontology(
+            f"{name} (inline)", list(result.diagnostics), result.payload, result.retired, result.migrations
+        )
+    target = check_reference(value, path.parent, root_path, "ontology path")
+    ontology_name = str(Path(name).parent / value) if Path(name).parent != Path(".") else value
+    if isinstance(target, Refusal):
+        return _Ontology(ontology_name, [_refused(target, name, ("ontology",))])
+    if (problem := _not_a_file(target)) is not None:
+        code, reason = problem
+        found = Diagnostic(
+            code,
+            f"ontology file {shown_path(value)} {reason} (looked for {shown_path(ontology_name)})",
+            name,
+            path=("ontology",),
+            hint="the path is relative to this project file",
+        )
+        return _Ontology(ontology_name, [found])
+    ontology = read_file(target, ontology_name)
+    if _foreign(ontology, "ontology", target):
+        return _Ontology(ontology_name, [_not_kind("not-an-ontology", ontology_name, name, ("ontology",))])
+    result = check_loaded(ontology)
+    return _Ontology(
+        ontology_name, list(result.diagnostics), result.payload, result.retired, result.migrations
+    )
 
 
 def read_workspace(
@@ -260,7 +276,7 @@ def read_workspace(
         diags.extend(problems)
         if spec is not None:
             specs.append(spec)
-    diags.extend(_duplicate_identities(specs, name))
+    diags.extend(_duplicate_identities(specs, name, {shown: i for _, shown, i in files}))
     return specs, locate(diags, loaded.index, name), model
 
 
@@ -305,7 +321,11 @@ def _not_kind(code: Code, other: str, file: str, path: DataPath) -> Diagnostic:
     )
 
 
-def _duplicate_identities(specs: list[ProjectDefinition], workspace: str) -> list[Diagnostic]:
+def _duplicate_identities(
+    specs: list[ProjectDefinition], workspace: str, entries: dict[str, int]
+) -> list[Diagnostic]:
+    """Two definitions of one project: reported at the second's entry of `projects:`, naming the
+    first's entry (``entries``: each definition's index in that list)."""
     out = []
     seen: dict[str, ProjectDefinition] = {}
     for spec in specs:
@@ -317,63 +337,57 @@ def _duplicate_identities(specs: list[ProjectDefinition], workspace: str) -> lis
                     "duplicate-project",
                     f"{seen[key].file} and {spec.file} both define the project with {what}",
                     workspace,
-                    path=("projects",),
-                    hint="each definition must manage a different project",
+                    path=("projects", entries.get(spec.file, 0)),
+                    hint="each definition must manage a different project; the first is listed at {related}",
+                    related=("projects", entries.get(seen[key].file, 0)),
                 )
             )
         seen.setdefault(key, spec)
     return out
 
 
-_ITEM_MODELS: Final[dict[str, type[Any]]] = {
-    "webhooks": WebhookSpec,
-    "batches": BatchSpec,
-    "secret": SecretRef,
-}
-
-
 def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[Diagnostic]:
+    """pydantic's errors of a project definition (or a workspace file) in ontokit's words
+    (``model.messages``, the translation ontology files use too): one per place."""
+    root: type[BaseModel] = WorkspaceFile if workspace else ProjectFile
     out = []
     seen_locs: set[DataPath] = set()
     for err in exc.errors(include_url=False):
-        loc: DataPath = tuple(err["loc"])
-        if loc and loc[0] == "ontology" and len(loc) >= 2 and loc[1] in ("str", "dict[str,any]"):
-            loc = ("ontology",)  # a union's branch names are noise
+        raw = tuple(err["loc"])
+        loc, model = model_path(root, raw)
+        if loc[:1] == ("ontology",) and not workspace:
+            if len(raw) > 2 or (err["type"] != "missing" and isinstance(err.get("input"), dict)):
+                continue  # inside an inline ontology: checked as an ontology (read_project)
+            loc = ("ontology",)
         if loc in seen_locs:
             continue
         seen_locs.add(loc)
         kind = err["type"]
-        field = next((p for p in reversed(loc) if isinstance(p, str)), "(document)")
-        if kind == "extra_forbidden":
-            parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), None)
-            model = _ITEM_MODELS.get(parent or "") or (WorkspaceFile if workspace else ProjectFile)
-            hint = did_you_mean(str(loc[-1]), model.model_fields) or "fields here are: " + ", ".join(
-                model.model_fields
-            )
+        if loc[-1:] == ("[key]",):
             out.append(
                 Diagnostic(
-                    "unknown-field",
-                    f"unknown field {quoted(loc[-1])}",
+                    "non-string-key",
+                    f"mapping key {err.get('input')!r} is not a string",
                     file,
-                    path=loc,
-                    hint=hint,
+                    path=loc[:-1],
+                    hint="write the key in quotes",
                     target="key",
                 )
             )
-        elif kind == "missing":
-            out.append(Diagnostic("missing-field", f"missing required field `{field}`", file, path=loc[:-1]))
-        elif kind == "string_pattern_mismatch" and loc[-2:-1] == ("secret",):
+            continue
+        if loc == ("ontology",) and kind != "missing":
             out.append(
                 Diagnostic(
-                    "invalid-value",
-                    "a webhook secret's variable must be named like WEBHOOK_SECRET (`HOOK` in it, "
-                    "`_SECRET` at its end): apply sends its value to the hub",
+                    "wrong-type",
+                    f"`ontology` must be a path or a mapping, not {describe(err.get('input'))}",
                     file,
                     path=loc,
-                    hint="rename the variable, e.g. PROD_WEBHOOK_SECRET (docs/projects.md)",
+                    hint="name an ontology file (ontology: ontologies/road.yaml), or write the ontology "
+                    "under `ontology:`",
                 )
             )
-        elif field == "secret" or (len(loc) >= 2 and loc[-2] == "secret"):
+            continue
+        if loc[-1:] == ("secret",) or (kind != "string_pattern_mismatch" and loc[-2:-1] == ("secret",)):
             out.append(
                 Diagnostic(
                     "wrong-type",
@@ -383,8 +397,13 @@ def _convert(exc: ValidationError, file: str, workspace: bool = False) -> list[D
                     hint="never write a secret's value into a file; put it in an environment variable",
                 )
             )
-        elif kind.endswith("_type") or kind in ("model_attributes_type", "union_tag_invalid"):
-            out.append(Diagnostic("wrong-type", f"`{field}`: {err['msg']}", file, path=loc))
-        else:
-            out.append(Diagnostic("invalid-value", f"`{field}`: {err['msg']}", file, path=loc))
+            continue
+        fields = tuple(model.model_fields)
+        said = translate(err, loc, fields)
+        if len(loc) == 2 and loc[0] == "members" and said.code == "invalid-value":
+            # the key is an e-mail address, not a field: name the member
+            said = said._replace(message=f"member {loc[1]!r}: {err.get('input')!r} is not a project role")
+        target: Literal["key", "value"] = "key" if kind == "extra_forbidden" else "value"
+        where = loc[:-1] if kind == "missing" else loc
+        out.append(Diagnostic(said.code, said.message, file, path=where, hint=said.hint, target=target))
     return out

@@ -42,7 +42,8 @@ class Context:
         target: Literal["key", "value"] = "value",
         related: DataPath | None = None,
     ) -> None:
-        """Report one problem at ``path``; ``{related}`` in the hint becomes the line of ``related``."""
+        """Report one problem at ``path``; ``{related}`` in the message or the hint becomes the
+        ``file:line:col`` of ``related``."""
         self.diagnostics.append(
             Diagnostic(
                 code,
@@ -89,6 +90,6 @@ class Context:
                 msg,
                 (*path, field),
                 hint="the first is at {related}",
-                related=first_path,
+                related=(*first_path, field),
                 severity=severity,
             )

@@ -95,9 +95,10 @@ def unique_shortcuts(ctx: Context, group: list[ResolvedCategory], parent: Resolv
             scope = "the top level" if parent is None else f"the nested classifications of {parent.display!r}"
             ctx.issue(
                 "duplicate-shortcut",
-                f"shortcut key {key!r} is already used by {seen[key].display!r} in {scope}",
+                f"shortcut key {key!r} is already used by {seen[key].display!r} in {scope}, at {{related}}",
                 (*n.path, "shortcutKey"),
                 hint="every category in one keyboard scope needs its own key",
+                related=(*seen[key].path, "shortcutKey"),
             )
         else:
             seen[key] = n

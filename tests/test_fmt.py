@@ -364,11 +364,17 @@ def test_yaml_12_strings_stay_plain_and_ambiguous_ones_stay_quoted(tmp_path: Pat
     assert [o["value"] for o in payload["categorySchema"]["classifications"][0]["options"]] == VALUES
 
 
-@pytest.mark.parametrize("directive", ["%YAML 1.1\n---\n", "%YAML 1.0\n---\n"])
+@pytest.mark.parametrize(
+    "directive",
+    [
+        pytest.param("%YAML 1.1\n---\n", id="directive"),
+        pytest.param("# head\n%YAML 1.1   # declared\n--- # the document\n", id="with-comments"),
+    ],
+)
 def test_a_yaml_11_directive_quotes_what_yaml_11_reads_otherwise(tmp_path: Path, directive: str) -> None:
     """Under a `%YAML 1.1` directive the file declares `No`, `on` and dates booleans and timestamps:
     fmt quotes them, so that a YAML 1.1 reader (PyYAML) reads the strings ontokit reads."""
-    path = write(tmp_path, "o.yaml", directive.replace("1.0", "1.1") + QUOTING)
+    path = write(tmp_path, "o.yaml", directive + QUOTING)
     assert ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
     after = path.read_text(encoding="utf-8")
     for value in ("No", "on", "Off", "y", "1:30", "2024-1-1"):

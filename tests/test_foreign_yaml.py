@@ -542,3 +542,19 @@ def test_diff_base_leaves_other_tools_and_excluded_files_alone(
     (repo / "ontokit.yaml").write_text((repo / "ontokit.yaml").read_text().replace("generated/", "x/"))
     code, out, _ = ontokit(capsys, "diff", "--base", "HEAD")
     assert code == 1 and "generated/bad.yaml:2:" in out + _
+
+
+def test_yaml_of_no_known_tool_is_skipped_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """None of its keys is (a typo of) an ontokit key: skipped, as before, and -v says it is no known
+    tool's; one key like `tols:` makes it an ontology with errors."""
+    (tmp_path / "notes.yaml").write_text("owner: me\nreviewed: 2024-01-01\n", encoding="utf-8")
+    code, out, err = ontokit(capsys, "validate", "-v", str(tmp_path / "notes.yaml"))
+    assert (code, out) == (0, "ok: 0 files valid (1 other YAML file skipped)\n")
+    assert (
+        err
+        == f"skipped {tmp_path / 'notes.yaml'}: not an ontokit file (its keys are not ontokit's), of no tool ontokit knows\n"
+    )
+    (tmp_path / "notes.yaml").write_text("owner: me\nreviewed: 2024-01-01\ntols: []\n", encoding="utf-8")
+    assert ontokit(capsys, "validate", str(tmp_path / "notes.yaml"))[0] == 1

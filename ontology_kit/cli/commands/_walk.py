@@ -45,11 +45,12 @@ def verbose_option(f: F) -> F:
     )(f)
 
 
+_UNKNOWN = "not an ontokit file (its keys are not ontokit's), of no tool ontokit knows"
+
+
 def echo_left_out(skipped: Sequence[tuple[str, str | None]], excluded: Sequence[str]) -> None:
     """One line per file left alone, on standard error: ``skipped action.yml: GitHub Action``."""
     for file, tool in skipped:
-        echo_line(
-            f"skipped {file}: {tool or 'not an ontokit file (none of its keys are ontokit keys)'}", err=True
-        )
+        echo_line(f"skipped {file}: {tool or _UNKNOWN}", err=True)
     for file in excluded:
         echo_line(f"excluded {file}", err=True)

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+import yaml
 import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -240,3 +241,13 @@ def test_yaml_12_strings_stay_plain(text: str) -> None:
     source += f"      - {{title: Q, type: radio, options: [{text}, other]}}\n"
     assert format_text(source) == source
     assert f'"{text}"' in format_text("%YAML 1.1\n---\n" + source)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(TRICKY + YAML_12_STRINGS), EDGY))
+def test_under_yaml_11_a_written_string_reads_back_as_itself_in_pyyaml(text: str) -> None:
+    """With ``yaml11`` (a file under a `%YAML 1.1` directive), a YAML 1.1 reader reads what fmt writes
+    as the string, too: `Yes`, `on`, `1:30`, dates are quoted."""
+    written = dump({"k": quoted(text, yaml11=True)})
+    assert yaml.safe_load(written) == {"k": text}, written
+    assert yaml_rs.loads(written, parse_datetime=False) == {"k": text}, written

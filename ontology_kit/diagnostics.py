@@ -89,6 +89,7 @@ class FileStatus(NamedTuple):
     file: str  # as the user named it
     ok: bool  # no errors (warnings allowed)
     skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
+    tool: str | None = None  # skipped: whose YAML it is ("GitHub Action"), when ontokit knows
 
 
 class Report(NamedTuple):
@@ -96,6 +97,7 @@ class Report(NamedTuple):
 
     files: tuple[FileStatus, ...]
     diagnostics: tuple[Diagnostic, ...]
+    excluded: tuple[str, ...] = ()  # files an exclude pattern left out (never read)
 
     @property
     def ok(self) -> bool:

@@ -1,8 +1,10 @@
 """``ontokit fmt``: one canonical layout for ontokit files, comments preserved.
 
 Canonical means: keys in the documented order (``canonical.py``), two-space indentation with list
-items indented under their key, and every string that a YAML 1.1 reader would take for something
-else (``No``, ``on``, ``1.10``, dates) double-quoted. Formatting is idempotent.
+items indented under their key, and every string that ontokit's reader would take for something
+else (``true``, ``null``, ``1.10``) double-quoted; ``Yes``, ``No``, ``on`` and dates are strings in
+YAML 1.2 and stay as written, unless a ``%YAML 1.1`` directive declares them otherwise
+(``yamlout.is_ambiguous``). Formatting is idempotent.
 
 Formatting never changes a value. There is one reading of YAML, the validator's (``loader``: yaml-rs,
 YAML 1.2 core schema, bounded): fmt reads each file with it first (its limits refuse what is too big,
@@ -19,7 +21,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +35,10 @@ from ._io import write_atomic
 from .canonical import reorder
 from .diagnostics import DataPath, Diagnostic, json_path
 from .errors import InputError
-from .loader import LoadResult, find_yaml_files, load_text, read_file
+from .loader import LoadResult, load_text, read_file, walk_yaml
 from .loader.positions import locate
 from .loader.syntax import explain
-from .project.kinds import detect_kind
+from .project.kinds import classify, detect_kind
 from .validate import check_loaded
 from .yamlout import dump, new_yaml, quoted
 
@@ -61,6 +63,7 @@ class FormatResult:
     formatted: str | None
     error: str | None = None
     skipped: bool = False  # another tool's YAML: left alone
+    tool: str | None = None  # skipped: whose YAML it is, when ontokit knows
 
     @property
     def changed(self) -> bool:
@@ -94,7 +97,7 @@ def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
     header, document, offset = _prologue(text, name)
     data = _round_trip_load(document, name, offset)
     reorder(data, kind)
-    _quote_ambiguous(data)
+    _quote_ambiguous(data, yaml11=bool(_YAML11_DIRECTIVE.search(header)))
     try:
         with _deep_enough():
             out = dump(data, header)
@@ -117,11 +120,12 @@ def format_file(path: str | Path, display: str | None = None) -> FormatResult:
     validator's reader, with its limits (size first: an oversized file is refused unread)."""
     name = display or str(path)
     loaded = read_file(path, name)
+    kind, tool = classify(loaded, path)
+    if kind == "other":  # another tool's YAML (several documents, maybe): not ours to format
+        return FormatResult(name, loaded.text, loaded.text, skipped=True, tool=tool)
     if loaded.data is None:
         return FormatResult(name, loaded.text, None, _first_problem(loaded))
     try:
-        if detect_kind(loaded.data) == "other":
-            return FormatResult(name, loaded.text, loaded.text, skipped=True)
         return FormatResult(name, loaded.text, format_loaded(loaded))
     except InputError as exc:
         return FormatResult(name, loaded.text, None, str(exc))
@@ -167,6 +171,8 @@ def _prologue(text: str, name: str) -> tuple[str, str, int]:
     return ("\n".join(directives) + "\n---\n" if directives else ""), text, 0
 
 
+#: A directive that declares YAML 1.1 (or 1.0): its readers take `Yes` and `on` for booleans.
+_YAML11_DIRECTIVE = re.compile(r"^%YAML[ \t]+1\.[01]\b", re.MULTILINE)
 _DOCUMENT_START = re.compile(r"---[ \t]*(?:#.*)?\r?\n?$")
 
 
@@ -263,6 +269,7 @@ class FormatRun:
     results: tuple[FormatResult, ...]
     problems: tuple[Diagnostic, ...]  # folders without YAML files
     written: bool  # changed files were rewritten
+    excluded: tuple[str, ...] = ()  # files an exclude pattern left out (never read)
 
     @property
     def changed(self) -> list[FormatResult]:
@@ -285,15 +292,16 @@ class FormatRun:
         return sum(r.skipped for r in self.results)
 
 
-def format_paths(paths: Iterable[str | Path], *, write: bool) -> FormatRun:
-    """Format files and folders of them; with ``write``, rewrite (atomically) those that change."""
-    files, problems = find_yaml_files(paths)
-    results = tuple(format_file(path, shown) for path, shown in files)
+def format_paths(paths: Iterable[str | Path], *, write: bool, exclude: Sequence[str] = ()) -> FormatRun:
+    """Format files and folders of them (the walk of ``validate``, with its ``exclude`` patterns and the
+    workspace's ``exclude:``); with ``write``, rewrite (atomically) those that change."""
+    walk = walk_yaml(paths, exclude)
+    results = tuple(format_file(path, shown) for path, shown in walk.files)
     if write:
-        for (path, _), result in zip(files, results, strict=True):
+        for (path, _), result in zip(walk.files, results, strict=True):
             if result.changed:
                 write_atomic(path, result.formatted or "")
-    return FormatRun(results, tuple(problems), write)
+    return FormatRun(results, tuple(walk.problems), write, tuple(walk.excluded))
 
 
 def unified_diff(result: FormatResult) -> str:
@@ -328,7 +336,7 @@ def _indentation(text: str) -> str:
     return "".join(line[: len(line) - len(line.lstrip(" \t"))] for line in text.splitlines())
 
 
-def _quote_ambiguous(node: Any) -> None:
+def _quote_ambiguous(node: Any, *, yaml11: bool) -> None:
     if isinstance(node, dict):
         items: Any = node.items()
     elif isinstance(node, list):
@@ -337,8 +345,8 @@ def _quote_ambiguous(node: Any) -> None:
         return
     for key, value in list(items):
         if isinstance(value, str) and not isinstance(value, ScalarString):
-            new = quoted(value)
+            new = quoted(value, yaml11=yaml11)
             if new is not value:
                 node[key] = new
         else:
-            _quote_ambiguous(value)
+            _quote_ambiguous(value, yaml11=yaml11)

@@ -24,12 +24,14 @@ from .category_schema import CategorySchema
 from .diagnostics import Diagnostic
 from .errors import InputError
 from .loader import load_text, read_file
+from .loader.files import Excluder
+from .loader.paths import find_root
 from .migration import DeclaredMigration
 from .model import Ontology
 from .plan.diff import diff_category_schema
 from .plan.migrations import plan_migrations
 from .plan.model import Plan, ProjectPlan
-from .project.kinds import FileKind, detect_kind
+from .project.kinds import FileKind, classify, detect_kind
 from .project.load import load_project
 from .resolve import resolve
 from .review_projects import Compared, Tree, compare_definitions, compare_files, git_tree, yaml_files
@@ -150,13 +152,14 @@ def git_versions(base: str, paths: list[str], cwd: Path | None = None) -> list[V
     scope = _scope(paths, root)
     moved_from, changed = _changes(base, scope, root)
     out = []
+    left_out = Excluder(())  # the workspace's `exclude:`, as validate and fmt leave them out
     for rel in sorted(changed):
-        if not rel.endswith((".yaml", ".yml")):
+        if not rel.endswith((".yaml", ".yml")) or left_out(root / rel, find_root((root / rel).parent)):
             continue
         old = _show(base, moved_from.get(rel, rel), root)
         file = root / rel
         new = file.read_text(encoding="utf-8") if file.is_file() else None
-        if not any(_kind(t, rel) == "ontology" for t in (new, old) if t is not None):
+        if not any(_kind(t, rel, file) == "ontology" for t in (new, old) if t is not None):
             continue  # project definitions, workspaces and other tools' YAML
         out.append(Version(rel, old, new, moved_from.get(rel), f"{base}:{moved_from.get(rel, rel)}"))
     return out
@@ -240,9 +243,12 @@ def _keys(file: str) -> dict[str, str]:
     return {n.schema_id: n.model.key for n in resolved.walk() if n.model.key}
 
 
-def _kind(text: str, name: str) -> FileKind:
-    """What a YAML text is; a version too broken to parse is judged by a lenient parse of its keys."""
+def _kind(text: str, name: str, path: Path | None = None) -> FileKind:
+    """What a YAML text is (another tool's by its content or its place ``path``, several documents
+    too); a version too broken to parse is judged by a lenient parse of its keys."""
     loaded = load_text(text, name)
+    if classify(loaded, path or name).kind == "other":
+        return "other"
     data = loaded.data
     if data is None and any(d.code == "duplicate-key" for d in loaded.diagnostics):
         try:  # PyYAML keeps the last of duplicate keys; good enough to tell what the file is for

@@ -40,6 +40,7 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...]
     payload: dict[str, Any] | None
     skipped: bool = False  # not an ontokit file (another tool's YAML): nothing was checked
+    tool: str | None = None  # skipped: whose YAML it is ("GitHub Action"), when ontokit knows
     retired: tuple[str, ...] = ()  # the schemaIds its `retired:` lists (tombstones; not in the payload)
     migrations: tuple[DeclaredMigration, ...] = ()  # its `migrations:`, targets resolved (not in the payload)
 

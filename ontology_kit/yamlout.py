@@ -1,8 +1,12 @@
-"""Writing YAML that people read and that every YAML reader reads the same way (ruamel.yaml).
+"""Writing YAML that people read and that ontokit reads back as written (ruamel.yaml).
 
-Strings that a YAML 1.1 reader would take for something else (``No``, ``on``, ``1.10``, ``2024-01-01``,
-``null``) are double-quoted: ontokit reads YAML 1.2, where they are strings, but editors, linters
-and other tools in a repository may not.
+A string is double-quoted when ontokit's own reader (``loader``: yaml-rs, YAML 1.2 core schema, no
+timestamps) would read it plain as something else (``true``, ``null``, ``~``, ``1.10``, ``0x1F``,
+``1_000``), or when it could trip up a parser (``: 0``, ``Left -``). YAML 1.2 reads ``Yes``, ``No``,
+``on``, ``off``, ``y``, ``n``, dates and ``1:30`` as the strings written, and so does every reader
+ontokit uses (the validator, fmt's round trip, editors' yaml-language-server): those stay plain, as
+the documentation writes them. Under a ``%YAML 1.1`` directive, which declares them booleans, dates
+and numbers, they are quoted too (``yaml11``).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import io
 import re
 from typing import Any
 
+import yaml_rs
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.resolver import VersionedResolver
@@ -59,6 +64,8 @@ class _Constructor(RoundTripConstructor):
         )
 
 
+#: What a YAML 1.1 reader (PyYAML, a file with a ``%YAML 1.1`` directive) reads as a boolean, null,
+#: number, date or merge key. Without that directive ontokit reads these as the strings written.
 _YAML11_SPECIAL = re.compile(
     r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
     |null|Null|NULL|~|=|<<
@@ -77,15 +84,31 @@ _YAML11_SPECIAL = re.compile(
 _FRAGILE = re.compile(r"""^[-?:,\[\]{}#&*!|>'"%@`]|\s-$""")
 
 
-def is_ambiguous(text: str) -> bool:
-    """True when a plain (unquoted) ``text`` would not read back as this string under YAML 1.1 or 1.2,
-    or could trip up a parser (``: 0``, ``Left -``, ``a, b``)."""
-    return bool(_YAML11_SPECIAL.match(text) or _FRAGILE.search(text)) or text != text.strip() or text == ""
+def _reads_back(text: str) -> bool:
+    """True when ontokit's reader reads ``text``, written plain, as this very string. The reader
+    itself decides (2 µs a string): yaml-rs accepts more numbers than the YAML 1.2 core schema
+    (``1_000``, ``0b11``, ``+0x1F``, ``_0``, ``.Nan``), which a pattern here would have to chase."""
+    try:
+        read: Any = yaml_rs.loads(text, parse_datetime=False)
+        return bool(read == text)
+    except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):
+        return False
 
 
-def quoted(text: str) -> Any:
-    """``text``, double-quoted in the output when it is ambiguous."""
-    if is_ambiguous(text):
+def is_ambiguous(text: str, *, yaml11: bool = False) -> bool:
+    """True when a plain (unquoted) ``text`` would not read back as this string with ontokit's reader
+    (or, with ``yaml11``, under YAML 1.1), or could trip up a parser (``: 0``, ``Left -``, ``a, b``).
+    ``Yes``, ``No``, ``on`` and dates are strings in YAML 1.2: not ambiguous unless ``yaml11``."""
+    if text == "" or text != text.strip() or text == "<<" or _FRAGILE.search(text):
+        return True  # `<<` is a merge key to ruamel.yaml, under either version
+    if yaml11 and _YAML11_SPECIAL.match(text):
+        return True
+    return not _reads_back(text)
+
+
+def quoted(text: str, *, yaml11: bool = False) -> Any:
+    """``text``, double-quoted in the output when it is ambiguous (see :func:`is_ambiguous`)."""
+    if is_ambiguous(text, yaml11=yaml11):
         return DoubleQuotedScalarString(text)
     return text
 

@@ -82,6 +82,8 @@ def test_validate_json(bad: Path, good: Path) -> None:
         "warning_count": 0,
         "files": [{"file": str(good), "valid": True}, {"file": str(bad), "valid": False}],
         "skipped": [],
+        "skipped_tools": {},
+        "excluded": [],
         "diagnostics": [
             {
                 "severity": "error",

@@ -101,8 +101,8 @@ ATTACHED = [
     ("# box", "type: bounding-box"),
     ("# vehicle title", "title: Vehicle"),
     ("# key", "key: vehicle"),
-    ("# yes", '"Yes"'),
-    ("# no", '"No"'),
+    ("# yes", "- Yes"),
+    ("# no", "- No"),
     ("# car", "- Car"),
     ("# truck flow map", "value: Truck"),
     ("# when truck", "parentOptionId: Truck"),
@@ -240,7 +240,7 @@ version: 1
 description: Key order
 optionSets:
   yes-no:
-    - {value: "Yes", key: "y"}
+    - {value: "Yes", key: y}
 tools:
   - title: Vehicle
     key: vehicle
@@ -321,62 +321,72 @@ classifications:
       - Car
       - Ünïcode 中文
       - it's
+      - 'true'
+      - 'null'
+      - '1_000'
+      - '0B11'
+      - '+0x1F'
+      - '.Nan'
 """
 
-QUOTED = """\
-classifications:
-  - title: Answer
-    type: radio
-    options:
-      - "No"
-      - "on"
-      - "Off"
-      - "y"
-      - "1:30"
-      - "2024-1-1"
-      - '1.10'
-      - "0x1F"
-      - Maybe
-      - Yes please
-      - Car
-      - Ünïcode 中文
-      - it's
-"""
+VALUES = [
+    "No",
+    "on",
+    "Off",
+    "y",
+    "1:30",
+    "2024-1-1",
+    "1.10",
+    "0x1F",
+    "Maybe",
+    "Yes please",
+    "Car",
+    "Ünïcode 中文",
+    "it's",
+    "true",
+    "null",
+    "1_000",
+    "0B11",
+    "+0x1F",
+    ".Nan",
+]
 
 
-def test_ambiguous_scalars_are_quoted_and_others_left_alone(tmp_path: Path) -> None:
+def test_yaml_12_strings_stay_plain_and_ambiguous_ones_stay_quoted(tmp_path: Path) -> None:
+    """Issue 13 item 4: the documented style (`yes-no: [Yes, No]`) is canonical. fmt keeps plain what
+    ontokit's reader reads as the string written, and the quotes of what it would read otherwise."""
     path = write(tmp_path, "o.yaml", QUOTING)
+    assert ontokit("fmt", "--check", "o.yaml", cwd=tmp_path).returncode == 0
     assert ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
-    after = path.read_text(encoding="utf-8")
-    assert after == QUOTED
-    values = [
-        "No",
-        "on",
-        "Off",
-        "y",
-        "1:30",
-        "2024-1-1",
-        "1.10",
-        "0x1F",
-        "Maybe",
-        "Yes please",
-        "Car",
-        "Ünïcode 中文",
-        "it's",
-    ]
-    # a YAML 1.1 reader (PyYAML) now reads the same strings as ontokit's YAML 1.2 reader
-    assert yaml.safe_load(after)["classifications"][0]["options"] == values
+    assert path.read_text(encoding="utf-8") == QUOTING
     payload = check_file(path).payload
     assert payload is not None
-    assert [o["value"] for o in payload["categorySchema"]["classifications"][0]["options"]] == values
+    assert [o["value"] for o in payload["categorySchema"]["classifications"][0]["options"]] == VALUES
 
 
-def test_an_unquoted_date_is_quoted(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "directive",
+    [
+        pytest.param("%YAML 1.1\n---\n", id="directive"),
+        pytest.param("# head\n%YAML 1.1   # declared\n--- # the document\n", id="with-comments"),
+    ],
+)
+def test_a_yaml_11_directive_quotes_what_yaml_11_reads_otherwise(tmp_path: Path, directive: str) -> None:
+    """Under a `%YAML 1.1` directive the file declares `No`, `on` and dates booleans and timestamps:
+    fmt quotes them, so that a YAML 1.1 reader (PyYAML) reads the strings ontokit reads."""
+    path = write(tmp_path, "o.yaml", directive + QUOTING)
+    assert ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
+    after = path.read_text(encoding="utf-8")
+    for value in ("No", "on", "Off", "y", "1:30", "2024-1-1"):
+        assert f'      - "{value}"\n' in after
+    assert yaml.safe_load(after)["classifications"][0]["options"] == VALUES
+
+
+def test_a_date_stays_as_written(tmp_path: Path) -> None:
     path = write(tmp_path, "o.yaml", "tools:\n  - title: 2024-01-01\n    type: point\n")
     payload = check_file(path).payload
     assert payload is not None and payload["categorySchema"]["tools"][0]["title"] == "2024-01-01"
-    assert ontokit("fmt", "o.yaml", cwd=tmp_path).returncode == 0
-    assert path.read_text(encoding="utf-8") == 'tools:\n  - title: "2024-01-01"\n    type: point\n'
+    assert ontokit("fmt", "--check", "o.yaml", cwd=tmp_path).returncode == 0
 
 
 # -- --check and --diff -----------------------------------------------------------------------------------

@@ -13,12 +13,15 @@ import json
 import os
 from dataclasses import dataclass
 
+import pytest
+import yaml
 import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ontology_kit import check_text
 from ontology_kit.fmt import format_text
+from ontology_kit.yamlout import dump, is_ambiguous, quoted
 
 TRICKY = [
     "2001-01-01",
@@ -29,7 +32,23 @@ TRICKY = [
     "on",
     "off",
     "y",
+    "n",
+    "Y",
+    "N",
+    "YES",
+    "NO",
+    "On",
+    "OFF",
+    "True",
+    "FALSE",
+    "null",
     "NULL",
+    "0B11",
+    "+0x1F",
+    ".Nan",
+    "_0",
+    "1e_3",
+    "=",
     "~",
     "1.10",
     "1_000",
@@ -190,3 +209,45 @@ def test_fmt_output_compiles_to_the_identical_payload_and_is_idempotent(text: st
     assert after.payload is not None, formatted
     assert json.dumps(after.payload) == json.dumps(before.payload), formatted
     assert format_text(formatted) == formatted
+
+
+#: Strings in YAML 1.2 (and to ontokit's reader), booleans, timestamps or numbers in YAML 1.1 only.
+YAML_12_STRINGS = [
+    *(w for word in ("y", "yes", "n", "no", "on", "off") for w in (word, word.capitalize(), word.upper())),
+    "2024-01-01",
+    "2001-12-14 21:59:43.10 -5",
+    "1:30",
+]
+#: Text near the edge of what reads as a number, a boolean or null (signs, bases, `_`, `.`, `e`).
+EDGY = st.text(alphabet="0123456789+-._eExXoObBaAfFinNtTuUrRlLsSyY~: ", min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(TRICKY), EDGY, WORDS))
+def test_a_written_string_reads_back_as_itself(text: str) -> None:
+    """Whatever fmt (and import) writes plain, ontokit's reader reads as the very string: quoting is
+    decided by the reader itself, so yaml-rs's lenient numbers (`1_0`, `+0x1F`, `.Nan`) are quoted."""
+    assert yaml_rs.loads(dump({"k": quoted(text)}), parse_datetime=False) == {"k": text}
+    assert yaml_rs.loads(dump({"k": [quoted(text)]}), parse_datetime=False) == {"k": [text]}
+
+
+@pytest.mark.parametrize("text", YAML_12_STRINGS)
+def test_yaml_12_strings_stay_plain(text: str) -> None:
+    """Issue 13 item 4: what YAML 1.2 and ontokit's reader read as a string is not quoted (the style
+    the README writes: `yes-no: [Yes, No]`), unless a `%YAML 1.1` directive makes it something else."""
+    assert not is_ambiguous(text)
+    assert is_ambiguous(text, yaml11=True)
+    source = f"tools:\n  - title: {text}\n    type: point\n    classifications:\n"
+    source += f"      - {{title: Q, type: radio, options: [{text}, other]}}\n"
+    assert format_text(source) == source
+    assert f'"{text}"' in format_text("%YAML 1.1\n---\n" + source)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(TRICKY + YAML_12_STRINGS), EDGY))
+def test_under_yaml_11_a_written_string_reads_back_as_itself_in_pyyaml(text: str) -> None:
+    """With ``yaml11`` (a file under a `%YAML 1.1` directive), a YAML 1.1 reader reads what fmt writes
+    as the string, too: `Yes`, `on`, `1:30`, dates are quoted."""
+    written = dump({"k": quoted(text, yaml11=True)})
+    assert yaml.safe_load(written) == {"k": text}, written
+    assert yaml_rs.loads(written, parse_datetime=False) == {"k": text}, written

@@ -231,14 +231,30 @@ def test_validate_hook_fails_on_an_invalid_ontology(hooks: Hooks, tmp_path: Path
     assert "Traceback" not in output(run)
 
 
-def test_fmt_hook_fails_on_an_unformatted_file(hooks: Hooks, tmp_path: Path) -> None:
+def test_fmt_hook_fixes_an_unformatted_file(hooks: Hooks, tmp_path: Path) -> None:
+    """Issue 13 item 4: the hook fixes the layout (`ontokit fmt`); pre-commit then fails because a file
+    changed, and passes once the result is staged. CI runs `ontokit fmt --check` instead."""
     repo = hooks.scratch(tmp_path / "repo", {"ontology.yaml": VALID, "unformatted.yaml": UNFORMATTED})
     run = hooks.run("ontokit-fmt", repo)
     assert run.returncode != 0, output(run)
-    assert "Failed" in run.stdout and "- exit code: 1" in run.stdout  # 1: would reformat; not 4, a crash
-    assert "would reformat unformatted.yaml" in run.stdout, output(run)
-    assert "would reformat ontology.yaml" not in run.stdout
-    assert (repo / "unformatted.yaml").read_text(encoding="utf-8") == UNFORMATTED  # --check changes nothing
+    assert "Failed" in run.stdout and "files were modified by this hook" in run.stdout, output(run)
+    assert "reformatted unformatted.yaml" in run.stdout, output(run)
+    assert "reformatted ontology.yaml" not in run.stdout
+    assert (repo / "unformatted.yaml").read_text(
+        encoding="utf-8"
+    ) == "tools:\n  - title: Car\n    type: bounding-box\n"
+    assert (repo / "ontology.yaml").read_text(encoding="utf-8") == VALID
+    git("add", "-A", cwd=repo)
+    again = hooks.run("ontokit-fmt", repo)
+    assert again.returncode == 0 and "Passed" in again.stdout, output(again)
+
+
+def test_fmt_hook_fails_on_a_file_it_cannot_format(hooks: Hooks, tmp_path: Path) -> None:
+    repo = hooks.scratch(tmp_path / "repo", {"ontology.yaml": VALID, "bad.yaml": "tools: [\n"})
+    run = hooks.run("ontokit-fmt", repo)
+    assert run.returncode != 0 and "- exit code: 1" in run.stdout, output(run)  # 1, not 4 (a crash)
+    assert "error: bad.yaml" in run.stdout, output(run)
+    assert (repo / "bad.yaml").read_text(encoding="utf-8") == "tools: [\n"
 
 
 def test_fmt_hook_passes_formatted_files(hooks: Hooks, tmp_path: Path) -> None:

@@ -786,6 +786,8 @@ def test_cli_validate_invalid_folder_as_json() -> None:
         "warning_count",
         "files",
         "skipped",
+        "skipped_tools",
+        "excluded",
         "diagnostics",
     }
     results = _api_results(INVALID)

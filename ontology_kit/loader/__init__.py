@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .depth import MAX_DEPTH
-from .files import find_yaml_files
+from .files import Walk, find_yaml_files, walk_yaml
 from .reader import (
     MAX_ALIAS_EVENTS,
     MAX_FILE_BYTES,
@@ -22,8 +22,10 @@ __all__ = [
     "RULES",
     "YAML_SUFFIXES",
     "LoadResult",
+    "Walk",
     "find_yaml_files",
     "load_bytes",
     "load_text",
     "read_file",
+    "walk_yaml",
 ]

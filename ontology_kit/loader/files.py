@@ -1,15 +1,18 @@
-"""Expanding the paths a command is given into the YAML files to read."""
+"""Expanding the paths a command is given into the YAML files to read: the one walker of ``validate``
+and ``fmt``, with their exclusions (``exclude.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic
+from .exclude import is_excluded, relative_to_root, workspace_excludes
 from .paths import check_found, find_root, outside_root_allowed
 from .reader import YAML_SUFFIXES
 
-__all__ = ["find_yaml_files"]
+__all__ = ["Excluder", "Walk", "find_yaml_files", "walk_yaml"]
 
 
 def _is_dir(path: Path) -> bool:
@@ -21,12 +24,40 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders skipped)
-    into (path, display name) pairs, and a ``no-files`` diagnostic per folder without any (and a
-    ``symlink-outside-root`` one per file of a folder that links out of the workspace root)."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Diagnostic] = []
+class Walk(NamedTuple):
+    """The files to read (path, display name), the problems of the walk, and the files left out by an
+    exclude pattern (display names)."""
+
+    files: list[tuple[Path, str]]
+    problems: list[Diagnostic]
+    excluded: list[str]
+
+
+class Excluder:
+    """The patterns in force for a path: ``--exclude`` plus its workspace root's ``exclude:`` (each
+    root's ``ontokit.yaml`` read once)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.roots: dict[Path, tuple[str, ...]] = {}
+
+    def __call__(self, file: Path, root: Path) -> bool:
+        """Whether ``file`` (in the workspace of ``root``) is left out."""
+        if root not in self.roots:
+            self.roots[root] = workspace_excludes(root)
+        patterns = (*self.patterns, *self.roots[root])
+        relative = relative_to_root(file, root)
+        return bool(patterns) and relative is not None and is_excluded(relative, patterns)
+
+
+def walk_yaml(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> Walk:
+    """Expand files and folders (recursively, ``*.yaml``/``*.yml``, sorted; hidden folders and files
+    skipped) into (path, display name) pairs, leaving out what an exclude pattern matches (``exclude``
+    and the workspace root's ``exclude:``, for given files too: pre-commit names them one by one); a
+    ``no-files`` diagnostic per folder without any YAML file (and a ``symlink-outside-root`` one per
+    file of a folder that links out of the workspace root)."""
+    walk = Walk([], [], [])
+    left_out = Excluder(exclude)
     for raw in paths:
         p = Path(raw)
         if _is_dir(p):
@@ -38,15 +69,26 @@ def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]]
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not files:
-                problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
+                walk.problems.append(Diagnostic("no-files", "folder holds no .yaml or .yml files", str(raw)))
             # A file of the folder may be a link out of the repository: refused unread (Path rules).
             root, allowed = find_root(p), outside_root_allowed()
             for f in files:
+                if left_out(f, root):
+                    walk.excluded.append(str(f))
+                    continue
                 refusal = check_found(f, root, str(f), allowed=allowed)
                 if refusal is None:
-                    found.append((f, str(f)))
+                    walk.files.append((f, str(f)))
                 else:
-                    problems.append(Diagnostic(refusal.code, refusal.message, str(f), hint=refusal.hint))
+                    walk.problems.append(Diagnostic(refusal.code, refusal.message, str(f), hint=refusal.hint))
+        elif left_out(p, find_root(p.parent)):
+            walk.excluded.append(str(raw))
         else:
-            found.append((p, str(raw)))
-    return found, problems
+            walk.files.append((p, str(raw)))
+    return walk
+
+
+def find_yaml_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """:func:`walk_yaml` without exclusions: (files, problems)."""
+    walk = walk_yaml(paths)
+    return walk.files, walk.problems

@@ -161,6 +161,9 @@ class LoadResult:
     data: Any = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _index: PositionIndex | None = None
+    #: The documents parsed when ontokit refused their shape (several documents; a root that is not
+    #: a mapping), so that another tool's YAML (a Kubernetes manifest, a list of hooks) is recognised.
+    documents: tuple[Any, ...] = ()
 
     @property
     def index(self) -> PositionIndex:
@@ -355,6 +358,7 @@ def load_text(text: str, name: str) -> LoadResult:
                 column=1,
             )
         )
+        result.documents = tuple(data)
         return result
     if not isinstance(data, dict):
         kind = (
@@ -374,6 +378,7 @@ def load_text(text: str, name: str) -> LoadResult:
                 column=1,
             )
         )
+        result.documents = (data,)
         return result
     result.data = data
     return result

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ..codes import Code, Rule
 from ..diagnostics import DataPath, Diagnostic, has_errors
 from ..loader import YAML_SUFFIXES, LoadResult, read_file
+from ..loader.exclude import check_pattern
 from ..loader.paths import (
     Refusal,
     check_found,
@@ -267,6 +268,9 @@ def read_workspace(
                 diags.append(_refused(refusal, name, where))
             else:
                 files.append((root / m, shown, i))
+    for j, pattern in enumerate(model.exclude or []):  # patterns leading out: refused (exclude.py)
+        if (refusal := check_pattern(pattern)) is not None:
+            diags.append(_refused(refusal, name, ("exclude", j)))
     for file, shown, i in files:
         loaded_project = read_file(file, shown)
         if _foreign(loaded_project, "project", file):

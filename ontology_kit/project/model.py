@@ -323,6 +323,15 @@ class WorkspaceFile(_Model):
         "a local one.",
         examples=["100/min", "600/min", "off"],
     )
+    exclude: list[str] | None = Field(
+        None,
+        description="Files `ontokit validate` and `ontokit fmt` leave out when they walk folders (and "
+        "when given them by name): fnmatch patterns on the path relative to this file's folder, `/` "
+        "between folders. A name (`action.yml`, `*.gen.yaml`, `charts`) matches at any depth, a "
+        "path (`deploy/*`, `docs/examples/`) from this folder; a folder matched leaves out all below "
+        "it. No absolute paths, no `..` (docs/projects.md, Exclude).",
+        examples=[["deploy/*", "charts/", "*.generated.yaml"]],
+    )
 
     @field_validator("rate_limit")
     @classmethod

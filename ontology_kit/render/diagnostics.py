@@ -54,7 +54,9 @@ def summary(report: Report) -> str:
     skipped = sum(f.skipped for f in report.files)
     files = [f for f in report.files if not f.skipped]
     n = _plural(len(files), "file")
-    note = f" ({skipped} other YAML file{'s' if skipped != 1 else ''} skipped)" if skipped else ""
+    notes = [f"{skipped} other YAML file{'s' if skipped != 1 else ''} skipped"] if skipped else []
+    notes += [f"{len(report.excluded)} excluded"] if report.excluded else []
+    note = f" ({', '.join(notes)})" if notes else ""
     if not report.diagnostics:
         return f"ok: {n} valid{note}"
     parts = [_plural(report.error_count, "error")]
@@ -88,6 +90,8 @@ def render_json(report: Report, color: bool = False, *, with_summary: bool = Tru
         "warning_count": report.warning_count,
         "files": [{"file": f.file, "valid": f.ok} for f in report.files if not f.skipped],
         "skipped": [f.file for f in report.files if f.skipped],
+        "skipped_tools": {f.file: f.tool for f in report.files if f.skipped and f.tool},
+        "excluded": list(report.excluded),
         "diagnostics": [d.to_dict() for d in report.diagnostics],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

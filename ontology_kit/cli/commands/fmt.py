@@ -6,18 +6,24 @@ import click
 
 from ...errors import ExitCode
 from ._common import echo_diagnostics, echo_line
+from ._walk import echo_left_out, exclude_option, verbose_option
 
 
 @click.command("fmt")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when a file would be reformatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change.")
-def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
+@exclude_option
+@verbose_option
+def fmt_command(
+    paths: tuple[str, ...], check: bool, show_diff: bool, exclude: tuple[str, ...], verbose: bool
+) -> int:
     """Rewrite ontokit files in one canonical layout, keeping comments.
 
     Keys in the documented order, two-space indentation, list items indented
-    under their key, and strings such as No, On or 1.10 double-quoted so that
-    every YAML reader reads them as text. Formatting twice changes nothing.
+    under their key, and strings such as true, null or 1.10 double-quoted so
+    that ontokit reads them as text (Yes, No, on: strings in YAML 1.2, left as
+    written). Formatting twice changes nothing.
 
     \b
     Examples:
@@ -27,8 +33,10 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
     """
     from ...fmt import format_paths, unified_diff
 
-    run = format_paths(paths, write=not (check or show_diff))
+    run = format_paths(paths, write=not (check or show_diff), exclude=exclude)
     echo_diagnostics(run.problems)
+    if verbose:
+        echo_left_out([(r.file, r.tool) for r in run.results if r.skipped], run.excluded)
     for result in run.results:
         if result.error:
             echo_line(f"error: {result.error}", err=True)
@@ -41,6 +49,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
     line = f"{changed} file{'s' if changed != 1 else ''} {verb}, {run.unchanged} unchanged"
     line += f", {failed} with errors" if failed else ""
     line += f", {skipped} other YAML file{'s' if skipped != 1 else ''} skipped" if skipped else ""
+    line += f", {len(run.excluded)} excluded" if run.excluded else ""
     click.echo(line, err=True)
     if failed or run.problems:
         return ExitCode.ERROR

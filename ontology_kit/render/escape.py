@@ -11,7 +11,9 @@ shows as written and changes nothing around it. Each context has its own escape:
 - :func:`fence`: a fenced code block whose fence no line of its body can close;
 - :func:`mermaid_label`: the text of a quoted Mermaid label: every character but letters, digits and a
   few plain punctuation marks as a ``#<code point>;`` entity (Mermaid's own escape), so that no quote,
-  directive (``%%{init}%%``), bracket, HTML or backtick survives, and long text is cut.
+  directive (``%%{init}%%``), bracket, HTML or backtick survives, and long text is cut. A word
+  joiner also follows each backslash: in a label holding HTML (``<br/>``), Mermaid reads the ``\n``
+  that ``one_line`` writes for a newline as a line break.
 
 Every one of them passes the text through ``one_line`` first (a newline or an escape sequence is
 shown escaped, never obeyed), and breaks ``@name`` so that a title never notifies anyone on GitHub: a
@@ -90,10 +92,12 @@ def fence(lines: Sequence[str], info: str = "") -> list[str]:
 def mermaid_label(text: object, limit: int = MERMAID_LABEL_CHARS) -> str:
     """``text`` for a double-quoted Mermaid label (``["…"]``): one line, at most ``limit`` characters
     (then ``…``), and only letters, digits, spaces and ``.,-_/'?!`` as they are; every other character
-    as ``#<code point>;``, which Mermaid shows as that character."""
+    as ``#<code point>;``, which Mermaid shows as that character (and an invisible word joiner after
+    each backslash, which Mermaid would otherwise read with the next letter)."""
     s = one_line(text)
     if len(s) > limit:
         s = s[: limit - 1] + "…"
+    s = s.replace("\\", "\\" + MENTION_BREAK)
     return "".join(
         c if c in _MERMAID_PLAIN or (c.isalnum() and c.isprintable()) else f"#{ord(c)};" for c in s
     )

@@ -69,7 +69,8 @@ def md_code(text: object, *, table: bool = False) -> str:
     s = one_line(text)
     ticks = max((len(run) for run in _BACKTICKS.findall(s)), default=0)
     fence_ = "`" * (ticks + 1)
-    pad = " " if ticks or s.startswith(" ") or s.endswith(" ") else ""
+    # a span of spaces only is shown as it is; any other loses one space at each end when both have one
+    pad = " " if s.strip(" ") and (ticks or s.startswith(" ") or s.endswith(" ")) else ""
     if table:
         s = s.replace("|", "\\|")
     return f"{fence_}{pad}{s}{pad}{fence_}"

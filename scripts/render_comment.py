@@ -10,7 +10,8 @@ installed with ``npm install mermaid`` into ``--mermaid`` when it is not there; 
 Chromium (Debian's ``chromium``; never a downloaded browser) writes:
 
 - ``DIR/comment.md`` and ``DIR/comment.html``: the comment and the page;
-- ``DIR/status.json``: per diagram, whether Mermaid parsed it (``errors`` must be empty);
+- ``DIR/status.json``: whether Mermaid parsed every diagram (``errors`` must be empty): the comment's,
+  and, below it on the page, ``ontokit show --format mermaid`` of every example ontology;
 - ``DIR/comment.png``: a screenshot of the page.
 
 It exits 1 when Mermaid reports an error or draws fewer diagrams than the comment has.
@@ -39,7 +40,8 @@ from test_comment import HOSTILE  # noqa: E402
 from ontology_kit.category_schema import CategorySchema  # noqa: E402
 from ontology_kit.plan.diff import diff_category_schema  # noqa: E402
 from ontology_kit.plan.model import Plan, ProjectPlan  # noqa: E402
-from ontology_kit.render.mermaid import render_diff_comment  # noqa: E402
+from ontology_kit.render.mermaid import render_diff_comment, render_mermaid  # noqa: E402
+from ontology_kit.review import show  # noqa: E402
 
 STATUS_SCRIPT = """
 mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
@@ -111,6 +113,16 @@ def sample_comment() -> str:
     return render_diff_comment(plan, {name: (CategorySchema(old), CategorySchema(new))}, "origin/main")
 
 
+def examples() -> str:
+    """``ontokit show --format mermaid`` of every example ontology, as Markdown."""
+    out = []
+    for path in sorted((ROOT / "examples" / "ontologies").glob("*.yaml")):
+        shown = show(str(path))
+        if shown.schema is not None:
+            out.append(f"\n#### examples/ontologies/{path.name}\n\n{render_mermaid(shown.schema)}")
+    return "".join(out)
+
+
 def page(markdown: str, mermaid_js: Path) -> str:
     """The comment as GitHub's renderer makes it (tag filter included), Mermaid blocks marked for
     Mermaid, in a page that loads Mermaid from ``mermaid_js`` and reports what it drew."""
@@ -176,7 +188,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     markdown = sample_comment()
     (out / "comment.md").write_text(markdown, encoding="utf-8")
-    (out / "comment.html").write_text(page(markdown, mermaid(args.mermaid.resolve())), encoding="utf-8")
+    shown = markdown + "\n---\n" + examples()
+    (out / "comment.html").write_text(page(shown, mermaid(args.mermaid.resolve())), encoding="utf-8")
     url = (out / "comment.html").as_uri()
     dom = chromium(args.chromium, url, "--dump-dom")
     found = re.search(r'<pre id="status">(.*?)</pre>', dom.stdout, re.DOTALL)
@@ -190,7 +203,7 @@ def main() -> int:
     )
     if shot.returncode != 0:
         print(shot.stderr[-2000:], file=sys.stderr)
-    expected = markdown.count("```mermaid\n")
+    expected = shown.count("```mermaid\n")
     print(json.dumps(status), f"expected {expected} diagrams", f"screenshot: {out / 'comment.png'}", sep="\n")
     drawn = not status["errors"] and status["drawn"] == status["blocks"] == expected
     # the page's own two scripts and no image: no user text became an element

@@ -635,3 +635,15 @@ def test_snapshot_of_a_diff_comment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
           class n0,n4,n1,n2,n3 create
         ```
         """)
+
+
+def test_the_rename_hint_is_above_the_details(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13's finding: the rename hint sat inside the collapsed details."""
+    old = "tools:\n  - title: Pedestrain\n    type: bounding-box\n"
+    md = _diff(tmp_path, old, old.replace("Pedestrain", "Pedestrian"), monkeypatch)
+    hint = re.search(r"^>   - hint: probably a rename of Pedestrain to Pedestrian .*$", md, re.MULTILINE)
+    assert hint is not None and hint.start() < md.index("<details>")
+    page = Page(gfm(md))
+    outside = "".join(page.outside)
+    assert "hint: probably a rename of Pedestrain to Pedestrian that changes the schemaId" in outside
+    assert "existing annotations of Pedestrain would be orphaned" in outside  # the reason, too

@@ -118,7 +118,7 @@ def _item(plan: Plan, p: ProjectPlan, c: Change) -> str:
     why = f": {md_text(c.reasons[0])}" if c.reasons else ""
     words = affected_words(c)
     count = f" (**{md_text(words)}**)" if words else ""
-    hint = f"\n>   hint: {md_text(c.hint)}" if c.hint else ""  # under the item, in the list item
+    hint = f"\n>   - hint: {md_text(c.hint)}" if c.hint else ""  # a bullet under the item
     return f"> - {where}{c.action.value} {md_text(c.kind)} {md_code(c.path)}{count}{why}{hint}"
 
 

@@ -46,8 +46,9 @@ MENTION_BREAK: Final = "\u2060"
 MERMAID_LABEL_CHARS: Final = 80
 
 _MENTION = re.compile(r"@(?=[0-9A-Za-z])")
-#: Everything inline Markdown, GFM tables, autolinks, strikethrough and GitHub's math read.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>|~&#!$])")
+#: Everything inline Markdown, GFM tables, strikethrough and GitHub's math read (no link or image can
+#: start without ``[`` or ``<``, so parentheses and ``!`` stay as they are).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
 _BACKTICKS = re.compile("`+")
 #: Characters a Mermaid label keeps as they are; any other is written as ``#<code point>;``. ``:``,
 #: ``;`` and ``#`` are not kept: Mermaid rewrites ``style …:…#…;`` lines and reads ``#…;`` as entities.

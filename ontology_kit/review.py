@@ -102,8 +102,19 @@ def diff_versions(versions: Sequence[Version], old_label: str, new_label: str) -
             if v.moved_from
             else None
         )
-        label = f"Ontology {v.path}" + (f" ({state})" if state else "")
-        projects.append(ProjectPlan(v.path, v.path, None, tuple(changes), "", label=label, blocked=blocked))
+        label = f"Ontology file {v.path}" + (f" ({state})" if state else "")
+        projects.append(
+            ProjectPlan(
+                v.path,
+                v.path,
+                None,
+                tuple(changes),
+                "",
+                label=label,
+                blocked=blocked,
+                subject="ontology file",
+            )
+        )
     plan = Plan(f"{old_label} → {new_label}", tuple(projects), kind="diff")
     return Review(plan, tuple(problems), schemas, old_label)
 

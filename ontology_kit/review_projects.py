@@ -310,7 +310,16 @@ def _compare_workspace(
         ]
     if warnings:
         out.projects.append(
-            ProjectPlan(rel, rel, None, (), "", warnings=tuple(warnings), label=f"Workspace {rel}")
+            ProjectPlan(
+                rel,
+                rel,
+                None,
+                (),
+                "",
+                warnings=tuple(warnings),
+                label=f"Workspace {rel}",
+                subject="workspace",
+            )
         )
 
 

@@ -123,7 +123,7 @@ def test_diff_two_files_text(pair: tuple[Path, Path]) -> None:
         "  ~ tool Road vehicle: exports and export plugins name it by its title: what they read as "
         "'Vehicle' becomes 'Road vehicle'",
         "",
-        "Ontology new.yaml:",
+        "Ontology file new.yaml:",
         "  ~ tool Road vehicle [breaking-export]",
         '      title: "Vehicle" → "Road vehicle"',
         "      # why: exports and export plugins name it by its title: what they read as 'Vehicle' becomes "
@@ -158,7 +158,7 @@ def test_diff_two_files_markdown(pair: tuple[Path, Path]) -> None:
     assert "Compared: `old.yaml → new.yaml`" in md
     assert "> [!CAUTION]" in md and '`Vehicle › Kind › option "Bus"`' in md
     assert (
-        "| project | create | update | delete | move | reorder | destructive | breaking-export "
+        "| ontology file | create | update | delete | move | reorder | destructive | breaking-export "
         "| data-dependent |"
     ) in md
     assert "```diff" in md and "```mermaid" not in md
@@ -266,7 +266,7 @@ def test_base_text(second_commit: Path) -> None:
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert out.startswith("Compared: HEAD~1 → working tree\n")
-    assert "Ontology ontology.yaml:\n  ~ tool Road vehicle [breaking-export]\n" in out
+    assert "Ontology file ontology.yaml:\n  ~ tool Road vehicle [breaking-export]\n" in out
     assert '      title: "Vehicle" → "Road vehicle"\n' in out
     assert '  - Vehicle › Kind › option "Bus" [destructive]\n' in out
     assert out.rstrip().endswith("(1 destructive, 1 breaking-export).")
@@ -289,7 +289,7 @@ def test_base_markdown(second_commit: Path) -> None:
     assert "> [!CAUTION]\n> **1 destructive change** would orphan existing annotations:" in md
     assert '> - delete option `Vehicle › Kind › option "Bus"`' in md
     assert (
-        "| project | create | update | delete | move | reorder | destructive | breaking-export "
+        "| ontology file | create | update | delete | move | reorder | destructive | breaking-export "
         "| data-dependent |"
     ) in md
     row = next(line for line in md.splitlines() if line.startswith("| ontology.yaml"))
@@ -308,7 +308,8 @@ def test_base_markdown_diagram(second_commit: Path) -> None:
     assert run.returncode == 0, run.stderr
     md = run.stdout
     assert md.count("```mermaid\nflowchart LR\n") == 2  # after (the update) and before (the deletion)
-    assert "#### ontology.yaml (after: update)" in md and "#### ontology.yaml (before: delete)" in md
+    assert "#### ontology file ontology.yaml (after: update)" in md
+    assert "#### ontology file ontology.yaml (before: delete)" in md
     assert "classDef delete" in md and '(["Bus"])' in md
     assert md.rstrip().endswith("```")
 
@@ -405,7 +406,7 @@ def test_added_file_shows_creates(repo: Path) -> None:
     assert changes(run) == [("create", "safe", "Light")]
     assert doc["projects"][0]["changes"][0]["nested"] == 2
     text = ontokit("diff", "--base", "HEAD", cwd=repo).stdout
-    assert "Ontology weather.yaml (added):" in text
+    assert "Ontology file weather.yaml (added):" in text
 
 
 def test_deleted_file_shows_destructive_deletes(repo: Path) -> None:
@@ -414,7 +415,7 @@ def test_deleted_file_shows_destructive_deletes(repo: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert changes(run) == [("delete", "destructive", "Vehicle"), ("delete", "destructive", "Weather")]
     assert ontokit("diff", "--base", "HEAD", "--fail-on", "destructive", cwd=repo).returncode == 3
-    assert "Ontology ontology.yaml (deleted):" in ontokit("diff", "--base", "HEAD", cwd=repo).stdout
+    assert "Ontology file ontology.yaml (deleted):" in ontokit("diff", "--base", "HEAD", cwd=repo).stdout
 
 
 def test_a_moved_file_is_not_destructive(repo: Path) -> None:
@@ -423,7 +424,7 @@ def test_a_moved_file_is_not_destructive(repo: Path) -> None:
     git("mv", "ontology.yaml", "ontologies/roads.yaml", cwd=repo)
     run = ontokit("diff", "--base", "HEAD", "--fail-on", "destructive", "--detailed-exitcode", cwd=repo)
     assert run.returncode == 0, run.stdout
-    assert "Ontology ontologies/roads.yaml (moved from ontology.yaml): no changes." in run.stdout
+    assert "Ontology file ontologies/roads.yaml (moved from ontology.yaml): no changes." in run.stdout
     (repo / "ontologies" / "roads.yaml").write_text(RENAMED_AND_REMOVED, encoding="utf-8")  # moved and edited
     moved = ontokit("diff", "--base", "HEAD", "--format", "json", cwd=repo)
     assert changes(moved) == SAFE_AND_DESTRUCTIVE
@@ -586,7 +587,9 @@ def test_show_mermaid(shown: Path) -> None:
         return found
 
     assert f"  {node('Truck')} -. when .-> {node('Axles')}" in lines
-    assert f"  {node('Rain / Light')} -. when .-> {node('Wipers')}" in lines
+    # a tree-dropdown's options are drawn as its tree; a question hangs under the node that shows it
+    assert f"  {node('Rain')} --- {node('Light')}" in lines
+    assert f"  {node('Light')} -. when .-> {node('Wipers')}" in lines
 
 
 def test_show_every_example() -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "Plan",
     "PlanKind",
     "ProjectPlan",
+    "Subject",
     "Summary",
     "Unmanaged",
     "UnmanagedKind",
@@ -55,6 +56,10 @@ UnmanagedKind = Literal["batch", "webhook", "member"]
 
 #: ``plan``: definitions against a hub (``ontokit plan``); ``diff``: two versions of files (``ontokit diff``).
 PlanKind = Literal["plan", "diff"]
+
+#: What one block of a plan is about, as views name it: a project (every block of ``ontokit plan``; a
+#: project definition in ``ontokit diff``), an ontology file or a workspace (``ontokit diff``).
+Subject = Literal["project", "ontology file", "workspace"]
 
 
 class Action(StrEnum):
@@ -261,6 +266,7 @@ class ProjectPlan:
     # why the changes carry no counts though the hub was asked (it failed to answer; one line); not
     # part of what apply checks (the digest), as the counts are not
     uncounted: str | None = None
+    subject: Subject = "project"  # what the block is about (a view's heading: ontology file, ...)
 
     @property
     def has_changes(self) -> bool:

@@ -15,6 +15,7 @@ import click
 from .._text import one_line
 from ..diagnostics import Diagnostic, Report, Severity
 from . import check_format
+from .escape import md_code, md_text
 
 __all__ = [
     "DIAGNOSTIC_VIEWS",
@@ -107,14 +108,11 @@ def render_markdown(report: Report, color: bool = False, *, with_summary: bool =
 
 
 def _md(text: object) -> str:
-    return "".join(f"\\{c}" if c in "\\`*_[]<>|~&#" else c for c in one_line(text))
+    return md_text(text)
 
 
 def _code(text: str) -> str:
-    s = one_line(text)
-    fence = "``" if "`" in s else "`"
-    pad = " " if "`" in s else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
+    return md_code(text)
 
 
 def _text_diagnostics(report: Report, color: bool = False) -> str:

@@ -1,9 +1,16 @@
 """The Markdown rendering of a plan, for pull-request comments.
 
-Layout: a title, a summary table (one row per project), a ``> [!CAUTION]`` block listing the
-destructive changes, a ``> [!IMPORTANT]`` block listing the breaking-export ones, a ``> [!WARNING]``
-block with the plans' warnings, then each project's text rendering in a collapsed ``<details>``
-block, as a ```diff block so GitHub colors the lines.
+Layout: a title, a summary table (one row per project, ontology file or workspace, the first column
+headed by what its rows are), a ``> [!CAUTION]`` block listing the destructive changes, a
+``> [!IMPORTANT]`` block listing the breaking-export ones, a ``> [!NOTE]`` block listing the
+data-dependent ones (each with its count, first reason and hint: a probable rename says how to keep
+the annotations), a ``> [!TIP]`` block with the hints of the other changes, a ``> [!NOTE]`` block
+with the migrations of answers, a ``> [!WARNING]`` block with the plans' warnings, then each
+project's text rendering in a collapsed ``<details>`` block, as a ```diff block so GitHub colors the
+lines. Only those long lists collapse: what a reviewer must see is above them.
+
+Every user text (titles, values, file names, paths, hints) is escaped for where it goes
+(``escape.py``): no title can make a link, a cell, raw HTML or a mention, or close the ``<details>``.
 
 The whole comment stays within ``limit`` characters (GitHub refuses comments over 65,536): when the
 details are too long, their middle is cut (the beginning and end stay) and a line says how many
@@ -13,18 +20,17 @@ of destructive changes does the caution block list the first ones and then count
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
+from typing import get_args
 
-from ..plan.model import Action, Affected, Change, Impact, Plan
+from ..plan.model import Action, Affected, Change, Impact, Plan, ProjectPlan, Subject
+from .escape import fence, html_text, md_code, md_text
 from .text import project_lines
-from .values import affected_words, counted, migration_headline, one_line, plan_sentence, project_heading
+from .values import affected_words, counted, migration_headline, plan_sentence, project_heading
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
 
 GITHUB_COMMENT_LIMIT = 65536
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _COLUMNS = (
     "create",
     "update",
@@ -40,20 +46,6 @@ _CUT_NOTE = "\n\n… (truncated: run ontokit plan locally for the full plan)\n"
 Section = tuple[str, list[str]]  # (the <summary> text, the project's diff lines)
 
 
-def _md(text: object) -> str:
-    """Plain text that Markdown shows as is: one line, punctuation that Markdown reads escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
-
-
-def _code(text: object) -> str:
-    """An inline code span holding ``text`` whatever backticks it contains."""
-    s = one_line(text)
-    ticks = max((len(run) for run in re.findall("`+", s)), default=0)
-    fence = "`" * (ticks + 1)
-    pad = " " if ticks else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -64,20 +56,31 @@ def _touched(changes: Sequence[Change]) -> str:
     return "–" if total is None else counted(total)
 
 
+def _subjects(plan: Plan) -> list[Subject]:
+    """What the rows are, in a fixed order: ``project``, ``ontology file``, ``workspace``."""
+    present = {p.subject for p in plan.projects}
+    return [s for s in get_args(Subject) if s in present] or ["project"]
+
+
+def _row_name(p: ProjectPlan, mixed: bool) -> str:
+    # a diff's block has a label and no project id: a file, not a project to create
+    name = md_text(p.name) if p.label else md_text(p.name) + ("" if p.project_id else " (new)")
+    return f"{p.subject} {name}" if mixed else name
+
+
 def _table(plan: Plan) -> list[str]:
     # A plan against a hub has counts; a diff has them only when counted on a hub (`diff --hub`).
     counts = plan.kind == "plan" or any(c.affected is not None for c in plan.changes)
+    subjects = _subjects(plan)
     header = (
-        "| project | create | update | delete | move | reorder | destructive | breaking-export "
-        "| data-dependent |" + (" annotations touched |" if counts else "")
+        f"| {' / '.join(subjects)} | create | update | delete | move | reorder | destructive "
+        "| breaking-export | data-dependent |" + (" annotations touched |" if counts else "")
     )
     lines = [header, "| --- " + "| ---: " * (len(_COLUMNS) + counts) + "|"]
     for p in plan.projects:
         n = p.summary().as_dict()
-        # a diff's block has a label and no project id: a file, not a project to create
-        name = _md(p.name) if p.label else _md(p.name) + ("" if p.project_id else " (new)")
         cells = [str(n[k]) for k in _COLUMNS] + ([_touched(p.changes)] if counts else [])
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {_row_name(p, len(subjects) > 1)} | " + " | ".join(cells) + " |")
     if len(plan.projects) > 1:
         n = plan.summary().as_dict()
         cells = [f"**{n[k]}**" for k in _COLUMNS] + ([f"**{_touched(plan.changes)}**"] if counts else [])
@@ -97,13 +100,6 @@ def _capped(items: Sequence[str], budget: int, rest: str) -> list[str]:
     return out
 
 
-def _caution(plan: Plan, budget: int) -> list[str]:
-    return [
-        *_impact_block(plan, Impact.DESTRUCTIVE, budget),
-        *_impact_block(plan, Impact.BREAKING_EXPORT, budget // 2),
-    ]
-
-
 #: The alert, the noun and what it does, of the impacts listed above the details.
 _BLOCKS = {
     Impact.DESTRUCTIVE: ("CAUTION", "destructive change", "would orphan existing annotations"),
@@ -112,7 +108,18 @@ _BLOCKS = {
         "breaking-export change",
         "would change what exports read (annotations are kept)",
     ),
+    Impact.DATA_DEPENDENT: ("NOTE", "data-dependent change", "depend on the annotations that exist"),
 }
+
+
+def _item(plan: Plan, p: ProjectPlan, c: Change) -> str:
+    """One change in a list above the details: what, where, its count, its first reason, its hint."""
+    where = f"**{md_text(p.name)}**: " if len(plan.projects) > 1 else ""
+    why = f": {md_text(c.reasons[0])}" if c.reasons else ""
+    words = affected_words(c)
+    count = f" (**{md_text(words)}**)" if words else ""
+    hint = f"\n>   - hint: {md_text(c.hint)}" if c.hint else ""  # a bullet under the item
+    return f"> - {where}{c.action.value} {md_text(c.kind)} {md_code(c.path)}{count}{why}{hint}"
 
 
 def _impact_block(plan: Plan, impact: Impact, budget: int) -> list[str]:
@@ -120,17 +127,19 @@ def _impact_block(plan: Plan, impact: Impact, budget: int) -> list[str]:
     if not found:
         return []
     alert, noun, does = _BLOCKS[impact]
-    many = len(plan.projects) > 1
-    items = []
-    for p, c in found:
-        where = f"**{_md(p.name)}**: " if many else ""
-        why = f": {_md(c.reasons[0])}" if c.reasons else ""
-        words = affected_words(c)
-        count = f" (**{_md(words)}**)" if words else ""
-        items.append(f"> - {where}{c.action.value} {_md(c.kind)} {_code(c.path)}{count}{why}")
+    items = [_item(plan, p, c) for p, c in found]
     n = len(found)
     title = f"> **{_plural(n, noun)}** {does}:"
     return [f"> [!{alert}]", title, ">", *_capped(items, budget, f"{noun}s (see the details below)"), ""]
+
+
+def _hints(plan: Plan, budget: int) -> list[str]:
+    """A ``> [!TIP]`` block with the hints of the changes no block above lists (a safe change's)."""
+    found = [(p, c) for p, c in plan.at_least(None) if c.hint and c.impact not in _BLOCKS]
+    if not found:
+        return []
+    items = [_item(plan, p, c) for p, c in found]
+    return ["> [!TIP]", *_capped(items, budget, "hints (see the details below)"), ""]
 
 
 def _migrations(plan: Plan, budget: int) -> list[str]:
@@ -142,11 +151,11 @@ def _migrations(plan: Plan, budget: int) -> list[str]:
     many = len(plan.projects) > 1
     items = []
     for p, c in found:
-        where = f"**{_md(p.name)}**: " if many else ""
+        where = f"**{md_text(p.name)}**: " if many else ""
         words = affected_words(c)
-        count = f" (**{_md(words)}**)" if words else ""
-        sources = f" from {_md(', '.join(str(s) for s in c.before or ()))}" if c.after is not None else ""
-        items.append(f"> - {where}{_md(migration_headline(c))}{sources}{count}")
+        count = f" (**{md_text(words)}**)" if words else ""
+        sources = f" from {md_text(', '.join(str(s) for s in c.before or ()))}" if c.after is not None else ""
+        items.append(f"> - {where}{md_text(migration_headline(c))}{sources}{count}")
     title = f"> **{_plural(len(found), 'migration')} of answers** (apply backs every answer up first):"
     return ["> [!NOTE]", title, ">", *_capped(items, budget, "migrations (see the details below)"), ""]
 
@@ -154,7 +163,7 @@ def _migrations(plan: Plan, budget: int) -> list[str]:
 def _warnings(plan: Plan, budget: int) -> list[str]:
     many = len(plan.projects) > 1
     items = [
-        f"> - {f'**{_md(p.name)}**: ' if many else ''}{_md(w)}"
+        f"> - {f'**{md_text(p.name)}**: ' if many else ''}{md_text(w)}"
         for p in plan.projects
         for w in (
             *p.warnings,
@@ -171,14 +180,19 @@ def _head(plan: Plan, limit: int) -> str:
     status = plan_sentence(plan.changes, plan.kind)
     status = f"**{status}**" if plan.has_changes else status
     title, where = ("ontokit diff", "Compared") if plan.kind == "diff" else ("ontokit plan", "Hub")
-    lines = [f"### {title}", "", f"{where}: {_code(plan.hub)}", "", status, "", *_table(plan), ""]
-    lines += _caution(plan, limit // 2)
+    lines = [f"### {title}", "", f"{where}: {md_code(plan.hub)}", "", status, "", *_table(plan), ""]
+    lines += _impact_block(plan, Impact.DESTRUCTIVE, limit // 2)
+    lines += _impact_block(plan, Impact.BREAKING_EXPORT, limit // 4)
     warnings = _warnings(plan, limit // 8)
-    note = _migrations(plan, limit // 16)
     # where the agreed limit is so small that the details would not show, the details' own lines
-    # say the same: the note is left out rather than the details
-    if sum(len(line) + 1 for line in (*lines, *warnings, *note)) <= limit * 0.8:
-        lines += note
+    # say the same: these blocks are left out rather than the details
+    for block in (
+        _impact_block(plan, Impact.DATA_DEPENDENT, limit // 16),
+        _hints(plan, limit // 16),
+        _migrations(plan, limit // 16),
+    ):
+        if sum(len(line) + 1 for line in (*lines, *warnings, *block)) <= limit * 0.8:
+            lines += block
     lines += warnings
     return "\n".join(lines) + "\n"
 
@@ -187,7 +201,7 @@ def _sections(plan: Plan) -> list[Section]:
     out = []
     for p in plan.projects:
         sentence = plan_sentence(p.changes).removeprefix("Plan: ") if p.changes else "no changes."
-        summary = html.escape(f"{project_heading(p)}: {sentence}", quote=False)
+        summary = html_text(f"{project_heading(p)}: {sentence}")
         out.append((summary, project_lines(p, gutter=True)))
     return out
 
@@ -197,11 +211,8 @@ def _marker(omitted: int) -> str:
 
 
 def _block(summary: str, lines: list[str]) -> str:
-    ticks = max((len(run) for line in lines for run in re.findall("`{3,}", line)), default=2)
-    fence = "`" * max(3, ticks + 1)
-    return "\n".join(
-        [f"<details><summary>{summary}</summary>", "", f"{fence}diff", *lines, fence, "", "</details>", ""]
-    )
+    body = fence(lines, "diff")
+    return "\n".join([f"<details><summary>{summary}</summary>", "", *body, "", "</details>", ""])
 
 
 def _details(sections: list[Section], keep: int) -> str:

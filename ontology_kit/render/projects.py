@@ -9,6 +9,7 @@ from typing import Final
 from .._text import one_line
 from ..state import ProjectSummary
 from . import check_format
+from .escape import md_code, md_text
 
 __all__ = ["PROJECT_VIEWS", "render_json", "render_markdown", "render_projects", "render_text"]
 
@@ -30,12 +31,11 @@ def render_json(projects: Sequence[ProjectSummary]) -> str:
 def render_markdown(projects: Sequence[ProjectSummary]) -> str:
     """A Markdown table."""
     rows = ["| id | created | name |", "| --- | --- | --- |"]
-    rows += [f"| `{one_line(p.id)}` | {one_line(p.created_at[:10])} | {_cell(p.name)} |" for p in projects]
+    rows += [
+        f"| {md_code(p.id, table=True)} | {md_text(p.created_at[:10])} | {md_text(p.name)} |"
+        for p in projects
+    ]
     return "\n".join(rows) + "\n"
-
-
-def _cell(text: str) -> str:
-    return "".join(f"\\{c}" if c in "\\`*_[]<>|~&#" else c for c in one_line(text))
 
 
 #: Format name -> view of a project list.

@@ -54,8 +54,8 @@ def diff_command(
       ontokit diff --base HEAD~1 --fail-on breaking-export   # CI gate: exit 3
       ontokit diff --base origin/main --hub "$ONTOKIT_HUB"   # with annotation counts
     """
+    from ...render.mermaid import render_diff_comment
     from ...render.plans import render
-    from ...render.tree import render_diff_diagrams
     from ...review import diff_files, diff_git
     from ...workflow.counting import count_plan
 
@@ -69,9 +69,10 @@ def diff_command(
     plan = review.plan
     if hub is not None:  # only when asked: a diff reads no hub, not even ONTOKIT_HUB's
         plan = count_plan(plan, hub, review.root)
-    text = render(plan, fmt, color=fmt == "text" and use_color())
-    if fmt == "markdown" and diagram:
-        text += render_diff_diagrams(plan, review.schemas, review.old_label)
+    if fmt == "markdown" and diagram:  # the diagrams within the comment's limit too
+        text = render_diff_comment(plan, review.schemas, review.old_label)
+    else:
+        text = render(plan, fmt, color=fmt == "text" and use_color())
     click.echo(text, nl=False)
     gate(plan, fail_on, ignore_empty)
     return ExitCode.CHANGES if detailed_exitcode and plan.has_changes else ExitCode.OK
@@ -90,7 +91,8 @@ def show_command(file: str, fmt: str) -> int:
     """
     import sys
 
-    from ...render.tree import render_mermaid, render_tree
+    from ...render.mermaid import render_mermaid
+    from ...render.tree import render_tree
     from ...review import show
 
     shown = show(file)

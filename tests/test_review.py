@@ -13,7 +13,7 @@ import pytest
 from conftest import clean_env, run_ontokit
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOW = ROOT / "examples" / "ci" / "ontokit.yml"
+WORKFLOW = ROOT / "examples" / "ci" / "github" / "ontokit-review.yml"
 
 ONTOLOGY = """\
 tools:

@@ -25,7 +25,15 @@ from ontology_kit.category_schema import CategorySchema, walk
 from ontology_kit.cli import cli
 from ontology_kit.plan.diff import diff_category_schema
 from ontology_kit.plan.model import Action, Affected, Change, Impact, Plan, ProjectPlan, Subject
-from ontology_kit.render.escape import MENTION_BREAK, fence, html_text, md_code, md_text, mermaid_label
+from ontology_kit.render.escape import (
+    MENTION_BREAK,
+    fence,
+    html_text,
+    md_code,
+    md_prose,
+    md_text,
+    mermaid_label,
+)
 from ontology_kit.render.markdown import render_markdown
 from ontology_kit.render.mermaid import render_diff_comment, render_mermaid
 
@@ -274,7 +282,9 @@ def test_hints_are_outside_the_details(hostile: tuple[str, Page, list[str]]) -> 
     assert hints and all("probably a rename" in h for h in hints)
     outside = "".join(page.outside)
     for hint in hints:
-        assert f"hint: {seen(hint)}" in outside
+        # paired backticks are code spans (md_prose): the reader sees the text without them
+        want = seen(hint).replace("`", "") if hint.count("`") % 2 == 0 else seen(hint)
+        assert f"hint: {want}" in outside
 
 
 def test_one_mermaid_block_per_diagram(hostile: tuple[str, Page, list[str]]) -> None:
@@ -517,6 +527,28 @@ def test_code_spans_and_summaries_show_as_written(text: str) -> None:
     assert summary.summaries == [seen(text)]
 
 
+@settings(max_examples=150, deadline=None)
+@given(TEXT, TEXT)
+def test_a_hint_around_user_text_shows_its_code_and_every_character(title: str, tail: str) -> None:
+    """ontokit's sentences (reasons, hints) keep their code spans; the user text inside is text."""
+    sentence = f"pin `schemaId: a` on {title}. {tail}"
+    page = Page(gfm(f"> - hint: {md_prose(sentence)}\n"))
+    assert not page.problems
+    assert set(page.tags) <= {"blockquote", "ul", "li", "p", "code"}
+    if "`" not in title + tail:  # paired: the span is code, the rest prose
+        assert page.codes[0] == "schemaId: a"
+    shown = "".join(page.prose) + "".join(page.codes)
+    want = seen(f"hint: {sentence}")
+    for c in set(want) - set("` \t"):
+        assert shown.replace(MENTION_BREAK, "").count(c) == want.count(c), c
+
+
+def test_a_hint_s_code_is_code_in_the_comment() -> None:
+    """The rename hint showed its backticks literally (`schemaId: old0`) once every hint was escaped."""
+    page = Page(gfm(f"> - hint: {md_prose('pin `schemaId: old0` on <b>x</b>.')}\n"))
+    assert page.codes == ["schemaId: old0"] and "b" not in page.tags
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(TEXT.map(one_line), max_size=5))
 def test_a_fence_no_line_can_close(lines: list[str]) -> None:
@@ -581,7 +613,7 @@ def test_counts_reasons_and_hints_of_every_impact_are_outside_the_details() -> N
     for title in "DBR":
         assert f"why {title}" in outside
     assert "7 tasks have no answer to it" in outside  # a data-dependent change's count
-    assert "hint: pin `schemaId: x`" in outside and "probably a rename of D (see its removal)" in outside
+    assert "hint: pin schemaId: x" in outside and "probably a rename of D (see its removal)" in outside
 
 
 @pytest.mark.parametrize("limit", [20_000, 65_536, 200_000])

@@ -15,7 +15,7 @@ import click
 from .._text import one_line
 from ..diagnostics import Diagnostic, Report, Severity
 from . import check_format
-from .escape import md_code, md_text
+from .escape import md_code, md_prose, md_text
 
 __all__ = [
     "DIAGNOSTIC_VIEWS",
@@ -102,8 +102,8 @@ def render_markdown(report: Report, color: bool = False, *, with_summary: bool =
     """A Markdown list of the diagnostics under a bold summary line (for a pull-request comment)."""
     lines = [f"**ontokit: {_md(summary(report))}**", ""]
     for d in report.diagnostics:
-        hint = f" (hint: {_md(d.hint)})" if d.hint else ""
-        lines.append(f"- {_code(d.location)} {d.severity.value} {_code(d.code)}: {_md(d.message)}{hint}")
+        hint = f" (hint: {md_prose(d.hint)})" if d.hint else ""
+        lines.append(f"- {_code(d.location)} {d.severity.value} {_code(d.code)}: {md_prose(d.message)}{hint}")
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,9 @@ shows as written and changes nothing around it. Each context has its own escape:
 
 - :func:`md_text`: inline Markdown (paragraphs, list items, headings, table cells): every character
   Markdown or a GFM table reads is backslash-escaped, so no emphasis, link, raw HTML, cell or math;
+- :func:`md_prose`: a sentence ontokit wrote (a reason, a hint, a message) around user text: its
+  paired backticks are code spans (`schemaId: a`), each piece escaped as :func:`md_text` or
+  :func:`md_code`, so the hint reads as the terminal shows it and a title inside it is still text;
 - :func:`md_code`: an inline code span that no backtick in the text can close (``table``: a ``|``
   escaped too, since a GFM table splits cells before it reads code spans);
 - :func:`html_text`: text inside raw HTML (``<summary>``), where Markdown is not read: HTML entities;
@@ -35,6 +38,7 @@ __all__ = [
     "fence",
     "html_text",
     "md_code",
+    "md_prose",
     "md_text",
     "mermaid_label",
 ]
@@ -62,6 +66,17 @@ def _unmention(text: str) -> str:
 def md_text(text: object) -> str:
     """``text`` as inline Markdown that shows it as written: one line, punctuation escaped."""
     return _unmention(_MD_SPECIAL.sub(r"\\\1", one_line(text)))
+
+
+def md_prose(text: object) -> str:
+    """A sentence of ontokit's in inline Markdown: the text between paired backticks as code spans,
+    the rest as :func:`md_text`. With an odd number of backticks (a title holding one), no pairing
+    is trusted and the whole sentence is :func:`md_text`: every piece is escaped either way."""
+    s = one_line(text)
+    pieces = s.split("`")
+    if len(pieces) % 2 == 0:
+        return md_text(s)
+    return "".join(md_code(p) if i % 2 and p else md_text(p) for i, p in enumerate(pieces))
 
 
 def md_code(text: object, *, table: bool = False) -> str:

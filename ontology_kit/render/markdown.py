@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import get_args
 
 from ..plan.model import Action, Affected, Change, Impact, Plan, ProjectPlan, Subject
-from .escape import fence, html_text, md_code, md_text
+from .escape import fence, html_text, md_code, md_prose, md_text
 from .text import project_lines
 from .values import affected_words, counted, migration_headline, plan_sentence, project_heading
 
@@ -115,10 +115,10 @@ _BLOCKS = {
 def _item(plan: Plan, p: ProjectPlan, c: Change) -> str:
     """One change in a list above the details: what, where, its count, its first reason, its hint."""
     where = f"**{md_text(p.name)}**: " if len(plan.projects) > 1 else ""
-    why = f": {md_text(c.reasons[0])}" if c.reasons else ""
+    why = f": {md_prose(c.reasons[0])}" if c.reasons else ""
     words = affected_words(c)
     count = f" (**{md_text(words)}**)" if words else ""
-    hint = f"\n>   - hint: {md_text(c.hint)}" if c.hint else ""  # a bullet under the item
+    hint = f"\n>   - hint: {md_prose(c.hint)}" if c.hint else ""  # a bullet under the item
     return f"> - {where}{c.action.value} {md_text(c.kind)} {md_code(c.path)}{count}{why}{hint}"
 
 

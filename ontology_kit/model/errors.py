@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from .._text import did_you_mean, quoted, suggest
 from ..codes import Rule
 from ..diagnostics import DataPath, Diagnostic
-from .messages import describe, translate
+from .messages import describe, field_name, translate
 from .migrations import ItemRef, Migration
 from .ontology import Classification, Ontology, Option, Relation, RetiredId, Tool, TreeNode
 from .types import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
@@ -119,7 +119,7 @@ def structural_diagnostics(exc: ValidationError, file: str) -> list[Diagnostic]:
 
 def _convert(err: Any, loc: DataPath, file: str) -> Diagnostic:
     kind = err["type"]
-    field = _field_name(loc)
+    field = field_name(loc)
     value = err.get("input")
     if kind == "invalid_key" or (loc and loc[-1] == "[key]"):
         key = _yaml_text(value)
@@ -212,16 +212,6 @@ def _type_hint(text: str, allowed: tuple[str, ...]) -> str:
             are = "is a type" if len(found) == 1 else "are types"
             return f"{listed}{quoted(found[-1])} {are} of {kind}; move this item under `{kind}:`"
     return "one of: " + ", ".join(allowed)
-
-
-def _field_name(loc: DataPath) -> str:
-    if not loc:
-        return "(document)"
-    last = loc[-1]
-    if isinstance(last, int):
-        parent = str(loc[-2]) if len(loc) > 1 else "item"
-        return f"{parent}[{last}]"
-    return last
 
 
 def _model_at(loc: DataPath) -> type[BaseModel]:

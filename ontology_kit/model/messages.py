@@ -24,6 +24,7 @@ __all__ = [
     "PYDANTIC_WORDING",
     "Translation",
     "describe",
+    "field_name",
     "fields_hint",
     "model_path",
     "translate",
@@ -109,7 +110,7 @@ def translate(err: Any, loc: DataPath, fields: tuple[str, ...] = ()) -> Translat
     kind: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx") or {}
     value = err.get("input")
-    field = _field(loc)
+    field = field_name(loc)
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     what, field_hint = FIELD_HINTS.get(name, ("", ""))
     if kind == "extra_forbidden":
@@ -208,7 +209,8 @@ def fields_hint(fields: tuple[str, ...]) -> str:
     return "fields here are: " + ", ".join(fields) if fields else "remove it"
 
 
-def _field(loc: DataPath) -> str:
+def field_name(loc: DataPath) -> str:
+    """The field a data path ends at, as a message names it (``options[2]`` for a list item)."""
     if not loc:
         return "(document)"
     last = loc[-1]

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 OUT="${OUT:-$ROOT/bench/out/terminal}"
-FAULTS="${FAULTS:-latency=0.02,5xx=0.02,retry-after=0,seed=13}"
+FAULTS="${FAULTS:-latency=0.03,5xx=0.02,retry-after=0,seed=13}"
 PY="${PYTHON:-python}"
 command -v tmux >/dev/null || { echo "tmux is needed (apt-get install tmux)" >&2; exit 1; }
 WORK="$(mktemp -d)"
@@ -41,7 +41,7 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 "$PY" -m ontology_kit hub serve --port "$PORT" --db "$WORK/hub.sqlite3" --api-key demo-key \
   --faults "$FAULTS" >"$WORK/hub.log" 2>&1 &
 HUB_PID=$!
-for _ in $(seq 100); do grep -q listening "$WORK/hub.log" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs listening "$WORK/hub.log" && break; sleep 0.1; done
 HUB="http://127.0.0.1:$PORT"
 
 # The terminal: fixed size, so that the captures are what a 120x30 window shows.

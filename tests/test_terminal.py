@@ -122,6 +122,17 @@ def test_no_color_is_a_global_option_in_the_readme() -> None:
     assert "`FORCE_COLOR`" in readme and "`NO_COLOR`" in readme
 
 
+def test_rich_is_imported_only_to_draw_a_bar() -> None:
+    """``ontokit --help`` and ``plan --help`` stay fast: the bar's library is not loaded for them."""
+    code = (
+        "import sys, contextlib, io\nfrom ontology_kit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['--help']); main(['plan', '--help'])\n"
+        "print('rich' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False", out
+
+
 # -- without a terminal: plain counted lines ---------------------------------------------------------
 def test_a_piped_apply_counts_each_project_in_plain_lines(
     tmp_path: Path, quiet_env: pytest.MonkeyPatch

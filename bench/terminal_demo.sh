@@ -14,9 +14,10 @@ FAULTS="${FAULTS:-latency=0.03,5xx=0.02,retry-after=0,seed=13}"
 PY="${PYTHON:-python}"
 command -v tmux >/dev/null || { echo "tmux is needed (apt-get install tmux)" >&2; exit 1; }
 WORK="$(mktemp -d)"
-SESSION="ontokit-demo-$$"
+# A tmux server of its own: a running one would give the pane its environment, not this script's.
+TMUX_CMD=(tmux -L "ontokit-demo-$$")
 cleanup() {
-  tmux kill-session -t "$SESSION" 2>/dev/null || true
+  "${TMUX_CMD[@]}" kill-server 2>/dev/null || true
   [[ -n "${HUB_PID:-}" ]] && kill "$HUB_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -45,11 +46,11 @@ for _ in $(seq 100); do grep -qs listening "$WORK/hub.log" && break; sleep 0.1; 
 HUB="http://127.0.0.1:$PORT"
 
 # The terminal: fixed size, so that the captures are what a 120x30 window shows.
-tmux new-session -d -s "$SESSION" -x 120 -y 30 \
+"${TMUX_CMD[@]}" new-session -d -x 120 -y 30 \
   "cd '$WORK/tty' && ONTOKIT_HUB='$HUB' ANGO_API_KEY=demo-key PYTHONPATH='$PYTHONPATH' '$PY' -m ontology_kit apply --auto-approve; echo \"exit: \$?\"; sleep 600"
 n=0 last=""
 for _ in $(seq 600); do
-  screen="$(tmux capture-pane -p -t "$SESSION")"
+  screen="$("${TMUX_CMD[@]}" capture-pane -p)"
   if [[ "$screen" != "$last" ]]; then
     n=$((n + 1)) last="$screen"
     printf '%s\n' "$screen" >"$OUT/capture-$(printf %03d $n).txt"

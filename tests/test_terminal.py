@@ -308,13 +308,14 @@ def test_a_30_project_apply_in_a_real_terminal(tmp_path: Path, quiet_env: pytest
     assert _TMUX is not None, "tmux is needed on CI (apt-get install tmux)"
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "ONTOKIT_HUB")}
     env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", ONTOKIT_RATE_LIMIT="off")
-    session = f"ontokit-test-{os.getpid()}"
+    # A server of its own (-L): a running tmux server would give the pane its environment, not ours.
+    tmux = [_TMUX, "-L", f"ontokit-test-{os.getpid()}"]
     tty_ws = _workspace(tmp_path / "tty", 30)
     with _faulty_hub(tmp_path, FaultConfig(latency=0.01)) as (url, key):
         env.update(ONTOKIT_HUB=url, ANGO_API_KEY=key)
         command = f"{sys.executable} -m ontology_kit apply --auto-approve; echo exit: $?; sleep 60"
         subprocess.run(
-            [_TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "30", "-c", str(tty_ws), command],
+            [*tmux, "new-session", "-d", "-x", "120", "-y", "30", "-c", str(tty_ws), command],
             env=env,
             check=True,
         )
@@ -323,14 +324,14 @@ def test_a_30_project_apply_in_a_real_terminal(tmp_path: Path, quiet_env: pytest
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 screen = subprocess.run(
-                    [_TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True, check=True
+                    [*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=True
                 ).stdout
                 screens.append(screen)
                 if "exit: " in screen:
                     break
                 time.sleep(0.1)
         finally:
-            subprocess.run([_TMUX, "kill-session", "-t", session], check=False)
+            subprocess.run([*tmux, "kill-server"], check=False)
         # The same apply without a terminal (in-process: standard error is no terminal there either).
         quiet_env.chdir(_workspace(tmp_path / "piped", 30, prefix="Q"))
         quiet_env.setenv("ANGO_API_KEY", key)

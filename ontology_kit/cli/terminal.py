@@ -27,7 +27,8 @@ __all__ = ["Display", "color_policy", "display", "duration", "is_terminal"]
 
 @dataclass(frozen=True)
 class Display:
-    """What one stream gets: ``color`` (ANSI styles), ``bar`` (a live progress bar: a terminal)."""
+    """What one stream gets: ``color`` (ANSI styles), ``bar`` (a live progress bar, redrawn in
+    place); ``terminal``: the stream is one (a run of one step shows its line there only)."""
 
     color: bool
     bar: bool

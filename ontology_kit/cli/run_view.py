@@ -100,6 +100,14 @@ class RunView:
             else:
                 click.echo(line, err=True)
 
+    def after_ctrl_c(self, text: str) -> None:
+        """A line said as Ctrl-C is pressed: above the bar, else on a line of its own (after the
+        ``^C`` the terminal echoed)."""
+        with self._lock:
+            if self._bar is None:
+                click.echo("", err=True)
+            self.say(text)
+
     def stop(self) -> None:
         """Take the bar away (the result lines printed above it stay)."""
         with self._lock:

@@ -197,6 +197,7 @@ def apply_command(
     with showing_diagnostics(), Interrupts() as interrupts, RunView() as run:
         try:
             view = _TerminalApply(auto_approve, interrupts, run)
+            interrupts.say, interrupts.before_exit = run.after_ctrl_c, run.stop
             result = apply(
                 target,
                 hub,

@@ -311,7 +311,7 @@ def test_a_30_project_apply_in_a_real_terminal(tmp_path: Path, quiet_env: pytest
     # A server of its own (-L): a running tmux server would give the pane its environment, not ours.
     tmux = [_TMUX, "-L", f"ontokit-test-{os.getpid()}"]
     tty_ws = _workspace(tmp_path / "tty", 30)
-    with _faulty_hub(tmp_path, FaultConfig(latency=0.01)) as (url, key):
+    with _faulty_hub(tmp_path, FaultConfig(latency=0.015)) as (url, key):
         env.update(ONTOKIT_HUB=url, ANGO_API_KEY=key)
         command = f"{sys.executable} -m ontology_kit apply --auto-approve; echo exit: $?; sleep 60"
         subprocess.run(
@@ -336,7 +336,9 @@ def test_a_30_project_apply_in_a_real_terminal(tmp_path: Path, quiet_env: pytest
         quiet_env.chdir(_workspace(tmp_path / "piped", 30, prefix="Q"))
         quiet_env.setenv("ANGO_API_KEY", key)
         piped = _invoke(["apply", "--auto-approve", "--hub", url])
-    bars = [s for s in screens if re.search(r"applying .* (\d+)/30 projects .*about \d+ s left", s)]
+    bars = [
+        s for s in screens if re.search(r"(planning|applying) .* (\d+)/30 projects .*about \d+ s left", s)
+    ]
     assert bars, "no capture showed the counter and the estimate:\n" + screens[len(screens) // 2]
     assert "exit: 0" in screens[-1] and "Apply complete: 30 project(s) changed" in screens[-1], screens[-1]
     assert len(re.findall(r"^P\d\d: applied 3 changes, 2 calls$", screens[-1], re.M)) >= 20  # above the bar

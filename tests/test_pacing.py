@@ -499,12 +499,13 @@ def test_plan_reports_progress_under_the_budget(tmp_path: Path, monkeypatch: pyt
         monkeypatch.setenv("ANGO_API_KEY", key)
         monkeypatch.setenv(RATE_LIMIT_ENV, "3/0.2s")
         plan(None, url, on_progress=heard.append)
-    assert [(p.done, p.total) for p in heard] == [(n, 5) for n in range(1, 6)]
+    assert [(p.done, p.total) for p in heard] == [(n, 5) for n in range(6)]  # the start, then each
     assert heard[-1].left == 0 and all(p.left >= 0 for p in heard)
     assert hub.refused == 0
 
 
-def test_an_unpaced_run_reports_nothing_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unpaced_run_is_not_paced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No budget: never paced; the time left is the straight line's (none at the start and the end)."""
     from ontology_kit.workflow import RunProgress, plan
 
     work = tmp_path / "ws"
@@ -514,7 +515,8 @@ def test_an_unpaced_run_reports_nothing_left(tmp_path: Path, monkeypatch: pytest
     monkeypatch.delenv(RATE_LIMIT_ENV, raising=False)
     monkeypatch.delenv("ONTOKIT_HUB", raising=False)
     plan(None, None, on_progress=heard.append)  # the embedded hub: no budget
-    assert [(p.done, p.left, p.paced) for p in heard] == [(1, 0, False), (2, 0, False), (3, 0, False)]
+    assert [(p.done, p.paced) for p in heard] == [(0, False), (1, False), (2, False), (3, False)]
+    assert heard[0].left == heard[-1].left == 0 and all(p.left >= 0 for p in heard)
 
 
 @pytest.mark.parametrize(
@@ -523,65 +525,9 @@ def test_an_unpaced_run_reports_nothing_left(tmp_path: Path, monkeypatch: pytest
     ids=lambda v: str(v),
 )
 def test_duration(seconds: float, text: str) -> None:
-    from ontology_kit.cli.commands.plan import duration
+    from ontology_kit.cli.terminal import duration
 
     assert duration(seconds) == text
-
-
-class _Terminal:
-    """A stderr that is a terminal."""
-
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, text: str) -> int:
-        self.text += text
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.mark.parametrize(
-    ("progress", "terminal", "line"),
-    [
-        ((3, 50, 190.0, True), True, "  planned P (0 changes); 3 of 50 projects, about 3 min 10 s left\n"),
-        ((3, 50, 2.0, True), True, "  planned P (0 changes)\n"),
-        ((3, 50, 190.0, False), True, "  planned P (0 changes)\n"),
-        ((3, 50, 190.0, True), False, ""),
-    ],
-    ids=["paced-long", "paced-short", "not-paced", "not-a-terminal"],
-)
-def test_progress_line_tells_the_time_left_on_a_terminal_only(
-    progress: tuple[int, int, float, bool], terminal: bool, line: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import io
-    import sys
-    from types import SimpleNamespace
-
-    from ontology_kit.cli.commands import plan as plan_cli
-    from ontology_kit.workflow import RunProgress
-
-    stream: Any = _Terminal() if terminal else io.StringIO()
-    monkeypatch.setattr(sys, "stderr", stream)
-    eta = plan_cli.Eta()
-    eta.heard(RunProgress(*progress))
-    plan_cli._progress("planned", SimpleNamespace(name="P", changes=()), eta=eta)  # type: ignore[arg-type]
-    assert (stream.text if terminal else stream.getvalue()) == line
-
-
-def test_once_shown_the_time_left_goes_on_to_the_end() -> None:
-    from ontology_kit.cli.commands.plan import Eta
-    from ontology_kit.workflow import RunProgress
-
-    eta = Eta()
-    eta.heard(RunProgress(1, 3, 60, True))
-    assert eta.suffix() == "; 1 of 3 projects, about 1 min left"
-    eta.heard(RunProgress(3, 3, 0, True))
-    assert eta.suffix() == "; 3 of 3 projects, about 0 s left"
 
 
 # -- the window outlives the process -----------------------------------------------------------------

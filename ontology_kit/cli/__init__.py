@@ -86,7 +86,13 @@ class _Commands(click.Group):
     epilog=_EPILOG,
 )
 @click.version_option(__version__, "--version", prog_name="ontokit", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="No colors and no escape sequences at all (as NO_COLOR=1); progress as plain lines.",
+)
+@click.pass_context
+def cli(ctx: click.Context, no_color: bool) -> None:
     """ontokit: Ango Hub ontologies as code.
 
     \b
@@ -98,6 +104,11 @@ def cli() -> None:
       ontokit apply examples
       ontokit diff --base origin/main --fail-on destructive
     """
+    from .terminal import color_policy
+
+    # One decision for every command (cli/terminal.py); click.echo then strips escape sequences
+    # whenever colors are off, whatever produced them.
+    ctx.color = color_policy(no_color)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,7 @@ from ..errors import (
 from ..rate_limit import RateLimit
 from ..state import HubCapabilities
 from .pacing import Pacer, default_limit, pacer_for
+from .retries import before_sleep
 
 __all__ = ["HubClient", "HubLock", "ProjectPage"]
 
@@ -406,9 +407,7 @@ class HubClient:
             ),
             sleep=self._sleep,
             reraise=True,
-            before_sleep=lambda rs: log.debug(
-                "%s %s: %s; retrying", method, path, rs.outcome.exception() if rs.outcome else None
-            ),
+            before_sleep=before_sleep(what, self.max_attempts),
         )
         try:
             response = retrying(attempt)

@@ -4,7 +4,6 @@ formats), colors, and showing the diagnostics an error carries before the one-li
 from __future__ import annotations
 
 import math
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -122,11 +121,11 @@ def gate(plan: Plan, fail_on: FailOn | None, ignore_empty: bool) -> None:
 
 
 def use_color(stream: object = None) -> bool:
-    """Color only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    s = stream if stream is not None else sys.stdout
-    return bool(getattr(s, "isatty", lambda: False)())
+    """Whether to color what goes to ``stream`` (default: standard output): ``cli/terminal.py``
+    decides (a terminal; never with --no-color or NO_COLOR; always with FORCE_COLOR)."""
+    from ..terminal import display
+
+    return display(stream).color
 
 
 def echo_diagnostics(diagnostics: tuple[Diagnostic, ...], fmt: str = "text") -> None:

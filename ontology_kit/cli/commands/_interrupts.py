@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -26,6 +27,10 @@ class Interrupts:
         self.stop = threading.Event()
         self._previous: Any = None
         self._armed = False
+        # Where its messages go, and what to undo before exiting at once: a progress view's (its bar
+        # stays below the message, and the terminal gets its cursor back).
+        self.say: Callable[[str], None] = lambda text: click.echo(f"\n{text}", err=True)  # after ^C
+        self.before_exit: Callable[[], None] = lambda: None
 
     def arm(self) -> None:
         """From now on, Ctrl-C stops writes instead of raising (only the main thread gets signals)."""
@@ -47,14 +52,14 @@ class Interrupts:
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if not self.stop.is_set():
             self.stop.set()
-            click.echo(
-                "\nInterrupted: no new write will start; waiting for the calls in flight to finish "
-                "(Ctrl-C again aborts at once).",
-                err=True,
+            self.say(
+                "Interrupted: no new write will start; waiting for the calls in flight to finish "
+                "(Ctrl-C again aborts at once)."
             )
             return
         # At once: the calls in flight are abandoned (each is one request; the hub applies it whole
         # or not at all), and any lock lease simply expires.
+        self.before_exit()
         sys.stdout.flush()
         click.echo(
             "Aborted at once: calls in flight may or may not have been applied; run `ontokit plan` "

@@ -126,8 +126,10 @@ def projects_command(hub: str | None, fmt: str) -> int:
     """
     from ...render.projects import render_projects
     from ...workflow import list_projects
+    from ..run_view import RunView
 
-    projects = list_projects(hub, on_hub=lambda target: echo_line(f"hub: {target.description}", err=True))
+    with RunView():  # retries are told
+        projects = list_projects(hub, on_hub=lambda t: echo_line(f"hub: {t.description}", err=True))
     click.echo(render_projects(projects, fmt), nl=False)
     if fmt == "text":
         echo_line(f"{len(projects)} project" + ("" if len(projects) == 1 else "s"), err=True)
@@ -163,26 +165,34 @@ def load_command(file: str, project: str, hub: str | None, lock_timeout: float) 
       ontokit hub load examples/data/driving-staging.ndjson --project "Driving scenes (staging)"
       ontokit hub load export.zip --project 64f0c0ffee... --hub http://127.0.0.1:8080
     """
-    import sys
+    import time
 
     from ...workflow.loading import LoadResult, load_export
+    from ...workflow.progress import RunProgress
+    from ..run_view import RunView
 
     done: list[LoadResult] = []
+    start = time.monotonic()
 
     def progress(result: LoadResult) -> None:
+        first = not done
         done[:] = [result]
-        if sys.stderr.isatty():
-            echo_line(f"  loaded {result.tasks:,} of {result.total:,} tasks", err=True)
+        if first and result.tasks >= result.total:  # one request's worth: the summary says it all
+            return
+        run.heard(RunProgress.straight(result.tasks, result.total, time.monotonic() - start))
+        run.ended("tasks loaded", above_bar=False)
 
     try:
-        result = load_export(
-            file,
-            project,
-            hub=hub,
-            lock_timeout=lock_timeout,
-            on_hub=lambda target: echo_line(f"hub: {target.description}", err=True),
-            on_progress=progress,
-        )
+        with RunView("tasks") as run:
+            run.begin("loading")
+            result = load_export(
+                file,
+                project,
+                hub=hub,
+                lock_timeout=lock_timeout,
+                on_hub=lambda target: echo_line(f"hub: {target.description}", err=True),
+                on_progress=progress,
+            )
     except KeyboardInterrupt:
         loaded = f"{done[0].tasks:,} of {done[0].total:,} tasks were loaded" if done else "nothing was loaded"
         echo_line(f"Interrupted: {loaded}; run the same command again to load the rest.", err=True)

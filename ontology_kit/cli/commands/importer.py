@@ -56,7 +56,10 @@ def import_command(
         raise click.UsageError("give a PROJECT_ID or --from-json FILE (one of them)")
     if project_file and not out:
         raise click.UsageError("--project-file needs -o: the project definition refers to the ontology file")
-    with showing_diagnostics():  # a schema the format cannot hold: its errors, and nothing written
+    from ..run_view import RunView
+
+    # A schema the format cannot hold: its errors, and nothing written. RunView: retries are told.
+    with showing_diagnostics(), RunView():
         imported = import_ontology(
             project_id=project_id,
             from_json=from_json,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from ...errors import ExitCode
+from ..run_view import RunView
 from ._common import (
     check_gate_usage,
     echo_diagnostics,
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ...errors import ApplyInterrupted
     from ...plan.model import Plan, ProjectPlan
     from ...plan.policy import FailOn
-    from ...workflow import RunProgress
 
 _NO_COUNT_HELP = (
     "Do not count the existing annotations each change affects (the hub is asked once per project "
@@ -40,50 +39,11 @@ _HUB_HELP = (
 )
 
 
-#: Seconds left above which a progress line starts telling them (once it has, it goes on).
-ETA_AFTER = 5.0
-
-
-class Eta:
-    """What a progress line ends with once the hub's request budget slows the run:
-    ``; 12 of 50 projects, about 3 min 10 s left``."""
-
-    def __init__(self) -> None:
-        self.latest: RunProgress | None = None
-        self.shown = False
-
-    def heard(self, progress: RunProgress) -> None:
-        """The workflow's latest word on how far the run is."""
-        self.latest = progress
-
-    def suffix(self) -> str:
-        """The end of the next progress line (empty while pacing costs no more than a few seconds)."""
-        p = self.latest
-        if p is None or not p.paced or (p.left < ETA_AFTER and not self.shown):
-            return ""
-        self.shown = True
-        return f"; {p.done} of {p.total} projects, about {duration(p.left)} left"
-
-
-def duration(seconds: float) -> str:
-    """``42 s``, ``3 min 10 s``, ``1 h 5 min``: a time left, as people say it."""
-    s = max(0, math.ceil(seconds))
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
-    return f"{s // 3600} h {s % 3600 // 60} min"
-
-
-def _progress(verb: str, project: ProjectPlan, calls: int | None = None, eta: Eta | None = None) -> None:
-    """One line per project on a terminal (stderr), nothing otherwise; with the time left once
-    pacing makes the run long (``eta``)."""
-    if not sys.stderr.isatty():
-        return
+def _result(verb: str, project: ProjectPlan, calls: int | None = None) -> str:
+    """``proj-a: applied 3 changes, 4 calls``: one project's line."""
     n = len(project.changes)
     extra = f", {calls} call{'s' if calls != 1 else ''}" if calls is not None else ""
-    left = eta.suffix() if eta is not None else ""
-    echo_line(f"  {verb} {project.name} ({n} change{'s' if n != 1 else ''}{extra}){left}", err=True)
+    return f"{project.name}: {verb} {n} change{'s' if n != 1 else ''}{extra}"
 
 
 @click.command("plan")
@@ -129,16 +89,16 @@ def plan_command(
         if fmt != "text":  # the text plan names its hub in its first line
             echo_line(f"hub: {hub_target.description}", err=True)
 
-    eta = Eta()
-    with showing_diagnostics(fmt):
+    with showing_diagnostics(fmt), RunView() as run:
+        run.begin("planning")
         result = plan(
             target,
             hub,
             on_loaded=loaded,
-            on_planned=lambda p: _progress("planned", p, eta=eta),
+            on_planned=lambda p: run.ended(_result("planned", p)),
             out=out,
             count=not no_count,
-            on_progress=eta.heard,
+            on_progress=run.heard,
         )
     click.echo(render(result.plan, fmt, color=fmt == "text" and use_color()), nl=False)
     if result.saved_to:
@@ -154,20 +114,22 @@ class _TerminalApply:
     Once confirmed, writes begin: Ctrl-C then stops new writes instead of aborting (``interrupts``).
     """
 
-    def __init__(self, auto_approve: bool, interrupts: Interrupts) -> None:
+    def __init__(self, auto_approve: bool, interrupts: Interrupts, run: RunView) -> None:
         self.auto_approve = auto_approve
         self.interrupts = interrupts
-        self.eta = Eta()
+        self.run = run
 
     def loaded(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         echo_diagnostics(diagnostics)
+        self.run.begin("planning")
 
     def planned(self, project: ProjectPlan) -> None:
-        _progress("planned", project, eta=self.eta)
+        self.run.ended(_result("planned", project))
 
     def show(self, plan: Plan) -> None:
         from ...render.plans import render
 
+        self.run.stop()  # the plan, then the question, without a bar in between
         click.echo(render(plan, "text", color=use_color()), nl=False)
 
     def confirm(self, plan: Plan) -> bool:
@@ -184,13 +146,14 @@ class _TerminalApply:
             if answer.strip() != "yes":
                 return False
         self.interrupts.arm()
+        self.run.begin("applying")
         return True
 
     def applied(self, project: ProjectPlan, calls: int) -> None:
-        _progress("applied", project, calls, eta=self.eta)
+        self.run.ended(_result("applied", project, calls))
 
     def notice(self, message: str) -> None:
-        echo_line(f"note: {message}", err=True)
+        self.run.say(f"note: {message}")
 
 
 @click.command("apply")
@@ -231,9 +194,10 @@ def apply_command(
     from ...errors import ApplyInterrupted
     from ...workflow import apply
 
-    with showing_diagnostics(), Interrupts() as interrupts:
+    with showing_diagnostics(), Interrupts() as interrupts, RunView() as run:
         try:
-            view = _TerminalApply(auto_approve, interrupts)
+            view = _TerminalApply(auto_approve, interrupts, run)
+            interrupts.say, interrupts.before_exit = run.after_ctrl_c, run.stop
             result = apply(
                 target,
                 hub,
@@ -242,9 +206,10 @@ def apply_command(
                 lock_timeout=lock_timeout,
                 stop=interrupts.stop,
                 count=not no_count,
-                on_progress=view.eta.heard,
+                on_progress=run.heard,
             )
         except ApplyInterrupted as stopped:
+            run.stop()
             _echo_interrupted(stopped)
             return ExitCode.INTERRUPTED
     if not result.plan.has_changes:

@@ -57,7 +57,9 @@ def restore_command(backup: str, hub: str | None, auto_approve: bool, lock_timeo
         answer = click.prompt("Restore? Only 'yes' is accepted", default="", show_default=False, err=True)
         return answer.strip() == "yes"
 
-    with showing_diagnostics():
+    from ..run_view import RunView
+
+    with showing_diagnostics(), RunView():  # retries are told
         result = restore_backup(backup, hub, confirm=confirm, lock_timeout=lock_timeout)
     what = "the label set and " if result.label_set else ""
     click.echo(

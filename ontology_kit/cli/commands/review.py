@@ -68,7 +68,10 @@ def diff_command(
         return ExitCode.ERROR
     plan = review.plan
     if hub is not None:  # only when asked: a diff reads no hub, not even ONTOKIT_HUB's
-        plan = count_plan(plan, hub, review.root)
+        from ..run_view import RunView
+
+        with RunView():  # retries are told
+            plan = count_plan(plan, hub, review.root)
     if fmt == "markdown" and diagram:  # the diagrams within the comment's limit too
         text = render_diff_comment(plan, review.schemas, review.old_label)
     else:

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import LocalHub
+from conftest import LocalHub, invoke_ontokit
 from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
 
 from ontology_kit import compile_file
@@ -117,8 +117,17 @@ class Run:
         return f"ontokit {' '.join(self.args)} -> {self.code}\n--- stdout\n{self.out}--- stderr\n{self.err}"
 
 
-def ontokit(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
-    """Run the real CLI in a subprocess (stdin: the given text, else nothing; never a terminal)."""
+def ontokit(
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    inprocess: bool = False,
+) -> Run:
+    """Run the real CLI in a subprocess (stdin: the given text, else nothing; never a terminal); with
+    ``inprocess``, the same in this process (:func:`conftest.invoke_ontokit`)."""
+    if inprocess:
+        return Run(args, *invoke_ontokit(*args, cwd=cwd, env=env or base_env(), stdin=stdin))
     proc = subprocess.run(
         [sys.executable, "-m", "ontology_kit", *args],
         cwd=cwd,
@@ -140,6 +149,8 @@ class Workspace:
     root: Path
     hub: LocalHub | None = None
     runs: list[Run] = field(default_factory=list)
+    #: Commands run in this process (:func:`conftest.invoke_ontokit`) rather than in a subprocess.
+    inprocess: bool = False
 
     @property
     def ontology(self) -> Path:
@@ -152,7 +163,7 @@ class Workspace:
         """``ontokit ARGS`` in the workspace; ``--hub URL`` added for a served hub."""
         if self.hub is not None and args[0] in ("plan", "apply", "restore"):
             args = (*args, "--hub", str(self.hub.url))
-        result = ontokit(*args, cwd=self.root, env=env or self.env(), stdin=stdin)
+        result = ontokit(*args, cwd=self.root, env=env or self.env(), stdin=stdin, inprocess=self.inprocess)
         self.runs.append(result)
         return result
 
@@ -194,11 +205,11 @@ class Workspace:
 
 
 def make_workspace(
-    root: Path, projects: dict[str, str] | None = None, hub: LocalHub | None = None
+    root: Path, projects: dict[str, str] | None = None, hub: LocalHub | None = None, inprocess: bool = False
 ) -> Workspace:
     """``root`` with .git/, ontokit.yaml (projects/*.yaml), ontology.yaml and the given project files."""
     (root / ".git").mkdir(parents=True)
-    ws = Workspace(root, hub)
+    ws = Workspace(root, hub, inprocess=inprocess)
     ws.write("ontokit.yaml", "projects:\n  - projects/*.yaml\n")
     ws.write("ontology.yaml", ONTOLOGY)
     for name, text in (projects or {"demo": project_yaml("Demo")}).items():

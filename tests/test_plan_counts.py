@@ -1,7 +1,8 @@
 """Every plan counts its impact on the live data: answers put in through the official Ango SDK
-(``upload_files_cloud``, ``import_labels``) on a served local Hub, then ``ontokit plan --format json``
-in a subprocess. Each removal's ``affected`` equals, exactly, the answers that reference the item or
-anything beneath it (tasks counted once); ``null`` with ``--no-count``.
+(``upload_files_cloud``, ``import_labels``) on a served local Hub (made once, each test on a copy),
+then ``ontokit plan --format json`` (in this process). Each removal's ``affected`` equals, exactly,
+the answers that reference the item or anything beneath it (tasks counted once); ``null`` with
+``--no-count``.
 
 Every test runs twice: against the hub's ``annotation-counts`` extension, and against the same hub
 with the extension withdrawn (``FaultConfig(without=...)``), where ontokit counts through the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -131,46 +133,74 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(params=["extension", "export"], ids=["extension", "export"])
+@pytest.fixture(scope="module", params=["extension", "export"], ids=["extension", "export"])
 def counter(request: pytest.FixtureRequest) -> str:
     """How ontokit counts: the hub's extension, or the export (the extension withdrawn)."""
     return str(request.param)
 
 
+def _faults(counter: str) -> FaultConfig | None:
+    return FaultConfig(without=("annotation-counts",)) if counter == "export" else None
+
+
+def _sdk(hub: LocalHub) -> Any:
+    from imerit_ango.sdk import SDK
+
+    logging.getLogger("SDK").setLevel(logging.CRITICAL)
+    return SDK(hub.key, host=hub.url)
+
+
+@pytest.fixture(scope="module")
+def annotated_template(
+    lc: ModuleType, tmp_path_factory: pytest.TempPathFactory, counter: str
+) -> tuple[LocalHub, Path]:
+    """A project applied from ONTOLOGY on a served hub, with four tasks answered through the SDK: made
+    once per way of counting; each test works on a copy (``local_hub``, ``annotated``)."""
+    folder = tmp_path_factory.mktemp(f"annotated-{counter}")
+    hubs = _make_hub(folder, _faults(counter))
+    hub = next(hubs)
+    try:
+        ws = make_workspace(
+            folder / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=hub, inprocess=True
+        )
+        ws.write("ontology.yaml", ONTOLOGY)
+        applied = ws.run("apply", "--auto-approve")
+        assert applied.code == 0, applied
+        project = ws.live("Demo")
+        pid = project["_id"]
+        names = ["t0", "t1", "t2", "t3"]
+        sdk = _sdk(hub)
+        uploaded = sdk.upload_files_cloud(
+            pid, [{"data": f"https://example.test/{n}.jpg", "externalId": n} for n in names]
+        )
+        assert uploaded["status"] == "success", uploaded
+        imported = sdk.import_labels(pid, _labels(_ids(project["categorySchema"])))
+        assert imported["status"] == "success", imported
+        sdk.session.close()
+    finally:
+        for _ in hubs:  # stops the server; the database stays for the copies
+            pass
+    return hub, ws.root
+
+
 @pytest.fixture
-def local_hub(tmp_path: Path, counter: str) -> Iterator[LocalHub]:
-    """A served local Hub; for ``export``, one that does not offer ``annotation-counts``."""
-    faults = FaultConfig(without=("annotation-counts",)) if counter == "export" else None
-    yield from _make_hub(tmp_path, faults)
+def local_hub(tmp_path: Path, counter: str, annotated_template: tuple[LocalHub, Path]) -> Iterator[LocalHub]:
+    """A served copy of the template's hub; for ``export``, one that does not offer ``annotation-counts``."""
+    yield from _make_hub(tmp_path, _faults(counter), copy_of=annotated_template[0])
 
 
 @pytest.fixture
 def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
-    from imerit_ango.sdk import SDK
-
-    logging.getLogger("SDK").setLevel(logging.CRITICAL)
-    client = SDK(local_hub.key, host=local_hub.url)
+    client = _sdk(local_hub)
     yield client
     client.session.close()
 
 
 @pytest.fixture
-def annotated(tmp_path: Path, local_hub: LocalHub, sdk: Any) -> Workspace:
-    """A project applied from ONTOLOGY on a served hub, with four tasks answered through the SDK."""
-    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=local_hub)
-    ws.write("ontology.yaml", ONTOLOGY)
-    applied = ws.run("apply", "--auto-approve")
-    assert applied.code == 0, applied
-    project = ws.live("Demo")
-    pid = project["_id"]
-    names = ["t0", "t1", "t2", "t3"]
-    uploaded = sdk.upload_files_cloud(
-        pid, [{"data": f"https://example.test/{n}.jpg", "externalId": n} for n in names]
-    )
-    assert uploaded["status"] == "success", uploaded
-    imported = sdk.import_labels(pid, _labels(_ids(project["categorySchema"])))
-    assert imported["status"] == "success", imported
-    return ws
+def annotated(tmp_path: Path, local_hub: LocalHub, annotated_template: tuple[LocalHub, Path]) -> Workspace:
+    """A copy of the template's workspace on a copy of its hub (commands run in this process)."""
+    shutil.copytree(annotated_template[1], tmp_path / "ws", symlinks=True)
+    return Workspace(tmp_path / "ws", local_hub, inprocess=True)
 
 
 def _edit(ws: Workspace, removal: str) -> str:

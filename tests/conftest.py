@@ -157,12 +157,19 @@ def listening_on(line: str) -> str:
     return found.group(1)
 
 
-def run_ontokit(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Any:
+def run_ontokit(*args: str, cwd: Path, env: dict[str, str] | None = None, inprocess: bool = False) -> Any:
     """The real command line (a subprocess, no terminal; ``env``: variables to add to a clean
-    environment); never a traceback, whatever happens."""
+    environment); never a traceback, whatever happens. With ``inprocess``, the same run in this
+    process (:func:`invoke_ontokit`), as a ``subprocess.CompletedProcess``."""
     import subprocess
     import sys
 
+    if inprocess:
+        code, out, err = invoke_ontokit(*args, cwd=cwd, env=clean_env(**(env or {})))
+        done = subprocess.CompletedProcess(["ontokit", *args], code, out, err)
+        assert "Traceback" not in done.stdout + done.stderr, done.stderr
+        assert "internal error" not in done.stderr, done.stderr
+        return done
     proc = subprocess.run(
         [sys.executable, "-m", "ontology_kit", *args],
         cwd=cwd,
@@ -187,6 +194,7 @@ def invoke_ontokit(
     a terminal or a real process's exit."""
     import os
     import sys
+    import warnings
 
     from click.testing import CliRunner
 
@@ -197,11 +205,18 @@ def invoke_ontokit(
     delta.update(env)
     before = os.getcwd()
     with CliRunner().isolation(input=stdin or "", env=delta) as (out, err, _):
-        os.chdir(cwd)
-        try:
-            code = main(list(args))
-        finally:
-            os.chdir(before)
-            sys.stdout.flush()
-            sys.stderr.flush()
+        # Warnings as a fresh interpreter shows them (on stderr), not as pytest collects them.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.resetwarnings()
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            os.chdir(cwd)
+            try:
+                code = main(list(args))
+            finally:
+                os.chdir(before)
+        for w in caught:
+            sys.stderr.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+        sys.stdout.flush()
+        sys.stderr.flush()
     return code, out.getvalue().decode(), err.getvalue().decode()

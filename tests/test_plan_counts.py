@@ -150,43 +150,54 @@ def _sdk(hub: LocalHub) -> Any:
     return SDK(hub.key, host=hub.url)
 
 
-@pytest.fixture(scope="module")
-def annotated_template(
-    lc: ModuleType, tmp_path_factory: pytest.TempPathFactory, counter: str
-) -> tuple[LocalHub, Path]:
-    """A project applied from ONTOLOGY on a served hub, with four tasks answered through the SDK: made
-    once per way of counting; each test works on a copy (``local_hub``, ``annotated``)."""
-    folder = tmp_path_factory.mktemp(f"annotated-{counter}")
-    hubs = _make_hub(folder, _faults(counter))
-    hub = next(hubs)
+def _annotate(root: Path, hub: LocalHub, inprocess: bool) -> Workspace:
+    """A project applied from ONTOLOGY on the served ``hub``, with four tasks answered through the SDK."""
+    ws = make_workspace(root, {"demo": project_yaml("Demo", webhook=False)}, hub=hub, inprocess=inprocess)
+    ws.write("ontology.yaml", ONTOLOGY)
+    applied = ws.run("apply", "--auto-approve")
+    assert applied.code == 0, applied
+    project = ws.live("Demo")
+    pid = project["_id"]
+    names = ["t0", "t1", "t2", "t3"]
+    sdk = _sdk(hub)
     try:
-        ws = make_workspace(
-            folder / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=hub, inprocess=True
-        )
-        ws.write("ontology.yaml", ONTOLOGY)
-        applied = ws.run("apply", "--auto-approve")
-        assert applied.code == 0, applied
-        project = ws.live("Demo")
-        pid = project["_id"]
-        names = ["t0", "t1", "t2", "t3"]
-        sdk = _sdk(hub)
         uploaded = sdk.upload_files_cloud(
             pid, [{"data": f"https://example.test/{n}.jpg", "externalId": n} for n in names]
         )
         assert uploaded["status"] == "success", uploaded
         imported = sdk.import_labels(pid, _labels(_ids(project["categorySchema"])))
         assert imported["status"] == "success", imported
-        sdk.session.close()
     finally:
-        for _ in hubs:  # stops the server; the database stays for the copies
-            pass
-    return hub, ws.root
+        sdk.session.close()
+    return ws
+
+
+#: The annotated hub and workspace, made once per way of counting (in this worker); tests get copies.
+_TEMPLATES: dict[str, tuple[LocalHub, Path]] = {}
+
+
+def _template(factory: pytest.TempPathFactory, counter: str) -> tuple[LocalHub, Path]:
+    if counter not in _TEMPLATES:
+        folder = factory.mktemp(f"annotated-{counter}")
+        hubs = _make_hub(folder, _faults(counter))
+        hub = next(hubs)
+        try:
+            ws = _annotate(folder / "ws", hub, inprocess=True)
+        finally:
+            for _ in hubs:  # stops the server; the database stays for the copies
+                pass
+        _TEMPLATES[counter] = (hub, ws.root)
+    return _TEMPLATES[counter]
 
 
 @pytest.fixture
-def local_hub(tmp_path: Path, counter: str, annotated_template: tuple[LocalHub, Path]) -> Iterator[LocalHub]:
-    """A served copy of the template's hub; for ``export``, one that does not offer ``annotation-counts``."""
-    yield from _make_hub(tmp_path, _faults(counter), copy_of=annotated_template[0])
+def local_hub(
+    lc: ModuleType, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, counter: str
+) -> Iterator[LocalHub]:
+    """A served copy of the annotated template's hub; for ``export``, one that does not offer
+    ``annotation-counts``."""
+    template, _ = _template(tmp_path_factory, counter)
+    yield from _make_hub(tmp_path, _faults(counter), copy_of=template)
 
 
 @pytest.fixture
@@ -197,9 +208,14 @@ def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
 
 
 @pytest.fixture
-def annotated(tmp_path: Path, local_hub: LocalHub, annotated_template: tuple[LocalHub, Path]) -> Workspace:
-    """A copy of the template's workspace on a copy of its hub (commands run in this process)."""
-    shutil.copytree(annotated_template[1], tmp_path / "ws", symlinks=True)
+def annotated(tmp_path: Path, local_hub: LocalHub) -> Workspace:
+    """The project of ``_annotate`` on ``local_hub``: on a copy of the template's hub (this module's
+    ``local_hub``), a copy of the template's workspace whose commands run in this process; on any other
+    hub (a module that imports ``annotated`` alone), made there as the template is."""
+    made = [root for hub, root in _TEMPLATES.values() if hub.key == local_hub.key]
+    if not made:
+        return _annotate(tmp_path / "ws", local_hub, inprocess=False)
+    shutil.copytree(made[0], tmp_path / "ws", symlinks=True)
     return Workspace(tmp_path / "ws", local_hub, inprocess=True)
 
 

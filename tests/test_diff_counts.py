@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
 from test_plan_apply import Workspace
-from test_plan_counts import EXPECTED, REMOVALS, _edit, annotated, sdk  # noqa: F401 - fixtures
+from test_plan_counts import EXPECTED, REMOVALS, _edit, annotated, local_hub, sdk  # noqa: F401 - fixtures
 
 from ontology_kit.hub import app as hub_app
 
@@ -25,6 +25,12 @@ def _git(ws: Workspace, *args: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+@pytest.fixture(scope="module")
+def counter() -> str:
+    """The hub's ``annotation-counts`` extension counts (test_plan_counts.py runs both ways)."""
+    return "extension"
 
 
 @pytest.fixture

@@ -56,7 +56,9 @@ PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[Healt
 # -- running the CLI --------------------------------------------------------------------------------
 
 
-ontokit = run_ontokit
+def ontokit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``ontokit ARGS`` in ``cwd``, run in this process (:func:`conftest.run_ontokit`); never a traceback."""
+    return run_ontokit(*args, cwd=cwd, inprocess=True)  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -411,7 +411,10 @@ def project(request: pytest.FixtureRequest, tmp_path: Path, lc: ModuleType) -> P
     """A new project on the hub the test names (``lockless`` unless marked ``locking``)."""
     served, wire = request.getfixturevalue(getattr(request, "param", "lockless"))
     name = f"Demo {next(_NAMES)} {os.getpid()}"
-    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml(name, webhook=False)}, hub=served)  # type: ignore[arg-type]
+    # ws.run: in this process (plan, restore, an apply no signal is sent to); Project.apply: a real one.
+    ws = make_workspace(
+        tmp_path / "ws", {"demo": project_yaml(name, webhook=False)}, hub=served, inprocess=True
+    )  # type: ignore[arg-type]
     ws.write("ontology.yaml", BEFORE)
     created = ws.run("apply", "--auto-approve")
     assert created.code == 0, created

@@ -1,5 +1,6 @@
-"""plan and apply end to end: the real command line in subprocesses, against the embedded hub of a
-temporary workspace or a served local Hub that the official Ango SDK also talks to.
+"""plan and apply end to end: the command line (in this process, as :func:`conftest.invoke_ontokit`
+runs it; a real subprocess where the process matters), against the embedded hub of a temporary
+workspace or a served local Hub that the official Ango SDK also talks to.
 
 Every test builds a small workspace (``ontokit.yaml``, project files, one shared ontology file) in
 ``tmp_path`` with a ``.git/`` folder, so the embedded hub lands in ``tmp_path/ws/.ontokit/``.
@@ -21,7 +22,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import LocalHub
+from conftest import LocalHub, invoke_ontokit
 from test_conformance import lc  # noqa: F401 - the official SDK, or a skip (a failure in CI)
 
 from ontology_kit import compile_file
@@ -117,8 +118,17 @@ class Run:
         return f"ontokit {' '.join(self.args)} -> {self.code}\n--- stdout\n{self.out}--- stderr\n{self.err}"
 
 
-def ontokit(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
-    """Run the real CLI in a subprocess (stdin: the given text, else nothing; never a terminal)."""
+def ontokit(
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    inprocess: bool = False,
+) -> Run:
+    """Run the real CLI in a subprocess (stdin: the given text, else nothing; never a terminal); with
+    ``inprocess``, the same in this process (:func:`conftest.invoke_ontokit`)."""
+    if inprocess:
+        return Run(args, *invoke_ontokit(*args, cwd=cwd, env=env or base_env(), stdin=stdin))
     proc = subprocess.run(
         [sys.executable, "-m", "ontology_kit", *args],
         cwd=cwd,
@@ -140,6 +150,8 @@ class Workspace:
     root: Path
     hub: LocalHub | None = None
     runs: list[Run] = field(default_factory=list)
+    #: Commands run in this process (:func:`conftest.invoke_ontokit`) rather than in a subprocess.
+    inprocess: bool = False
 
     @property
     def ontology(self) -> Path:
@@ -152,7 +164,7 @@ class Workspace:
         """``ontokit ARGS`` in the workspace; ``--hub URL`` added for a served hub."""
         if self.hub is not None and args[0] in ("plan", "apply", "restore"):
             args = (*args, "--hub", str(self.hub.url))
-        result = ontokit(*args, cwd=self.root, env=env or self.env(), stdin=stdin)
+        result = ontokit(*args, cwd=self.root, env=env or self.env(), stdin=stdin, inprocess=self.inprocess)
         self.runs.append(result)
         return result
 
@@ -194,11 +206,11 @@ class Workspace:
 
 
 def make_workspace(
-    root: Path, projects: dict[str, str] | None = None, hub: LocalHub | None = None
+    root: Path, projects: dict[str, str] | None = None, hub: LocalHub | None = None, inprocess: bool = False
 ) -> Workspace:
     """``root`` with .git/, ontokit.yaml (projects/*.yaml), ontology.yaml and the given project files."""
     (root / ".git").mkdir(parents=True)
-    ws = Workspace(root, hub)
+    ws = Workspace(root, hub, inprocess=inprocess)
     ws.write("ontokit.yaml", "projects:\n  - projects/*.yaml\n")
     ws.write("ontology.yaml", ONTOLOGY)
     for name, text in (projects or {"demo": project_yaml("Demo")}).items():
@@ -241,13 +253,13 @@ def bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     """A fresh workspace with one project ("Demo"), on its embedded hub, nothing applied yet."""
-    return make_workspace(tmp_path / "ws")
+    return make_workspace(tmp_path / "ws", inprocess=True)
 
 
 @pytest.fixture(scope="module")
 def applied_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace whose "Demo" project was applied once (copied by ``applied``: one apply per module)."""
-    ws = make_workspace(tmp_path_factory.mktemp("template") / "ws")
+    ws = make_workspace(tmp_path_factory.mktemp("template") / "ws", inprocess=True)
     result = ws.run("apply", "--auto-approve")
     assert result.code == 0, result
     return ws.root
@@ -257,13 +269,13 @@ def applied_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def applied(tmp_path: Path, applied_template: Path) -> Workspace:
     """A private copy of the applied workspace, its embedded hub included: the hub matches the YAML."""
     shutil.copytree(applied_template, tmp_path / "ws", symlinks=True)
-    return Workspace(tmp_path / "ws")
+    return Workspace(tmp_path / "ws", inprocess=True)
 
 
 @pytest.fixture
 def served(tmp_path: Path, local_hub: LocalHub) -> Workspace:
     """A workspace whose commands use the served local hub (``--hub URL`` + ``ANGO_API_KEY``)."""
-    return make_workspace(tmp_path / "ws", hub=local_hub)
+    return make_workspace(tmp_path / "ws", hub=local_hub, inprocess=True)
 
 
 @pytest.fixture
@@ -289,6 +301,7 @@ def examples_copy(tmp_path: Path) -> Path:
 
 
 def test_project_created_from_nothing(workspace: Workspace) -> None:
+    workspace.inprocess = False  # once, end to end, the real command line in a subprocess
     plan = workspace.run("plan", "--detailed-exitcode")
     assert plan.code == 2, plan
     lines = plan.out.splitlines()
@@ -451,6 +464,7 @@ def test_apply_refuses_destructive_without_allow_destructive(applied: Workspace)
 
 @pytest.mark.parametrize("stdin", [pytest.param(None, id="no-stdin"), pytest.param("no\n", id="piped-no")])
 def test_apply_without_terminal_or_auto_approve_refuses(applied: Workspace, stdin: str | None) -> None:
+    applied.inprocess = False  # a real process's stdin: nothing, or a pipe
     applied.edit("ontology.yaml", "title: Kind", "title: Category")
     before = applied.snapshot()
     refused = applied.run("apply", stdin=stdin)
@@ -505,7 +519,7 @@ def test_saved_plan_is_stale_after_an_sdk_change(served: Workspace, sdk: Any, ch
 
 
 def test_saved_plan_for_another_hub_is_refused(applied: Workspace, local_hub: LocalHub) -> None:
-    served = Workspace(applied.root, local_hub)
+    served = Workspace(applied.root, local_hub, inprocess=True)
     applied.edit("ontology.yaml", "title: Kind", "title: Category")
     assert applied.run("plan", "--out", "embedded.json").code == 0
     assert served.run("plan", "--out", "served.json").code == 0
@@ -567,7 +581,7 @@ def _files(root: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def saved_plan(applied_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """(text, workspace) of a plan saved with one pending change, in a copy of the applied workspace."""
-    ws = Workspace(tmp_path_factory.mktemp("saved") / "ws")
+    ws = Workspace(tmp_path_factory.mktemp("saved") / "ws", inprocess=True)
     shutil.copytree(applied_template, ws.root, symlinks=True)
     ws.edit("ontology.yaml", "title: Kind", "title: Category")
     assert ws.run("plan", "--out", "p.json").code == 0
@@ -681,6 +695,7 @@ def test_staging_and_production_share_one_ontology(tmp_path: Path) -> None:
             "staging": project_yaml("Demo (staging)", batches=("Pilot",), webhook=False),
             "production": project_yaml("Demo (production)"),
         },
+        inprocess=True,
     )
     plan = ws.plan_json()
     assert [(p["name"], p["project_id"]) for p in plan["projects"]] == [
@@ -728,6 +743,7 @@ def _failing_webhook_writes(app: Any) -> Any:
 def test_no_secret_or_api_key_appears_anywhere(tmp_path: Path, local_hub: LocalHub) -> None:
     rotated, wrong_key = "rotated-secret-value-456", "wrong-api-key-value-987"
     secrets = (SECRET, rotated, local_hub.key, wrong_key)
+    # Real processes: whatever a process prints (warnings, a thread's error) is checked for secrets.
     ws = make_workspace(tmp_path / "ws")
     served = Workspace(ws.root, local_hub)
     for fmt in ("text", "json", "markdown"):
@@ -991,7 +1007,9 @@ def test_a_hub_that_cannot_change_the_type_refuses_before_writing(
         hub = LocalHub(
             local_hub.store, local_hub.app, server.url, local_hub.key, local_hub.other_key, local_hub.org
         )
-        ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=hub)
+        ws = make_workspace(
+            tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=hub, inprocess=True
+        )
         assert ws.run("apply", "--auto-approve").code == 0
         ws.write("projects/demo.yaml", _with_type("pct").replace("webhooks:", "x:").split("x:")[0])
         ws.edit("ontology.yaml", "title: Kind", "title: Category")  # a change the hub can make

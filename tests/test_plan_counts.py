@@ -1,7 +1,8 @@
 """Every plan counts its impact on the live data: answers put in through the official Ango SDK
-(``upload_files_cloud``, ``import_labels``) on a served local Hub, then ``ontokit plan --format json``
-in a subprocess. Each removal's ``affected`` equals, exactly, the answers that reference the item or
-anything beneath it (tasks counted once); ``null`` with ``--no-count``.
+(``upload_files_cloud``, ``import_labels``) on a served local Hub (made once, each test on a copy),
+then ``ontokit plan --format json`` (in this process). Each removal's ``affected`` equals, exactly,
+the answers that reference the item or anything beneath it (tasks counted once); ``null`` with
+``--no-count``.
 
 Every test runs twice: against the hub's ``annotation-counts`` extension, and against the same hub
 with the extension withdrawn (``FaultConfig(without=...)``), where ontokit counts through the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -131,46 +133,90 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(params=["extension", "export"], ids=["extension", "export"])
+@pytest.fixture(scope="module", params=["extension", "export"], ids=["extension", "export"])
 def counter(request: pytest.FixtureRequest) -> str:
     """How ontokit counts: the hub's extension, or the export (the extension withdrawn)."""
     return str(request.param)
 
 
-@pytest.fixture
-def local_hub(tmp_path: Path, counter: str) -> Iterator[LocalHub]:
-    """A served local Hub; for ``export``, one that does not offer ``annotation-counts``."""
-    faults = FaultConfig(without=("annotation-counts",)) if counter == "export" else None
-    yield from _make_hub(tmp_path, faults)
+def _faults(counter: str) -> FaultConfig | None:
+    return FaultConfig(without=("annotation-counts",)) if counter == "export" else None
 
 
-@pytest.fixture
-def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
+def _sdk(hub: LocalHub) -> Any:
     from imerit_ango.sdk import SDK
 
     logging.getLogger("SDK").setLevel(logging.CRITICAL)
-    client = SDK(local_hub.key, host=local_hub.url)
-    yield client
-    client.session.close()
+    return SDK(hub.key, host=hub.url)
 
 
-@pytest.fixture
-def annotated(tmp_path: Path, local_hub: LocalHub, sdk: Any) -> Workspace:
-    """A project applied from ONTOLOGY on a served hub, with four tasks answered through the SDK."""
-    ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False)}, hub=local_hub)
+def _annotate(root: Path, hub: LocalHub, inprocess: bool) -> Workspace:
+    """A project applied from ONTOLOGY on the served ``hub``, with four tasks answered through the SDK."""
+    ws = make_workspace(root, {"demo": project_yaml("Demo", webhook=False)}, hub=hub, inprocess=inprocess)
     ws.write("ontology.yaml", ONTOLOGY)
     applied = ws.run("apply", "--auto-approve")
     assert applied.code == 0, applied
     project = ws.live("Demo")
     pid = project["_id"]
     names = ["t0", "t1", "t2", "t3"]
-    uploaded = sdk.upload_files_cloud(
-        pid, [{"data": f"https://example.test/{n}.jpg", "externalId": n} for n in names]
-    )
-    assert uploaded["status"] == "success", uploaded
-    imported = sdk.import_labels(pid, _labels(_ids(project["categorySchema"])))
-    assert imported["status"] == "success", imported
+    sdk = _sdk(hub)
+    try:
+        uploaded = sdk.upload_files_cloud(
+            pid, [{"data": f"https://example.test/{n}.jpg", "externalId": n} for n in names]
+        )
+        assert uploaded["status"] == "success", uploaded
+        imported = sdk.import_labels(pid, _labels(_ids(project["categorySchema"])))
+        assert imported["status"] == "success", imported
+    finally:
+        sdk.session.close()
     return ws
+
+
+#: The annotated hub and workspace, made once per way of counting (in this worker); tests get copies.
+_TEMPLATES: dict[str, tuple[LocalHub, Path]] = {}
+
+
+def _template(factory: pytest.TempPathFactory, counter: str) -> tuple[LocalHub, Path]:
+    if counter not in _TEMPLATES:
+        folder = factory.mktemp(f"annotated-{counter}")
+        hubs = _make_hub(folder, _faults(counter))
+        hub = next(hubs)
+        try:
+            ws = _annotate(folder / "ws", hub, inprocess=True)
+        finally:
+            for _ in hubs:  # stops the server; the database stays for the copies
+                pass
+        _TEMPLATES[counter] = (hub, ws.root)
+    return _TEMPLATES[counter]
+
+
+@pytest.fixture
+def local_hub(
+    lc: ModuleType, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, counter: str
+) -> Iterator[LocalHub]:
+    """A served copy of the annotated template's hub; for ``export``, one that does not offer
+    ``annotation-counts``."""
+    template, _ = _template(tmp_path_factory, counter)
+    yield from _make_hub(tmp_path, _faults(counter), copy_of=template)
+
+
+@pytest.fixture
+def sdk(lc: ModuleType, local_hub: LocalHub) -> Iterator[Any]:
+    client = _sdk(local_hub)
+    yield client
+    client.session.close()
+
+
+@pytest.fixture
+def annotated(tmp_path: Path, local_hub: LocalHub) -> Workspace:
+    """The project of ``_annotate`` on ``local_hub``: on a copy of the template's hub (this module's
+    ``local_hub``), a copy of the template's workspace whose commands run in this process; on any other
+    hub (a module that imports ``annotated`` alone), made there as the template is."""
+    made = [root for hub, root in _TEMPLATES.values() if hub.key == local_hub.key]
+    if not made:
+        return _annotate(tmp_path / "ws", local_hub, inprocess=False)
+    shutil.copytree(made[0], tmp_path / "ws", symlinks=True)
+    return Workspace(tmp_path / "ws", local_hub, inprocess=True)
 
 
 def _edit(ws: Workspace, removal: str) -> str:

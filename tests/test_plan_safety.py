@@ -82,7 +82,15 @@ class Recorded:
         """``apply p.json`` run as given: no ``--hub`` is added (the test says which hub it selects)."""
         from test_plan_apply import ontokit
 
-        return ontokit("apply", "p.json", "--auto-approve", *args, cwd=self.ws.root, env=env or self.ws.env())
+        return ontokit(
+            "apply",
+            "p.json",
+            "--auto-approve",
+            *args,
+            cwd=self.ws.root,
+            env=env or self.ws.env(),
+            inprocess=True,
+        )
 
 
 @pytest.fixture
@@ -91,7 +99,9 @@ def recorded(tmp_path: Path, local_hub: LocalHub) -> Iterator[Recorded]:
     server, other = start_server(proxy), start_server(elsewhere)
     try:
         hub = dataclasses.replace(local_hub, url=server.url)
-        yield Recorded(make_workspace(tmp_path / "ws", hub=hub), proxy, elsewhere, str(other.url))
+        yield Recorded(
+            make_workspace(tmp_path / "ws", hub=hub, inprocess=True), proxy, elsewhere, str(other.url)
+        )
     finally:
         server.stop()
         other.stop()
@@ -153,7 +163,7 @@ def test_credentials_in_a_hub_url_are_refused_unshown(recorded: Recorded, source
     recorded.hub.requests.clear()
     from test_plan_apply import ontokit
 
-    result = ontokit(*args, cwd=recorded.ws.root, env=env)
+    result = ontokit(*args, cwd=recorded.ws.root, env=env, inprocess=True)
     assert_one_line_error(result, "must not hold credentials")
     assert CREDENTIAL not in result.out + result.err
     assert recorded.hub.requests == []
@@ -163,7 +173,9 @@ def test_hub_projects_refuses_credentials_too(recorded: Recorded) -> None:
     from test_plan_apply import ontokit
 
     url = _hub_url_with_credentials(recorded.url)
-    result = ontokit("hub", "projects", "--hub", url, cwd=recorded.ws.root, env=recorded.ws.env())
+    result = ontokit(
+        "hub", "projects", "--hub", url, cwd=recorded.ws.root, env=recorded.ws.env(), inprocess=True
+    )
     assert result.code == 1 and CREDENTIAL not in result.out + result.err, result
     assert recorded.hub.requests == []
 
@@ -176,7 +188,7 @@ def _forged(recorded: Recorded, env: dict[str, str]) -> str:
     (unkeyed) functions: here, by planning an edited copy of the definitions without the key."""
     copy = recorded.ws.root.parent / "forger"
     shutil.copytree(recorded.ws.root, copy, ignore=shutil.ignore_patterns(".ontokit"))
-    forger = Workspace(copy, recorded.ws.hub)
+    forger = Workspace(copy, recorded.ws.hub, inprocess=True)
     forger.write("projects/demo.yaml", project_yaml("Demo", batches=("Week 1", "Week 2", "Injected")))
     assert forger.run("plan", "--out", "forged.json", env=env).code == 0
     recorded.hub.requests.clear()
@@ -237,7 +249,7 @@ def _no_secret() -> dict[str, str]:
 
 
 def test_a_new_webhook_without_its_secret_is_planned_and_refused_before_any_write(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", inprocess=True)
     planned = ws.run("plan", "--format", "json", env=_no_secret())
     assert planned.code == 0, planned
     project = planned.json()["projects"][0]
@@ -250,7 +262,7 @@ def test_a_new_webhook_without_its_secret_is_planned_and_refused_before_any_writ
 
 @pytest.fixture
 def applied(tmp_path: Path) -> Workspace:
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", inprocess=True)
     assert ws.run("apply", "--auto-approve").code == 0
     return ws
 
@@ -276,7 +288,7 @@ def test_a_changed_webhook_without_its_secret_is_refused(applied: Workspace) -> 
 def test_a_plan_saved_without_the_secret_never_writes_an_empty_secret(
     tmp_path: Path, secret_at_apply: bool
 ) -> None:
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", inprocess=True)
     assert ws.run("plan", "--out", "p.json", env=_no_secret()).code == 0
     env = base_env() if secret_at_apply else _no_secret()
     result = ws.run("apply", "p.json", "--auto-approve", env=env)
@@ -371,7 +383,7 @@ def test_a_hostile_plan_file_is_one_line_and_no_request(
     ],
 )
 def test_a_plan_file_db_path_is_checked(tmp_path: Path, db: str, message: str) -> None:
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", inprocess=True)
     assert ws.run("plan", "--out", "p.json").code == 0
     doc = json.loads((ws.root / "p.json").read_text(encoding="utf-8"))
     doc["hub"]["db"] = db
@@ -381,7 +393,7 @@ def test_a_plan_file_db_path_is_checked(tmp_path: Path, db: str, message: str) -
 
 
 def test_a_project_file_cannot_name_another_secret_either(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", inprocess=True)
     ws.edit("projects/demo.yaml", "{env: HOOK_SECRET}", "{env: ANGO_API_KEY}")
     result = ws.run("plan", env=base_env(ANGO_API_KEY="the-api-key-value"))
     assert result.code == 1 and "named like WEBHOOK_SECRET" in result.out + result.err, result

@@ -37,7 +37,7 @@ GUIDE = "Draw a box around every vehicle.\n"
 
 def _workspace(tmp_path: Path, *parts: str) -> Workspace:
     text = project_yaml("Demo", webhook=False) + "".join(PARTS[p] for p in parts)
-    ws = make_workspace(tmp_path / "ws", {"demo": text})
+    ws = make_workspace(tmp_path / "ws", {"demo": text}, inprocess=True)
     ws.write("projects/guide.md", GUIDE)
     return ws
 
@@ -242,20 +242,30 @@ def test_a_declared_webhook_on_a_hub_without_the_endpoint_is_never_no_changes(
     ws = make_workspace(tmp_path / "ws", {"demo": project_yaml("Demo", webhook=False) + WORKFLOW})
     env = {"ANGO_API_KEY": "k", "HOOK_SECRET": SECRET}
     if existing:  # created and applied without the webhook first: its workflow has a Webhook stage
-        applied = run_ontokit("apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env)
+        applied = run_ontokit(
+            "apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env, inprocess=True
+        )
         assert applied.returncode == 0, applied.stdout + applied.stderr
     ws.write("projects/demo.yaml", project_yaml("Demo") + WORKFLOW)  # with `webhooks:`
-    plan = run_ontokit("plan", "--detailed-exitcode", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    plan = run_ontokit(
+        "plan", "--detailed-exitcode", "--hub", stage_only_hub, cwd=ws.root, env=env, inprocess=True
+    )
     assert plan.returncode == 2, plan.stdout
     assert "No changes" not in plan.stdout
     assert "+ webhook https://hooks.example.com/demo" in plan.stdout, plan.stdout
     assert "this hub has no webhook endpoint (detected" in plan.stdout, plan.stdout
     assert "`type: Webhook`" in plan.stdout
-    refused = run_ontokit("apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    refused = run_ontokit(
+        "apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env, inprocess=True
+    )
     assert refused.returncode == 1 and "nothing was changed" in refused.stderr, refused.stderr
     # The Webhook stage is the way on this hub: without `webhooks:` the plan converges.
     ws.write("projects/demo.yaml", project_yaml("Demo", webhook=False) + WORKFLOW)
-    applied = run_ontokit("apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    applied = run_ontokit(
+        "apply", "--auto-approve", "--hub", stage_only_hub, cwd=ws.root, env=env, inprocess=True
+    )
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    again = run_ontokit("plan", "--detailed-exitcode", "--hub", stage_only_hub, cwd=ws.root, env=env)
+    again = run_ontokit(
+        "plan", "--detailed-exitcode", "--hub", stage_only_hub, cwd=ws.root, env=env, inprocess=True
+    )
     assert again.returncode == 0, again.stdout

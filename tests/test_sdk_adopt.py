@@ -103,7 +103,7 @@ def _colored(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _ontokit(cwd: Path, *args: str, secret: str | None = HOOK_VALUE) -> Any:
     env = {"ANGO_API_KEY": "ann-key", **({"NOTIFY_HOOK_SECRET": secret} if secret else {})}
-    return run_ontokit(*args, cwd=cwd, env=env)
+    return run_ontokit(*args, cwd=cwd, env=env, inprocess=True)
 
 
 def _plan(cwd: Path, served: str, *extra: str, secret: str | None = HOOK_VALUE) -> Any:

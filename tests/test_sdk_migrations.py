@@ -53,7 +53,7 @@ class Project:
     imported: str = ""  # ontology.yaml as import wrote it
 
     def ontokit(self, *args: str) -> Any:
-        return run_ontokit(*args, cwd=self.ws, env={"ANGO_API_KEY": "ann-key"})
+        return run_ontokit(*args, cwd=self.ws, env={"ANGO_API_KEY": "ann-key"}, inprocess=True)
 
     def hub(self, command: str, *extra: str) -> Any:
         return self.ontokit(command, "project.yaml", "--hub", self.url, *extra)

@@ -134,11 +134,19 @@ def _key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
+#: Idle connections a store keeps (one per thread that is serving a request at once is plenty).
+_IDLE_CONNECTIONS = 4
+
+
 class HubStore:
     """All state of one local Hub, in one SQLite file (or ``:memory:``-like temp file)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        # Connections a request left in good order, for the next (any thread): opening one costs the
+        # open, three PRAGMAs and, when it is the last one open, a WAL checkpoint at its close.
+        self._idle: list[sqlite3.Connection] = []
+        self._idle_lock = threading.Lock()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
@@ -159,19 +167,36 @@ class HubStore:
         )  # with WAL: never corrupt; may lose the last commit on power loss
         return db
 
+    def _take(self) -> sqlite3.Connection:
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._connect()
+
+    def _give_back(self, db: sqlite3.Connection) -> None:
+        """Keep ``db`` for the next request (a few at most), or close it."""
+        if not db.in_transaction:
+            with self._idle_lock:
+                if len(self._idle) < _IDLE_CONNECTIONS:
+                    self._idle.append(db)
+                    return
+        db.close()
+
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A connection for reads."""
-        db = self._connect()
+        db = self._take()
         try:
             yield db
-        finally:
-            db.close()
+        except BaseException:
+            db.close()  # a cursor may still be open on it: not kept
+            raise
+        self._give_back(db)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A connection inside ``BEGIN IMMEDIATE``: committed on success, rolled back on error."""
-        db = self._connect()
+        db = self._take()
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -180,8 +205,10 @@ class HubStore:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-        finally:
+        except BaseException:
             db.close()
+            raise
+        self._give_back(db)
 
     # -- organizations and keys -------------------------------------------------------------------
     def create_organization(self, name: str, api_key: str | None = None) -> tuple[str, str]:

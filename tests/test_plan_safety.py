@@ -396,7 +396,9 @@ def test_a_project_file_cannot_name_another_secret_either(tmp_path: Path) -> Non
     ws = make_workspace(tmp_path / "ws", inprocess=True)
     ws.edit("projects/demo.yaml", "{env: HOOK_SECRET}", "{env: ANGO_API_KEY}")
     result = ws.run("plan", env=base_env(ANGO_API_KEY="the-api-key-value"))
-    assert result.code == 1 and "named like WEBHOOK_SECRET" in result.out + result.err, result
+    assert result.code == 1 and "name the variable like WEBHOOK_SECRET" in result.err, (
+        result
+    )  # at its position, with the hint
     assert "the-api-key-value" not in result.out + result.err
 
 

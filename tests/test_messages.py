@@ -398,6 +398,22 @@ def test_any_broken_yaml_is_explained(edits: list[tuple[int, int, str]]) -> None
             assert d.line > 0 and d.column > 0 and d.hint, d
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("tools: " + "[" * 3000 + "\n", id="flow-brackets"),
+        pytest.param("a: " + "[{a: " * 200 + "\n", id="flow-mixed"),
+        pytest.param("".join("  " * i + "- \n" for i in range(300)), id="block"),
+    ],
+)
+def test_any_nesting_too_deep_has_one_code_and_a_hint(text: str) -> None:
+    """However deep nesting is found (the parser's own limit on flow brackets, or ontokit's bound),
+    the diagnostic is the same: nesting-limit, a position inside the file, a hint."""
+    diags = list(check_text(text, "f.yaml").diagnostics)
+    assert [d.code for d in diags] == ["nesting-limit"], diags
+    assert diags[0].hint and 0 < diags[0].line <= text.count("\n") + 1, diags
+
+
 @pytest.mark.parametrize(("text", "at", "needle"), PARSER_CASES)
 def test_ruamel_errors_in_plain_words(text: str, at: tuple[int, int], needle: str) -> None:
     """fmt's round trip (ruamel.yaml) words its errors otherwise; the same classes are explained."""

@@ -327,9 +327,7 @@ def load_text(text: str, name: str) -> LoadResult:
         )
         return result
     except RecursionError:
-        result.diagnostics.append(
-            Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=1, column=1)
-        )
+        result.diagnostics.append(_too_deep(name, line=1, column=1))
         return result
     if isinstance(data, (dict, list)) and depth_bound(text, block) > MAX_DEPTH and deeper_than(data):
         result.diagnostics.append(_too_deep(name, path=first_too_deep(data)))
@@ -448,9 +446,8 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
             )
         ]
     if "recursion" in message.lower() or "depth" in message.lower():
-        return [
-            Diagnostic("yaml-syntax", "the document is nested too deeply", name, line=line, column=column)
-        ]
+        # the parser's own depth limit (deep flow brackets): the same diagnostic, hint included
+        return [_too_deep(name, line=line, column=column)]
     if where is None and (token := _QUOTED.search(reason)) is not None and token.group(1) in result.text:
         line, column = line_col(result.text, result.text.index(token.group(1)))
     said = explain(reason, result.text, line, column)

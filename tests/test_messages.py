@@ -398,6 +398,25 @@ def test_any_broken_yaml_is_explained(edits: list[tuple[int, int, str]]) -> None
             assert d.line > 0 and d.column > 0 and d.hint, d
 
 
+_SEMANTIC = "description: x\ntools:\n  - title: Car\n    type: pointy\n"
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"], ids=["LS", "PS", "NEL"])
+@pytest.mark.parametrize(
+    "text", [*(p.values[0] for p in PARSER_CASES), _SEMANTIC], ids=[*(p.id for p in PARSER_CASES), "semantic"]
+)
+def test_unicode_line_separators_do_not_move_positions(text: str, char: str) -> None:
+    """U+2028, U+2029 and U+0085 end no line in YAML 1.2 or in an editor: a comment line holding one,
+    put first, moves every diagnostic down by exactly one line (they were placed a line too low, or
+    at 1:1 when PyYAML, which reads them as line breaks, gave up)."""
+    before = [(d.code, d.line, d.column) for d in check_text(text, "f.yaml").diagnostics]
+    after = [(d.code, d.line, d.column) for d in check_text(f"# a{char}b\n" + text, "f.yaml").diagnostics]
+    assert after == [(code, line + 1, column) for code, line, column in before]
+    if text == _SEMANTIC:  # and inside a value, on the line that holds it
+        moved = text.replace("x\n", f"x{char}y\n", 1)
+        assert [(d.line, d.column) for d in check_text(moved, "f.yaml").diagnostics] == [(4, 11)]
+
+
 @pytest.mark.parametrize(
     "text",
     [

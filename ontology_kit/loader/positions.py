@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from ..diagnostics import DataPath, Diagnostic
+from .syntax import yaml_lines
 
 __all__ = ["PositionIndex", "compose_all_count", "locate"]
 
@@ -30,11 +31,17 @@ class _Node:
         self.keys: dict[str, tuple[Any, Any]] | None = None  # a mapping's scalar keys, built on first use
 
 
+_NOT_BREAKS: Final = str.maketrans(dict.fromkeys("\x85\u2028\u2029", "_"))
+
+
 class PositionIndex:
     """Node positions of one YAML text, composed lazily on first use."""
 
     def __init__(self, text: str) -> None:
-        self._text = text
+        # PyYAML reads YAML 1.1, where U+0085, U+2028 and U+2029 end a line; in YAML 1.2 (the
+        # reader's) and in editors they are ordinary characters: one of those, for positions alike.
+        self._text = text.translate(_NOT_BREAKS)
+        self._source = text
         self._root: _Node | None = None
         self._aliases: list[tuple[int, int]] = []
         self._composed = False
@@ -113,7 +120,7 @@ class PositionIndex:
     def quoted_token(self, line: int, column: int) -> str:
         """The plain scalar that starts at (line, column), quoted as YAML would need it: ``"1.10"``."""
         if self._lines is None:
-            self._lines = self._text.splitlines()
+            self._lines = yaml_lines(self._source)
         lines = self._lines
         if not 0 < line <= len(lines):
             return '"..."'

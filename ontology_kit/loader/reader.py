@@ -17,7 +17,7 @@ from ..codes import Code, Rule
 from ..diagnostics import Diagnostic
 from .depth import MAX_DEPTH, block_bound, deeper_than, depth_bound, first_too_deep, too_deep_to_parse
 from .positions import PositionIndex, compose_all_count
-from .syntax import explain
+from .syntax import explain, yaml_lines
 
 __all__ = [
     "MAX_ALIAS_EVENTS",
@@ -428,7 +428,7 @@ def _decode_error(message: str, result: LoadResult) -> list[Diagnostic]:
     line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
     reason = message.strip().splitlines()[-1].strip() if message.strip() else "invalid YAML"
     if "tab" in reason.lower():
-        lines = result.text.splitlines()
+        lines = yaml_lines(result.text)
         for number in range(max(line, 1), len(lines) + 1):  # the parser may stop a line early
             indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip(" \t"))]
             if "\t" in indent or (number == line and "\t" in lines[number - 1]):
@@ -461,7 +461,7 @@ _QUOTED = re.compile(r"Invalid tag: '([^'\n]+)'")  # the one error the parser gi
 def _second_document_line(text: str) -> int:
     """The line of the `---` that starts the second document (1 if it cannot be told)."""
     content = False
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(yaml_lines(text), 1):
         if re.match(r"---(\s|$)", line):
             if content:
                 return number

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
-__all__ = ["EXPLANATIONS", "Explained", "Explanation", "explain"]
+__all__ = ["EXPLANATIONS", "Explained", "Explanation", "explain", "yaml_lines"]
 
 
 class Explanation(NamedTuple):
@@ -246,10 +246,20 @@ def explain(reason: str, text: str, line: int, column: int) -> Explained:
     )
 
 
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+
+
+def yaml_lines(text: str) -> list[str]:
+    """``text``'s lines as YAML 1.2 and editors count them: only CRLF, LF and CR end a line
+    (``str.splitlines`` also splits at U+2028, U+0085..., which would put a position lines too low)."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
 def _open_quote(text: str, line: int, column: int) -> tuple[int, int]:
     """The quote that opens the value the parser found unclosed: the last line at or before ``line``
     with an odd number of one kind of quote."""
-    lines = text.splitlines()
+    lines = yaml_lines(text)
     for number in range(min(line, len(lines)), 0, -1):
         content = lines[number - 1]
         for quote in ('"', "'"):
@@ -261,7 +271,7 @@ def _open_quote(text: str, line: int, column: int) -> tuple[int, int]:
 def _keyless(text: str, line: int, column: int) -> tuple[int, int]:
     """A key without ``:``: the parser stops on the line after it; the last content line before
     ``line`` that holds no ``:`` is the one."""
-    lines = text.splitlines()
+    lines = yaml_lines(text)
     for number in range(min(line, len(lines) + 1) - 1, 0, -1):
         content = lines[number - 1]
         stripped = content.strip()

@@ -7,18 +7,20 @@ Everything runs in-process (``main``): a repository of the examples plus other t
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ontology_kit.cli import main
 from ontology_kit.loader import read_file
 from ontology_kit.project.check import check_path
+from ontology_kit.project.foreign import TOOLS
 from ontology_kit.project.kinds import classify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,6 +193,11 @@ BROKEN = {
         "relations:\n  - {title: Tows, type: one-too-one}\n",
         "unknown-type",
     ),
+    "workspace-with-issue-form-keys": (  # found by test_no_tool_swallows_an_ontokit_file
+        "action.yml",
+        "projects:\n  - projects/*.yaml\nname: Bug\ndescription: a bug\nbody:\n  - type: textarea\n    id: what\n",
+        "unknown-field",
+    ),
     "workspace-typo-in-workflows-folder": (
         "ontokit.yaml",
         "projects: [projects/*.yaml]\nexclde: [x]\n",
@@ -301,7 +308,11 @@ BY_CONTENT = [
 
 @pytest.mark.parametrize(
     ("path", "text", "tool"),
-    [(f"elsewhere/{i}.yaml", FOREIGN[i][1], FOREIGN[i][2]) for i in BY_CONTENT],
+    # an issue form's projects: is ontokit's defining key, the form's only at its place (the cases by place)
+    [
+        (f"elsewhere/{i}.yaml", FOREIGN[i][1].replace("projects: [org/1]\n", ""), FOREIGN[i][2])
+        for i in BY_CONTENT
+    ],
     ids=BY_CONTENT,
 )
 def test_content_alone_is_enough(path: str, text: str, tool: str, tmp_path: Path) -> None:
@@ -360,6 +371,8 @@ def disguised(draw: st.DrawFn) -> tuple[str, str]:
     own = ("\n" + own).replace(f"\n{key}:", f"\n{typo}:", 1)[1:]
     other = draw(st.sampled_from(SIGNATURES))
     place = draw(st.sampled_from([path for path, _, _ in FOREIGN.values()]))
+    # at a tool's own place, a defining key that tool uses too (an issue form's projects:) is the tool's
+    assume(not any(typo in t.keys and any(fnmatch.fnmatchcase(place, p) for p in t.paths) for t in TOOLS))
     # the other tool's keys first or last; a key both have is kept once (the ontokit file's)
     theirs = "".join(
         block for block in _top_level_blocks(other) if block.split(":", 1)[0] not in _top_level_keys(own)

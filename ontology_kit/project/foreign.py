@@ -346,12 +346,16 @@ def _like(key: str, known: frozenset[str]) -> bool:
     return key in known or bool(difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8))
 
 
-def _unexplained(doc: Any, tool: Tool) -> bool:
+def _unexplained(doc: Any, tool: Tool, placed: bool = False) -> bool:
     """Whether ``doc`` has a top-level key like an ontokit key (a typo of ours, maybe) that ``tool``
-    does not use itself: then it is not that tool's file."""
+    does not use itself: then it is not that tool's file. A defining key the tool uses too (an issue
+    form's ``projects:``) counts as the tool's only at the tool's own place (``placed``): elsewhere a
+    workspace holding ``name:`` and ``body:`` was taken for an issue form."""
     every, defining = _ontokit_keys()
     for key, value in _map(doc).items():
-        if not isinstance(key, str) or key in tool.keys or (tool.explains and tool.explains(key, value)):
+        if not isinstance(key, str) or (tool.explains and tool.explains(key, value)):
+            continue
+        if key in tool.keys and (placed or key not in defining):
             continue
         if _like(key, defining) or (not tool.open and _like(key, every)):
             return True
@@ -376,7 +380,7 @@ def recognise(documents: Sequence[Any], path: str | PurePath | None = None) -> s
     where = PurePath(path) if path is not None else None
     for tool in TOOLS:
         placed = where is not None and any(_at(where, p) for p in tool.paths)
-        if all((placed or tool.signature(d)) and not _unexplained(d, tool) for d in docs):
+        if all((placed or tool.signature(d)) and not _unexplained(d, tool, placed) for d in docs):
             return tool.name
     if where is not None and _helm_values(where) and not any(_unexplained(d, _HELM_VALUES) for d in docs):
         return _HELM_VALUES.name

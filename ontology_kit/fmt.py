@@ -138,7 +138,8 @@ def _first_problem(loaded: LoadResult) -> str:
         return f"{loaded.file}: cannot format: the file could not be read"
     first = problems[0]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"{first.location}: cannot format: {first.message}{more} [{first.code}]"
+    hint = f" ({first.hint})" if first.hint else ""  # as the round trip's refusals: the fix too
+    return f"{first.location}: cannot format: {first.message}{hint}{more} [{first.code}]"
 
 
 def _prologue(text: str, name: str) -> tuple[str, str, int]:

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from ontology_kit import Diagnostic, check_path, check_text
+from ontology_kit.fmt import format_file
 from ontology_kit.loader.syntax import explain
 from ontology_kit.model.migrations import Migration
 from ontology_kit.model.ontology import Classification, Ontology, Option, Relation, RetiredId, Tool, TreeNode
@@ -396,6 +397,27 @@ def test_any_broken_yaml_is_explained(edits: list[tuple[int, int, str]]) -> None
         assert not any(w in d.message or w in (d.hint or "") for w in PARSER_WORDS), d
         if d.code in ("yaml-syntax", "yaml-tab", "duplicate-key"):
             assert d.line > 0 and d.column > 0 and d.hint, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(p.values[0] for p in PARSER_CASES),
+        "a:\n\t- b\n",
+        "",
+        "a: \x1c\n",
+        "tools: " + "[" * 3000 + "\n",
+    ],
+    ids=[*(p.id for p in PARSER_CASES), "tab", "empty", "control-character", "too-deep"],
+)
+def test_fmt_refusals_carry_the_readers_hint(text: str, tmp_path: Path) -> None:
+    """fmt refuses what the reader cannot read with the reader's message and its hint (it gave the
+    message and code only, while its own round trip's refusals gave the hint)."""
+    file = tmp_path / "f.yaml"
+    file.write_text(text, encoding="utf-8")
+    said = next(iter(check_text(text, str(file)).diagnostics))
+    error = format_file(file).error
+    assert error is not None and said.message in error and f"({said.hint})" in error, error
 
 
 _SEMANTIC = "description: x\ntools:\n  - title: Car\n    type: pointy\n"

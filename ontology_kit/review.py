@@ -206,15 +206,22 @@ def _changes(base: str, scope: list[str], root: Path) -> tuple[dict[str, str], s
     paths."""
     moved_from: dict[str, str] = {}
     changed: set[str] = set()
-    for line in _git(["diff", "--name-status", "-M", base, "--", *scope], root).splitlines():
-        parts = line.split("\t")
-        if parts[0].startswith("R") and len(parts) == 3:  # a moved file keeps its ids: diff it as one file
-            moved_from[parts[2]] = parts[1]
-            changed.add(parts[2])
-        elif len(parts) >= 2:
-            changed.add(parts[-1])
-    untracked = _git(["ls-files", "--others", "--exclude-standard", "--", *scope], root).splitlines()
-    return moved_from, changed | set(untracked)
+    # -z: names as they are; without it git quotes a name with a non-ASCII letter, a quote or a tab
+    # ("\303\251.yaml"), which matched no file: its changes went unreported, and past the gate
+    fields = _git(["diff", "--name-status", "-z", "-M", base, "--", *scope], root).split("\0")
+    i = 0
+    while i + 1 < len(fields):
+        status = fields[i]
+        if status.startswith(("R", "C")) and i + 2 < len(fields):
+            if status.startswith("R"):  # a moved file keeps its ids: diff it as one file
+                moved_from[fields[i + 2]] = fields[i + 1]
+            changed.add(fields[i + 2])
+            i += 3
+        else:
+            changed.add(fields[i + 1])
+            i += 2
+    untracked = _git(["ls-files", "-z", "--others", "--exclude-standard", "--", *scope], root).split("\0")
+    return moved_from, changed | {name for name in untracked if name}
 
 
 @dataclass(frozen=True)

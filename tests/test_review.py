@@ -430,6 +430,27 @@ def test_a_moved_file_is_not_destructive(repo: Path) -> None:
     assert changes(moved) == SAFE_AND_DESTRUCTIVE
 
 
+def test_file_names_git_would_quote_are_diffed(repo: Path) -> None:
+    """Names with a non-ASCII letter, a quote, a tab or a space (git quotes them in its listings
+    unless -z): each edited, moved, added file is diffed. They went unreported, and past --fail-on."""
+    edited = ["é.yaml", 'a"b.yaml', "tab\tx.yaml", "sp ace.yaml"]
+    for name in [*edited, "ö-old.yaml"]:
+        (repo / name).write_text(ONTOLOGY, encoding="utf-8")
+    commit(repo, "names")
+    for name in edited:
+        (repo / name).write_text(RENAMED_AND_REMOVED, encoding="utf-8")
+    git("mv", "ö-old.yaml", "ö-new.yaml", cwd=repo)
+    (repo / "ö-new.yaml").write_text(RENAMED_AND_REMOVED, encoding="utf-8")
+    (repo / "ñew.yaml").write_text(ONTOLOGY, encoding="utf-8")  # untracked
+    run = ontokit("diff", "--base", "HEAD", "--format", "json", "--fail-on", "destructive", cwd=repo)
+    assert run.returncode == 3, run.stderr
+    names = sorted(p["name"] for p in json.loads(run.stdout)["projects"])
+    assert names == sorted([*edited, "ö-new.yaml", "ñew.yaml"]), names
+    by_name = {p["name"]: p for p in json.loads(run.stdout)["projects"]}
+    moved = [(c["action"], c["impact"], c["path"]) for c in by_name["ö-new.yaml"]["changes"]]
+    assert moved == SAFE_AND_DESTRUCTIVE  # moved: diffed against its old content, not as new
+
+
 def test_other_yaml_is_ignored(repo: Path) -> None:
     workflow = repo / ".github" / "workflows" / "ontokit.yml"
     workflow.write_text(

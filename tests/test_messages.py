@@ -9,6 +9,7 @@ parser error; the findings quoted in the issue are regression cases of their own
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from pathlib import Path
@@ -418,6 +419,20 @@ def test_fmt_refusals_carry_the_readers_hint(text: str, tmp_path: Path) -> None:
     said = next(iter(check_text(text, str(file)).diagnostics))
     error = format_file(file).error
     assert error is not None and said.message in error and f"({said.hint})" in error, error
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["*.yaml", "&x", "a: b", "[x", "#c", "x, y", "true", "vendor/", "it's", '"q"', "é*", "- a", "%x"],
+)
+def test_a_list_hint_pastes_as_that_list(value: str, tmp_path: Path) -> None:
+    """A string where a list is expected: the hint's list, pasted, reads back as the list of that
+    string (`write a list: [*.yaml]` was an alias, and a YAML error, when pasted)."""
+    file = tmp_path / "ontokit.yaml"
+    file.write_text(f"projects: [p/a.yaml]\nexclude: {json.dumps(value)}\n", encoding="utf-8")
+    [hint] = [d.hint for d in check_path(file).diagnostics if d.hint and "write a list: " in d.hint]
+    pasted = hint.split("write a list: ", 1)[1]
+    assert yaml.safe_load(f"exclude: {pasted}\n") == {"exclude": [value]}, hint
 
 
 _SEMANTIC = "description: x\ntools:\n  - title: Car\n    type: pointy\n"

@@ -9,6 +9,8 @@ an e-mail address, a color) comes from :data:`FIELD_HINTS`, keyed by the field's
 
 from __future__ import annotations
 
+import json
+import re
 import types
 import typing
 from typing import Any, Final, NamedTuple, Union, get_args, get_origin
@@ -186,13 +188,19 @@ def _length(kind: str, ctx: dict[str, Any], field: str, value: Any, field_hint: 
     return Translation("invalid-value", f"`{field}` {text}" + (f", not {size:,}" if size else ""), hint)
 
 
+#: A list item written plain in a hint only when YAML reads it back as that very string.
+_PLAIN_ITEM: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")
+
+
 def _type_hint(kind: str, value: Any) -> str | None:
     if kind in ("string_type", "model_type") and (isinstance(value, (bool, int, float)) or value is None):
         return f"YAML read this as {describe(value)}; write it in quotes to keep it text: {{token}}"
     if kind == "bool_type" and isinstance(value, str):
         return f"write true or false (YAML 1.2 reads {value!r} as text, not as a boolean)"
     if kind == "list_type" and isinstance(value, str):
-        return f"write a list: [{value}]"
+        # the item as YAML reads it back: `[*.yaml]` would be an alias, `[a: b]` a mapping
+        plain = _PLAIN_ITEM.fullmatch(value) and value not in ("true", "false", "null")
+        return f"write a list: [{value if plain else json.dumps(value, ensure_ascii=False)}]"
     if kind in ("int_type", "int_parsing", "float_type") and isinstance(value, str):
         return "write the number without quotes"
     return None

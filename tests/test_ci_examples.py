@@ -254,7 +254,7 @@ def test_ontokit_is_installed_at_this_version_from_a_git_tag() -> None:
     assert installs and set(installs) == {INSTALL}
     lab = load(GITLAB)
     assert lab["variables"]["ONTOKIT_SOURCE"] == INSTALL.removeprefix("pip install ").strip('"')
-    assert lab[".ontokit"]["before_script"] == ['pip install "$ONTOKIT_SOURCE"']
+    assert lab[".ontokit"]["before_script"][-1] == 'pip install "$ONTOKIT_SOURCE"'
     for path in [*WORKFLOWS, GITLAB]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"pip install (ontokit|\.)(\s|$)", text), path.name
@@ -539,6 +539,28 @@ class FakeGitLab:
 
 
 NOTES = "/api/v4/projects/5/merge_requests/7/notes"
+
+
+def test_gitlab_jobs_that_run_ontokit_never_hold_the_note_token(tmp_path: Path) -> None:
+    """GitLab gives every job of a pipeline every (unprotected) variable: the note token reached the
+    review job, which installs ontokit and runs it on the merge request's files. Every job but the
+    note's runs `.ontokit`'s before_script, which drops it before anything is installed."""
+    lab = gitlab_jobs()
+    command = re.compile(r"\bontokit (validate|fmt|diff|plan|apply)\b")
+    runners = [n for n, j in lab.items() if command.search(" ".join(map(str, j.get("script", []))))]
+    assert runners and all(
+        lab[n].get("extends") == ".ontokit" and "before_script" not in lab[n] for n in runners
+    )
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pip").write_text('#!/bin/sh\nenv > "$SEEN.pip"\n', encoding="utf-8")
+    (bin_dir / "pip").chmod(0o755)
+    script = "\n".join([*load(GITLAB)[".ontokit"]["before_script"], 'env > "$SEEN.script"'])
+    env = {**clean_env(), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    run = bash(script, tmp_path, env, SEEN=str(tmp_path / "seen"), ONTOKIT_NOTE_TOKEN="note-token-4711")
+    assert run.returncode == 0, run.stderr
+    for seen in ("seen.pip", "seen.script"):
+        assert "note-token-4711" not in (tmp_path / seen).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ontology_kit import check_path
+from ontology_kit.cli import main
 from ontology_kit.loader.paths import ALLOW_ENV, Refusal, check_reference, find_root
 
 SECRET = "hunter2-do-not-print"
@@ -155,6 +156,37 @@ def test_every_way_out_is_refused(
     result = check_path(path)
     assert [(d.code, d.line) for d in result.diagnostics] == [(code, 2 if where == "project" else 1)]
     assert all(SECRET not in d.message for d in result.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("layout", "named"),
+    [
+        pytest.param({"link.yaml": "../outside/unformatted.yaml"}, "link.yaml", id="link"),
+        pytest.param({"dir": "../outside"}, "dir/unformatted.yaml", id="linked-folder"),
+        pytest.param({"a.yaml": "b.yaml", "b.yaml": "../outside/unformatted.yaml"}, "a.yaml", id="chain"),
+    ],
+)
+@pytest.mark.parametrize("command", [["validate"], ["fmt"], ["fmt", "--check"]], ids=" ".join)
+def test_a_named_file_that_links_out_is_refused_unread(
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    layout: dict[str, str],
+    named: str,
+    command: list[str],
+) -> None:
+    """A file named on the command line (a shell's glob) follows the walk's rule: a link out of the
+    workspace is refused unread. It was read, and fmt rewrote the file outside the repository."""
+    unformatted = "tools:\n  - type: point\n    title: Car\n"
+    (repo.parent / "outside" / "unformatted.yaml").write_text(unformatted)
+    for name, target in layout.items():
+        (repo / name).symlink_to(target)
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    assert main([*command, named]) == 1
+    out, err = capsys.readouterr()
+    assert f"{named}: error[symlink-outside-root]" in out + err
+    assert (repo.parent / "outside" / "unformatted.yaml").read_text() == unformatted
 
 
 @pytest.mark.parametrize(

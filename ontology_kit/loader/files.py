@@ -55,7 +55,7 @@ def walk_yaml(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> Walk:
     skipped) into (path, display name) pairs, leaving out what an exclude pattern matches (``exclude``
     and the workspace root's ``exclude:``, for given files too: pre-commit names them one by one); a
     ``no-files`` diagnostic per folder without any YAML file (and a ``symlink-outside-root`` one per
-    file of a folder that links out of the workspace root)."""
+    file, of a folder or named, that links out of the workspace root)."""
     walk = Walk([], [], [])
     left_out = Excluder(exclude)
     for raw in paths:
@@ -81,8 +81,12 @@ def walk_yaml(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> Walk:
                     walk.files.append((f, str(f)))
                 else:
                     walk.problems.append(Diagnostic(refusal.code, refusal.message, str(f), hint=refusal.hint))
-        elif left_out(p, find_root(p.parent)):
+        elif left_out(p, root := find_root(p.parent)):
             walk.excluded.append(str(raw))
+        elif (refusal := check_found(p, root, str(raw))) is not None:
+            # a file named on the command line (a shell's glob) that links out of its workspace: the
+            # walk's rule too (fmt wrote through such a link, outside the repository)
+            walk.problems.append(Diagnostic(refusal.code, refusal.message, str(raw), hint=refusal.hint))
         else:
             walk.files.append((p, str(raw)))
     return walk

@@ -37,6 +37,7 @@ from .diagnostics import DataPath, Diagnostic, json_path
 from .errors import InputError
 from .loader import LoadResult, load_text, read_file, walk_yaml
 from .loader.positions import locate
+from .loader.reader import line_col
 from .loader.syntax import explain
 from .project.kinds import classify, detect_kind
 from .validate import check_loaded
@@ -94,6 +95,29 @@ def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
     kind = detect_kind(loaded.data)
     if kind == "other":
         return text  # another tool's YAML: not ours to format
+    try:
+        return _formatted(loaded, text, kind)
+    except InputError:
+        found = _UNICODE_BREAK.search(text)
+        if found is None:
+            raise
+        # the reader (YAML 1.2) takes U+0085, U+2028 and U+2029 for characters, ruamel.yaml for line
+        # breaks: the round trip then reads otherwise; say which character, where, and the fix
+        line, column = line_col(text, found.start())
+        raise InputError(
+            f"{name}:{line}:{column}: cannot format: a U+{ord(found.group()):04X} character (a Unicode line "
+            "break, invisible in most editors), which the formatter would read as a new line (remove "
+            'it, or write the value in double quotes with the escape "\\N", "\\L" or "\\P")'
+        ) from None
+
+
+#: Line breaks in YAML 1.1 (ruamel.yaml's round trip) that YAML 1.2 and the reader take for characters.
+_UNICODE_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _formatted(loaded: LoadResult, text: str, kind: str) -> str:
+    """:func:`format_loaded` once the file is known to be ontokit's."""
+    name = loaded.file
     header, document, offset = _prologue(text, name)
     data = _round_trip_load(document, name, offset)
     reorder(data, kind)

@@ -441,6 +441,32 @@ def test_other_tools_yaml_is_left_alone(tmp_path: Path) -> None:
     assert ontokit("fmt", "--check", "ci.yml", cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"], ids=["LS", "PS", "NEL"])
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        pytest.param(
+            "description: a{c}b\ntools:\n  - {{title: Car, type: point}}\n", (1, 15), id="plain-value"
+        ),
+        pytest.param("tools:\n  # a{c} b\n  - {{title: Car, type: point}}\n", (2, 6), id="comment"),
+        pytest.param("tools:\n  - title: Car{c}\n    type: point\n", (2, 15), id="end-of-value"),
+    ],
+)
+def test_a_unicode_line_break_is_refused_at_its_place(
+    tmp_path: Path, text: str, at: tuple[int, int], char: str
+) -> None:
+    """The reader takes U+2028, U+2029 and U+0085 for characters, the formatter's parser for line
+    breaks: a valid file holding one raw was refused with "would read differently at $.description",
+    no place and no fix. Now: where, which, and what to write instead; written as an escape it formats."""
+    path = write(tmp_path, "o.yaml", text.format(c=char))
+    assert check_file(path).ok
+    error = format_file(path).error
+    assert error is not None and f"o.yaml:{at[0]}:{at[1]}: " in error, error
+    assert f"U+{ord(char):04X}" in error and "double quotes" in error
+    escaped = write(tmp_path, "e.yaml", 'description: "a\\u2028b"\ntools:\n  - {title: Car, type: point}\n')
+    assert format_file(escaped).error is None
+
+
 def test_a_folder_skips_hidden_folders(tmp_path: Path) -> None:
     hidden = tmp_path / ".github" / "workflows"
     hidden.mkdir(parents=True)

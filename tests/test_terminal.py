@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -111,6 +112,38 @@ def test_colors_and_the_bar(
         assert "\r" not in result.stderr
         counted = [m.group(1, 2) for line in result.stderr.splitlines() if (m := _LINE.match(line))]
         assert counted == [(str(n), "3") for n in range(1, 4)], result.stderr
+
+
+def _every_command() -> list[list[str]]:
+    from ontology_kit.cli import COMMANDS, _Commands
+
+    found: list[list[str]] = []
+    for name in COMMANDS:
+        command = _Commands().get_command(click.Context(cli), name)
+        assert command is not None
+        found.append([name])
+        found += [[name, sub] for sub in getattr(command, "commands", {})]
+    return found
+
+
+@pytest.mark.parametrize("command", _every_command(), ids=" ".join)
+def test_no_color_after_any_command(command: list[str]) -> None:
+    """`ontokit plan --no-color`, as Terraform's users write it, is the global option (it was a usage
+    error after the command's name)."""
+    result = CliRunner().invoke(cli, [*command, "--no-color", "--help"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_no_color_after_the_command_keeps_every_escape_out(
+    tmp_path: Path, quiet_env: pytest.MonkeyPatch
+) -> None:
+    from ontology_kit.cli import terminal as term
+
+    quiet_env.chdir(_workspace(tmp_path / "ws", 3))
+    quiet_env.setattr(term, "is_terminal", lambda stream: True)
+    result = _invoke(["plan", "--no-color"])
+    assert result.exit_code == 0, result.output
+    assert ESC not in result.stdout + result.stderr and "\r" not in result.stderr
 
 
 def test_no_color_is_a_global_option_in_the_readme() -> None:

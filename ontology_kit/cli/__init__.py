@@ -77,7 +77,37 @@ class _Commands(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return _command(cmd_name)
+        command = _command(cmd_name)
+        return _with_no_color(command) if command is not None else None
+
+
+def _no_color(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--no-color`` after a command's name: the same as before it (the root's decision, overruled)."""
+    del param
+    if value:
+        here: click.Context | None = ctx
+        while here is not None:
+            here.color = False
+            here = here.parent
+
+
+def _with_no_color(command: click.Command) -> click.Command:
+    """``command`` (and a group's commands) also taking ``--no-color``, where Terraform's users put it
+    (``ontokit plan --no-color``): it was a usage error anywhere but before the command."""
+    if not any(p.name == "no_color" for p in command.params):
+        command.params.append(
+            click.Option(
+                ["--no-color"],
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                callback=_no_color,
+                help="No colors and no escape sequences at all (as ontokit --no-color).",
+            )
+        )
+    for sub in getattr(command, "commands", {}).values():
+        _with_no_color(sub)
+    return command
 
 
 @click.group(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from pathlib import Path
@@ -9,8 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import LocalHub
+from conftest import LocalHub, served_hub
 
+from ontology_kit.client.target import HubTarget, open_client
 from ontology_kit.hub import HubStore, build_app, start_server
 
 
@@ -340,3 +342,37 @@ def test_the_deepest_ontology_ontokit_accepts_is_stored_and_read_back(local_hub:
     pid = create(local_hub)["_id"]
     assert http(local_hub, "POST", f"/v2/project/{pid}", json={"categorySchema": schema}).status_code == 200
     assert http(local_hub, "GET", f"/v2/project/{pid}").json()["data"]["project"]["categorySchema"] == schema
+
+
+def _file_alone_holds(db: Path, name: str) -> bool:
+    """Whether the database file without its write-ahead log (as a copy or a move of that one file
+    takes it) holds the project ``name``."""
+    import shutil
+    import sqlite3
+
+    alone = db.parent / "alone" / db.name
+    alone.parent.mkdir()
+    shutil.copy(db, alone)
+    with contextlib.closing(sqlite3.connect(alone)) as conn:
+        return bool(
+            conn.execute("SELECT count(*) FROM projects WHERE doc LIKE ?", (f"%{name}%",)).fetchone()[0]
+        )
+
+
+@pytest.mark.parametrize("how", ["served", "embedded"])
+def test_a_stopped_hub_leaves_everything_in_its_database_file(tmp_path: Path, how: str) -> None:
+    """A hub kept idle connections for the next request; stopped with them open, its last writes
+    stayed in the -wal file, and a database moved alone (as the SDK workflow test does) lost them."""
+    db = tmp_path / "hub.sqlite3"
+    if how == "served":
+        with served_hub(db, "--api-key", "wal-key") as url:
+            created = httpx.post(f"{url}/v2/project", json={"name": "Kept"}, headers={"apikey": "wal-key"})
+            assert created.status_code == 201
+            assert httpx.get(f"{url}/v2/listProjects", headers={"apikey": "wal-key"}).status_code == 200
+    else:
+        with open_client(HubTarget("embedded", "embedded", db)) as client:
+            client.create_project("Kept")
+            client.list_projects()
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert _file_alone_holds(db, "Kept")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -167,7 +167,7 @@ def open_client(
         return HubClient(
             "http://embedded.local",
             key,
-            transport=InProcessTransport(app),
+            transport=InProcessTransport(app, on_close=store.close),
             label=target.description,
             **options,
         )
@@ -194,8 +194,15 @@ def _pacing_memory(env: Mapping[str, str]) -> Path | None:
 class InProcessTransport(httpx.WSGITransport):
     """httpx over a WSGI app in this process; an injected dropped connection looks like a real one."""
 
-    def __init__(self, app: Any, **options: Any) -> None:
+    def __init__(self, app: Any, *, on_close: Callable[[], None] | None = None, **options: Any) -> None:
         super().__init__(app=_as_served(app), **options)
+        self._on_close = on_close
+
+    def close(self) -> None:
+        """Close the hub's kept connections too (``on_close``): the client owns the embedded hub."""
+        super().close()
+        if self._on_close is not None:
+            self._on_close()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:

@@ -84,4 +84,5 @@ def serve_local_hub(
         pass
     finally:
         server.stop()
+        store.close()  # the database file complete on its own once the command ends
     return app

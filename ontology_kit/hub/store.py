@@ -173,6 +173,15 @@ class HubStore:
                 return self._idle.pop()
         return self._connect()
 
+    def close(self) -> None:
+        """Close the connections kept for the next request. The last connection to close copies the
+        write-ahead log into the database file, so that the file alone holds everything (a hub
+        stopped, then its database moved or backed up without its ``-wal``, keeps every write)."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.close()
+
     def _give_back(self, db: sqlite3.Connection) -> None:
         """Keep ``db`` for the next request (a few at most), or close it."""
         if not db.in_transaction:

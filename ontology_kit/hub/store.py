@@ -149,12 +149,19 @@ class HubStore:
         self._idle_lock = threading.Lock()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        # Given back, never left to the garbage collector: a connection still open when the hub
+        # closes keeps the write-ahead log out of the file (close() relies on closing the last one).
+        db = self._connect()
+        try:
             db.execute("PRAGMA journal_mode=WAL")
             _upgrade_annotations(db)  # before the script: it would index a missing column
             db.executescript(_SCHEMA + _ANNOTATIONS_SCHEMA)
             if db.execute("PRAGMA user_version").fetchone()[0] < 1:
                 _seal_stage_secrets(db)
+        except BaseException:
+            db.close()
+            raise
+        self._give_back(db)
 
     # -- connections ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

@@ -454,6 +454,33 @@ HEAD = {"sha": "abc", "repo": {"full_name": "fork/repo"}}
 def test_the_comment_script_updates_one_comment_in_place(
     tmp_path: Path, number: str, head: dict[str, Any], comments: list[Any], expected: list[tuple[Any, ...]]
 ) -> None:
+    calls = _comment_script(tmp_path, number, head, comments, "### ontokit diff\n" + "x" * 70_000)
+    assert [tuple(c[: len(e)]) for c, e in zip(calls, expected, strict=True)] == expected
+    for call in calls:
+        if call[0] in ("create", "update"):
+            assert call[2].startswith(MARKER + "\n### ontokit diff") and len(call[2]) <= 65_536
+
+
+@pytest.mark.parametrize("fence", ["```", "````", "~~~"])
+def test_a_cut_comment_closes_its_code_block_and_details(tmp_path: Path, fence: str) -> None:
+    """A comment over GitHub's limit was cut mid-diff: the note saying so read as a line of the diff,
+    inside the collapsed block."""
+    import cmarkgfm
+
+    diff = "".join(f"+ option {i}: `a` ``` <b>\n" for i in range(5_000))
+    body = f"{MARKER}\n### ontokit diff\n\n<details><summary>p</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n"
+    [call] = _comment_script(tmp_path, "7", HEAD, [], body)
+    posted = call[2]
+    assert call[0] == "create" and len(posted) <= 65_536 and posted.startswith(body[:200])
+    page = cmarkgfm.markdown_to_html_with_extensions(posted, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE)
+    assert page.count("<details>") == page.count("</details>") == 1
+    assert page.index("</pre>") < page.index("</details>") < page.index("<em>(cut:")
+
+
+def _comment_script(
+    tmp_path: Path, number: str, head: dict[str, Any], comments: list[Any], body: str
+) -> list[list[Any]]:
+    """The comment workflow's github-script run by node against a fake GitHub: the calls it made."""
     node = shutil.which("node")
     if node is None:
         if in_ci():
@@ -463,7 +490,7 @@ def test_the_comment_script_updates_one_comment_in_place(
     folder = tmp_path / "ontokit-comment"
     folder.mkdir()
     (folder / "pr-number").write_text(number + "\n", encoding="utf-8")
-    (folder / "body.md").write_text("### ontokit diff\n" + "x" * 70_000, encoding="utf-8")
+    (folder / "body.md").write_text(body, encoding="utf-8")
     state = tmp_path / "state.json"
     state.write_text(
         json.dumps({"script": step["with"]["script"], "run": RUN, "head": head, "comments": comments}),
@@ -479,11 +506,8 @@ def test_the_comment_script_updates_one_comment_in_place(
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    calls = json.loads(run.stdout)
-    assert [tuple(c[: len(e)]) for c, e in zip(calls, expected, strict=True)] == expected
-    for call in calls:
-        if call[0] in ("create", "update"):
-            assert call[2].startswith(MARKER + "\n### ontokit diff") and len(call[2]) <= 65_536
+    calls: list[list[Any]] = json.loads(run.stdout)
+    return calls
 
 
 # -- GitLab's note script, with a fake GitLab on the loopback -----------------------------------------

@@ -39,7 +39,7 @@ from .loader import LoadResult, load_text, read_file, walk_yaml
 from .loader.positions import locate
 from .loader.reader import line_col
 from .loader.syntax import explain
-from .project.kinds import classify, detect_kind
+from .project.kinds import FileKind, classify, detect_kind
 from .validate import check_loaded
 from .yamlout import dump, new_yaml, quoted
 
@@ -77,9 +77,10 @@ def format_text(text: str, name: str = "<string>") -> str:
     return format_loaded(load_text(text, name), text)
 
 
-def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
+def format_loaded(loaded: LoadResult, text: str | None = None, kind: FileKind | None = None) -> str:
     """The canonical form of a file already read by the validator's reader (``loaded``), whose text
-    is ``text`` (default: the text it read).
+    is ``text`` (default: the text it read); ``kind``: what the file is, when the caller classified
+    it already (default: told from its data).
 
     Meaning-preserving by construction and by check: the validator reads the input first (so every
     bound it enforces holds here too: size, aliases, nesting, keys); the output is then read back
@@ -92,7 +93,7 @@ def format_loaded(loaded: LoadResult, text: str | None = None) -> str:
         raise InputError(f"{name}: tabs in indentation; run `ontokit validate` for the exact place")
     if loaded.data is None:
         raise InputError(_first_problem(loaded))
-    kind = detect_kind(loaded.data)
+    kind = detect_kind(loaded.data) if kind is None else kind
     if kind == "other":
         return text  # another tool's YAML: not ours to format
     try:
@@ -150,7 +151,7 @@ def format_file(path: str | Path, display: str | None = None) -> FormatResult:
     if loaded.data is None:
         return FormatResult(name, loaded.text, None, _first_problem(loaded))
     try:
-        return FormatResult(name, loaded.text, format_loaded(loaded))
+        return FormatResult(name, loaded.text, format_loaded(loaded, kind=kind))  # classified once
     except InputError as exc:
         return FormatResult(name, loaded.text, None, str(exc))
 

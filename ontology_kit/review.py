@@ -265,14 +265,14 @@ def _kind(text: str, name: str, path: Path | None = None) -> FileKind:
     """What a YAML text is (another tool's by its content or its place ``path``, several documents
     too); a version too broken to parse is judged by a lenient parse of its keys."""
     loaded = load_text(text, name)
-    if classify(loaded, path or name).kind == "other":
-        return "other"
-    data = loaded.data
-    if data is None and any(d.code == "duplicate-key" for d in loaded.diagnostics):
-        try:  # PyYAML keeps the last of duplicate keys; good enough to tell what the file is for
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except Exception:
-            return "ontology"  # unreadable: let the diff report its errors
+    kind = classify(loaded, path or name).kind
+    duplicates = any(d.code == "duplicate-key" for d in loaded.diagnostics)
+    if kind == "other" or loaded.data is not None or not duplicates:
+        return kind  # classify told it from the data (or there is none to tell it from)
+    try:  # PyYAML keeps the last of duplicate keys; good enough to tell what the file is for
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:
+        return "ontology"  # unreadable: let the diff report its errors
     return detect_kind(data)
 
 

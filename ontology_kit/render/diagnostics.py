@@ -100,19 +100,12 @@ def render_json(report: Report, color: bool = False, *, with_summary: bool = Tru
 
 def render_markdown(report: Report, color: bool = False, *, with_summary: bool = True) -> str:
     """A Markdown list of the diagnostics under a bold summary line (for a pull-request comment)."""
-    lines = [f"**ontokit: {_md(summary(report))}**", ""]
+    lines = [f"**ontokit: {md_text(summary(report))}**", ""]
     for d in report.diagnostics:
         hint = f" (hint: {md_prose(d.hint)})" if d.hint else ""
-        lines.append(f"- {_code(d.location)} {d.severity.value} {_code(d.code)}: {md_prose(d.message)}{hint}")
+        where = f"{md_code(d.location)} {d.severity.value} {md_code(d.code)}"
+        lines.append(f"- {where}: {md_prose(d.message)}{hint}")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: object) -> str:
-    return md_text(text)
-
-
-def _code(text: str) -> str:
-    return md_code(text)
 
 
 def _text_diagnostics(report: Report, color: bool = False) -> str:
